@@ -1,0 +1,33 @@
+"""drafting validate DATA…"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from . import cli
+from .output import print_error, print_issues
+
+
+@cli.command()
+@click.argument("data", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--previous", type=click.Path(path_type=Path), help="上年数据文件，用于核对上年结转。")
+@click.pass_context
+def validate(ctx: click.Context, data: tuple[Path, ...], previous: Path | None) -> None:
+    """校验数据文件：勾稽关系、必填项、数值。有错误时退出码为 1，文件无法读取时为 2。"""
+    from ..data import load_data
+    from ..errors import DraftingError
+
+    worst = 0
+    for path in data:
+        try:
+            loaded = load_data(path, previous=previous)
+        except DraftingError as exc:
+            print_error(exc)
+            worst = max(worst, exc.exit_code)
+            continue
+        note = f"（{len(loaded.warnings)} 条提示）" if loaded.warnings else ""
+        click.secho(f"{path}：数据有效{note}", fg="green")
+        print_issues(loaded.warnings)
+    ctx.exit(worst)

@@ -1,0 +1,221 @@
+"""The report's data (2021 format) as pydantic models: the shape and types of every cell.
+
+Shape and type errors (missing or unknown keys, negatives, wrong types) come from pydantic here;
+the cross-sum rules (勾稽关系) are plain functions in ``rules.py`` so that each can name its cell in
+official terms. Totals are optional inputs: when a file gives one we check it, otherwise we derive it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from .. import official
+
+# Strict: a count is a whole number written as a number. "5", 5.0 and true are refused, so a typo
+# in the data file is reported instead of silently coerced.
+Count = Annotated[int, Field(strict=True, ge=0)]
+# Money may carry decimals (万元 in 表二, 元 for fees); never negative.
+Money = Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --- Agency ----------------------------------------------------------------------------------
+
+
+class Contact(Strict):
+    address: Text | None = None
+    postcode: Text | None = None
+    phone: Text | None = None
+    email: Text | None = None
+
+
+class Agency(Strict):
+    name: Text  # full name, as in the title
+    self_reference: Text = "我局"  # how the text refers to the agency: 我局 / 本机关 / 我镇 …
+    short_name: Text | None = None  # e.g. 地区绿产局
+    website: Text | None = None  # where the electronic copy can be downloaded
+    contact: Contact | None = None
+
+
+# --- 表二 ------------------------------------------------------------------------------------
+
+
+class DocumentCounts(Strict):
+    issued: Count  # 本年制发件数
+    repealed: Count  # 本年废止件数
+    in_force: Count  # 现行有效件数
+
+
+class Table2(Strict):
+    rules: DocumentCounts  # 规章
+    normative: DocumentCounts  # 行政规范性文件
+    licensing: Count  # 行政许可 本年处理决定数量
+    penalty: Count  # 行政处罚
+    coercion: Count  # 行政强制
+    admin_fees: Money  # 行政事业性收费 本年收费金额（万元）
+
+
+# --- 表三 ------------------------------------------------------------------------------------
+
+
+class ApplicantRow(Strict):
+    """One row of 表三: the six applicant columns, and optionally the 总计 the file states."""
+
+    natural: Count
+    commercial: Count
+    research: Count
+    social: Count
+    legal: Count
+    other: Count
+    total: Count | None = None  # checked against the sum when given (H1)
+
+    def values(self) -> tuple[int, ...]:
+        return tuple(getattr(self, k) for k in official.TABLE3_COLUMN_KEYS)
+
+    @property
+    def sum(self) -> int:
+        return sum(self.values())
+
+    @property
+    def legal_persons(self) -> int:
+        """法人或其他组织: the five columns other than 自然人."""
+        return self.sum - self.natural
+
+
+class Withheld(Strict):  # （三）不予公开
+    state_secret: ApplicantRow
+    prohibited_by_law: ApplicantRow
+    three_safety: ApplicantRow
+    third_party: ApplicantRow
+    internal_affairs: ApplicantRow
+    process_info: ApplicantRow
+    enforcement_files: ApplicantRow
+    query_matters: ApplicantRow
+
+
+class Unable(Strict):  # （四）无法提供
+    not_held: ApplicantRow
+    needs_creation: ApplicantRow
+    unclear: ApplicantRow
+
+
+class NotProcessed(Strict):  # （五）不予处理
+    petition: ApplicantRow
+    repeated: ApplicantRow
+    publications: ApplicantRow
+    mass_repeated: ApplicantRow
+    confirm_reissue: ApplicantRow
+
+
+class OtherHandling(Strict):  # （六）其他处理
+    overdue_correction: ApplicantRow
+    overdue_fee: ApplicantRow
+    other: ApplicantRow
+
+
+class Table3(Strict):
+    new: ApplicantRow
+    carried_over: ApplicantRow
+    disclosed: ApplicantRow
+    partial: ApplicantRow
+    withheld: Withheld
+    unable: Unable
+    not_processed: NotProcessed
+    other_handling: OtherHandling
+    results_total: ApplicantRow | None = None  # （七）总计; derived when absent, checked when given (H3)
+    carry_forward: ApplicantRow
+
+    def row(self, path: str) -> ApplicantRow | None:
+        """The row at a dotted path of ``official.TABLE3_ROWS``."""
+        node: object = self
+        for part in path.split("."):
+            node = getattr(node, part)
+        return node if isinstance(node, ApplicantRow) else None
+
+
+# --- 表四 ------------------------------------------------------------------------------------
+
+
+class Outcomes(Strict):
+    upheld: Count  # 结果维持
+    corrected: Count  # 结果纠正
+    other: Count  # 其他结果
+    pending: Count  # 尚未审结
+    total: Count | None = None  # 总计; checked when given (H4)
+
+    @property
+    def sum(self) -> int:
+        return self.upheld + self.corrected + self.other + self.pending
+
+
+class Table4(Strict):
+    review: Outcomes  # 行政复议
+    litigation_direct: Outcomes  # 行政诉讼 未经复议直接起诉
+    litigation_after_review: Outcomes  # 行政诉讼 复议后起诉
+
+
+# --- Section 六 and the author's facts ---------------------------------------------------------
+
+
+class Fees(Strict):
+    notices: Count  # 发出政府信息公开收费通知件数
+    billed: Money  # 应收信息处理费（元）
+    collected: Money  # 实收信息处理费（元）
+
+
+FactList = list[Text] | None
+
+
+class Facts(Strict):
+    """Short statements per topic. ``None`` (not given) leaves a 【待补充】 marker in the draft;
+    an empty list says the author has nothing to add."""
+
+    active: FactList = None  # 主动公开
+    on_request: FactList = None  # 依申请公开
+    management: FactList = None  # 政府信息管理
+    platforms: FactList = None  # 平台建设
+    oversight: FactList = None  # 监督保障
+    problems: FactList = None  # 存在问题
+    improvements: FactList = None  # 改进措施
+    other: FactList = None  # 其他事项
+
+    def get(self, topic: str) -> list[str] | None:
+        value: list[str] | None = getattr(self, topic)
+        return value
+
+
+class PreviousYear(Strict):
+    """Last year's figures, for carry-over (C1, C2) and year-on-year wording. Tables are optional."""
+
+    year: int
+    table2: Table2 | None = None
+    table3: Table3 | None = None
+    table4: Table4 | None = None
+
+
+class ReportData(Strict):
+    agency: Agency
+    year: Annotated[int, Field(strict=True, ge=2000, le=2100)]
+    published: dt.date | None = None
+    table2: Table2
+    table3: Table3
+    table4: Table4
+    fees: Fees
+    facts: Facts = Facts()
+    previous: PreviousYear | None = None
+
+    @property
+    def self_reference(self) -> str:
+        return self.agency.self_reference
+
+    @property
+    def title(self) -> str:
+        return official.report_title(self.agency.name, self.year)

@@ -1,0 +1,305 @@
+"""The cross-sum (勾稽) and plausibility rules of FORMAT.md §5 that can be checked on data.
+
+Each rule is a plain function ``ReportData -> list[Issue]``. Hard rules (H1–H4, C1, F2, F3, P2) are
+errors; soft ones (C2, P1, and a few sanity rules) are warnings. H5 (non-negative whole numbers) is
+enforced by the model's types. Issues carry data paths; the loader adds file positions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from decimal import Decimal
+
+from .. import official
+from ..errors import Issue, Severity
+from .model import ApplicantRow, ReportData, Table3
+
+Rule = Callable[[ReportData], list[Issue]]
+RULES: list[Rule] = []
+
+_COLUMNS = (*official.TABLE3_COLUMNS, (official.TOTAL_KEY, official.TOTAL_LABEL))
+
+
+def rule(fn: Rule) -> Rule:
+    RULES.append(fn)
+    return fn
+
+
+def check_rules(data: ReportData) -> list[Issue]:
+    return [issue for fn in RULES for issue in fn(data)]
+
+
+def _issue(rule_id: str, path: str, message: str, fix: str, severity: Severity = "error") -> Issue:
+    return Issue(rule_id, severity, official.cell_label(path), path, message, fix)
+
+
+def column_value(row: ApplicantRow, key: str) -> int:
+    return row.sum if key == official.TOTAL_KEY else int(getattr(row, key))
+
+
+def results_sum(table3: Table3, key: str) -> int:
+    """Σ of the 21 result leaves in one column: what （七）总计 must be (H3)."""
+    return sum(column_value(_row(table3, r.path), key) for r in official.TABLE3_RESULT_LEAVES)
+
+
+def results_total(table3: Table3, key: str) -> int:
+    """（七）总计 as stated in the file, or derived when the file leaves it out."""
+    if table3.results_total is not None:
+        return column_value(table3.results_total, key)
+    return results_sum(table3, key)
+
+
+def _row(table3: Table3, path: str) -> ApplicantRow:
+    row = table3.row(path)
+    assert row is not None, path  # the official row list and the model are kept in step by a test
+    return row
+
+
+@rule
+def h1_row_totals(data: ReportData) -> list[Issue]:
+    issues = []
+    for spec in official.TABLE3_ROWS:
+        row = data.table3.row(spec.path)
+        if row is not None and row.total is not None and row.total != row.sum:
+            issues.append(
+                _issue(
+                    "H1",
+                    f"table3.{spec.path}.total",
+                    f"总计应等于六类申请人之和 {row.sum}，实际填写 {row.total}",
+                    f"把总计改为 {row.sum}，或核对本行各申请人列的数字（总计可以不填，由本工具计算）",
+                )
+            )
+    return issues
+
+
+@rule
+def h3_results_total(data: ReportData) -> list[Issue]:
+    stated = data.table3.results_total
+    if stated is None:
+        return []
+    issues = []
+    for key, label in official.TABLE3_COLUMNS:
+        expected = results_sum(data.table3, key)
+        if column_value(stated, key) != expected:
+            issues.append(
+                _issue(
+                    "H3",
+                    f"table3.results_total.{key}",
+                    f"（七）总计应等于（一）至（六）各项之和 {expected}，实际填写 {column_value(stated, key)}",
+                    f"核对“{label}”列的各项办理结果；若各项无误，把（七）总计改为 {expected}",
+                )
+            )
+    return issues
+
+
+@rule
+def h2_stated_identity(data: ReportData) -> list[Issue]:
+    t = data.table3
+    issues = []
+    for key, label in _COLUMNS:
+        new, carried = column_value(t.new, key), column_value(t.carried_over, key)
+        done, forward = results_total(t, key), column_value(t.carry_forward, key)
+        if new + carried != done + forward:
+            issues.append(
+                _issue(
+                    "H2",
+                    f"table3.carry_forward.{key}",
+                    f"“{label}”列不平衡：一（新收 {new}）+ 二（上年结转 {carried}）= {new + carried}，"
+                    f"而 （七）总计 {done} + 四（结转下年度 {forward}）= {done + forward}",
+                    "每一列都应满足“第一项加第二项之和，等于第三项加第四项之和”：请核对本列的新收、"
+                    f"结转和各项办理结果（按现有办理结果，结转下年度应为 {new + carried - done}）",
+                )
+            )
+    return issues
+
+
+@rule
+def h4_table4_totals(data: ReportData) -> list[Issue]:
+    issues = []
+    for block, _ in official.TABLE4_BLOCKS:
+        outcomes = getattr(data.table4, block)
+        if outcomes.total is not None and outcomes.total != outcomes.sum:
+            issues.append(
+                _issue(
+                    "H4",
+                    f"table4.{block}.total",
+                    f"总计应等于结果维持、结果纠正、其他结果、尚未审结之和 {outcomes.sum}，"
+                    f"实际填写 {outcomes.total}",
+                    f"把总计改为 {outcomes.sum}，或核对本栏各项（总计可以不填，由本工具计算）",
+                )
+            )
+    return issues
+
+
+@rule
+def c1_carry_over(data: ReportData) -> list[Issue]:
+    prev = data.previous
+    issues = []
+    if prev is not None and prev.year != data.year - 1:
+        issues.append(
+            _issue(
+                "C1",
+                "previous.year",
+                f"上年数据的年度应为 {data.year - 1}，实际为 {prev.year}",
+                "填入上一年度的数据，或删除 previous 部分",
+            )
+        )
+        return issues
+    if prev is None or prev.table3 is None:
+        return issues
+    for key, label in official.TABLE3_COLUMNS:
+        last = column_value(prev.table3.carry_forward, key)
+        now = column_value(data.table3.carried_over, key)
+        if last != now:
+            issues.append(
+                _issue(
+                    "C1",
+                    f"table3.carried_over.{key}",
+                    f"上年结转应等于上年报告“四、结转下年度继续办理”的“{label}” {last}，实际填写 {now}",
+                    f"把本栏改为 {last}，或核对上年数据（previous.table3.carry_forward.{key}）",
+                )
+            )
+    return issues
+
+
+@rule
+def c2_documents_in_force(data: ReportData) -> list[Issue]:
+    prev = data.previous
+    if prev is None or prev.table2 is None or prev.year != data.year - 1:
+        return []
+    issues = []
+    for key in ("rules", "normative"):
+        now, last = getattr(data.table2, key), getattr(prev.table2, key)
+        expected = last.in_force + now.issued - now.repealed
+        if now.in_force != expected:
+            issues.append(
+                _issue(
+                    "C2",
+                    f"table2.{key}.in_force",
+                    f"按上年现行有效 {last.in_force} + 本年制发 {now.issued} − 本年废止 {now.repealed}"
+                    f" 推算应为 {expected}，实际填写 {now.in_force}",
+                    "如本年开展过集中清理或口径调整，可保留并在正文中说明；否则请核对",
+                    "warning",
+                )
+            )
+    return issues
+
+
+@rule
+def f2_fee_notices(data: ReportData) -> list[Issue]:
+    unpaid = data.table3.other_handling.overdue_fee.sum
+    if unpaid > data.fees.notices:
+        return [
+            _issue(
+                "F2",
+                "fees.notices",
+                f"表三（六）其他处理 2.申请人逾期未按收费通知要求缴纳费用 共 {unpaid} 件，"
+                f"但发出收费通知只有 {data.fees.notices} 件",
+                f"发出收费通知件数应不少于 {unpaid}：请核对收费通知件数或表三该行",
+            )
+        ]
+    return []
+
+
+@rule
+def f3_fee_collected(data: ReportData) -> list[Issue]:
+    fees = data.fees
+    issues = []
+    if fees.notices == 0:
+        for key, label in (("billed", "应收"), ("collected", "实收")):
+            amount = getattr(fees, key)
+            if amount > 0:
+                issues.append(
+                    _issue(
+                        "F3",
+                        f"fees.{key}",
+                        f"{label}信息处理费 {amount} 元，但发出收费通知为 0 件",
+                        "收取信息处理费须先发出收费通知：请填写发出收费通知件数，或核对金额",
+                    )
+                )
+    if fees.collected > fees.billed:
+        issues.append(
+            _issue(
+                "F3",
+                "fees.collected",
+                f"实收 {fees.collected} 元多于应收 {fees.billed} 元",
+                "请核对应收和实收金额",
+                "warning",
+            )
+        )
+    return issues
+
+
+@rule
+def p1_rules_plausible(data: ReportData) -> list[Issue]:
+    r = data.table2.rules
+    name = data.agency.name
+    # Only 国务院部门, provinces and 设区的市 governments make 规章; a township or county body that
+    # reports them has almost always filled the wrong row.
+    lower_level = re.search(r"[乡镇县]|街道|(?<![地治])区", name) is not None
+    if lower_level and (r.issued or r.in_force):
+        return [
+            _issue(
+                "P1",
+                "table2.rules.in_force",
+                f"“{name}”看起来是县级及以下机关，但填写了规章（本年制发 {r.issued}，现行有效 {r.in_force}）",
+                "只有国务院部门、省级和设区的市人民政府可以制定规章；规范性文件请填在“行政规范性文件”行",
+                "warning",
+            )
+        ]
+    return []
+
+
+@rule
+def p2_format_year(data: ReportData) -> list[Issue]:
+    issues = []
+    if data.year < official.FIRST_FORMAT_YEAR:
+        issues.append(
+            _issue(
+                "P2",
+                "year",
+                f"{data.year} 年度的报告应使用 2019 年试行格式，本工具按 {official.FORMAT_NOTICE} 的 2021 年格式编制",
+                "请确认报告年度；本工具只用于 2021 年及以后年度的报告",
+            )
+        )
+    if data.year > dt.date.today().year:
+        issues.append(
+            _issue(
+                "P2",
+                "year",
+                f"报告年度 {data.year} 晚于今年",
+                "请确认报告年度",
+                "warning",
+            )
+        )
+    if data.published is not None and data.published <= dt.date(data.year, 12, 31):
+        issues.append(
+            _issue(
+                "P2",
+                "published",
+                f"发布日期 {data.published} 早于统计期限结束（{data.year}年12月31日）",
+                "请核对发布日期",
+                "warning",
+            )
+        )
+    return issues
+
+
+@rule
+def w_fees_table2(data: ReportData) -> list[Issue]:
+    # F4: the two money figures are different things; an identical non-zero value is a telltale of
+    # the 信息处理费 typed into 表二 (or the reverse).
+    fee_wan = data.fees.collected / Decimal(10000)
+    if data.fees.collected > 0 and data.table2.admin_fees == fee_wan:
+        return [
+            _issue(
+                "F4",
+                "table2.admin_fees",
+                "表二 行政事业性收费 与实收信息处理费数额相同",
+                "表二 行政事业性收费是本机关的行政事业性收费（万元），不是信息处理费：请核对",
+                "warning",
+            )
+        ]
+    return []

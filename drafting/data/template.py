@@ -1,0 +1,166 @@
+"""The data-file template ``drafting init`` writes: every cell present, a Chinese comment per field.
+
+Written as text rather than dumped, so the layout (one table row per line, the official label beside
+it) reads like the printed table for the staff who fill it in.
+"""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from decimal import Decimal
+
+from .. import official
+from .model import ApplicantRow, Outcomes, ReportData, Table2, Table3, Table4
+
+_KEY_WIDTH = 22  # values start here, so the rows of a table line up
+_COMMENT_COLUMN = 100
+
+
+def _str(value: str | None) -> str:
+    return "" if value is None else json.dumps(value, ensure_ascii=False)
+
+
+def _num(value: int | Decimal) -> str:
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f") if value else "0"
+    return str(value)
+
+
+def _flow(values: dict[str, int | Decimal]) -> str:
+    return "{" + ", ".join(f"{k}: {_num(v)}" for k, v in values.items()) + "}"
+
+
+def _width(text: str) -> int:
+    """Display width: CJK characters take two columns in an editor."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _line(indent: int, key: str, value: str, comment: str) -> str:
+    head = f"{' ' * indent}{key}:"
+    text = f"{head}{' ' * max(1, indent + _KEY_WIDTH - len(head))}{value}" if value else head
+    if not comment:
+        return text
+    return f"{text}{' ' * max(2, _COMMENT_COLUMN - _width(text))}# {comment}"
+
+
+def _applicants(row: ApplicantRow | None) -> dict[str, int | Decimal]:
+    return {k: (getattr(row, k) if row else 0) for k in official.TABLE3_COLUMN_KEYS}
+
+
+def _table2_lines(t: Table2 | None, indent: int) -> list[str]:
+    pad = " " * indent
+    lines = [f"{pad}# 第二十条第（一）项：issued 本年制发件数 / repealed 本年废止件数 / in_force 现行有效件数"]
+    for key, label in official.TABLE2_GROUPS[0].rows:
+        counts = getattr(t, key) if t else None
+        values = {k: (getattr(counts, k) if counts else 0) for k, _ in official.TABLE2_GROUPS[0].columns}
+        lines.append(_line(indent, key, _flow(values), label))
+    for group in official.TABLE2_GROUPS[1:]:
+        column = group.columns[0][1]
+        for key, label in group.rows:
+            value = getattr(t, key) if t else 0
+            lines.append(_line(indent, key, _num(value), f"{group.heading} {label} {column}"))
+    return lines
+
+
+def _table3_lines(t: Table3 | None, indent: int, carried: ApplicantRow | None = None) -> list[str]:
+    pad = " " * indent
+    lines = [
+        f"{pad}# 每行六列：natural 自然人；法人或其他组织——commercial 商业企业、research 科研机构、",
+        f"{pad}# social 社会公益组织、legal 法律服务机构、other 其他。总计由本工具计算，不必填写。",
+    ]
+    group_written = set()
+    for spec in official.TABLE3_ROWS:
+        if spec.path == "results_total":
+            continue  # derived (H3); a file may still state it and have it checked
+        parts = spec.path.split(".")
+        row = t.row(spec.path) if t else None
+        if spec.path == "carried_over" and carried is not None:
+            row = carried
+        if spec.path == "disclosed":
+            lines.append(f"{pad}# {official.TABLE3_RESULTS_HEADING}")
+        if len(parts) == 2:
+            if parts[0] not in group_written:
+                group_written.add(parts[0])
+                lines.append(_line(indent, parts[0], "", official.TABLE3_GROUPS[parts[0]]))
+            lines.append(_line(indent + 2, parts[1], _flow(_applicants(row)), spec.label))
+        else:
+            lines.append(_line(indent, spec.path, _flow(_applicants(row)), spec.label))
+    return lines
+
+
+def _table4_lines(t: Table4 | None, indent: int) -> list[str]:
+    pad = " " * indent
+    lines = [f"{pad}# 每栏：upheld 结果维持 / corrected 结果纠正 / other 其他结果 / pending 尚未审结（总计由本工具计算）"]
+    for block, _ in official.TABLE4_BLOCKS:
+        outcomes: Outcomes | None = getattr(t, block) if t else None
+        values = {k: (getattr(outcomes, k) if outcomes else 0) for k, _ in official.TABLE4_COLUMNS}
+        lines.append(_line(indent, block, _flow(values), official.table4_block_label(block)))
+    return lines
+
+
+_FACT_HINTS = {
+    "active": "主动公开：如 - 通过门户网站主动公开政府信息120条",
+    "on_request": "依申请公开：如 - 规范接收、登记、办理、答复、归档流程",
+    "management": "政府信息管理：如 - 落实“先审查、后公开”和三级审核",
+    "platforms": "平台建设：如 - 以政府网站为第一平台，更新政府信息公开专栏",
+    "oversight": "监督保障：如 - 将政务公开纳入年度绩效考核；组织培训2次",
+    "problems": "存在问题：如 - 政策解读形式较为单一",
+    "improvements": "改进措施（下一年度）：如 - 丰富图解、视频等解读形式",
+    "other": "其他需要报告的事项；确实没有请写 []",
+}
+
+
+def template_yaml(agency: str, year: int, last: ReportData | None = None) -> str:
+    """A complete data file for ``agency`` and ``year``: every cell 0, or carried from ``last``."""
+    a = last.agency if last else None
+    lines = [
+        f"# {official.report_title(agency, year)} 数据文件",
+        "# 由 drafting init 生成。每个数字格都要填写：没有就填 0，不能留空，不能写负数。",
+        "# 填好后运行 drafting validate 本文件 检查数据，drafting draft 本文件 生成草稿。",
+        "",
+        "agency:",
+        _line(2, "name", _str(agency), "机关全称（用于标题）"),
+        _line(2, "self_reference", _str(a.self_reference if a else "我局"), "正文中的自称：我局、本机关、我镇……"),
+        _line(2, "short_name", _str(a.short_name if a else None), "简称（可不填），如 地区绿产局"),
+        _line(2, "website", _str(a.website if a else None), "报告电子版下载网址（可不填）"),
+        _line(0, "year", str(year), "报告年度（统计期限为该年1月1日至12月31日）"),
+        _line(0, "published", "", "发布日期（可不填），如 2025-01-20"),
+        "",
+        "# 表二 主动公开政府信息情况",
+        "table2:",
+        *_table2_lines(None, 2),
+        "",
+        "# 表三 收到和处理政府信息公开申请情况",
+        "table3:",
+        *_table3_lines(None, 2, carried=last.table3.carry_forward if last else None),
+        "",
+        "# 表四 政府信息公开行政复议、行政诉讼情况",
+        "table4:",
+        *_table4_lines(None, 2),
+        "",
+        "# 六、其他需要报告的事项：政府信息公开信息处理费（国办函〔2020〕109号）",
+        "fees:",
+        _line(2, "notices", "0", "发出政府信息公开收费通知件数"),
+        _line(2, "billed", "0", "应收信息处理费（元）"),
+        _line(2, "collected", "0", "实收信息处理费（元）"),
+        "",
+        "# 正文素材：每条一行，以“- ”开头，写具体做法和数字。",
+        "# 不填的主题，草稿中会留下【待补充：…】标记；确实没有内容可写 []。",
+        "facts:",
+        *[_line(2, key, "", _FACT_HINTS[key]) for key, _ in official.FACT_TOPICS],
+    ]
+    if last is not None:
+        lines += [
+            "",
+            f"# 上年（{last.year}年）数据：用于核对上年结转和同比表述。由 drafting init --from 复制，请勿修改。",
+            "previous:",
+            _line(2, "year", str(last.year), "上年年度"),
+            "  table2:",
+            *_table2_lines(last.table2, 4),
+            "  table3:",
+            *_table3_lines(last.table3, 4),
+            "  table4:",
+            *_table4_lines(last.table4, 4),
+        ]
+    return "\n".join(lines) + "\n"

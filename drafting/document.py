@@ -1,0 +1,95 @@
+"""The draft as data: what ``<stem>.draft.json`` holds, and what revision, checks and writers read.
+
+The internal format is structured (sections → paragraphs, tables as data), never Markdown: the
+rendered documents are outputs only. Section ids are a contract shared with ``revise`` and ``check``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from . import official
+from .data.model import ReportData
+from .errors import InputError
+from .tables import Table
+
+SCHEMA: Literal["drafting.draft/1"] = "drafting.draft/1"
+
+
+class Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str  # overview / problems / improvements / other
+    heading: str  # the official part heading it belongs to
+    title: str = ""  # its sub-heading inside the part, if any
+    paragraphs: list[str]
+    backend: str = "offline"  # who wrote the current text: offline, openai:<model>, manual
+    notes: list[str] = Field(default_factory=list)  # e.g. why a section fell back to offline text
+
+
+class Provenance(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    backend: str
+    prompt_versions: dict[str, str] = Field(default_factory=dict)
+    data_file: str
+    data_hash: str  # sha256 of the validated data, so a later run can tell whether it changed
+    created: dt.datetime
+    tool_version: str
+
+
+class Draft(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    schema_: Literal["drafting.draft/1"] = Field(SCHEMA, alias="schema")
+    title: str
+    agency: str
+    year: int
+    preamble: list[str]
+    sections: list[Section]
+    tables: dict[str, dict[str, Any]]  # Table.as_dict() by id: table2, table3, table4
+    data: dict[str, Any]  # the validated data the draft was written from
+    provenance: Provenance
+    history: list[dict[str, Any]] = Field(default_factory=list)  # revisions, newest last
+
+    def section(self, section_id: str) -> Section:
+        for s in self.sections:
+            if s.id == section_id:
+                return s
+        raise KeyError(section_id)
+
+    def table(self, table_id: str) -> Table:
+        return Table.from_dict(self.tables[table_id])
+
+    def report_data(self) -> ReportData:
+        return ReportData.model_validate(self.data)
+
+    def to_json(self) -> str:
+        return self.model_dump_json(by_alias=True, indent=2) + "\n"
+
+
+def load_draft(path: Path | str) -> Draft:
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(f"找不到草稿文件：{path}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"无法读取草稿文件 {path}：{exc}") from None
+    try:
+        return Draft.model_validate_json(text)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise InputError(
+            f"{path} 不是有效的草稿文件（{where}：{first['msg']}）。",
+            hint="草稿文件由 drafting draft 生成（*.draft.json），请勿手工改动其结构。",
+        ) from None
+
+
+def part_heading(part_id: str) -> str:
+    return next(p.heading for p in official.PARTS if p.id == part_id)

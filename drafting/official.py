@@ -1,0 +1,352 @@
+"""The official annual-report format (国办公开办函〔2021〕30号) as data.
+
+This is the one module that knows the State Council's headings, table labels and cross-sum rules.
+The data model, the table layer, the drafters, the checks and the writers all read it; none of them
+spell an official label themselves. Data-file keys (``table3.withheld.state_secret``) are stable
+ASCII ids; every id maps to its exact official label here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Final
+
+FORMAT_NOTICE: Final = "国办公开办函〔2021〕30号"
+REGULATION: Final = "《中华人民共和国政府信息公开条例》"
+FIRST_FORMAT_YEAR: Final = 2021  # the 2021 format applies to reports on 2021 onward
+
+TITLE_SUFFIX: Final = "政府信息公开工作年度报告"
+
+
+def report_title(agency: str, year: int) -> str:
+    return f"{agency}{year}年{TITLE_SUFFIX}"
+
+
+def statistical_period(year: int) -> str:
+    return f"{year}年1月1日至{year}年12月31日"
+
+
+# ---------------------------------------------------------------------------------------------
+# The six parts of the report, and the narrative sections a drafter writes.
+
+
+@dataclass(frozen=True)
+class Part:
+    id: str
+    heading: str
+    table: str | None = None  # the table this part carries, if any
+
+
+PARTS: Final = (
+    Part("overview", "一、总体情况"),
+    Part("proactive", "二、主动公开政府信息情况", table="table2"),
+    Part("requests", "三、收到和处理政府信息公开申请情况", table="table3"),
+    Part("appeals", "四、政府信息公开行政复议、行政诉讼情况", table="table4"),
+    Part("problems_improvements", "五、存在的主要问题及改进情况"),
+    Part("other", "六、其他需要报告的事项"),
+)
+
+# Heading variants seen in real reports that are equivalent to the official ones.
+HEADING_VARIANTS: Final = {
+    "五、政府信息公开工作存在的主要问题及改进情况": "problems_improvements",
+    "四、政府信息公开行政复议和行政诉讼情况": "appeals",
+}
+
+
+@dataclass(frozen=True)
+class NarrativeSection:
+    """A section of prose a drafter writes. Its id is a contract (draft files, revise, checks)."""
+
+    id: str
+    part: str  # the Part it belongs to
+    title: str  # a sub-heading inside the part, or "" when the section is the whole part
+
+
+NARRATIVE_SECTIONS: Final = (
+    NarrativeSection("overview", "overview", ""),
+    NarrativeSection("problems", "problems_improvements", "（一）存在的主要问题"),
+    NarrativeSection("improvements", "problems_improvements", "（二）改进措施"),
+    NarrativeSection("other", "other", ""),
+)
+SECTION_IDS: Final = tuple(s.id for s in NARRATIVE_SECTIONS)
+
+# The five sub-parts of 一、总体情况 that the 2021 notice lists, in order.
+OVERVIEW_SUBSECTIONS: Final = (
+    ("active", "主动公开"),
+    ("on_request", "依申请公开"),
+    ("management", "政府信息管理"),
+    ("platforms", "政府信息公开平台建设"),
+    ("oversight", "监督保障"),
+)
+
+# The author's free-text facts, one short list per topic.
+FACT_TOPICS: Final = (
+    ("active", "主动公开"),
+    ("on_request", "依申请公开"),
+    ("management", "政府信息管理"),
+    ("platforms", "平台建设"),
+    ("oversight", "监督保障"),
+    ("problems", "存在问题"),
+    ("improvements", "改进措施"),
+    ("other", "其他事项"),
+)
+FACT_LABELS: Final = dict(FACT_TOPICS)
+
+# ---------------------------------------------------------------------------------------------
+# 表二 主动公开政府信息情况 (2021 format)
+
+
+@dataclass(frozen=True)
+class Table2Group:
+    heading: str  # 第二十条第（一）项
+    columns: tuple[tuple[str, str], ...]  # (key, label); a single-value row has key ""
+    rows: tuple[tuple[str, str], ...]  # (data key, label)
+
+
+TABLE2_GROUPS: Final = (
+    Table2Group(
+        "第二十条第（一）项",
+        (("issued", "本年制发件数"), ("repealed", "本年废止件数"), ("in_force", "现行有效件数")),
+        (("rules", "规章"), ("normative", "行政规范性文件")),
+    ),
+    Table2Group("第二十条第（五）项", (("", "本年处理决定数量"),), (("licensing", "行政许可"),)),
+    Table2Group(
+        "第二十条第（六）项",
+        (("", "本年处理决定数量"),),
+        (("penalty", "行政处罚"), ("coercion", "行政强制")),
+    ),
+    Table2Group(
+        "第二十条第（八）项", (("", "本年收费金额（单位：万元）"),), (("admin_fees", "行政事业性收费"),)
+    ),
+)
+TABLE2_INFO_HEADER: Final = "信息内容"
+
+# ---------------------------------------------------------------------------------------------
+# 表三 收到和处理政府信息公开申请情况
+
+TABLE3_CORNER: Final = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
+TABLE3_APPLICANTS: Final = "申请人情况"
+TABLE3_LEGAL_PERSONS: Final = "法人或其他组织"
+TABLE3_COLUMNS: Final = (
+    ("natural", "自然人"),
+    ("commercial", "商业企业"),
+    ("research", "科研机构"),
+    ("social", "社会公益组织"),
+    ("legal", "法律服务机构"),
+    ("other", "其他"),
+)
+TABLE3_COLUMN_KEYS: Final = tuple(k for k, _ in TABLE3_COLUMNS)
+TOTAL_KEY: Final = "total"
+TOTAL_LABEL: Final = "总计"
+TABLE3_RESULTS_HEADING: Final = "三、本年度办理结果"
+
+
+@dataclass(frozen=True)
+class Table3Row:
+    path: str  # dotted key in the data file under table3
+    label: str  # the official label of the row itself
+    group: str = ""  # （三）不予公开 … for leaf rows inside a group
+    in_results: bool = False  # under 三、本年度办理结果
+
+    @property
+    def full_label(self) -> str:
+        """The label that names the row on its own, e.g. ``（三）不予公开 1.属于国家秘密``."""
+        return f"{self.group} {self.label}" if self.group else self.label
+
+    @property
+    def cells_label(self) -> str:
+        """The label used by ``import --format cells``: ``（三）不予公开/1.属于国家秘密``."""
+        return f"{self.group}/{self.label}" if self.group else self.label
+
+
+TABLE3_GROUPS: Final = {
+    "withheld": "（三）不予公开",
+    "unable": "（四）无法提供",
+    "not_processed": "（五）不予处理",
+    "other_handling": "（六）其他处理",
+}
+
+
+def _leaf(group: str, key: str, label: str) -> Table3Row:
+    return Table3Row(f"{group}.{key}", label, TABLE3_GROUPS[group], in_results=True)
+
+
+TABLE3_ROWS: Final = (
+    Table3Row("new", "一、本年新收政府信息公开申请数量"),
+    Table3Row("carried_over", "二、上年结转政府信息公开申请数量"),
+    Table3Row("disclosed", "（一）予以公开", in_results=True),
+    Table3Row("partial", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）", in_results=True),
+    _leaf("withheld", "state_secret", "1.属于国家秘密"),
+    _leaf("withheld", "prohibited_by_law", "2.其他法律行政法规禁止公开"),
+    _leaf("withheld", "three_safety", "3.危及“三安全一稳定”"),
+    _leaf("withheld", "third_party", "4.保护第三方合法权益"),
+    _leaf("withheld", "internal_affairs", "5.属于三类内部事务信息"),
+    _leaf("withheld", "process_info", "6.属于四类过程性信息"),
+    _leaf("withheld", "enforcement_files", "7.属于行政执法案卷"),
+    _leaf("withheld", "query_matters", "8.属于行政查询事项"),
+    _leaf("unable", "not_held", "1.本机关不掌握相关政府信息"),
+    _leaf("unable", "needs_creation", "2.没有现成信息需要另行制作"),
+    _leaf("unable", "unclear", "3.补正后申请内容仍不明确"),
+    _leaf("not_processed", "petition", "1.信访举报投诉类申请"),
+    _leaf("not_processed", "repeated", "2.重复申请"),
+    _leaf("not_processed", "publications", "3.要求提供公开出版物"),
+    _leaf("not_processed", "mass_repeated", "4.无正当理由大量反复申请"),
+    _leaf("not_processed", "confirm_reissue", "5.要求行政机关确认或重新出具已获取信息"),
+    _leaf(
+        "other_handling",
+        "overdue_correction",
+        "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+    ),
+    _leaf(
+        "other_handling",
+        "overdue_fee",
+        "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
+    ),
+    _leaf("other_handling", "other", "3.其他"),
+    Table3Row("results_total", "（七）总计", in_results=True),
+    Table3Row("carry_forward", "四、结转下年度继续办理"),
+)
+TABLE3_ROW_BY_PATH: Final = {r.path: r for r in TABLE3_ROWS}
+# The 21 leaf rows whose sum is （七）总计 (rule H3).
+TABLE3_RESULT_LEAVES: Final = tuple(
+    r for r in TABLE3_ROWS if r.in_results and r.path != "results_total"
+)
+
+# ---------------------------------------------------------------------------------------------
+# 表四 政府信息公开行政复议、行政诉讼情况: one data row of 15 numbers.
+
+TABLE4_REVIEW: Final = "行政复议"
+TABLE4_LITIGATION: Final = "行政诉讼"
+TABLE4_BLOCKS: Final = (
+    ("review", "行政复议"),
+    ("litigation_direct", "未经复议直接起诉"),
+    ("litigation_after_review", "复议后起诉"),
+)
+TABLE4_COLUMNS: Final = (
+    ("upheld", "结果维持"),
+    ("corrected", "结果纠正"),
+    ("other", "其他结果"),
+    ("pending", "尚未审结"),
+)
+
+
+def table4_block_label(block: str) -> str:
+    label = dict(TABLE4_BLOCKS)[block]
+    return label if block == "review" else f"{TABLE4_LITIGATION} {label}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Section 六: the 信息处理费 under 国办函〔2020〕109号.
+
+FEE_NOTICE: Final = "国办函〔2020〕109号"
+FEE_FIELDS: Final = (
+    ("notices", "发出收费通知件数"),
+    ("billed", "应收信息处理费（元）"),
+    ("collected", "实收信息处理费（元）"),
+)
+
+# ---------------------------------------------------------------------------------------------
+# Chinese numbering used in the register.
+
+_DIGITS = "零一二三四五六七八九"
+
+
+def chinese_ordinal(n: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 20 → 二十 (enough for enumerations and sub-headings)."""
+    if not 1 <= n <= 99:
+        raise ValueError(f"ordinal out of range: {n}")
+    tens, ones = divmod(n, 10)
+    head = "" if tens == 0 else ("十" if tens == 1 else _DIGITS[tens] + "十")
+    return head + (_DIGITS[ones] if ones else "")
+
+
+def paren_ordinal(n: int) -> str:
+    """1 → （一）"""
+    return f"（{chinese_ordinal(n)}）"
+
+
+# ---------------------------------------------------------------------------------------------
+# Naming a data-file path in official terms, for messages.
+
+_TABLE2_ROWS: Final = {key: (g, label) for g in TABLE2_GROUPS for key, label in g.rows}
+_TABLE3_COLUMN_LABELS: Final = {**dict(TABLE3_COLUMNS), TOTAL_KEY: TOTAL_LABEL}
+_TABLE4_COLUMN_LABELS: Final = {**dict(TABLE4_COLUMNS), TOTAL_KEY: TOTAL_LABEL}
+_FIELD_LABELS: Final = {
+    "agency": "机关信息",
+    "agency.name": "机关全称",
+    "agency.self_reference": "正文自称（如 我局、本机关）",
+    "agency.short_name": "机关简称",
+    "agency.website": "报告电子版下载网址",
+    "agency.contact": "联系方式",
+    "year": "报告年度",
+    "published": "发布日期",
+    "table2": "表二 主动公开政府信息情况",
+    "table3": "表三 收到和处理政府信息公开申请情况",
+    "table4": "表四 政府信息公开行政复议、行政诉讼情况",
+    "fees": "六、其他需要报告的事项 信息处理费",
+    "facts": "正文素材",
+    "previous": "上年数据",
+    "previous.year": "上年数据 年度",
+}
+
+
+def cell_label(path: str) -> str:
+    """Name a data-file path in official terms: ``table3.withheld.state_secret.commercial`` →
+    ``表三 （三）不予公开 1.属于国家秘密 / 商业企业``."""
+    parts = path.split(".")
+    if parts[0] == "previous" and len(parts) > 1 and parts[1].startswith("table"):
+        return "上年 " + cell_label(".".join(parts[1:]))
+    if path in _FIELD_LABELS:
+        return _FIELD_LABELS[path]
+    head, rest = parts[0], parts[1:]
+    if head == "table3" and rest:
+        for n in (2, 1):
+            row = TABLE3_ROW_BY_PATH.get(".".join(rest[:n]))
+            if row and len(rest) in (n, n + 1):
+                label = f"表三 {row.full_label}"
+                if len(rest) == n + 1:
+                    label += f" / {_TABLE3_COLUMN_LABELS.get(rest[n], rest[n])}"
+                return label
+        if rest[0] in TABLE3_GROUPS:
+            return f"表三 {TABLE3_GROUPS[rest[0]]}"
+    if head == "table2" and rest and rest[0] in _TABLE2_ROWS:
+        group, label = _TABLE2_ROWS[rest[0]]
+        text = f"表二 {group.heading} {label}"
+        columns = dict(group.columns)
+        column = columns.get(rest[1]) if len(rest) > 1 else columns.get("")
+        return f"{text} / {column}" if column else text
+    if head == "table4" and rest and rest[0] in dict(TABLE4_BLOCKS):
+        text = f"表四 {table4_block_label(rest[0])}"
+        return f"{text} / {_TABLE4_COLUMN_LABELS.get(rest[1], rest[1])}" if len(rest) > 1 else text
+    if head == "fees" and rest:
+        return f"六、其他需要报告的事项 {dict(FEE_FIELDS).get(rest[0], rest[0])}"
+    if head == "facts" and rest:
+        return f"正文素材 {FACT_LABELS.get(rest[0], rest[0])}"
+    if head == "agency" and rest and rest[0] == "contact":
+        return "联系方式"
+    return _FIELD_LABELS.get(head, path)
+
+
+def _strip_numbering(label: str) -> str:
+    """``（三）不予公开`` → ``不予公开``; ``1.属于国家秘密`` → ``属于国家秘密``."""
+    return re.sub(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+\.)", "", label)
+
+
+# Official labels a user might type as a key, mapped to our key, for did-you-mean suggestions.
+LABEL_TO_KEY: Final = {
+    **{label: key for key, label in TABLE3_COLUMNS},
+    TOTAL_LABEL: TOTAL_KEY,
+    **{label: key for key, label in TABLE4_COLUMNS},
+    **{label: key for key, label in TABLE4_BLOCKS},
+    **{label: key for g in TABLE2_GROUPS for key, label in g.rows},
+    **{label: key for g in TABLE2_GROUPS for key, label in g.columns if key},
+    **{label: key for key, label in FACT_TOPICS},
+    **{_strip_numbering(r.label): r.path.split(".")[-1] for r in TABLE3_ROWS},
+    **{_strip_numbering(label): key for key, label in TABLE3_GROUPS.items()},
+    "表二": "table2",
+    "表三": "table3",
+    "表四": "table4",
+    "年度": "year",
+    "机关": "agency",
+}
