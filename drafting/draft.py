@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import __version__, offline, official
+from . import __version__, official, offline
 from .data.load import Loaded
 from .data.model import ReportData
 from .document import Draft, Provenance, Section, part_heading

@@ -209,9 +209,7 @@ TABLE3_ROWS: Final = (
 )
 TABLE3_ROW_BY_PATH: Final = {r.path: r for r in TABLE3_ROWS}
 # The 21 leaf rows whose sum is （七）总计 (rule H3).
-TABLE3_RESULT_LEAVES: Final = tuple(
-    r for r in TABLE3_ROWS if r.in_results and r.path != "results_total"
-)
+TABLE3_RESULT_LEAVES: Final = tuple(r for r in TABLE3_ROWS if r.in_results and r.path != "results_total")
 
 # ---------------------------------------------------------------------------------------------
 # 表四 政府信息公开行政复议、行政诉讼情况: one data row of 15 numbers.

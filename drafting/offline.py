@@ -285,7 +285,12 @@ def preamble(data: ReportData) -> SectionText:
     if c is not None:
         details = [
             f"{label}：{value}"
-            for label, value in (("地址", c.address), ("邮编", c.postcode), ("电话", c.phone), ("邮箱", c.email))
+            for label, value in (
+                ("地址", c.address),
+                ("邮编", c.postcode),
+                ("电话", c.phone),
+                ("邮箱", c.email),
+            )
             if value
         ]
         if details:

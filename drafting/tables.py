@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from . import official
 from .data.model import ApplicantRow, ReportData, Table2, Table3, Table4
-from .data.rules import column_value, results_total
+from .data.rules import results_total
 
 CellKind = Literal["label", "number", "header"]
 
@@ -91,7 +91,12 @@ class Table:
             return tuple(tuple(Cell(**c) for c in row) for row in d[key])
 
         return cls(
-            d["id"], d["part"], d["n_cols"], rows("header"), rows("body"), d.get("label_cols", 1),
+            d["id"],
+            d["part"],
+            d["n_cols"],
+            rows("header"),
+            rows("body"),
+            d.get("label_cols", 1),
             d.get("values", {}),
         )
 
@@ -311,5 +316,5 @@ def _column_titles(table: Table) -> list[str]:
     wide = {c.text for row in table.header for c in row if c.colspan >= data_cols}
     out = ["/".join(x for x in dict.fromkeys(t) if x not in wide) for t in titles]
     if table.label_cols:
-        return ["项目", *out[table.label_cols:]]
+        return ["项目", *out[table.label_cols :]]
     return out

@@ -5,8 +5,11 @@ Heavy libraries are imported inside the commands so that start-up stays light.
 
 from __future__ import annotations
 
+import importlib
+import keyword
 import os
 import sys
+from pathlib import Path
 from typing import Any
 
 import click
@@ -16,10 +19,28 @@ from ..errors import DraftingError
 INTERNAL_ERROR = 3
 
 
-class Boundary(click.Group):
-    """Turns our errors into a Chinese message and an exit code, never a traceback."""
+class Commands(click.Group):
+    """Each module of this package (but ``output``) holds one command named after the file
+    (``import_.py`` → ``import``). Modules are imported only when their command runs, so start-up
+    stays light and adding a command touches no shared file."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        here = Path(__file__).parent
+        names = (
+            p.stem for p in here.glob("*.py") if not p.stem.startswith("_") and p.stem not in _NOT_COMMANDS
+        )
+        return sorted(n.rstrip("_") for n in names)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.list_commands(ctx):
+            return None
+        module_name = cmd_name + "_" if keyword.iskeyword(cmd_name) else cmd_name
+        module = importlib.import_module(f"{__name__}.{module_name}")
+        command: click.Command = module.command
+        return command
 
     def invoke(self, ctx: click.Context) -> Any:
+        """The one error boundary: our errors become a Chinese message and an exit code."""
         from .output import print_error
 
         try:
@@ -43,15 +64,13 @@ class Boundary(click.Group):
             ctx.exit(INTERNAL_ERROR)
 
 
-@click.group(cls=Boundary, context_settings={"help_option_names": ["-h", "--help"]})
+_NOT_COMMANDS = {"output"}
+
+
+@click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="drafting", prog_name="drafting")
 def cli() -> None:
     """政府信息公开工作年度报告：从数据文件生成初稿、校验数据。"""
-
-
-from . import draft, init, validate  # noqa: E402  (commands register themselves on cli)
-
-__all__ = ["cli", "draft", "init", "main", "validate"]
 
 
 def main() -> None:

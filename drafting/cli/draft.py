@@ -6,7 +6,6 @@ from pathlib import Path
 
 import click
 
-from . import cli
 from .output import print_error, print_issues
 
 
@@ -14,14 +13,28 @@ def _formats(value: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(f.strip().lower().lstrip(".") for f in value.split(",") if f.strip()))
 
 
-@cli.command()
+@click.command("draft")
 @click.argument("data", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("-o", "--output-dir", type=click.Path(path_type=Path), default=Path("drafts"), show_default=True, help="输出目录。")
+@click.option(
+    "-o",
+    "--output-dir",
+    type=click.Path(path_type=Path),
+    default=Path("drafts"),
+    show_default=True,
+    help="输出目录。",
+)
 @click.option("--format", "formats", default="md", show_default=True, help="输出格式，逗号分隔：md,txt。")
 @click.option("--previous", type=click.Path(path_type=Path), help="上年数据文件，用于结转核对和同比表述。")
 @click.option("--model", default="offline", show_default=True, help="起草方式：offline（离线，默认）。")
 @click.pass_context
-def draft(ctx: click.Context, data: tuple[Path, ...], output_dir: Path, formats: str, previous: Path | None, model: str) -> None:
+def command(
+    ctx: click.Context,
+    data: tuple[Path, ...],
+    output_dir: Path,
+    formats: str,
+    previous: Path | None,
+    model: str,
+) -> None:
     """从数据文件生成年度报告初稿（<名称>.md 与 <名称>.draft.json）。"""
     from ..data import load_data
     from ..draft import count_markers, draft_report, write_draft
@@ -33,7 +46,9 @@ def draft(ctx: click.Context, data: tuple[Path, ...], output_dir: Path, formats:
     fmts = _formats(formats)
     unknown = [f for f in fmts if f not in FORMATS]
     if unknown or not fmts:
-        raise InputError(f"不支持的输出格式：{'、'.join(unknown) or '（空）'}。", hint=f"可用的格式：{','.join(FORMATS)}。")
+        raise InputError(
+            f"不支持的输出格式：{'、'.join(unknown) or '（空）'}。", hint=f"可用的格式：{','.join(FORMATS)}。"
+        )
     worst = 0
     for path in data:
         try:
@@ -49,5 +64,7 @@ def draft(ctx: click.Context, data: tuple[Path, ...], output_dir: Path, formats:
         click.secho(f"{path} → " + "、".join(str(f) for f in written.files), fg="green")
         markers = count_markers(report)
         if markers:
-            click.echo(f"  草稿中有 {markers} 处【待补充】，请补充相应内容（或在数据文件 facts 中填写后重新生成）。")
+            click.echo(
+                f"  草稿中有 {markers} 处【待补充】，请补充相应内容（或在数据文件 facts 中填写后重新生成）。"
+            )
     ctx.exit(worst)

@@ -6,18 +6,21 @@ from pathlib import Path
 
 import click
 
-from . import cli
 
-
-@cli.command()
+@click.command("init")
 @click.option("--agency", help="机关全称，如 XX市XX局。使用 --from 时可省略。")
 @click.option("--year", type=int, help="报告年度，如 2025。使用 --from 时默认为上年加一。")
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="输出文件（默认 report-<年度>.yaml）。")
 @click.option(
-    "--from", "last", type=click.Path(path_type=Path), help="上年数据文件：复制机关信息，结转下年度数转为上年结转。"
+    "--from",
+    "last",
+    type=click.Path(path_type=Path),
+    help="上年数据文件：复制机关信息，结转下年度数转为上年结转。",
 )
 @click.option("--force", is_flag=True, help="覆盖已存在的文件。")
-def init(agency: str | None, year: int | None, output: Path | None, last: Path | None, force: bool) -> None:
+def command(
+    agency: str | None, year: int | None, output: Path | None, last: Path | None, force: bool
+) -> None:
     """生成一份完整的数据文件模板：所有数字为 0，每项附中文说明。"""
     from ..data import load_data
     from ..data.template import template_yaml
@@ -35,10 +38,15 @@ def init(agency: str | None, year: int | None, output: Path | None, last: Path |
                 hint="请去掉 --year，或换用上一年度的数据文件。",
             )
     if not agency or year is None:
-        raise InputError("请用 --agency 给出机关全称、用 --year 给出报告年度。", hint="例如：drafting init --agency XX市XX局 --year 2025")
+        raise InputError(
+            "请用 --agency 给出机关全称、用 --year 给出报告年度。",
+            hint="例如：drafting init --agency XX市XX局 --year 2025",
+        )
     output = output or Path(f"report-{year}.yaml")
     if output.exists() and not force:
-        raise InputError(f"{output} 已存在，未做改动。", hint="如确需覆盖，请加 --force；或用 -o 指定另一个文件名。")
+        raise InputError(
+            f"{output} 已存在，未做改动。", hint="如确需覆盖，请加 --force；或用 -o 指定另一个文件名。"
+        )
     atomic_write(output, template_yaml(agency, year, previous))
     click.secho(f"已生成数据文件：{output}", fg="green")
     click.echo(f"下一步：填好数字后运行 drafting validate {output}，再运行 drafting draft {output}")

@@ -261,7 +261,9 @@ def _unknown_fix(loc: tuple[str, ...]) -> str:
     allowed = _allowed_keys(loc[:-1])
     typed = loc[-1]
     if typed in official.LABEL_TO_KEY and official.LABEL_TO_KEY[typed] in allowed:
-        return f"请把“{typed}”改为“{official.LABEL_TO_KEY[typed]}”（数据文件的项目名用英文键，中文写在注释里）"
+        return (
+            f"请把“{typed}”改为“{official.LABEL_TO_KEY[typed]}”（数据文件的项目名用英文键，中文写在注释里）"
+        )
     close = difflib.get_close_matches(typed, allowed, n=1, cutoff=0.6)
     if close:
         return f"是不是“{close[0]}”？请改正拼写"

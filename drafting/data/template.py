@@ -50,7 +50,9 @@ def _applicants(row: ApplicantRow | None) -> dict[str, int | Decimal]:
 
 def _table2_lines(t: Table2 | None, indent: int) -> list[str]:
     pad = " " * indent
-    lines = [f"{pad}# 第二十条第（一）项：issued 本年制发件数 / repealed 本年废止件数 / in_force 现行有效件数"]
+    lines = [
+        f"{pad}# 第二十条第（一）项：issued 本年制发件数 / repealed 本年废止件数 / in_force 现行有效件数"
+    ]
     for key, label in official.TABLE2_GROUPS[0].rows:
         counts = getattr(t, key) if t else None
         values = {k: (getattr(counts, k) if counts else 0) for k, _ in official.TABLE2_GROUPS[0].columns}
@@ -91,7 +93,9 @@ def _table3_lines(t: Table3 | None, indent: int, carried: ApplicantRow | None = 
 
 def _table4_lines(t: Table4 | None, indent: int) -> list[str]:
     pad = " " * indent
-    lines = [f"{pad}# 每栏：upheld 结果维持 / corrected 结果纠正 / other 其他结果 / pending 尚未审结（总计由本工具计算）"]
+    lines = [
+        f"{pad}# 每栏：upheld 结果维持 / corrected 结果纠正 / other 其他结果 / pending 尚未审结（总计由本工具计算）"
+    ]
     for block, _ in official.TABLE4_BLOCKS:
         outcomes: Outcomes | None = getattr(t, block) if t else None
         values = {k: (getattr(outcomes, k) if outcomes else 0) for k, _ in official.TABLE4_COLUMNS}
@@ -121,7 +125,9 @@ def template_yaml(agency: str, year: int, last: ReportData | None = None) -> str
         "",
         "agency:",
         _line(2, "name", _str(agency), "机关全称（用于标题）"),
-        _line(2, "self_reference", _str(a.self_reference if a else "我局"), "正文中的自称：我局、本机关、我镇……"),
+        _line(
+            2, "self_reference", _str(a.self_reference if a else "我局"), "正文中的自称：我局、本机关、我镇……"
+        ),
         _line(2, "short_name", _str(a.short_name if a else None), "简称（可不填），如 地区绿产局"),
         _line(2, "website", _str(a.website if a else None), "报告电子版下载网址（可不填）"),
         _line(0, "year", str(year), "报告年度（统计期限为该年1月1日至12月31日）"),

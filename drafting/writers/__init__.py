@@ -23,7 +23,8 @@ def render(draft: Draft, fmt: str) -> str:
     renderers = {"md": markdown.render, "txt": text.render}
     if fmt not in renderers:
         raise InputError(
-            f"不支持的输出格式“{fmt}”。", hint=f"可用的格式：{'、'.join(FORMATS)}（用逗号分隔，如 --format md,txt）。"
+            f"不支持的输出格式“{fmt}”。",
+            hint=f"可用的格式：{'、'.join(FORMATS)}（用逗号分隔，如 --format md,txt）。",
         )
     return renderers[fmt](draft)
 
