@@ -20,6 +20,21 @@ from .tables import Table
 SCHEMA: Literal["drafting.draft/1"] = "drafting.draft/1"
 
 
+class SectionUsage(BaseModel):
+    """What writing one section with a model cost: tokens, time, requests."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    total_tokens: int = 0
+    estimated: bool = False  # the server sent no usage: counted from characters
+    latency_s: float = 0.0  # wall time of the section, retries, waits and re-ask included
+    asks: int = 0  # 1, or 2 after a re-ask
+    requests: int = 0  # HTTP requests sent (retries included; 0 when answered from the cache)
+    cached: int = 0  # answers taken from the response cache
+
+
 class Section(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -29,6 +44,8 @@ class Section(BaseModel):
     paragraphs: list[str]
     backend: str = "offline"  # who wrote the current text: offline, openai:<model>, manual
     notes: list[str] = Field(default_factory=list)  # e.g. why a section fell back to offline text
+    prompt_version: str | None = None  # the section prompt's version when a model was asked
+    usage: SectionUsage | None = None  # None when no model was asked
 
 
 class Provenance(BaseModel):

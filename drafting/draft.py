@@ -1,7 +1,10 @@
-"""The drafting pipeline: validated data → tables → narrative sections → a ``Draft``.
+"""The drafting pipeline: validated data → tables → narrative sections → a ``Draft``, and batches.
 
 Kept free of terminal code: the CLI, the future web workspace and the tests all call
-``draft_report`` and ``write_draft`` directly.
+``draft_report``, ``write_draft`` and ``draft_files`` directly.
+
+Sections of a draft, and drafts of a batch, run on bounded daemon threads (``threads.py`` says why
+threads and not asyncio, and why not ``ThreadPoolExecutor``).
 """
 
 from __future__ import annotations
@@ -9,18 +12,23 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__, official, offline
+from .backends.base import BackendError
 from .data.load import Loaded
 from .data.model import ReportData
-from .document import Draft, Provenance, Section, part_heading
+from .document import Draft, Provenance, Section, SectionUsage, part_heading
+from .errors import DraftingError, Issue
+from .narrative import OfflineWriter, SectionOutcome, SectionWriter
 from .tables import build_tables
-from .writers import atomic_write, render
+from .threads import map_bounded, submit
+from .writers import DEFAULT_FORMATS, atomic_write, render
 
-DEFAULT_FORMATS = ("md",)
+__all__ = ["DEFAULT_FORMATS", "draft_files", "draft_report", "write_draft"]
 
 
 def data_hash(data: ReportData) -> str:
@@ -28,17 +36,40 @@ def data_hash(data: ReportData) -> str:
     return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def draft_report(loaded: Loaded, *, now: dt.datetime | None = None) -> Draft:
-    """A complete first draft from validated data, written by the offline drafter."""
+def _write_sections(writer: SectionWriter, data: ReportData, concurrency: int) -> list[SectionOutcome]:
+    ids = [spec.id for spec in official.NARRATIVE_SECTIONS]
+    if concurrency <= 1 or isinstance(writer, OfflineWriter):
+        return [writer.write(section, data) for section in ids]
+    # On an error or Ctrl-C this returns at once; the caller closes the writer, so requests still
+    # in flight stop at their next step.
+    results = map_bounded(lambda section: writer.write(section, data), ids, concurrency)
+    return [results[i] for i in range(len(ids))]
+
+
+def draft_report(
+    loaded: Loaded,
+    *,
+    now: dt.datetime | None = None,
+    writer: SectionWriter | None = None,
+    concurrency: int = 4,
+) -> Draft:
+    """A complete first draft from validated data. The narrative is written by ``writer`` (the
+    offline rules by default); a model writer's sections are requested ``concurrency`` at a time."""
     data = loaded.data
+    writer = writer or OfflineWriter()
+    outcomes = _write_sections(writer, data, concurrency)
     sections = [
         Section(
             id=spec.id,
             heading=part_heading(spec.part),
             title=spec.title,
-            paragraphs=offline.write_section(spec.id, data),
+            paragraphs=outcome.paragraphs,
+            backend=outcome.backend,
+            notes=outcome.notes,
+            prompt_version=outcome.prompt_version,
+            usage=outcome.usage,
         )
-        for spec in official.NARRATIVE_SECTIONS
+        for spec, outcome in zip(official.NARRATIVE_SECTIONS, outcomes, strict=True)
     ]
     return Draft(
         title=data.title,
@@ -49,7 +80,8 @@ def draft_report(loaded: Loaded, *, now: dt.datetime | None = None) -> Draft:
         tables={key: t.as_dict() for key, t in build_tables(data).items()},
         data=data.model_dump(mode="json"),
         provenance=Provenance(
-            backend="offline",
+            backend=writer.name,
+            prompt_versions=writer.prompt_versions,
             data_file=loaded.source,
             data_hash=data_hash(data),
             created=now or dt.datetime.now(dt.UTC).replace(microsecond=0),
@@ -67,7 +99,7 @@ class Written:
 def write_draft(draft: Draft, out_dir: Path, stem: str, formats: Sequence[str] = DEFAULT_FORMATS) -> Written:
     """Write ``<stem>.draft.json`` and one document per format. Everything is rendered before the
     first byte is written, and each file is replaced atomically, so a failure leaves no half file."""
-    outputs = {out_dir / f"{stem}.draft.json": draft.to_json()}
+    outputs: dict[Path, str | bytes] = {out_dir / f"{stem}.draft.json": draft.to_json()}
     for fmt in formats:
         outputs[out_dir / f"{stem}.{fmt}"] = render(draft, fmt)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -78,3 +110,130 @@ def write_draft(draft: Draft, out_dir: Path, stem: str, formats: Sequence[str] =
 
 def count_markers(draft: Draft) -> int:
     return sum(p.count(offline.MARKER_OPEN) for s in draft.sections for p in s.paragraphs)
+
+
+# --- accounting --------------------------------------------------------------------------------
+
+
+def usage_total(usages: Sequence[SectionUsage | None]) -> SectionUsage:
+    """The sum of sections' usage; ``latency_s`` adds up model time (sections overlap, so it can
+    exceed the wall time)."""
+    total = SectionUsage()
+    for u in usages:
+        if u is None:
+            continue
+        total = SectionUsage(
+            prompt_tokens=total.prompt_tokens + u.prompt_tokens,
+            completion_tokens=total.completion_tokens + u.completion_tokens,
+            total_tokens=total.total_tokens + u.total_tokens,
+            estimated=total.estimated or u.estimated,
+            latency_s=round(total.latency_s + u.latency_s, 3),
+            asks=total.asks + u.asks,
+            requests=total.requests + u.requests,
+            cached=total.cached + u.cached,
+        )
+    return total
+
+
+# --- many files ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FileOutcome:
+    path: Path
+    written: Written | None = None
+    warnings: list[Issue] = field(default_factory=list)
+    error: DraftingError | None = None
+
+    @property
+    def stops_batch(self) -> bool:
+        """A setting every other file would fail on too (bad key, unknown model), or Ctrl-C."""
+        e = self.error
+        return isinstance(e, BackendError) and (e.fatal or e.kind == "cancelled")
+
+
+Load = Callable[[], Loaded]
+
+
+def draft_file(
+    path: Path,
+    out_dir: Path,
+    formats: Sequence[str] = DEFAULT_FORMATS,
+    *,
+    previous: Path | None = None,
+    writer: SectionWriter | None = None,
+    concurrency: int = 4,
+    load: Load | None = None,
+) -> FileOutcome:
+    """Load (or take from ``load``), draft and write one data file. Our errors come back in the
+    outcome, not raised."""
+    from .data import load_data
+
+    try:
+        loaded = load() if load is not None else load_data(path, previous=previous)
+        report = draft_report(loaded, writer=writer, concurrency=concurrency)
+        written = write_draft(report, out_dir, path.stem, formats)
+    except DraftingError as exc:
+        return FileOutcome(path, error=exc)
+    return FileOutcome(path, written, loaded.warnings)
+
+
+def _prefetch(paths: Sequence[Path], previous: Path | None) -> list[Future[Loaded]]:
+    """Load the files in order on one pool thread, ahead of the drafts: reading is CPU work that
+    can happen while earlier drafts wait on the network, instead of after."""
+    from .data import load_data
+
+    futures: list[Future[Loaded]] = [Future() for _ in paths]
+
+    def load_all() -> None:
+        for path, future in zip(paths, futures, strict=True):
+            future.set_running_or_notify_cancel()
+            try:
+                future.set_result(load_data(path, previous=previous))
+            except BaseException as exc:  # our errors and bugs alike reach the draft that waits
+                future.set_exception(exc)
+
+    submit(load_all)
+    return futures
+
+
+def draft_files(
+    paths: Sequence[Path],
+    out_dir: Path,
+    formats: Sequence[str] = DEFAULT_FORMATS,
+    *,
+    previous: Path | None = None,
+    writer: SectionWriter | None = None,
+    jobs: int = 1,
+    concurrency: int = 4,
+    on_done: Callable[[FileOutcome], None] | None = None,
+) -> list[FileOutcome]:
+    """Draft every file, ``jobs`` at a time; ``on_done`` runs in the calling thread as each one
+    finishes. Each draft is written atomically when it is complete, so an interrupted batch
+    leaves every finished draft intact and no half file. A setting error stops the batch."""
+    outcomes: list[FileOutcome] = []
+
+    def finish(outcome: FileOutcome) -> bool:
+        outcomes.append(outcome)
+        if on_done is not None:
+            on_done(outcome)
+        return outcome.stops_batch
+
+    if jobs <= 1 or len(paths) <= 1:
+        for path in paths:
+            outcome = draft_file(path, out_dir, formats, previous=previous, writer=writer, concurrency=concurrency)
+            if finish(outcome):
+                break
+        return outcomes
+    loads = _prefetch(paths, previous)
+
+    def one(index: int) -> FileOutcome:
+        path = paths[index]
+        load = loads[index].result
+        return draft_file(
+            path, out_dir, formats, previous=previous, writer=writer, concurrency=concurrency, load=load
+        )
+
+    # Drafts not yet started are dropped after a setting error; those in flight still report.
+    map_bounded(one, range(len(paths)), jobs, on_each=lambda _, outcome: finish(outcome))
+    return outcomes

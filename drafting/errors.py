@@ -25,12 +25,15 @@ class Issue:
     fix: str  # what to do
     line: int | None = None  # 1-based position in the source file, when known
     column: int | None = None
+    ref: str | None = None  # the cell in a workbook instead, e.g. 表三!D12
 
     @property
     def is_error(self) -> bool:
         return self.severity == "error"
 
     def where(self) -> str:
+        if self.ref is not None:
+            return self.ref
         if self.line is None:
             return ""
         return f"第{self.line}行第{self.column}列" if self.column else f"第{self.line}行"

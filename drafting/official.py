@@ -348,3 +348,52 @@ LABEL_TO_KEY: Final = {
     "年度": "year",
     "机关": "agency",
 }
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading published reports (drafting.reading, drafting.checks): the older layout and wordings.
+
+# 国办公开办函〔2019〕60号 年度报告格式（试行）: reports on 2019 and 2020, and reports of later years
+# still printed in it (flagged, FORMAT.md §9).
+FORMAT_NOTICE_2019: Final = "国办公开办函〔2019〕60号"
+TABLE2_2019_GROUPS: Final = (
+    Table2Group(
+        "第二十条第（一）项",
+        (("made", "本年新制作数量"), ("published", "本年新公开数量"), ("total", "对外公开总数量")),
+        (("rules", "规章"), ("normative", "规范性文件")),
+    ),
+    Table2Group(
+        "第二十条第（五）项",
+        (("last_year", "上一年项目数量"), ("change", "本年增/减"), ("decisions", "处理决定数量")),
+        (("licensing", "行政许可"), ("other_services", "其他对外管理服务事项")),
+    ),
+    Table2Group(
+        "第二十条第（六）项",
+        (("last_year", "上一年项目数量"), ("change", "本年增/减"), ("decisions", "处理决定数量")),
+        (("penalty", "行政处罚"), ("coercion", "行政强制")),
+    ),
+    Table2Group(
+        "第二十条第（八）项",
+        (("last_year", "上一年项目数量"), ("change", "本年增/减")),
+        (("admin_fees", "行政事业性收费"),),
+    ),
+    Table2Group(
+        "第二十条第（九）项",
+        (("projects", "采购项目数量"), ("amount", "采购总金额")),
+        (("procurement", "政府集中采购"),),
+    ),
+)
+
+# More heading wordings seen in real reports, equivalent to the official ones (FORMAT.md §1).
+HEADING_VARIANTS_MORE: Final = {
+    "四、因政府信息公开申请行政复议、提起行政诉讼的情况": "appeals",
+    "四、政府信息公开行政复议、诉讼情况": "appeals",
+    "五、政府信息公开工作存在的主要问题及改进情况": "problems_improvements",
+    "五、存在的主要问题和改进情况": "problems_improvements",
+    "三、收到和处理政府信息公开申请的情况": "requests",
+    "二、主动公开政府信息的情况": "proactive",
+}
+
+# The two shapes of 五 (FORMAT.md §8): sub-headings of its two halves.
+PROBLEMS_HEADING_WORDS: Final = ("存在问题", "存在的主要问题", "主要问题")
+IMPROVEMENTS_HEADING_WORDS: Final = ("改进措施", "改进情况", "下一步工作", "改进方向")

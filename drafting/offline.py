@@ -31,8 +31,13 @@ _TRAILING = "。；;，,、 \t"
 
 def fullwidth(text: str) -> str:
     """Half-width punctuation in a Chinese sentence → full-width, leaving numbers (1,000 / 10:30)."""
+    # Straight double quotes, when paired, open and close: "先审查、后公开" → “先审查、后公开”.
+    quotes = iter("“”" * (text.count('"') // 2)) if text.count('"') % 2 == 0 else iter(())
     out = []
     for i, ch in enumerate(text):
+        if ch == '"':
+            out.append(next(quotes, ch))
+            continue
         full = _HALF_TO_FULL.get(ch)
         if full is None:
             out.append(ch)
@@ -46,7 +51,11 @@ def fullwidth(text: str) -> str:
 
 def clause(fact: str) -> str:
     """An author's fact as a clause: full-width punctuation, no closing mark of its own."""
-    return fullwidth(fact.strip()).rstrip(_TRAILING)
+    text = fullwidth(fact.strip()).rstrip(_TRAILING)
+    # A half-width full stop ends the sentence too, unless it belongs to a number (3.) or a version.
+    while text.endswith(".") and not text[-2:-1].isdigit():
+        text = text[:-1].rstrip(_TRAILING)
+    return text
 
 
 def enumerate_clauses(items: Sequence[str]) -> str:
@@ -70,7 +79,7 @@ def _active(data: ReportData, f: Figures) -> str:
     parts = []
     n = t.normative
     if n.issued or n.repealed or n.in_force:
-        text = f"全年制发行政规范性文件{n.issued}件"
+        text = f"制发行政规范性文件{n.issued}件"
         if n.repealed:
             text += f"、废止{n.repealed}件"
         parts.append(text + f"，现行有效行政规范性文件{n.in_force}件")
@@ -101,7 +110,8 @@ def _on_request(data: ReportData, f: Figures) -> str:
         data, "on_request", "依申请公开的工作流程和答复情况，如接收、登记、办理、答复、归档各环节的做法"
     )
     if f.handled == 0:
-        text += f"{data.year}年，{s}未收到政府信息公开申请，无上年结转申请。"
+        last = f"（上年为{f.previous_new}件）" if f.previous_new else ""
+        text += f"{data.year}年，{s}未收到政府信息公开申请{last}，无上年结转申请。"
     else:
         text += f"{data.year}年，{s}新收政府信息公开申请{f.new}件"
         if f.new_natural and f.new_legal_persons:
@@ -152,7 +162,7 @@ def _appeals(f: Figures) -> str:
             ]
         )
         text = f"{verb}政府信息公开{name}{fig['total']}件（{detail}）"
-        if fig["upheld"] == fig["total"]:
+        if fig["upheld"] == fig["total"] > 1:  # 均 speaks of several cases
             text += "，均获维持"
         parts.append(text)
     return "全年" + "；".join(parts) + "。"

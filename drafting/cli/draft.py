@@ -1,16 +1,78 @@
-"""drafting draft DATA… [-o DIR] [--format md,txt]"""
+"""drafting draft DATA… [-o DIR] [--format md,docx] [--model offline|openai:<name>|<preset>] [--jobs N]"""
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
+from ..writers import DEFAULT_FORMATS
 from .output import print_error, print_issues
+
+if TYPE_CHECKING:
+    from ..document import SectionUsage
+    from ..draft import FileOutcome
+
+MODEL_HELP = (
+    "起草方式：offline（离线，默认）；openai:<模型名>（任何兼容 OpenAI 的接口，配合 --base-url）；"
+    "或预设 deepseek、qwen、glm、kimi、ollama、vllm（可写作 预设:<模型名>）。"
+)
 
 
 def _formats(value: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(f.strip().lower().lstrip(".") for f in value.split(",") if f.strip()))
+
+
+Say = Callable[[str, str | None, bool], None]
+
+
+@contextmanager
+def _display(total: int) -> Iterator[tuple[Say, Callable[[], None]]]:
+    """Lines for the user, and a progress bar on a terminal when there are several files."""
+
+    def plain(text: str, colour: str | None, err: bool) -> None:
+        click.secho(text, fg=colour, err=err)
+
+    if total <= 1:
+        yield plain, lambda: None
+        return
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        SpinnerColumn,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+    from rich.text import Text
+
+    console = Console(stderr=True)
+    if not console.is_terminal:
+        yield plain, lambda: None
+        return
+    progress = Progress(
+        SpinnerColumn(),
+        TextColumn("起草中"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+        redirect_stdout=False,
+        redirect_stderr=False,
+    )
+    task = progress.add_task("draft", total=total)
+
+    def above(text: str, colour: str | None, err: bool) -> None:
+        progress.console.print(Text(text, style=colour or ""), highlight=False)
+
+    with progress:
+        yield above, lambda: progress.advance(task)
 
 
 @click.command("draft")
@@ -23,9 +85,24 @@ def _formats(value: str) -> tuple[str, ...]:
     show_default=True,
     help="输出目录。",
 )
-@click.option("--format", "formats", default="md", show_default=True, help="输出格式，逗号分隔：md,txt。")
+@click.option(
+    "--format", "formats", default=",".join(DEFAULT_FORMATS), show_default=True, help="输出格式，逗号分隔。"
+)
 @click.option("--previous", type=click.Path(path_type=Path), help="上年数据文件，用于结转核对和同比表述。")
-@click.option("--model", default="offline", show_default=True, help="起草方式：offline（离线，默认）。")
+@click.option("--model", default=None, help=MODEL_HELP)
+@click.option(
+    "--base-url",
+    default=None,
+    help="模型接口地址，如 http://127.0.0.1:8000/v1（默认取预设或 OPENAI_BASE_URL）。",
+)
+@click.option(
+    "--api-key-env",
+    default=None,
+    help="保存密钥的环境变量名（默认取预设，如 DEEPSEEK_API_KEY、OPENAI_API_KEY）。",
+)
+@click.option("--concurrency", type=int, default=None, help="每份草稿同时发出的请求数（默认 4）。")
+@click.option("-j", "--jobs", type=int, default=None, help="同时起草的文件数（默认 1）。")
+@click.option("--no-cache", is_flag=True, default=False, help="不使用也不写入响应缓存。")
 @click.pass_context
 def command(
     ctx: click.Context,
@@ -33,38 +110,108 @@ def command(
     output_dir: Path,
     formats: str,
     previous: Path | None,
-    model: str,
+    model: str | None,
+    base_url: str | None,
+    api_key_env: str | None,
+    concurrency: int | None,
+    jobs: int | None,
+    no_cache: bool,
 ) -> None:
-    """从数据文件生成年度报告初稿（<名称>.md 与 <名称>.draft.json）。"""
-    from ..data import load_data
-    from ..draft import count_markers, draft_report, write_draft
-    from ..errors import DraftingError, InputError
+    """从数据文件生成年度报告初稿（<名称>.draft.json 及各格式文档）。
+
+    设置的优先顺序：命令行选项 > 环境变量 DRAFTING_* > 配置文件 config.toml > 默认值。
+    """
+    from ..config import load_settings
+    from ..draft import draft_files, usage_total
+    from ..errors import InputError
+    from ..narrative import writer_for
     from ..writers import FORMATS
 
-    if model != "offline":
-        raise InputError(f"暂不支持的起草方式“{model}”。", hint="目前可用：--model offline。")
     fmts = _formats(formats)
     unknown = [f for f in fmts if f not in FORMATS]
     if unknown or not fmts:
         raise InputError(
             f"不支持的输出格式：{'、'.join(unknown) or '（空）'}。", hint=f"可用的格式：{','.join(FORMATS)}。"
         )
+    settings = load_settings(
+        model=model,
+        base_url=base_url,
+        api_key_env=api_key_env,
+        concurrency=concurrency,
+        jobs=jobs,
+        cache=False if no_cache else None,
+    )
+    writer = writer_for(settings)  # a missing key or a broken prompt stops here, before any request
+    started = time.monotonic()
+    outcomes: list[FileOutcome] = []
     worst = 0
-    for path in data:
-        try:
-            loaded = load_data(path, previous=previous)
-            report = draft_report(loaded)
-            written = write_draft(report, output_dir, path.stem, fmts)
-        except DraftingError as exc:
-            print_error(exc)
-            click.secho(f"{path}：未生成草稿。", fg="red", err=True)
-            worst = max(worst, exc.exit_code)
-            continue
-        print_issues(loaded.warnings)
-        click.secho(f"{path} → " + "、".join(str(f) for f in written.files), fg="green")
-        markers = count_markers(report)
-        if markers:
-            click.echo(
-                f"  草稿中有 {markers} 处【待补充】，请补充相应内容（或在数据文件 facts 中填写后重新生成）。"
+    try:
+        with _display(len(data)) as (say, advance):
+
+            def done(outcome: FileOutcome) -> None:
+                nonlocal worst
+                outcomes.append(outcome)
+                worst = max(worst, _report(outcome, say))
+                advance()
+
+            draft_files(
+                list(data),
+                output_dir,
+                fmts,
+                previous=previous,
+                writer=writer,
+                jobs=settings.jobs,
+                concurrency=settings.concurrency,
+                on_done=done,
             )
+    except KeyboardInterrupt:
+        writer.close()  # requests in flight fail fast; nothing half-written stays behind
+        finished = sum(1 for o in outcomes if o.written)
+        click.echo(f"已完成 {finished} 个草稿，其余未生成。", err=True)
+        raise
+    finally:
+        writer.close()
+    skipped = len(data) - len(outcomes)
+    if skipped:
+        click.secho(f"因上述错误停止：其余 {skipped} 个文件未起草。", fg="red", err=True)
+    if writer.name != "offline":
+        usages = [s.usage for o in outcomes if o.written for s in o.written.draft.sections]
+        _print_totals(usage_total(usages), time.monotonic() - started)
     ctx.exit(worst)
+
+
+def _report(outcome: FileOutcome, say: Say) -> int:
+    """Tell the user how one file went; the exit code it deserves."""
+    path = outcome.path
+    if outcome.error is not None or outcome.written is None:
+        if outcome.error is not None:
+            print_error(outcome.error)
+        say(f"{path}：未生成草稿。", "red", True)
+        return outcome.error.exit_code if outcome.error is not None else 1
+    print_issues(outcome.warnings)
+    written = outcome.written
+    say(f"{path} → " + "、".join(str(f) for f in written.files), "green", False)
+    from ..draft import count_markers
+
+    for section in written.draft.sections:
+        for note in section.notes:
+            where = section.heading + (section.title or "")
+            say(f"  {where}：{note}", "yellow", True)
+    markers = count_markers(written.draft)
+    if markers:
+        say(
+            f"  草稿中有 {markers} 处【待补充】，请补充相应内容（或在数据文件 facts 中填写后重新生成）。",
+            None,
+            False,
+        )
+    return 0
+
+
+def _print_totals(total: SectionUsage, wall: float) -> None:
+    estimated = "（服务器未返回用量，部分按字数估算）" if total.estimated else ""
+    click.echo(
+        f"模型用量：请求 {total.requests} 次，缓存命中 {total.cached} 次；"
+        f"输入 {total.prompt_tokens} tokens，输出 {total.completion_tokens} tokens，"
+        f"合计 {total.total_tokens} tokens{estimated}；"
+        f"各部分模型耗时合计 {total.latency_s:.1f} 秒，总用时 {wall:.1f} 秒。"
+    )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import json
+import re
 import types
 import typing
 from collections.abc import Iterator, Mapping
@@ -22,10 +23,12 @@ from pydantic import BaseModel, ValidationError
 
 from .. import official
 from ..errors import DataError, InputError, Issue
+from .fastyaml import parse_fast
 from .model import ReportData
 from .rules import check_rules
 
 Position = tuple[int, int]  # 1-based line and column
+Location = Position | str  # a Position in a text file, or "表三!D12" in a workbook
 
 
 @dataclass
@@ -66,28 +69,90 @@ def parse_document(text: str, source: str, suffix: str) -> tuple[Any, dict[tuple
             json.loads(text)
         except json.JSONDecodeError as exc:
             raise InputError(
-                f"{source} 第{exc.lineno}行第{exc.colno}列：JSON 格式错误（{exc.msg}）。",
+                f"{source} 第{exc.lineno}行第{exc.colno}列：JSON 格式错误（{_json_problem(exc.msg)}）。",
                 hint="请检查该处附近的引号、逗号和括号是否成对。",
             ) from None
+    fast = parse_fast(text)  # the same result from the C parser, when installed (see fastyaml.py)
+    if fast is not None:
+        return fast
     # JSON is YAML 1.2, so one loader serves both and gives positions for both.
     from ruamel.yaml import YAML
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
     yaml = YAML(typ="rt")
+    yaml.Constructor = _constructor()
     try:
         node = yaml.load(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f" 第{mark.line + 1}行第{mark.column + 1}列" if mark else ""
-        problem = exc.problem or exc.context or "格式错误"
-        raise InputError(
-            f"{source}{where}：YAML 格式错误（{problem}）。",
-            hint="请检查该行的缩进（只能用空格，不能用 Tab）、冒号后是否有空格、引号是否成对。",
-        ) from None
+        problem, hint = _yaml_problem(str(exc.problem or exc.context or ""))
+        raise InputError(f"{source}{where}：YAML 格式错误（{problem}）。", hint=hint) from None
     except YAMLError as exc:
-        raise InputError(f"{source}：YAML 格式错误（{exc}）。") from None
+        raise InputError(f"{source}：YAML 格式错误（{exc}）。", hint=_YAML_HINT) from None
     positions: dict[tuple[str, ...], Position] = {}
     return _plain(node, (), positions), positions
+
+
+def _constructor() -> type:
+    """ruamel's round-trip constructor, except that an impossible date (2024-13-40) stays text:
+    ruamel fails on it with a bare ValueError and no line to report. As text it reaches pydantic,
+    which names the field and its line like any other bad value."""
+    from ruamel.yaml.constructor import RoundTripConstructor
+
+    class Constructor(RoundTripConstructor):
+        def construct_yaml_timestamp(self, node: Any, values: Any = None) -> Any:
+            try:
+                return super().construct_yaml_timestamp(node, values)
+            except ValueError:
+                return str(node.value)
+
+    Constructor.add_constructor("tag:yaml.org,2002:timestamp", Constructor.construct_yaml_timestamp)
+    return Constructor
+
+
+_YAML_HINT = "请检查该行的缩进（只能用空格，不能用 Tab）、冒号后是否有空格、引号是否成对。"
+
+# ruamel's problem texts → what they mean for someone editing the file, and what to do.
+_YAML_PROBLEMS = (
+    ("'\\t'", "该处有 Tab 字符", "YAML 文件只能用空格缩进：请把该处的 Tab 换成空格。"),
+    ("expected <block end>", "缩进与上下文不一致", "同一层的项目要左对齐，下一层比上一层多缩进两个空格。"),
+    (
+        "mapping values are not allowed",
+        "此处不能出现冒号",
+        "请检查该行的缩进；文字中含有冒号时，请给整段文字加上引号。",
+    ),
+    ("could not find expected ':'", "缺少冒号", "每一项都写成“项目名: 值”，冒号后留一个空格。"),
+    ("expected ',' or '}'", "花括号内缺少逗号或右花括号", "一行内的各项用逗号分隔，并以 } 结尾。"),
+    ("expected ',' or ']'", "方括号内缺少逗号或右方括号", "列表各项用逗号分隔，并以 ] 结尾。"),
+    ("end of stream", "文件在引号或括号闭合之前结束", "请检查引号、括号是否成对。"),
+    ("found unknown escape character", "双引号内有无法识别的反斜杠", "请去掉反斜杠，或改用单引号。"),
+)
+
+
+def _yaml_problem(problem: str) -> tuple[str, str]:
+    duplicate = re.search(r'duplicate key "([^"]*)"', problem)
+    if duplicate:
+        return f"项目“{duplicate.group(1)}”写了两次", "每个项目只能出现一次：请删除或合并重复的那一行。"
+    for needle, meaning, hint in _YAML_PROBLEMS:
+        if needle in problem:
+            return meaning, hint
+    return (f"无法解析：{problem}" if problem else "无法解析"), _YAML_HINT
+
+
+_JSON_PROBLEMS = (
+    ("Expecting ',' delimiter", "缺少逗号"),
+    ("Expecting ':' delimiter", "缺少冒号"),
+    ("Expecting property name", "项目名须用双引号括起，或最后一项后多了逗号"),
+    ("Expecting value", "缺少数值，或多了逗号"),
+    ("Unterminated string", "引号没有成对"),
+    ("Invalid control character", "引号内有换行或 Tab"),
+    ("Extra data", "数据结束后还有多余内容"),
+)
+
+
+def _json_problem(msg: str) -> str:
+    return next((meaning for needle, meaning in _JSON_PROBLEMS if msg.startswith(needle)), msg)
 
 
 def _plain(node: Any, path: tuple[str, ...], positions: dict[tuple[str, ...], Position]) -> Any:
@@ -97,9 +162,11 @@ def _plain(node: Any, path: tuple[str, ...], positions: dict[tuple[str, ...], Po
     if isinstance(node, CommentedMap):
         out = {}
         for key in node:
-            line, col = node.lc.key(key)
             key_path = (*path, str(key))
-            positions[key_path] = (line + 1, col + 1)
+            # Keys brought in by a merge (<<: *anchor) have no position of their own.
+            mark = node.lc.data.get(key)
+            if mark is not None:
+                positions[key_path] = (mark[0] + 1, mark[1] + 1)
             out[str(key)] = _plain(node[key], key_path, positions)
         return out
     if isinstance(node, CommentedSeq):
@@ -131,12 +198,28 @@ def load_data(path: Path | str, *, previous: Path | str | None = None) -> Loaded
     file, which fills ``previous`` when the file itself gives none."""
     path = Path(path)
     source = str(path)
-    if path.suffix.lower() not in (".yaml", ".yml", ".json"):
+    if path.is_dir():  # before the suffix test: a folder is not "a file of the wrong type"
+        raise InputError(
+            f"{source} 是一个文件夹，不是数据文件。", hint="请给出文件夹中的 .yaml 或 .json 数据文件。"
+        )
+    suffix = path.suffix.lower()
+    if suffix not in (".yaml", ".yml", ".json", ".xlsx"):
         raise InputError(
             f"{source}：不支持的文件类型“{path.suffix or '无扩展名'}”。",
-            hint="数据文件应为 .yaml、.yml 或 .json；可用 drafting init 生成一份模板。",
+            hint="数据文件应为 .yaml、.yml、.json 或 .xlsx；可用 drafting init（或 drafting init --xlsx）生成一份模板。",
         )
-    raw, positions = parse_document(read_text(path), source, path.suffix.lower())
+    positions: Mapping[tuple[str, ...], Location]
+    if suffix == ".xlsx":
+        from .excel import read_workbook
+
+        raw, positions = read_workbook(path)
+    else:
+        raw, positions = parse_document(read_text(path), source, suffix)
+    if raw is None:  # an empty file, or one holding only comments
+        raise InputError(
+            f"{source}：文件是空的，没有任何数据。",
+            hint="可用 drafting init 生成一份完整模板，再填入数字。",
+        )
     if not isinstance(raw, dict):
         raise InputError(
             f"{source}：文件内容不是数据表（应以 agency:、year: 等项目开头）。",
@@ -153,7 +236,7 @@ def previous_from(last: ReportData) -> dict[str, Any]:
 
 
 def validate_raw(
-    raw: dict[str, Any], source: str, positions: Mapping[tuple[str, ...], Position] | None = None
+    raw: dict[str, Any], source: str, positions: Mapping[tuple[str, ...], Location] | None = None
 ) -> Loaded:
     positions = positions or {}
     try:
@@ -167,14 +250,17 @@ def validate_raw(
     return Loaded(source, data, issues, raw)
 
 
-def _locate(issue: Issue, positions: Mapping[tuple[str, ...], Position]) -> Issue:
+def _locate(issue: Issue, positions: Mapping[tuple[str, ...], Location]) -> Issue:
     parts = tuple(issue.path.split("."))
     # A derived cell (e.g. a 总计 the file left out) has no position: point at its nearest parent.
     while parts and parts not in positions:
         parts = parts[:-1]
     if not parts:
         return issue
-    line, column = positions[parts]
+    where = positions[parts]
+    if isinstance(where, str):
+        return replace(issue, ref=where)
+    line, column = where
     return replace(issue, line=line, column=column)
 
 
@@ -197,30 +283,43 @@ _TYPE_MESSAGES = {
     "date_parsing": "应为日期",
     "date_from_datetime_parsing": "应为日期",
     "date_from_datetime_inexact": "应为日期（不含时间）",
+    "finite_number": "应为有限的数字",
 }
 
 
-def _shape_issue(err: Any, positions: Mapping[tuple[str, ...], Position]) -> Issue:
+def _shape_issue(err: Any, positions: Mapping[tuple[str, ...], Location]) -> Issue:
     loc = tuple(str(p) for p in err["loc"])
     path = ".".join(loc)
     kind = err["type"]
     given = err.get("input")
+    limit = err.get("ctx", {})
+    # A missing cell breaks H5 (fill 0, never leave blank); other shape problems get their own ids.
+    rule = "H5" if _is_cell(loc) else "shape"
     if kind == "missing":
         message, fix = "缺少这一项", _missing_fix(loc)
+        rule = "H5" if _is_value_cell(loc) else "missing_key"
     elif kind == "extra_forbidden":
-        message, fix = "不认识这一项", _unknown_fix(loc)
-    elif kind in ("greater_than_equal", "greater_than"):
+        message, fix, rule = "不认识这一项", _unknown_fix(loc), "unknown_key"
+    elif given is None and kind in _TYPE_MESSAGES:
+        # `key:` with nothing after it reads as null: say "blank", not Python's None.
+        message = "不能留空"
+        fix = "没有就填 0" if _is_cell(loc) else "请填写这一项；不需要的可选项请整行删除"
+    elif kind in ("greater_than_equal", "greater_than") and limit.get("ge", limit.get("gt")) == 0:
         message = f"不能为负数，实际填写 {given}"
         fix = "改为 0 或实际数量"
-    elif kind in ("less_than_equal", "less_than"):
-        message, fix = f"数值 {given} 超出合理范围", "请核对"
+    elif kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
+        bound = next((f"{word} {limit[k]}" for k, word in _BOUNDS.items() if k in limit), "")
+        message, fix = f"数值 {given} 超出合理范围", f"请核对（应{bound}）" if bound else "请核对"
     elif kind in _TYPE_MESSAGES:
         message = f"{_TYPE_MESSAGES[kind]}，实际填写 {_show(given)}"
         fix = _type_fix(kind)
     else:
-        message, fix = f"填写有误（{err['msg']}）", "请按模板填写"
-    issue = Issue("H5" if _is_cell(loc) else "shape", "error", official.cell_label(path), path, message, fix)
+        message, fix = "填写有误", "请按 drafting init 生成的模板填写"
+    issue = Issue(rule, "error", official.cell_label(path), path, message, fix)
     return _locate(issue, positions)
+
+
+_BOUNDS = {"ge": "不小于", "gt": "大于", "le": "不大于", "lt": "小于"}
 
 
 def _is_cell(loc: tuple[str, ...]) -> bool:
@@ -228,6 +327,8 @@ def _is_cell(loc: tuple[str, ...]) -> bool:
 
 
 def _show(value: Any) -> str:
+    if value is None:
+        return "空白"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
@@ -242,18 +343,27 @@ def _show(value: Any) -> str:
 def _type_fix(kind: str) -> str:
     if kind.startswith("int"):
         return "填写不带引号、不带小数的阿拉伯数字，如 0、12；没有就填 0"
-    if kind.startswith("decimal"):
+    if kind.startswith("decimal") or kind == "finite_number":
         return "填写阿拉伯数字，可带小数，如 0 或 12.5；不要带单位"
     if kind.startswith("date"):
         return "按 2025-01-20 的格式填写"
+    if kind == "string_type":
+        return '请给这段文字加上英文双引号，如 "165000"（否则数字会被当作数值读取）'
     if kind == "list_type":
         return "每条内容单独一行，以“- ”开头"
     return "请按 drafting init 生成的模板填写"
 
 
+def _is_value_cell(loc: tuple[str, ...]) -> bool:
+    """A single number of a table (not a whole table or row, which hold keys of their own)."""
+    return _is_cell(loc) and not _allowed_keys(loc)
+
+
 def _missing_fix(loc: tuple[str, ...]) -> str:
-    if _is_cell(loc):
+    if _is_value_cell(loc):
         return f"补上“{loc[-1]}: 0”（没有此类情况也要填 0，不能留空）"
+    if _allowed_keys(loc):
+        return f"补上“{loc[-1]}:”这一部分及其各项；可参照 drafting init 生成的模板"
     return f"补上“{loc[-1]}”这一项；可参照 drafting init 生成的模板"
 
 

@@ -19,9 +19,6 @@ from .model import ApplicantRow, ReportData, Table3
 Rule = Callable[[ReportData], list[Issue]]
 RULES: list[Rule] = []
 
-_COLUMNS = (*official.TABLE3_COLUMNS, (official.TOTAL_KEY, official.TOTAL_LABEL))
-
-
 def rule(fn: Rule) -> Rule:
     RULES.append(fn)
     return fn
@@ -98,10 +95,21 @@ def h3_results_total(data: ReportData) -> list[Issue]:
 def h2_stated_identity(data: ReportData) -> list[Issue]:
     t = data.table3
     issues = []
-    for key, label in _COLUMNS:
+    # The 总计 column is the sum of the six, so it balances whenever they do: checking it
+    # too would only repeat an imbalance already reported for a column.
+    for key, label in official.TABLE3_COLUMNS:
         new, carried = column_value(t.new, key), column_value(t.carried_over, key)
         done, forward = results_total(t, key), column_value(t.carry_forward, key)
+        if done != results_sum(t, key) and new + carried == results_sum(t, key) + forward:
+            continue  # only the stated （七）总计 is wrong: H3 reports it, with the right fix
         if new + carried != done + forward:
+            # A carry-forward can balance the column only when fewer were concluded than received;
+            # otherwise suggesting one would suggest a negative count.
+            balance = new + carried - done
+            if balance >= 0:
+                hint = f"按现有办理结果，结转下年度应为 {balance}"
+            else:
+                hint = f"办理结果比新收加上年结转多 {-balance} 件，请先核对新收、上年结转或办理结果"
             issues.append(
                 _issue(
                     "H2",
@@ -109,7 +117,7 @@ def h2_stated_identity(data: ReportData) -> list[Issue]:
                     f"“{label}”列不平衡：一（新收 {new}）+ 二（上年结转 {carried}）= {new + carried}，"
                     f"而 （七）总计 {done} + 四（结转下年度 {forward}）= {done + forward}",
                     "每一列都应满足“第一项加第二项之和，等于第三项加第四项之和”：请核对本列的新收、"
-                    f"结转和各项办理结果（按现有办理结果，结转下年度应为 {new + carried - done}）",
+                    f"结转和各项办理结果（{hint}）",
                 )
             )
     return issues

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import json
 import unicodedata
+from collections.abc import Sequence
 from decimal import Decimal
 
 from .. import official
-from .model import ApplicantRow, Outcomes, ReportData, Table2, Table3, Table4
+from .model import ApplicantRow, Contact, Outcomes, ReportData, Table2, Table3, Table4
 
 _KEY_WIDTH = 22  # values start here, so the rows of a table line up
 _COMMENT_COLUMN = 100
@@ -48,7 +49,7 @@ def _applicants(row: ApplicantRow | None) -> dict[str, int | Decimal]:
     return {k: (getattr(row, k) if row else 0) for k in official.TABLE3_COLUMN_KEYS}
 
 
-def _table2_lines(t: Table2 | None, indent: int) -> list[str]:
+def _table2_lines(t: Table2 | None, indent: int, in_force_from: Table2 | None = None) -> list[str]:
     pad = " " * indent
     lines = [
         f"{pad}# 第二十条第（一）项：issued 本年制发件数 / repealed 本年废止件数 / in_force 现行有效件数"
@@ -56,7 +57,13 @@ def _table2_lines(t: Table2 | None, indent: int) -> list[str]:
     for key, label in official.TABLE2_GROUPS[0].rows:
         counts = getattr(t, key) if t else None
         values = {k: (getattr(counts, k) if counts else 0) for k, _ in official.TABLE2_GROUPS[0].columns}
-        lines.append(_line(indent, key, _flow(values), label))
+        comment = label
+        if in_force_from is not None:
+            # C2: 现行有效 = last year's + 制发 − 废止. Starting from last year's figure keeps a fresh
+            # file consistent; the author adjusts it with this year's 制发 and 废止.
+            values["in_force"] = getattr(in_force_from, key).in_force
+            comment += "（现行有效件数已按上年填入，请按本年制发、废止调整）"
+        lines.append(_line(indent, key, _flow(values), comment))
     for group in official.TABLE2_GROUPS[1:]:
         column = group.columns[0][1]
         for key, label in group.rows:
@@ -87,7 +94,10 @@ def _table3_lines(t: Table3 | None, indent: int, carried: ApplicantRow | None = 
                 lines.append(_line(indent, parts[0], "", official.TABLE3_GROUPS[parts[0]]))
             lines.append(_line(indent + 2, parts[1], _flow(_applicants(row)), spec.label))
         else:
-            lines.append(_line(indent, spec.path, _flow(_applicants(row)), spec.label))
+            comment = spec.label
+            if spec.path == "carried_over" and carried is not None:
+                comment += "（已按上年“结转下年度继续办理”填入，请在办理结果或结转下年度中填写其去向）"
+            lines.append(_line(indent, spec.path, _flow(_applicants(row)), comment))
     return lines
 
 
@@ -101,6 +111,16 @@ def _table4_lines(t: Table4 | None, indent: int) -> list[str]:
         values = {k: (getattr(outcomes, k) if outcomes else 0) for k, _ in official.TABLE4_COLUMNS}
         lines.append(_line(indent, block, _flow(values), official.table4_block_label(block)))
     return lines
+
+
+def _contact_lines(c: Contact | None) -> list[str]:
+    """联系方式 for the preamble; copied from last year's file by ``init --from``."""
+    fields = (("address", "地址"), ("postcode", "邮编"), ("phone", "电话"), ("email", "电子邮箱"))
+    return [
+        # Numbers such as a postcode must be quoted, or YAML reads them as numbers (and drops a leading 0).
+        _line(2, "contact", "", "联系方式（可不填），写入报告前言；邮编、电话请加英文双引号"),
+        *(_line(4, key, _str(getattr(c, key) if c else None), f"{label}（可不填）") for key, label in fields),
+    ]
 
 
 _FACT_HINTS = {
@@ -123,50 +143,124 @@ def template_yaml(agency: str, year: int, last: ReportData | None = None) -> str
         "# 由 drafting init 生成。每个数字格都要填写：没有就填 0，不能留空，不能写负数。",
         "# 填好后运行 drafting validate 本文件 检查数据，drafting draft 本文件 生成草稿。",
         "",
-        "agency:",
+        _line(0, "agency", "", "机关信息"),
         _line(2, "name", _str(agency), "机关全称（用于标题）"),
         _line(
             2, "self_reference", _str(a.self_reference if a else "我局"), "正文中的自称：我局、本机关、我镇……"
         ),
         _line(2, "short_name", _str(a.short_name if a else None), "简称（可不填），如 地区绿产局"),
         _line(2, "website", _str(a.website if a else None), "报告电子版下载网址（可不填）"),
+        *_contact_lines(a.contact if a else None),
         _line(0, "year", str(year), "报告年度（统计期限为该年1月1日至12月31日）"),
         _line(0, "published", "", "发布日期（可不填），如 2025-01-20"),
         "",
-        "# 表二 主动公开政府信息情况",
-        "table2:",
-        *_table2_lines(None, 2),
+        _line(0, "table2", "", "表二 主动公开政府信息情况"),
+        *_table2_lines(None, 2, in_force_from=last.table2 if last else None),
         "",
-        "# 表三 收到和处理政府信息公开申请情况",
-        "table3:",
+        _line(0, "table3", "", "表三 收到和处理政府信息公开申请情况"),
         *_table3_lines(None, 2, carried=last.table3.carry_forward if last else None),
         "",
-        "# 表四 政府信息公开行政复议、行政诉讼情况",
-        "table4:",
+        _line(0, "table4", "", "表四 政府信息公开行政复议、行政诉讼情况"),
         *_table4_lines(None, 2),
         "",
-        "# 六、其他需要报告的事项：政府信息公开信息处理费（国办函〔2020〕109号）",
-        "fees:",
+        _line(0, "fees", "", "六、其他需要报告的事项：政府信息公开信息处理费（国办函〔2020〕109号）"),
         _line(2, "notices", "0", "发出政府信息公开收费通知件数"),
         _line(2, "billed", "0", "应收信息处理费（元）"),
         _line(2, "collected", "0", "实收信息处理费（元）"),
         "",
         "# 正文素材：每条一行，以“- ”开头，写具体做法和数字。",
         "# 不填的主题，草稿中会留下【待补充：…】标记；确实没有内容可写 []。",
-        "facts:",
+        _line(0, "facts", "", "正文素材"),
         *[_line(2, key, "", _FACT_HINTS[key]) for key, _ in official.FACT_TOPICS],
     ]
     if last is not None:
         lines += [
             "",
             f"# 上年（{last.year}年）数据：用于核对上年结转和同比表述。由 drafting init --from 复制，请勿修改。",
-            "previous:",
+            _line(0, "previous", "", "上年数据"),
             _line(2, "year", str(last.year), "上年年度"),
-            "  table2:",
+            _line(2, "table2", "", "上年表二"),
             *_table2_lines(last.table2, 4),
-            "  table3:",
+            _line(2, "table3", "", "上年表三"),
             *_table3_lines(last.table3, 4),
-            "  table4:",
+            _line(2, "table4", "", "上年表四"),
             *_table4_lines(last.table4, 4),
         ]
+    return "\n".join(lines) + "\n"
+
+
+def _stated(row: ApplicantRow | None) -> dict[str, int | Decimal]:
+    """A row's six cells, and its 总计 only when the source stated one (so a file written from a
+    published table keeps a total that disagrees, for ``validate`` to point at)."""
+    values = _applicants(row)
+    if row is not None and row.total is not None:
+        values["total"] = row.total
+    return values
+
+
+def data_yaml(data: ReportData, notes: Sequence[str] = ()) -> str:
+    """A data file holding ``data`` (e.g. read from a published report by ``drafting import``), in
+    the layout and with the comments of ``drafting init``. ``notes`` head the file as comments."""
+    a = data.agency
+    lines = [
+        f"# {data.title} 数据文件",
+        "# 由 drafting import 从已发布的报告读取生成。请对照原报告核对每个数字，再运行 drafting validate 本文件。",
+        *(f"# 注意：{n}" for n in notes),
+        "",
+        _line(0, "agency", "", "机关信息"),
+        _line(2, "name", _str(a.name), "机关全称（用于标题）"),
+        _line(2, "self_reference", _str(a.self_reference), "正文中的自称：我局、本机关、我镇……"),
+        _line(2, "short_name", _str(a.short_name), "简称（可不填）"),
+        _line(2, "website", _str(a.website), "报告电子版下载网址（可不填）"),
+        _line(0, "year", str(data.year), "报告年度（统计期限为该年1月1日至12月31日）"),
+        _line(0, "published", "", "发布日期（可不填），如 2025-01-20"),
+        "",
+        _line(0, "table2", "", "表二 主动公开政府信息情况"),
+        *_table2_lines(data.table2, 2),
+        "",
+        _line(0, "table3", "", "表三 收到和处理政府信息公开申请情况"),
+    ]
+    t = data.table3
+    groups_written: set[str] = set()
+    lines += [
+        "  # 每行六列：natural 自然人；法人或其他组织——commercial 商业企业、research 科研机构、",
+        "  # social 社会公益组织、legal 法律服务机构、other 其他。总计由本工具计算；原报告填写的总计与之不符时保留为 total。",
+    ]
+    for spec in official.TABLE3_ROWS:
+        row = t.row(spec.path) if spec.path != "results_total" else t.results_total
+        if spec.path == "results_total" and row is None:
+            continue
+        if spec.path == "disclosed":
+            lines.append(f"  # {official.TABLE3_RESULTS_HEADING}")
+        parts = spec.path.split(".")
+        if len(parts) == 2:
+            if parts[0] not in groups_written:
+                groups_written.add(parts[0])
+                lines.append(_line(2, parts[0], "", official.TABLE3_GROUPS[parts[0]]))
+            lines.append(_line(4, parts[1], _flow(_stated(row)), spec.label))
+        else:
+            lines.append(_line(2, spec.path, _flow(_stated(row)), spec.label))
+    lines += [
+        "",
+        _line(0, "table4", "", "表四 政府信息公开行政复议、行政诉讼情况"),
+        "  # 每栏：upheld 结果维持 / corrected 结果纠正 / other 其他结果 / pending 尚未审结",
+    ]
+    for block, _ in official.TABLE4_BLOCKS:
+        outcomes: Outcomes = getattr(data.table4, block)
+        values: dict[str, int | Decimal] = {k: getattr(outcomes, k) for k, _ in official.TABLE4_COLUMNS}
+        if outcomes.total is not None:
+            values["total"] = outcomes.total
+        lines.append(_line(2, block, _flow(values), official.table4_block_label(block)))
+    f = data.fees
+    lines += [
+        "",
+        _line(0, "fees", "", "六、其他需要报告的事项：政府信息公开信息处理费（国办函〔2020〕109号）"),
+        _line(2, "notices", _num(f.notices), "发出政府信息公开收费通知件数"),
+        _line(2, "billed", _num(f.billed), "应收信息处理费（元）"),
+        _line(2, "collected", _num(f.collected), "实收信息处理费（元）"),
+        "",
+        "# 正文素材：每条一行，以“- ”开头。不填的主题，草稿中会留下【待补充：…】标记。",
+        _line(0, "facts", "", "正文素材"),
+        *[_line(2, key, "", _FACT_HINTS[key]) for key, _ in official.FACT_TOPICS],
+    ]
     return "\n".join(lines) + "\n"

@@ -13,18 +13,31 @@ from ..errors import InputError, OutputError
 if TYPE_CHECKING:
     from ..document import Draft
 
-FORMATS = ("md", "txt")
+FORMATS = ("md", "txt", "docx", "html", "pdf")
+DEFAULT_FORMATS = ("md", "docx")
 
 
-def render(draft: Draft, fmt: str) -> str:
-    renderers: dict[str, Callable[[Draft], str]]
-    from . import markdown, text
+def _renderers() -> dict[str, Callable[[Draft], str | bytes]]:
+    # Each writer imports its library (python-docx, jinja2, LibreOffice) only when it runs.
+    from . import docx, html, markdown, pdf, text
 
-    renderers = {"md": markdown.render, "txt": text.render}
+    return {
+        "md": markdown.render,
+        "txt": text.render,
+        "docx": docx.render,
+        "html": html.render,
+        "pdf": pdf.render,
+    }
+
+
+def render(draft: Draft, fmt: str) -> str | bytes:
+    """The draft as one document: ``str`` for text formats, ``bytes`` for docx and pdf. Either goes
+    straight to ``atomic_write``."""
+    renderers = _renderers()
     if fmt not in renderers:
         raise InputError(
             f"不支持的输出格式“{fmt}”。",
-            hint=f"可用的格式：{'、'.join(FORMATS)}（用逗号分隔，如 --format md,txt）。",
+            hint=f"可用的格式：{'、'.join(FORMATS)}（用逗号分隔，如 --format md,docx）。",
         )
     return renderers[fmt](draft)
 
@@ -38,6 +51,9 @@ def atomic_write(path: Path, content: str | bytes) -> None:
     except OSError as exc:
         raise OutputError(f"无法在 {path.parent} 写入文件：{exc.strerror}") from None
     try:
+        # mkstemp makes the file private (0600); give it the mode any new file would get, or keep
+        # the mode of the file it replaces, so a web server can still serve the portal page.
+        os.chmod(tmp, _mode_for(path))
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()
@@ -49,3 +65,12 @@ def atomic_write(path: Path, content: str | bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _mode_for(path: Path) -> int:
+    try:
+        return path.stat().st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask

@@ -1,0 +1,163 @@
+"""What every chat backend speaks: a request, a completion, its usage, and the errors it raises.
+
+A backend is named with one string (``openai:qwen-plus``, ``deepseek``, ``ollama:qwen2.5:7b``) and
+resolved in one place, :func:`get_backend`. The offline drafter is not a backend: it writes from the
+data, not from rendered prompts (see ``narrative.OfflineWriter``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal, Protocol
+
+from ..errors import DraftingError
+
+if TYPE_CHECKING:
+    from ..config import Endpoint
+
+Role = Literal["system", "user", "assistant"]
+
+
+@dataclass(frozen=True)
+class Message:
+    role: Role
+    content: str
+
+
+@dataclass(frozen=True)
+class ChatRequest:
+    """Everything that decides the answer. Timeouts and retries are the backend's, not the request's."""
+
+    messages: tuple[Message, ...]
+    temperature: float = 0.3
+    max_tokens: int = 2000
+
+    def params(self) -> dict[str, float | int]:
+        return {"temperature": self.temperature, "max_tokens": self.max_tokens}
+
+
+@dataclass(frozen=True)
+class Usage:
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    estimated: bool = False  # the server sent no usage; counted from characters instead
+
+    @property
+    def total_tokens(self) -> int:
+        return self.prompt_tokens + self.completion_tokens
+
+    def __add__(self, other: Usage) -> Usage:
+        return Usage(
+            self.prompt_tokens + other.prompt_tokens,
+            self.completion_tokens + other.completion_tokens,
+            self.estimated or other.estimated,
+        )
+
+
+@dataclass(frozen=True)
+class Completion:
+    text: str
+    finish_reason: str
+    usage: Usage = field(default_factory=Usage)
+    model: str = ""
+    latency: float = 0.0  # seconds spent on this answer, retries and waits included
+    attempts: int = 1  # HTTP requests it took (1 when the first one succeeded)
+    cached: bool = False
+
+
+class Backend(Protocol):
+    """A chat model. ``name`` is what the draft records (``openai:deepseek-chat``)."""
+
+    @property
+    def name(self) -> str: ...
+
+    def complete(self, request: ChatRequest) -> Completion: ...
+
+    def close(self) -> None: ...
+
+
+ErrorKind = Literal[
+    "config",  # no key, bad spec: our caller's setting
+    "auth",  # 401
+    "forbidden",  # 403
+    "not_found",  # 404: unknown model or wrong base URL
+    "bad_request",  # 400/422
+    "not_an_api",  # 200 with an HTML page: the base URL points at a website
+    "rate_limit",  # 429
+    "server",  # 5xx
+    "timeout",
+    "connection",  # refused, reset, dropped mid-stream
+    "invalid_response",  # not JSON, no choices, wrong shape
+    "truncated",  # finish_reason length, or a stream that ended without a finish reason
+    "empty",  # a well-formed answer with no text
+    "filtered",  # finish_reason content_filter
+    "cancelled",  # the user pressed Ctrl-C
+    "exhausted",  # a scripted backend ran out of replies
+]
+
+# Kinds worth another HTTP attempt with the same request.
+RETRYABLE: frozenset[ErrorKind] = frozenset(
+    {"rate_limit", "server", "timeout", "connection", "invalid_response"}
+)
+# Kinds where the answer arrived but cannot be used: worth a re-ask, not an HTTP retry.
+OUTPUT_KINDS: frozenset[ErrorKind] = frozenset({"truncated", "empty", "filtered"})
+# Kinds that no retry or re-ask can fix: the user must change a setting, so the run stops.
+FATAL: frozenset[ErrorKind] = frozenset(
+    {"config", "auth", "forbidden", "not_found", "bad_request", "not_an_api", "exhausted"}
+)
+
+
+class BackendError(DraftingError):
+    """A model call that failed. The message is Chinese, names the cause and the fix, and has been
+    through :func:`redact`: it never carries a key."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        kind: ErrorKind,
+        hint: str = "",
+        retry_after: float | None = None,
+        attempts: int = 1,
+        retryable: bool | None = None,
+    ) -> None:
+        super().__init__(message, hint=hint)
+        self.kind: ErrorKind = kind
+        self.retry_after = retry_after
+        self.attempts = attempts
+        self._retryable = retryable
+
+    @property
+    def retryable(self) -> bool:
+        """Worth another HTTP attempt with the same request (the kind's default unless overridden)."""
+        return self.kind in RETRYABLE if self._retryable is None else self._retryable
+
+    @property
+    def fatal(self) -> bool:
+        return self.kind in FATAL
+
+
+# Key-like tokens of the common providers, and bearer headers, whatever key the caller gave.
+_KEY_LIKE = re.compile(r"(?:sk|ak)-[A-Za-z0-9_\-]{6,}|Bearer\s+\S+|[A-Fa-f0-9]{32}\.[A-Za-z0-9]{8,}")
+
+
+def redact(text: str, secrets: Iterable[str] = ()) -> str:
+    """``text`` with every given secret and anything shaped like a key replaced by ``***``."""
+    for secret in sorted({s for s in secrets if s and len(s) >= 4}, key=len, reverse=True):
+        text = text.replace(secret, "***")
+    return _KEY_LIKE.sub("***", text)
+
+
+def get_backend(spec: str | Endpoint, **options: Any) -> Backend:
+    """The chat backend a model spec names: ``openai:<model>``, a preset (``deepseek``,
+    ``qwen:qwen-max``, ``ollama:qwen2.5:7b`` …) or a resolved :class:`~drafting.config.Endpoint`.
+    ``options`` are settings overrides (``base_url``, ``api_key_env``, ``timeout`` …), as flags give.
+    The SDK is imported here, never at start-up."""
+    from ..config import Endpoint, resolve_endpoint
+
+    endpoint = spec if isinstance(spec, Endpoint) else resolve_endpoint(spec, **options)
+    from .openai_compat import OpenAICompatBackend
+
+    return OpenAICompatBackend(endpoint)

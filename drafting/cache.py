@@ -1,0 +1,189 @@
+"""A response cache on stdlib sqlite3, so re-drafting unchanged data costs no tokens.
+
+The key is a hash of what decides the answer: base URL, model, the rendered messages (which carry
+the prompt version) and the parameters. Never the API key, timeouts or retry settings. Values are
+JSON (no pickle). Only validated answers are stored: an error raises before ``put`` is reached.
+The file lives in the user's cache folder, or under ``$DRAFTING_HOME/cache``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import config
+from .backends.base import Backend, ChatRequest, Completion, Usage
+from .errors import OutputError
+
+FILE_NAME = "responses.sqlite3"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS responses (
+    key TEXT PRIMARY KEY,
+    model TEXT NOT NULL,
+    value TEXT NOT NULL,
+    created REAL NOT NULL
+)
+"""
+
+
+def default_path() -> Path:
+    return config.cache_dir() / FILE_NAME
+
+
+def cache_key(base_url: str, model: str, request: ChatRequest) -> str:
+    payload = {
+        "base_url": base_url.rstrip("/"),
+        "model": model,
+        "messages": [[m.role, m.content] for m in request.messages],
+        "params": request.params(),
+    }
+    canonical = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class CacheStats:
+    path: Path
+    entries: int
+    size_bytes: int
+    by_model: dict[str, int]
+    oldest: float | None
+    newest: float | None
+
+
+class ResponseCache:
+    """Thread-safe: each operation opens its own short connection (sqlite serialises writers)."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path or default_path()
+        self._ready = False
+        self._lock = threading.Lock()
+
+    def _init(self) -> None:
+        """Create the file once, under a lock: switching to WAL needs the database to itself, so
+        the first sections of a draft must not all try it at once."""
+        with self._lock:
+            if self._ready:
+                return
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            for attempt in range(5):
+                conn = sqlite3.connect(self.path, timeout=30)
+                try:
+                    conn.execute("PRAGMA journal_mode=WAL")  # readers never wait for a writer
+                    conn.execute(_SCHEMA)
+                    conn.commit()
+                    break
+                except sqlite3.OperationalError as exc:  # another process is setting it up
+                    if "locked" not in str(exc) or attempt == 4:
+                        raise
+                    time.sleep(0.1 * (attempt + 1))
+                finally:
+                    conn.close()
+            self._ready = True
+
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        try:
+            self._init()
+            conn = sqlite3.connect(self.path, timeout=30)
+            try:
+                with conn:
+                    yield conn
+            finally:
+                conn.close()
+        except sqlite3.Error as exc:
+            raise OutputError(
+                f"无法使用响应缓存 {self.path}：{exc}。",
+                hint="可用 --no-cache 跳过缓存，或运行 drafting cache clear 重建缓存。",
+            ) from None
+        except OSError as exc:
+            raise OutputError(f"无法创建响应缓存目录 {self.path.parent}：{exc.strerror}。") from None
+
+    def get(self, key: str) -> Completion | None:
+        with self._connect() as conn:
+            row = conn.execute("SELECT value FROM responses WHERE key = ?", (key,)).fetchone()
+        if row is None:
+            return None
+        try:
+            value = json.loads(row[0])
+            usage = Usage(**value.pop("usage"))
+            return Completion(**value, usage=usage, cached=True, latency=0.0, attempts=0)
+        except (TypeError, ValueError, KeyError):
+            return None  # written by another version: treat as a miss, overwritten on put
+
+    def put(self, key: str, completion: Completion, model: str) -> None:
+        """Store a validated answer; ``model`` is the model asked for (the stats group by it)."""
+        value = {
+            "text": completion.text,
+            "finish_reason": completion.finish_reason,
+            "model": completion.model,
+            "usage": dataclasses.asdict(completion.usage),
+        }
+        with self._connect() as conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO responses (key, model, value, created) VALUES (?, ?, ?, ?)",
+                (key, model, json.dumps(value, ensure_ascii=False), time.time()),
+            )
+
+    def stats(self) -> CacheStats:
+        if not self.path.exists():
+            return CacheStats(self.path, 0, 0, {}, None, None)
+        with self._connect() as conn:
+            rows = conn.execute(
+                "SELECT model, COUNT(*) FROM responses GROUP BY model ORDER BY model"
+            ).fetchall()
+            oldest, newest = conn.execute("SELECT MIN(created), MAX(created) FROM responses").fetchone()
+        size = sum(p.stat().st_size for p in self.path.parent.glob(self.path.name + "*") if p.is_file())
+        by_model = {str(m): int(n) for m, n in rows}
+        return CacheStats(self.path, sum(by_model.values()), size, by_model, oldest, newest)
+
+    def clear(self) -> int:
+        """Remove every entry; a file that is not a usable database is deleted instead."""
+        if not self.path.exists():
+            return 0
+        try:
+            with self._connect() as conn:
+                removed = conn.execute("DELETE FROM responses").rowcount
+            with self._connect() as conn:
+                conn.isolation_level = None  # VACUUM cannot run inside a transaction
+                conn.execute("VACUUM")
+        except OutputError:
+            for part in self.path.parent.glob(self.path.name + "*"):
+                part.unlink(missing_ok=True)
+            self._ready = False
+            return 0
+        return int(removed)
+
+
+class CachedBackend:
+    """A backend that answers from the cache when it can and stores what the inner one answered."""
+
+    def __init__(self, inner: Backend, cache: ResponseCache, base_url: str, model: str) -> None:
+        self.inner = inner
+        self.cache = cache
+        self._scope = (base_url, model)
+
+    @property
+    def name(self) -> str:
+        return self.inner.name
+
+    def close(self) -> None:
+        self.inner.close()
+
+    def complete(self, request: ChatRequest) -> Completion:
+        key = cache_key(*self._scope, request)
+        hit = self.cache.get(key)
+        if hit is not None:
+            return hit
+        completion = self.inner.complete(request)  # an error propagates and nothing is stored
+        self.cache.put(key, completion, self._scope[1])
+        return completion

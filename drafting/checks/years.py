@@ -1,0 +1,122 @@
+"""Years (N5): the title, the statistical period, the data and the narrative speak of one year;
+改进措施 speak of the next; no year left over from a copied template."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from .. import official
+from ..reading.model import Paragraph
+from .registry import Context, Finding, check
+from .structure import stated_periods
+from .text import sentences
+
+# A year opening a sentence: ``2023年，我局…``, ``（二）改进措施：2024年，…``.
+_OPENING_YEAR = re.compile(
+    r"^\s*(?:[（(][一二三四五六七八九十]{1,2}[）)]\s*[^。，：:]{0,14}[。：:]\s*)?((?:19|20)\d{2})\s*年(?:度)?(?=[，,、\s]|以来|[我本全在各])"
+)
+_FUTURE = ("将", "下一步", "计划", "拟", "继续", "力争", "进一步")
+
+
+def _years(text: str) -> Iterator[tuple[int, re.Match[str]]]:
+    for m in re.finditer(r"(?<![\d〔(（])((?:19|20)\d{2})\s*年", text.translate(str.maketrans("０１２３４５６７８９", "0123456789"))):
+        yield int(m.group(1)), m
+
+
+@check("year_agreement", "year")
+def year_agreement(ctx: Context) -> Iterator[Finding]:
+    r = ctx.report
+    title_year = None
+    m = re.search(r"((?:19|20)\d{2})\s*年", r.title)
+    if m:
+        title_year = int(m.group(1))
+    if ctx.data is not None and title_year is not None and title_year != ctx.data.year:
+        yield Finding(
+            "Y1",
+            "year",
+            "error",
+            f"标题中的年度 {title_year} 与数据文件的年度 {ctx.data.year} 不一致：请改正标题或数据文件",
+            "标题",
+        )
+    year = ctx.year
+    if year is None:
+        return
+    for start, end, where in stated_periods(ctx):
+        if start != year or end != year:
+            yield Finding(
+                "Y1",
+                "year",
+                "error",
+                f"统计期限写作“{start}年1月1日至{end}年12月31日”，与报告年度 {year} 不一致：应为“{official.statistical_period(year)}”",
+                where,
+            )
+
+
+def _improvement(p: Paragraph, sentence: str) -> bool:
+    return p.section == "improvements" or (p.part == "problems_improvements" and any(w in sentence for w in _FUTURE))
+
+
+@check("stale_years", "year", scope="narrative")
+def stale_years(ctx: Context) -> Iterator[Finding]:
+    year = ctx.year
+    if year is None:
+        return
+    mentioned = False
+    for p in ctx.paragraphs():
+        if p.part is None:
+            mentioned = mentioned or str(year) in p.text
+            continue
+        for _, sentence in sentences(p.text):
+            for y, _ in _years(sentence):
+                mentioned = mentioned or y == year
+            m = _OPENING_YEAR.match(sentence)
+            if m is None:
+                continue
+            y = int(m.group(1))
+            if y == year or (y == year + 1 and any(w in sentence for w in _FUTURE)):
+                continue
+            if _improvement(p, sentence) and y != year + 1:
+                continue  # the 改进 rule (Y3) speaks for it
+            yield Finding(
+                "Y2",
+                "year",
+                "error",
+                f"“{sentence.strip()[:24]}…”写的是{y}年，而报告年度为{year}年：可能是沿用旧稿留下的年份，请改为{year}年",
+                p.where(),
+            )
+    if not mentioned and ctx.report.kind != "section" and ctx.report.paragraphs:
+        yield Finding(
+            "Y2",
+            "year",
+            "warning",
+            f"正文没有提到报告年度 {year} 年：宜在总体情况开头写明“{year}年，…”",
+            "一、总体情况",
+        )
+
+
+@check("improvement_year", "year", scope="narrative")
+def improvement_year(ctx: Context) -> Iterator[Finding]:
+    year = ctx.year
+    if year is None:
+        return
+    for p in ctx.paragraphs("problems_improvements"):
+        for _, sentence in sentences(p.text):
+            if not _improvement(p, sentence):
+                continue
+            m = _OPENING_YEAR.match(sentence)
+            if m is None:
+                m2 = re.search(r"((?:19|20)\d{2})\s*年[^。；]{0,12}将", sentence)
+                if m2 is None:
+                    continue
+                y = int(m2.group(1))
+            else:
+                y = int(m.group(1))
+            if y != year + 1:
+                yield Finding(
+                    "Y3",
+                    "year",
+                    "error",
+                    f"改进措施写的是“{y}年”：{year}年度报告的改进措施应针对下一年度，请改为“{year + 1}年”",
+                    p.where(),
+                )

@@ -1,0 +1,57 @@
+"""drafting prompts list | show ID [--data FILE]"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+
+@click.group("prompts")
+def command() -> None:
+    """查看起草用的提示词（prompts/ 目录，或环境变量 DRAFTING_PROMPTS 指定的目录）。"""
+
+
+@command.command("list")
+def list_() -> None:
+    """列出每个提示词的编号、版本、参数和变量。"""
+    from ..prompts import load_prompts
+
+    prompts = load_prompts()
+    for prompt in (prompts.system, *prompts.sections.values()):
+        params = prompt.meta.parameters
+        setting = f"temperature={params.temperature} max_tokens={params.max_tokens}" if params else "（共用）"
+        click.echo(f"{prompt.id:<13}{prompt.version:<16}{setting}")
+        if prompt.meta.description:
+            click.echo(f"    {prompt.meta.description}")
+        click.echo(f"    变量：{'、'.join(prompt.meta.variables)}")
+        click.echo(f"    文件：{prompt.path}")
+
+
+@command.command("show")
+@click.argument("prompt_id")
+@click.option(
+    "--data", type=click.Path(path_type=Path), help="数据文件：显示按该文件渲染后发给模型的完整内容。"
+)
+def show(prompt_id: str, data: Path | None) -> None:
+    """显示一个提示词；给出 --data 时显示渲染后的消息。"""
+    from ..prompts import SYSTEM_ID, load_prompts, render, render_system
+
+    prompts = load_prompts()
+    prompt = prompts.get(prompt_id)
+    click.echo(f"# {prompt.id} {prompt.version}（{prompt.path}）")
+    if data is None:
+        click.echo(prompt.body)
+        return
+    from ..data import load_data
+
+    report = load_data(data).data
+    if prompt_id == SYSTEM_ID:
+        click.echo(render_system(prompts, report))
+        return
+    rendered = render(prompts, prompt_id, report)
+    request = rendered.request
+    click.echo(f"# temperature={request.temperature} max_tokens={request.max_tokens}")
+    for message in request.messages:
+        click.echo(f"\n===== {message.role} =====")
+        click.echo(message.content)

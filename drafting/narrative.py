@@ -1,0 +1,317 @@
+"""Section writers: who writes the prose of one narrative section.
+
+Two kinds, one shape (``write(section, data) -> SectionOutcome``): the offline rules
+(``OfflineWriter``) and a prompt sent to a chat backend (``ModelWriter``). The model path is:
+render the prompt → ask → strip fences and markdown → check structure and numbers → if wrong, one
+re-ask carrying the findings → if still wrong, the offline text, with the reason recorded in the
+draft and shown on the terminal. A failing endpoint costs the user one section's prose, never the
+draft; a wrong setting (bad key, unknown model, wrong base URL) stops the run with its cause.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TYPE_CHECKING, Protocol
+
+from . import official, offline
+from .backends.base import OUTPUT_KINDS, Backend, BackendError, ChatRequest, Completion, Message, Usage
+from .data.model import ReportData
+from .document import SectionUsage, part_heading
+from .figures import bindable_numbers, numbers_in
+
+if TYPE_CHECKING:
+    from .config import Settings
+    from .prompts import PromptSet
+
+OFFLINE = "offline"
+
+
+@dataclass(frozen=True)
+class SectionOutcome:
+    paragraphs: list[str]
+    backend: str  # who wrote the text that stands: offline or openai:<model>
+    notes: list[str] = field(default_factory=list)
+    prompt_version: str | None = None
+    usage: SectionUsage | None = None
+    fell_back: bool = False
+
+
+class SectionWriter(Protocol):
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def prompt_versions(self) -> dict[str, str]: ...
+
+    def write(self, section: str, data: ReportData) -> SectionOutcome: ...
+
+    def close(self) -> None: ...
+
+
+class OfflineWriter:
+    """The offline rules (``drafting.offline``): no model, no network, no heavy import."""
+
+    name = OFFLINE
+    prompt_versions: dict[str, str] = {}  # noqa: RUF012 - read-only, shared on purpose
+
+    def write(self, section: str, data: ReportData) -> SectionOutcome:
+        return SectionOutcome(offline.write_section(section, data), OFFLINE)
+
+    def close(self) -> None:
+        """Nothing to release."""
+
+
+# --- cleaning a model's answer -----------------------------------------------------------------
+
+_FENCE = re.compile(r"^\s*(```|~~~)")
+_HEADING = re.compile(r"^\s*#{1,6}\s*")
+_BULLET = re.compile(r"^\s*(?:[-*+•·]\s+)")
+_EMPHASIS = re.compile(r"\*\*|__|`")
+_LEADING_STAR = re.compile(r"^\*(?=\S)|(?<=\S)\*$")
+
+
+def _headings(section: str) -> set[str]:
+    spec = next(s for s in official.NARRATIVE_SECTIONS if s.id == section)
+    heading = part_heading(spec.part)
+    out = {heading, heading.split("、", 1)[-1], spec.title}
+    if spec.title:
+        out.add(spec.title[3:])  # （一）存在的主要问题 → 存在的主要问题
+    return {h for h in out if h}
+
+
+def clean(text: str, section: str) -> list[str]:
+    """Paragraphs from a model's answer: fences, markdown headings, bullets and emphasis gone,
+    a repeated section heading dropped, half-width punctuation made full-width."""
+    headings = _headings(section)
+    out = []
+    for line in text.splitlines():
+        if _FENCE.match(line):
+            continue
+        line = _HEADING.sub("", line)
+        line = _BULLET.sub("", line)
+        line = _LEADING_STAR.sub("", _EMPHASIS.sub("", line)).strip()
+        line = offline.fullwidth(line)
+        if not line or line.rstrip("：:。") in headings:
+            continue
+        out.append(line)
+    return out
+
+
+# --- the minimal check (to be replaced by drafting.checks) --------------------------------------
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    message: str  # Chinese, addressed to the model in a re-ask and to the user in a note
+
+
+def _number(n: Decimal) -> str:
+    return format(n.normalize(), "f")
+
+
+def _overview_shape(paragraphs: list[str]) -> list[Finding]:
+    findings = []
+    starts = [p[:3] for p in paragraphs]
+    last = -1
+    for n, (_, title) in enumerate(official.OVERVIEW_SUBSECTIONS, 1):
+        label = official.paren_ordinal(n)
+        where = [i for i, s in enumerate(starts) if s.startswith(label)]
+        if not where:
+            findings.append(
+                Finding("structure", f"缺少小节“{label}{title}”：它应单独成段，以“{label}{title}。”开头")
+            )
+            continue
+        i = where[0]
+        if title not in paragraphs[i][: len(label) + len(title) + 6]:
+            findings.append(Finding("structure", f"小节“{label}”应为“{label}{title}”"))
+        if i < last:
+            findings.append(Finding("structure", f"小节“{label}{title}”的顺序不对，应按（一）至（五）的顺序"))
+        last = max(last, i)
+    extra = official.paren_ordinal(len(official.OVERVIEW_SUBSECTIONS) + 1)
+    if any(s.startswith(extra) for s in starts):
+        findings.append(Finding("structure", f"本部分只有（一）至（五）五个小节，不应有“{extra}”"))
+    return findings
+
+
+_ALLOWED: dict[int, tuple[ReportData, frozenset[Decimal]]] = {}
+_ALLOWED_LOCK = threading.Lock()
+
+
+def _allowed_numbers(data: ReportData) -> frozenset[Decimal]:
+    """``bindable_numbers`` once per report, not once per section (the four run together). The
+    entry keeps ``data`` alive, so its id cannot be reused while the entry stands."""
+    with _ALLOWED_LOCK:
+        hit = _ALLOWED.get(id(data))
+    if hit is not None and hit[0] is data:
+        return hit[1]
+    allowed = frozenset(bindable_numbers(data))
+    with _ALLOWED_LOCK:
+        if len(_ALLOWED) >= 64:
+            _ALLOWED.pop(next(iter(_ALLOWED)))
+        _ALLOWED[id(data)] = (data, allowed)
+    return allowed
+
+
+def check_section(section: str, paragraphs: list[str], data: ReportData) -> list[Finding]:
+    """The minimal check of one section: every number is one the data states, and the section has
+    its official shape. ``drafting.checks`` will replace it (same signature)."""
+    text = "\n".join(paragraphs)
+    if not text.strip():
+        return [Finding("empty", "正文为空")]
+    findings = []
+    allowed = _allowed_numbers(data)
+    unknown = list(dict.fromkeys(_number(n) for n in numbers_in(text) if n not in allowed))
+    if unknown:
+        findings.append(
+            Finding(
+                "numbers",
+                f"出现了数据和素材中都没有的数字：{'、'.join(unknown)}。只能原样使用给出的数字，不得自行计算或编造",
+            )
+        )
+    if section == "overview":
+        findings += _overview_shape(paragraphs)
+    elif section == "improvements":
+        s, nxt = data.self_reference, data.year + 1
+        if not paragraphs[0].startswith(("下一步", f"{nxt}年")):
+            findings.append(Finding("opening", f"改进措施应以“{nxt}年，{s}将……”或“下一步，{s}将……”开头"))
+    elif section == "other" and "信息处理费" not in text:
+        findings.append(Finding("fees", "缺少信息处理费的收取情况（可直接采用数据中给出的收费情况句子）"))
+    return findings
+
+
+Check = Callable[[str, list[str], ReportData], list[Finding]]
+
+
+# --- the model path ------------------------------------------------------------------------------
+
+
+def reask_message(findings: list[Finding]) -> str:
+    items = "\n".join(f"{n}. {f.message}。" for n, f in enumerate(findings, 1))
+    return f"你上一次写的正文有以下问题：\n{items}\n请改正这些问题，按原来的要求重新输出本部分的完整正文（只输出正文）。"
+
+
+@dataclass
+class _Tally:
+    usage: Usage = field(default_factory=Usage)
+    requests: int = 0
+    asks: int = 0
+    cached: int = 0
+
+    def add(self, completion: Completion) -> None:
+        self.usage = self.usage + completion.usage
+        self.requests += completion.attempts
+        self.asks += 1
+        self.cached += completion.cached
+
+
+class ModelWriter:
+    """Writes a section with a prompt and a chat backend, checks it, re-asks once, falls back."""
+
+    def __init__(self, backend: Backend, prompts: PromptSet, check: Check = check_section) -> None:
+        self.backend = backend
+        self.prompts = prompts
+        self.check = check
+
+    @property
+    def name(self) -> str:
+        return self.backend.name
+
+    @property
+    def prompt_versions(self) -> dict[str, str]:
+        return self.prompts.versions()
+
+    def close(self) -> None:
+        self.backend.close()
+
+    def _ask(self, request: ChatRequest, tally: _Tally) -> Completion:
+        try:
+            completion = self.backend.complete(request)
+        except BackendError as exc:
+            tally.requests += exc.attempts
+            tally.asks += 1
+            raise
+        tally.add(completion)
+        return completion
+
+    def write(self, section: str, data: ReportData) -> SectionOutcome:
+        from .prompts import render
+
+        rendered = render(self.prompts, section, data)
+        started = time.monotonic()
+        tally = _Tally()
+        messages = rendered.request.messages
+        reason = ""
+        for ask in (1, 2):
+            request = ChatRequest(messages, rendered.request.temperature, rendered.request.max_tokens)
+            try:
+                completion = self._ask(request, tally)
+            except BackendError as exc:
+                if exc.fatal or exc.kind == "cancelled":
+                    raise  # a setting to fix, or Ctrl-C: no point writing this draft
+                reason = f"模型接口调用失败：{exc.message}"
+                if exc.kind not in OUTPUT_KINDS or ask == 2:
+                    break  # the retry policy already spent its attempts on this one
+                retry = Finding(exc.kind, f"回答无法使用（{exc.message.rstrip('。')}），请写得简洁完整")
+                messages = (*rendered.request.messages, Message("user", reask_message([retry])))
+                continue
+            paragraphs = clean(completion.text, section)
+            findings = self.check(section, paragraphs, data)
+            if not findings:
+                return SectionOutcome(
+                    paragraphs,
+                    self.name,
+                    notes=["模型第一次的回答未通过检查，重新提问后通过。"] if ask == 2 else [],
+                    prompt_version=rendered.version,
+                    usage=self._usage(tally, started),
+                )
+            reason = "模型的回答未通过检查：" + "；".join(f.message for f in findings)
+            messages = (
+                *rendered.request.messages,
+                Message("assistant", completion.text),
+                Message("user", reask_message(findings)),
+            )
+        note = f"本节由模型 {self.name} 起草失败，已改用离线文本。原因：{reason}"
+        return SectionOutcome(
+            offline.write_section(section, data),
+            OFFLINE,
+            notes=[note],
+            prompt_version=rendered.version,
+            usage=self._usage(tally, started),
+            fell_back=True,
+        )
+
+    @staticmethod
+    def _usage(tally: _Tally, started: float) -> SectionUsage:
+        return SectionUsage(
+            prompt_tokens=tally.usage.prompt_tokens,
+            completion_tokens=tally.usage.completion_tokens,
+            total_tokens=tally.usage.total_tokens,
+            estimated=tally.usage.estimated,
+            latency_s=round(time.monotonic() - started, 3),
+            asks=tally.asks,
+            requests=tally.requests,
+            cached=tally.cached,
+        )
+
+
+def writer_for(settings: Settings) -> SectionWriter:
+    """The section writer a run's settings ask for. Only the model path loads prompts and the SDK."""
+    if settings.model.strip().lower() == OFFLINE:
+        return OfflineWriter()
+    from .backends.base import get_backend
+    from .cache import CachedBackend, ResponseCache
+    from .config import resolve_endpoint
+    from .prompts import load_prompts
+
+    endpoint = resolve_endpoint(settings=settings)
+    prompts = load_prompts()  # before the backend, so a broken prompt fails without a request
+    backend: Backend = get_backend(endpoint)
+    if settings.cache:
+        backend = CachedBackend(backend, ResponseCache(), endpoint.base_url, endpoint.model)
+    return ModelWriter(backend, prompts)

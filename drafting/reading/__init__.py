@@ -1,0 +1,106 @@
+"""Reading a report — our draft, or anyone's published one — into one in-memory ``Report``.
+
+``read_report(path)`` takes ``.draft.json``, ``.md``, ``.txt``, ``.html`` and ``.docx`` (UTF-8 or
+GB18030 text); ``read_text(text, kind)`` reads text already in memory. The result holds the title,
+preamble, headings, paragraphs by part and the three tables as cells, plus what the reader noticed.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from ..errors import InputError
+from .assemble import assemble
+from .blocks import text_blocks
+from .model import Heading, Paragraph, Report
+from .normalize import decode
+from .tables import Note
+
+__all__ = ["Heading", "Note", "Paragraph", "Report", "read_report", "read_text"]
+
+_SUPPORTED = "支持的报告格式：.draft.json（本工具生成的草稿）、.md、.txt、.html、.docx。"
+
+
+def read_text(text: str, kind: str = "txt", source: str = "（文本）") -> Report:
+    """A report whose text is already in memory: ``kind`` is txt, md or html."""
+    if kind == "html":
+        from .html import html_blocks
+
+        blocks, hint = html_blocks(text)
+        return _usable(assemble(blocks, source, "html", hint))
+    return _usable(assemble(text_blocks(text, markdown=(kind == "md")), source, kind))
+
+
+def read_report(path: Path | str) -> Report:
+    path = Path(path)
+    source = str(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"找不到文件：{path}", hint="请检查文件路径是否正确。") from None
+    except IsADirectoryError:
+        raise InputError(f"{path} 是一个文件夹，不是报告文件。", hint=_SUPPORTED) from None
+    except OSError as exc:
+        raise InputError(f"无法读取文件 {path}：{exc.strerror}") from None
+    name = path.name.lower()
+    suffix = path.suffix.lower()
+    if suffix in (".doc", ".wps"):
+        raise InputError(f"{source}：不支持旧版 Word 格式（{suffix}）。", hint="请在 Word 或 WPS 中另存为 .docx 后再试。")
+    if suffix == ".pdf" or raw[:5] == b"%PDF-":
+        raise InputError(
+            f"{source}：不支持直接读取 PDF。",
+            hint="请把报告另存为 .docx，或复制网页/PDF 中的文字保存为 .txt（UTF-8）后再试。",
+        )
+    if suffix == ".docx" or raw[:4] == b"PK\x03\x04":
+        from .docx import docx_blocks
+
+        if not raw.strip():
+            raise InputError(f"{source}：文件是空的。")
+        return _usable(assemble(docx_blocks(raw, source), source, "docx"))
+    text = decode(raw, source)
+    if name.endswith(".json") or text.lstrip().startswith("{"):
+        return _usable(_from_json(text, source))
+    if suffix in (".html", ".htm", ".xhtml") or text.lstrip()[:200].lower().startswith(("<!doctype", "<html")):
+        return read_text(text, "html", source)
+    kind = "md" if suffix in (".md", ".markdown") else "txt"
+    return read_text(text, kind, source)
+
+
+def _from_json(text: str, source: str) -> Report:
+    from pydantic import ValidationError
+
+    from ..document import Draft
+    from .from_draft import from_draft
+
+    try:
+        content = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{source} 第{exc.lineno}行：JSON 格式错误（{exc.msg}）。", hint=_SUPPORTED) from None
+    if not isinstance(content, dict) or content.get("schema") != "drafting.draft/1":
+        raise InputError(
+            f"{source}：不是本工具生成的草稿文件（缺少 schema: drafting.draft/1）。",
+            hint="数据文件请用 drafting validate 校验；" + _SUPPORTED,
+        )
+    try:
+        draft = Draft.model_validate(content)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise InputError(
+            f"{source} 不是有效的草稿文件（{where}：{first['msg']}）。",
+            hint="草稿文件由 drafting draft 生成（*.draft.json），请勿手工改动其结构。",
+        ) from None
+    return from_draft(draft, source)
+
+
+def _usable(report: Report) -> Report:
+    """A file with no title, no heading and no table is not a report we can check."""
+    has_table = any(t is not None and (getattr(t, "rows", None) or getattr(t, "row", None)) for t in
+                    (report.table2, report.table3, report.table4))
+    if not report.title and not report.headings and not has_table:
+        raise InputError(
+            f"{report.source}：没有找到年度报告的标题、章节标题或表格，无法检查。",
+            hint="请确认这是一份政府信息公开工作年度报告；" + _SUPPORTED,
+        )
+    return report

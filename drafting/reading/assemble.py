@@ -1,0 +1,91 @@
+"""Blocks → a ``Report``: the title, the preamble, headings, paragraphs by part, and the tables.
+
+Lines that carry table cells (tabs, pipes, numbers, table labels, short cells inside a table's part)
+feed the table stream; prose becomes paragraphs of the part whose heading came last. A heading or a
+paragraph ends any table row being read.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+from .blocks import Block, Grid, Line
+from .headings import looks_like_title, match_heading
+from .labels import ALL_HEADER_KEYS, CORNER_KEY, find_labels
+from .model import Heading, Paragraph, Report
+from .normalize import norm
+from .stream import stream
+from .tables import read_table2, read_table3, read_table4
+
+_TABLE_PARTS: Final = {"proactive", "requests", "appeals"}
+_NUMERIC: Final = re.compile(r"^[\d\s.,\-－/|／%元万件]+$")
+
+
+def _is_table_line(text: str, part: str | None) -> bool:
+    if "\t" in text or text.strip().startswith("|") or text.count("|") >= 2:
+        return True
+    t = norm(text)
+    if _NUMERIC.match(t) or t in ("|",):
+        return True
+    if "。" in t:
+        return False
+    if find_labels("table3", t) or find_labels("table2", t) or CORNER_KEY in t:
+        return True
+    if part in _TABLE_PARTS and len(t) <= 25:
+        return True
+    return len(t) <= 25 and any(k in t for k in ALL_HEADER_KEYS if len(k) >= 4)
+
+
+def _title(blocks: list[Block], hint: str) -> tuple[int, str]:
+    lines = [(i, b) for i, b in enumerate(blocks[:80]) if isinstance(b, Line) and b.text.strip()]
+    for pos, (i, block) in enumerate(lines):
+        if looks_like_title(block.text):
+            text = block.text.strip()
+            if re.match(r"^(?:19|20)\d{2}\s*年", norm(text)) and pos > 0:
+                j, before = lines[pos - 1]
+                prev = before.text.strip()
+                if len(prev) <= 40 and "。" not in prev and match_heading(prev) is None:
+                    return i, prev + text
+            return i, text
+    if hint and looks_like_title(hint):
+        return -1, hint.strip()
+    return -1, ""
+
+
+def assemble(blocks: list[Block], source: str, kind: str, title_hint: str = "") -> Report:
+    title_at, title = _title(blocks, title_hint)
+    report = Report(source, kind, title=" ".join(title.split()))
+    part: str | None = None
+    counts: dict[str | None, int] = {}
+    table_blocks: list[Block | None] = []
+    for block in blocks[title_at + 1 :]:
+        if isinstance(block, Grid):
+            table_blocks.append(block)
+            continue
+        text = block.text
+        if not text.strip():
+            table_blocks.append(block)
+            continue
+        heading = None
+        if "\t" not in text and "|" not in text:
+            heading = match_heading(text)
+        if heading is not None:
+            report.headings.append(Heading(text.strip(), heading.part, heading.kind, block.line, block.para))
+            part = heading.part
+            table_blocks.append(None)
+            continue
+        if _is_table_line(text, part):
+            table_blocks.append(block)
+            continue
+        counts[part] = counts.get(part, 0) + 1
+        paragraph = Paragraph(text.strip(), part, counts[part], block.line, block.para)
+        (report.preamble if part is None else report.paragraphs).append(paragraph)
+        table_blocks.append(None)
+    items = stream(table_blocks)
+    report.table2 = read_table2(items)
+    report.table3 = read_table3(items)
+    report.table4 = read_table4(items)
+    for table in (report.table2, report.table3, report.table4):
+        report.notes += table.notes
+    return report

@@ -1,0 +1,86 @@
+"""A report's content as an ordered list of blocks: lines of text and table grids.
+
+Every source format becomes this one shape, so one assembler finds the title, headings, paragraphs
+and tables whatever the file was: page text (.txt), Markdown, HTML (tables as grids with their
+spans expanded) and Word (.docx, merged cells expanded by python-docx).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .normalize import clean_line
+
+
+@dataclass
+class Line:
+    text: str
+    line: int | None = None  # 1-based line in the source text, when it has lines
+    para: int | None = None  # 1-based paragraph number (HTML, Word)
+    heading_level: int = 0  # a Markdown ``#`` level or an HTML ``h1``…``h6``
+
+
+@dataclass
+class GridCell:
+    text: str
+    origin: bool = True  # False where a merged cell covers this position
+
+
+@dataclass
+class Grid:
+    rows: list[list[GridCell]] = field(default_factory=list)
+    para: int | None = None
+
+    def origin_rows(self) -> list[list[str]]:
+        return [[c.text for c in row if c.origin] for row in self.rows]
+
+
+Block = Line | Grid
+
+_MD_HEADING = re.compile(r"^(#{1,6})\s*(.*?)\s*#*$")
+_MD_RULE = re.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?$")
+_MD_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
+
+
+def text_blocks(text: str, markdown: bool = False) -> list[Block]:
+    """Page text or Markdown: one line per block (blank lines kept: they separate cells in some
+    layouts). Markdown headings lose their ``#`` and emphasis its ``**``; rules between table
+    header and body are dropped."""
+    out: list[Block] = []
+    for n, raw in enumerate(text.splitlines(), 1):
+        line = raw.rstrip("\r\n")
+        level = 0
+        if markdown:
+            stripped = line.strip()
+            if _MD_RULE.match(stripped) and "-" in stripped:
+                continue
+            m = _MD_HEADING.match(stripped)
+            if m:
+                level, line = len(m.group(1)), m.group(2)
+            line = _MD_EMPHASIS.sub(r"\2", line)
+        if "\t" not in line and "|" not in line:
+            line = clean_line(line)
+        else:
+            line = line.strip("\r\n\u3000\ufeff")
+        out.append(Line(line, n, heading_level=level))
+    return out
+
+
+def expand_spans(rows: list[list[tuple[str, int, int]]]) -> list[list[GridCell]]:
+    """Rows of ``(text, rowspan, colspan)`` → a rectangular grid; positions covered by a merged
+    cell hold its text with ``origin=False``."""
+    grid: dict[tuple[int, int], GridCell] = {}
+    width = 0
+    for r, row in enumerate(rows):
+        c = 0
+        for text, rowspan, colspan in row:
+            while (r, c) in grid:
+                c += 1
+            for dr in range(max(1, rowspan)):
+                for dc in range(max(1, colspan)):
+                    grid[(r + dr, c + dc)] = GridCell(text, origin=(dr == 0 and dc == 0))
+            c += max(1, colspan)
+            width = max(width, c)
+    height = max((r for r, _ in grid), default=-1) + 1
+    return [[grid.get((r, c), GridCell("", origin=False)) for c in range(width)] for r in range(height)]

@@ -1,0 +1,137 @@
+"""A report as read: title, preamble, headings, paragraphs by part, and the three tables as cells.
+
+One shape for every source (our drafts, page text, Markdown, HTML, Word), so the checks never ask
+where a report came from. Tables hold what the page printed — ``None`` for a blank cell — and the
+reader's notes (ambiguous splits, label typos) travel with them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from .. import official
+from ..data.model import ReportData
+from .tables import OTHER_HANDLING_2019, Note, Table2Read, Table3Read, Table4Read
+
+PART_HEADINGS = {p.id: p.heading for p in official.PARTS}
+
+
+@dataclass
+class Paragraph:
+    text: str
+    part: str | None  # official.Part id; None for the preamble
+    index: int  # 1-based, within its part
+    line: int | None = None
+    para: int | None = None
+    section: str | None = None  # a narrative section id, when known
+
+    def where(self) -> str:
+        head = PART_HEADINGS[self.part] if self.part else "前言"
+        text = f"{head} 第{self.index}段"
+        if self.line is not None:
+            text += f"（第{self.line}行）"
+        return text
+
+
+@dataclass
+class Heading:
+    text: str  # as written
+    part: str  # the official part it stands for
+    kind: str  # official / variant / typo / no_numeral / wrong_numeral
+    line: int | None = None
+    para: int | None = None
+
+    def where(self) -> str:
+        if self.line is not None:
+            return f"第{self.line}行“{self.text}”"
+        return f"标题“{self.text}”"
+
+
+@dataclass
+class Report:
+    source: str
+    kind: str  # draft / txt / md / html / docx / section
+    title: str = ""
+    preamble: list[Paragraph] = field(default_factory=list)
+    headings: list[Heading] = field(default_factory=list)
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    table2: Table2Read | None = None
+    table3: Table3Read | None = None
+    table4: Table4Read | None = None
+    notes: list[Note] = field(default_factory=list)
+    data: ReportData | None = None  # the data a draft was written from
+
+    @property
+    def year(self) -> int | None:
+        """The report year as the title states it (else the data's)."""
+        m = re.search(r"((?:19|20)\d{2})\s*年", self.title)
+        if m:
+            return int(m.group(1))
+        return self.data.year if self.data else None
+
+    @property
+    def agency(self) -> str:
+        m = re.search(r"((?:19|20)\d{2})\s*年", self.title)
+        if m and m.start() > 0:
+            return self.title[: m.start()].strip()
+        return self.data.agency.name if self.data else ""
+
+    def part_paragraphs(self, part: str) -> list[Paragraph]:
+        return [p for p in self.paragraphs if p.part == part]
+
+    def narrative(self) -> list[Paragraph]:
+        return [*self.preamble, *self.paragraphs]
+
+    def cells(self) -> dict[str, Any]:
+        """The tables in the shape of ``import --format cells``."""
+        return {
+            "table2": table2_cells(self.table2),
+            "table3": {"rows": table3_cells(self.table3)} if self.table3 and self.table3.rows else None,
+            "table4": list(self.table4.row.values) if self.table4 and self.table4.row else None,
+        }
+
+
+def _json_value(value: int | Decimal | None) -> int | float | None:
+    if value is None or isinstance(value, int):
+        return value
+    return int(value) if value == value.to_integral_value() and "." not in str(value) else float(value)
+
+
+def table2_cells(t: Table2Read | None) -> dict[str, dict[str, int | float | None]] | None:
+    if t is None or not t.rows:
+        return None
+    groups = official.TABLE2_2019_GROUPS if t.version == "2019" else official.TABLE2_GROUPS
+    out: dict[str, dict[str, int | float | None]] = {}
+    for group in groups:
+        for key, label in group.rows:
+            row = t.rows.get(key)
+            if row is None:
+                continue
+            out[label] = {
+                column: _json_value(value)
+                for (_, column), value in zip(group.columns, row.values, strict=False)
+            }
+    return out
+
+
+def table3_cells(t: Table3Read | None) -> dict[str, list[int | None]]:
+    if t is None:
+        return {}
+    out: dict[str, list[int | None]] = {}
+    for spec in official.TABLE3_ROWS:
+        if spec.path.startswith("other_handling.") and OTHER_HANDLING_2019 in t.rows:
+            if spec.path.endswith(".overdue_correction"):
+                row = t.rows[OTHER_HANDLING_2019]
+                out[official.TABLE3_GROUPS["other_handling"]] = [_int(v) for v in row.values]
+            continue
+        row = t.rows.get(spec.path)
+        if row is not None:
+            out[spec.cells_label] = [_int(v) for v in row.values]
+    return out
+
+
+def _int(value: int | Decimal | None) -> int | None:
+    return None if value is None else int(value)

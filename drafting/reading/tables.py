@@ -1,0 +1,562 @@
+"""Reading 表二、表三、表四 from a stream of cells (see ``stream``), anchored on row labels.
+
+A row's numbers are the cells after its label, up to the next label or the next text that belongs
+to no table. That one rule reads every layout: leading cells left empty by merged labels are
+trimmed to the row width, blank cells stay ``None``, digits run together are split by the
+cross-sums, and group labels repeated after a page break are just labels again.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Literal
+
+from .. import official
+from .labels import (
+    TABLE2_2019_COLUMN_KEYS,
+    TABLE2_2021_COLUMN_KEYS,
+    TABLE3_ROW_LABELS,
+    Label,
+    belongs_elsewhere,
+    find_labels,
+    fuzzy_label,
+    is_filler,
+    is_header,
+)
+from .normalize import norm
+from .splitting import document_counts_split, split_blocks, split_free, split_with_total
+from .stream import Item
+
+Value = int | Decimal | None
+Status = Literal["ok", "blank", "na", "missing", "derived", "raw"]
+WIDTH3 = len(official.TABLE3_COLUMNS) + 1  # six applicant columns and 总计
+WIDTH4 = len(official.TABLE4_BLOCKS) * (len(official.TABLE4_COLUMNS) + 1)
+OTHER_HANDLING_2019 = "other_handling"  # the single （六）其他处理 row of the 2019 format
+
+
+@dataclass
+class Note:
+    """Something the reader noticed and a check reports: an ambiguous split, a label typo."""
+
+    rule: str
+    severity: Literal["error", "warning"]
+    message: str
+    location: str
+    category: str = "table"
+
+
+@dataclass
+class Row:
+    values: list[Value]
+    status: list[Status]
+    line: int | None = None
+    para: int | None = None
+    raw: str = ""  # the digits as printed, when they were run together
+
+    def where(self) -> str:
+        if self.line is not None:
+            return f"第{self.line}行"
+        if self.para is not None:
+            return f"第{self.para}段"
+        return ""
+
+
+@dataclass
+class Table3Read:
+    rows: dict[str, Row] = field(default_factory=dict)  # official row path (or 2019 other_handling)
+    version: str = "2021"
+    notes: list[Note] = field(default_factory=list)
+
+
+@dataclass
+class Table2Read:
+    rows: dict[str, Row] = field(default_factory=dict)  # row key (rules, normative, …)
+    version: str = "2021"
+    notes: list[Note] = field(default_factory=list)
+
+
+@dataclass
+class Table4Read:
+    row: Row | None = None
+    notes: list[Note] = field(default_factory=list)
+
+
+# --- shared row fitting ----------------------------------------------------------------------
+
+
+def _number(text: str) -> Value:
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        return None
+    if "." not in text:
+        return int(value)
+    return value
+
+
+@dataclass
+class _Collected:
+    label: Label | None
+    items: list[Item] = field(default_factory=list)
+    line: int | None = None
+    para: int | None = None
+
+
+def _trim(cells: list[Item], width: int) -> list[Item]:
+    cells = list(cells)
+    while len(cells) > width and cells[0].kind == "blank":
+        cells.pop(0)
+    while len(cells) > width and cells[-1].kind == "blank":
+        cells.pop()
+    return cells
+
+
+def _concatenated(cells: list[Item], width: int) -> list[str] | None:
+    """The digit runs of a row printed without separators, if that is what the row is."""
+    nums = [c for c in cells if c.kind == "num"]
+    if not nums or len(nums) >= width or any(c.kind == "na" for c in cells):
+        return None
+    if not all(c.text.isdigit() for c in nums):
+        return None
+    if sum(len(c.text) for c in nums) < width:
+        return None
+    return [c.text for c in nums]
+
+
+def _plain(cells: list[Item], width: int) -> Row:
+    values: list[Value] = []
+    status: list[Status] = []
+    for c in cells[:width]:
+        if c.kind == "num":
+            values.append(_number(c.text))
+            status.append("ok")
+        elif c.kind == "na":
+            values.append(None)
+            status.append("na")
+        else:
+            values.append(None)
+            status.append("blank")
+    while len(values) < width:
+        values.append(None)
+        status.append("missing")
+    return Row(values, status)
+
+
+def _at(row: _Collected, fitted: Row) -> Row:
+    fitted.line, fitted.para = row.line, row.para
+    return fitted
+
+
+# --- 表三 ------------------------------------------------------------------------------------
+
+
+def read_table3(items: Sequence[Item]) -> Table3Read:
+    out = Table3Read()
+    collected = _collect(items, "table3", out.notes)
+    if not collected:
+        return out
+    candidates: dict[str, list[tuple[int, ...]]] = {}
+    for key, row in collected.items():
+        cells = _trim([i for i in row.items if i.kind in ("num", "blank", "na")], WIDTH3)
+        runs = _concatenated(cells, WIDTH3)
+        if runs is not None:
+            found = split_with_total(runs, WIDTH3)
+            if found:
+                candidates[key] = found
+                out.rows[key] = _at(row, Row(list(found[0]), ["ok"] * WIDTH3, raw=" ".join(runs)))
+                continue
+            if len(cells) < WIDTH3 - 1 or sum(len(r) for r in runs) > WIDTH3:
+                label = _row_label(key)
+                out.rows[key] = _at(row, Row([None] * WIDTH3, ["raw"] * WIDTH3, raw=" ".join(runs)))
+                out.notes.append(
+                    Note(
+                        "H1",
+                        "error",
+                        f"表三“{label}”一行的数字连在一起（{' '.join(runs)}），无法拆分成满足"
+                        "“总计 = 各类申请人之和”的7个数：请核对该行数字并用表格分栏填写",
+                        f"表三 {label}（{row_where(row)}）",
+                    )
+                )
+                continue
+        out.rows[key] = _at(row, _plain(cells, WIDTH3))
+    _resolve_splits(out, candidates)
+    _derive_truncated_totals(out)
+    leaves_2021 = [r.path for r in official.TABLE3_ROWS if r.path.startswith("other_handling.")]
+    if OTHER_HANDLING_2019 in out.rows and not any(p in out.rows for p in leaves_2021):
+        out.version = "2019"
+    else:
+        out.rows.pop(OTHER_HANDLING_2019, None)
+    return out
+
+
+def row_where(row: _Collected | Row) -> str:
+    if row.line is not None:
+        return f"第{row.line}行"
+    if row.para is not None:
+        return f"第{row.para}段"
+    return "表格中"
+
+
+def _row_label(key: str) -> str:
+    if key == OTHER_HANDLING_2019:
+        return official.TABLE3_GROUPS["other_handling"]
+    return official.TABLE3_ROW_BY_PATH[key].full_label
+
+
+def _collect(items: Sequence[Item], table: str, notes: list[Note]) -> dict[str, _Collected]:
+    """Each labelled row's cells, in order of appearance. The first occurrence of a row that carries
+    numbers wins; a label repeated after a page break adds nothing."""
+    rows: dict[str, _Collected] = {}
+    current: _Collected | None = None
+    ordinal = ""  # a bare （三） waiting for the label split from it
+    results_started = False
+    prev: Item | None = None
+    for item in items:
+        if item.kind == "text":
+            text = norm(item.text)
+            if text[:1] in ".、" and prev is not None and prev.kind == "num" and prev.glued:
+                # ``…72.没有现成信息`` : the last digit numbers the next row, it is not data. The
+                # shared item stays intact (other tables read the same stream): edit a copy.
+                number = prev.text[-1]
+                if current is not None and current.items and current.items[-1] is prev:
+                    current.items.pop()
+                    if len(prev.text) > 1:
+                        current.items.append(dataclasses.replace(prev, text=prev.text[:-1], glued=False))
+                text = number + "." + text[1:]
+            text = ordinal + text
+            ordinal = ""
+            found = find_labels(table, text)
+            if found:
+                for _, _, label in found:
+                    current = _start(rows, label, item)
+                    if label.kind in ("row", "table2_row") and label.id not in ("new", "carried_over"):
+                        results_started = True
+                prev = item
+                continue
+            if table == "table3" and text == official.TOTAL_LABEL and results_started:
+                if "results_total" not in rows or not _has_numbers(rows["results_total"]):
+                    current = _start(rows, TABLE3_ROW_LABELS["results_total"], item)
+                prev = item
+                continue
+            if _is_ordinal(text):
+                ordinal = text
+                prev = item
+                continue
+            if (
+                is_filler(text)
+                or is_header(table, text)
+                or (current is not None and current.label is not None and text in current.label.full)
+            ):
+                prev = item
+                continue
+            guess = None if belongs_elsewhere(table, text) else fuzzy_label(table, text)
+            if guess is not None and guess.kind in ("row", "table2_row"):
+                notes.append(
+                    Note(
+                        "S2",
+                        "warning",
+                        f"表格行名“{item.text.strip()}”与规定的“{guess.official}”不一致，请按格式改正",
+                        f"{'表三' if table == 'table3' else '表二'}（{row_where(_Collected(None, [], item.line, item.para))}）",
+                        "structure",
+                    )
+                )
+                current = _start(rows, guess, item)
+                prev = item
+                continue
+            current = None
+        elif item.kind in ("num", "blank", "na"):
+            if current is not None:
+                current.items.append(item)
+        elif item.kind == "end":
+            current = None
+            ordinal = ""
+        prev = item
+    return {k: r for k, r in rows.items() if _has_numbers(r)}
+
+
+def _is_ordinal(text: str) -> bool:
+    return bool(text) and (
+        (text.startswith("（") and text.endswith("）") and len(text) <= 4)
+        or (len(text) <= 3 and text[-1] in "、." and text[0] in "一二三四五六七八九十")
+    )
+
+
+def _has_numbers(row: _Collected) -> bool:
+    return any(i.kind in ("num", "na") for i in row.items) or (
+        sum(1 for i in row.items if i.kind == "blank") >= 3
+    )
+
+
+def _start(rows: dict[str, _Collected], label: Label, item: Item) -> _Collected | None:
+    if label.kind == "results":
+        return None
+    key = label.id
+    if label.kind == "group":
+        if key != OTHER_HANDLING_2019:
+            return None  # group rows carry no numbers of their own
+    existing = rows.get(key)
+    if existing is not None and _has_numbers(existing):
+        return None  # already read; a repeat after a page break adds nothing
+    row = _Collected(label, [], item.line, item.para)
+    rows[key] = row
+    return row
+
+
+def _column_violations(rows: dict[str, list[int]]) -> int:
+    """How many H2/H3 column identities fail for the rows known so far."""
+    bad = 0
+    leaves = [r.path for r in official.TABLE3_RESULT_LEAVES]
+    if OTHER_HANDLING_2019 in rows:
+        leaves = [p for p in leaves if not p.startswith("other_handling.")] + [OTHER_HANDLING_2019]
+    have_leaves = all(p in rows for p in leaves)
+    for col in range(WIDTH3):
+        if have_leaves and "results_total" in rows:
+            if sum(rows[p][col] for p in leaves) != rows["results_total"][col]:
+                bad += 1
+        if all(p in rows for p in ("new", "carried_over", "results_total", "carry_forward")):
+            left = rows["new"][col] + rows["carried_over"][col]
+            if left != rows["results_total"][col] + rows["carry_forward"][col]:
+                bad += 1
+    return bad
+
+
+def _shape_score(values: Sequence[int]) -> tuple[int, int]:
+    """Real rows are sparse and led by 自然人: prefer more zeros, then a larger first cell."""
+    return (-sum(1 for v in values[:-1] if v == 0), -values[0])
+
+
+def _resolve_splits(out: Table3Read, candidates: dict[str, list[tuple[int, ...]]]) -> None:
+    ambiguous = {k: v for k, v in candidates.items() if len(v) > 1}
+    if not ambiguous:
+        return
+    fixed = {
+        k: [int(v) if v is not None else 0 for v in r.values]
+        for k, r in out.rows.items()
+        if k not in ambiguous
+    }
+    keys = list(ambiguous)
+    combos = 1
+    for k in keys:
+        combos *= len(ambiguous[k])
+    if combos <= 4096:
+        scored = []
+        for choice in itertools.product(*(ambiguous[k] for k in keys)):
+            trial = dict(fixed) | {k: list(v) for k, v in zip(keys, choice, strict=True)}
+            shape = tuple(_shape_score(v) for v in choice)
+            scored.append((_column_violations(trial), shape, choice))
+        scored.sort(key=lambda s: (s[0], s[1]))
+        best = scored[0]
+        tied = [s for s in scored if s[0] == best[0]]
+        for k, values in zip(keys, best[2], strict=True):
+            out.rows[k].values = list(values)
+        unresolved = {k for i, k in enumerate(keys) if len({s[2][i] for s in tied}) > 1}
+    else:
+        for k in keys:
+            out.rows[k].values = list(min(ambiguous[k], key=_shape_score))
+        unresolved = set(keys)
+    for k in keys:
+        if k in unresolved:
+            row = out.rows[k]
+            label = _row_label(k)
+            shown = "、".join(str(v) for v in row.values)
+            out.notes.append(
+                Note(
+                    "SPLIT",
+                    "warning",
+                    f"表三“{label}”一行的数字连写为“{row.raw}”，可有多种拆分，已按勾稽关系和常见分布取 {shown}，"
+                    "请对照原表核对",
+                    f"表三 {label}（{row.where()}）",
+                )
+            )
+
+
+def _derive_truncated_totals(out: Table3Read) -> None:
+    """Page text that drops the last cell of many rows (the reference report's leaf rows) lost a
+    column, not data: 总计 is then derived and said so. One or two such rows are blanks (H5)."""
+    short = [k for k, r in out.rows.items() if r.status[-1] == "missing" and "missing" not in r.status[:-1]]
+    if len(short) < 3:
+        return
+    for k in short:
+        row = out.rows[k]
+        if all(isinstance(v, int) for v in row.values[:-1]):
+            row.values[-1] = sum(v for v in row.values[:-1] if isinstance(v, int))
+            row.status[-1] = "derived"
+    out.notes.append(
+        Note(
+            "H5",
+            "warning",
+            f"表三有 {len(short)} 行缺少“总计”一格（页面文字可能丢了最后一列），已按各类申请人之和补出：请核对原表",
+            "表三",
+        )
+    )
+
+
+# --- 表二 ------------------------------------------------------------------------------------
+
+
+def _table2_widths(version: str) -> dict[str, int]:
+    groups = official.TABLE2_2019_GROUPS if version == "2019" else official.TABLE2_GROUPS
+    return {key: len(g.columns) for g in groups for key, _ in g.rows}
+
+
+def read_table2(items: Sequence[Item], previous_in_force: dict[str, int] | None = None) -> Table2Read:
+    out = Table2Read()
+    collected = _collect(items, "table2", out.notes)
+    if not collected:
+        return out
+    texts = [norm(i.text) for i in items if i.kind == "text"]
+    old_rows = any(r.label is not None and r.label.version == "2019" for r in collected.values())
+    old_columns = sum(1 for t in texts if t in TABLE2_2019_COLUMN_KEYS)
+    new_columns = sum(1 for t in texts if t in TABLE2_2021_COLUMN_KEYS)
+    out.version = "2019" if old_rows or old_columns > new_columns else "2021"
+    widths = _table2_widths(out.version)
+    for key, row in collected.items():
+        width = widths.get(key)
+        if width is None:
+            continue
+        cells = _trim([i for i in row.items if i.kind in ("num", "blank", "na")], width)
+        if width > 1 and len(cells) == 1 and cells[0].kind == "na":
+            out.rows[key] = _at(row, Row([None] * width, ["na"] * width))
+            continue
+        runs = _concatenated(cells, width)
+        if runs is not None:
+            out.rows[key] = _at(row, _split_table2(key, runs, width, out, previous_in_force))
+            continue
+        out.rows[key] = _at(row, _plain(cells, width))
+    return out
+
+
+def _split_table2(
+    key: str, runs: list[str], width: int, out: Table2Read, previous: dict[str, int] | None
+) -> Row:
+    raw = " ".join(runs)
+    label = dict(_table2_row_labels(out.version))[key]
+    if out.version == "2021" and width == 3:
+        split, count = document_counts_split(runs, (previous or {}).get(key))
+        if split is not None:
+            if count > 1:
+                out.notes.append(
+                    Note(
+                        "SPLIT",
+                        "warning",
+                        f"表二“{label}”的三个数连写为“{raw}”，可有多种拆分，已取 {split[0]}、{split[1]}、{split[2]}"
+                        "（本年制发、本年废止、现行有效）：请对照原表核对，提供上年数据可据此确定",
+                        f"表二 {label}",
+                    )
+                )
+            return Row(list(split), ["ok"] * 3, raw=raw)
+    splits = split_free(runs, width)
+    if len(splits) == 1:
+        return Row(list(splits[0]), ["ok"] * width, raw=raw)
+    out.notes.append(
+        Note(
+            "SPLIT",
+            "warning",
+            f"表二“{label}”的数字连写为“{raw}”，无法确定如何拆分，已保留原文：请对照原表核对",
+            f"表二 {label}",
+        )
+    )
+    return Row([None] * width, ["raw"] * width, raw=raw)
+
+
+def _table2_row_labels(version: str) -> list[tuple[str, str]]:
+    groups = official.TABLE2_2019_GROUPS if version == "2019" else official.TABLE2_GROUPS
+    return [row for g in groups for row in g.rows]
+
+
+# --- 表四 ------------------------------------------------------------------------------------
+
+_TABLE4_START = tuple(
+    norm(x)
+    for x in (
+        official.TABLE4_REVIEW,
+        official.TABLE4_LITIGATION,
+        *(label for _, label in official.TABLE4_COLUMNS),
+        *(label for _, label in official.TABLE4_BLOCKS[1:]),
+    )
+)
+
+
+def read_table4(items: Sequence[Item]) -> Table4Read:
+    out = Table4Read()
+    started = False
+    totals_in_header = 0
+    cells: list[Item] = []
+    first: Item | None = None
+    for item in items:
+        if item.kind == "text":
+            text = norm(item.text)
+            if not started:
+                if any(k in text for k in _TABLE4_START):
+                    started = True
+                    totals_in_header = text.count(official.TOTAL_LABEL)
+                continue
+            if cells and any(c.kind == "num" for c in cells):
+                if is_header("table4", text) or is_filler(text):
+                    if any(c.kind == "num" for c in cells) and len(cells) >= WIDTH4:
+                        break
+                    continue
+                break
+            totals_in_header += text.count(official.TOTAL_LABEL)
+        elif item.kind in ("num", "blank", "na") and started:
+            if item.kind != "blank" or cells:
+                cells.append(item)
+                first = first or item
+        elif item.kind == "end" and started and cells:
+            break
+    if not any(c.kind == "num" for c in cells):
+        return out
+    cells = _trim(cells, WIDTH4)
+    if len(cells) > WIDTH4:
+        cells = cells[:WIDTH4]
+    line = first.line if first else None
+    para = first.para if first else None
+    runs = _concatenated(cells, WIDTH4)
+    if runs is not None:
+        found = split_blocks(runs, len(official.TABLE4_BLOCKS), len(official.TABLE4_COLUMNS) + 1)
+        raw = " ".join(runs)
+        if found:
+            out.row = Row(list(found[0]), ["ok"] * WIDTH4, line, para, raw)
+            if len(found) > 1:
+                out.notes.append(
+                    Note(
+                        "SPLIT",
+                        "warning",
+                        f"表四的数字连写为“{raw}”，可有多种拆分，已取 {'、'.join(map(str, found[0]))}：请对照原表核对",
+                        "表四",
+                    )
+                )
+            return out
+        out.row = Row([None] * WIDTH4, ["raw"] * WIDTH4, line, para, raw)
+        out.notes.append(
+            Note(
+                "H4",
+                "error",
+                f"表四的数字连在一起（{raw}），无法拆分成每栏“总计 = 结果维持 + 结果纠正 + 其他结果 + 尚未审结”"
+                "的15个数：请核对并用表格分栏填写",
+                "表四",
+            )
+        )
+        return out
+    row = _plain(cells, WIDTH4)
+    row.line, row.para = line, para
+    blocks = len(official.TABLE4_BLOCKS)
+    if row.status[-1] == "missing" and "missing" not in row.status[:-1] and totals_in_header < blocks:
+        head = row.values[-5:-1]
+        if all(isinstance(v, int) for v in head):
+            row.values[-1] = sum(v for v in head if isinstance(v, int))
+            row.status[-1] = "derived"
+            out.notes.append(
+                Note(
+                    "H5",
+                    "warning",
+                    "表四“复议后起诉 总计”一列缺失（表头和数据都少一格），已按四项之和补出：请核对原表",
+                    "表四 行政诉讼 复议后起诉 / 总计",
+                )
+            )
+    out.row = row
+    return out

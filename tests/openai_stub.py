@@ -1,0 +1,340 @@
+"""A real OpenAI-compatible chat-completions server on 127.0.0.1, with faults a test can order.
+
+The SDK under test talks HTTP to it exactly as it would to DeepSeek or a local vLLM: JSON answers,
+SSE streams, status codes and headers. Nothing of ours is mocked. A test queues faults for the next
+requests (``server.fail("rate_limit", "server_error")``) or for every request (``server.always``),
+sets a fixed latency, answers by a callable, and reads back what was sent and when (start and end
+times prove that requests overlapped).
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+# Every fault mode the server knows. A fault applies to one request (queued) or to all (always).
+FAULTS = (
+    "rate_limit",  # 429 with Retry-After
+    "server_error",  # 500 with a JSON error body
+    "slow",  # answer only after ``slow_seconds`` (longer than the client's timeout)
+    "invalid_json",  # 200, application/json, a body that is not JSON
+    "html",  # 200 with an HTML page, as a portal or a login proxy gives
+    "empty",  # 200, a well-formed completion with empty content
+    "length",  # 200, finish_reason "length"
+    "no_choices",  # 200, JSON without "choices"
+    "cut_stream",  # SSE: a few chunks, then the connection drops mid-body
+    "stream_no_finish",  # SSE: a clean end, but no finish_reason and no [DONE]
+    "stream_error",  # SSE: an error event mid-stream, as an overloaded provider sends
+    "unauthorized_echo",  # 401 whose message repeats the key the client sent
+    "forbidden",  # 403
+    "model_not_found",  # 404 naming the model
+    "bad_request",  # 400
+)
+
+Reply = Callable[[dict[str, Any]], str]
+
+
+@dataclass
+class Recorded:
+    """One request as the server saw it."""
+
+    path: str
+    headers: dict[str, str]  # names in lower case
+    body: dict[str, Any]
+    start: float  # time.monotonic() when the request arrived
+    end: float = 0.0  # when the answer was finished
+    fault: str = ""
+
+    @property
+    def user_text(self) -> str:
+        messages = self.body.get("messages") or []
+        return "\n".join(str(m.get("content", "")) for m in messages if m.get("role") == "user")
+
+
+def default_reply(body: dict[str, Any]) -> str:
+    return "桩服务器的回答。"
+
+
+@dataclass
+class StubState:
+    reply: Reply = default_reply
+    latency: float = 0.0  # added to every answer
+    slow_seconds: float = 2.0  # how long a "slow" fault waits
+    retry_after: str = "0"  # the Retry-After header of a "rate_limit" fault
+    queued: deque[str] = field(default_factory=deque)
+    always: str = ""  # a fault applied to every request
+    requests: list[Recorded] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive, as real endpoints do
+    disable_nagle_algorithm = True  # headers and body go out at once, as from a real server
+    server: _Server
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Quiet: tests read ``requests`` instead of a log."""
+
+    # --- plumbing ---------------------------------------------------------------------------
+
+    def _send(
+        self, status: int, body: bytes, content_type: str, headers: dict[str, str] | None = None
+    ) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _json(self, status: int, payload: object, headers: dict[str, str] | None = None) -> None:
+        self._send(status, json.dumps(payload, ensure_ascii=False).encode(), "application/json", headers)
+
+    def _error(self, status: int, message: str, code: str, headers: dict[str, str] | None = None) -> None:
+        self._json(status, {"error": {"message": message, "type": code, "code": code}}, headers)
+
+    def _chunk(self, data: bytes) -> None:
+        self.wfile.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
+        self.wfile.flush()
+
+    # --- the endpoint -----------------------------------------------------------------------
+
+    def do_GET(self) -> None:
+        self._error(404, "Not Found", "not_found")
+
+    def do_POST(self) -> None:
+        state = self.server.state
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length)
+        try:
+            body = json.loads(raw or b"{}")
+        except json.JSONDecodeError:
+            body = {}
+        with state.lock:
+            fault = state.queued.popleft() if state.queued else state.always
+            headers = {k.lower(): v for k, v in self.headers.items()}
+            record = Recorded(self.path, headers, body, time.monotonic(), fault=fault)
+            state.requests.append(record)
+        try:
+            if self.path.split("?")[0] != "/v1/chat/completions":
+                self._error(404, f"Unknown path {self.path}", "not_found")
+                return
+            if state.latency:
+                time.sleep(state.latency)
+            self._answer(body, fault)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client gave up (a timeout test); nothing to answer
+        finally:
+            record.end = time.monotonic()
+
+    def _answer(self, body: dict[str, Any], fault: str) -> None:
+        state = self.server.state
+        model = str(body.get("model", ""))
+        if fault == "rate_limit":
+            self._error(
+                429,
+                "Rate limit reached, slow down",
+                "rate_limit_exceeded",
+                {"Retry-After": state.retry_after},
+            )
+            return
+        if fault == "server_error":
+            self._error(500, "The server had an error while processing your request", "server_error")
+            return
+        if fault == "unauthorized_echo":
+            key = self.headers.get("Authorization", "").removeprefix("Bearer ")
+            self._error(401, f"Incorrect API key provided: {key}. Check your key.", "invalid_api_key")
+            return
+        if fault == "forbidden":
+            self._error(403, "You have no access to this model", "permission_denied")
+            return
+        if fault == "model_not_found":
+            self._error(404, f"The model `{model}` does not exist", "model_not_found")
+            return
+        if fault == "bad_request":
+            self._error(400, "Invalid parameter: messages", "invalid_request_error")
+            return
+        if fault == "slow":
+            time.sleep(state.slow_seconds)
+        if fault == "html":
+            page = "<!DOCTYPE html><html><head><title>门户网站</title></head><body>欢迎</body></html>"
+            self._send(200, page.encode(), "text/html; charset=utf-8")
+            return
+        if fault == "invalid_json":
+            self._send(200, b'{"id": "x", "choices": [', "application/json")
+            return
+        if fault == "no_choices":
+            self._json(200, {"id": "chatcmpl-stub", "object": "chat.completion", "model": model})
+            return
+        text = "" if fault == "empty" else state.reply(body)
+        finish = "length" if fault == "length" else "stop"
+        if body.get("stream"):
+            self._stream(body, text, finish, fault)
+        else:
+            self._json(200, _completion(model, text, finish, body))
+
+    def _stream(self, body: dict[str, Any], text: str, finish: str, fault: str) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        model = str(body.get("model", ""))
+        pieces = [text[i : i + 20] for i in range(0, len(text), 20)] or [""]
+        if fault == "cut_stream":
+            pieces = pieces[: max(1, len(pieces) // 2)]
+        for piece in pieces:
+            self._chunk(_sse(_chunk_payload(model, {"content": piece}, None)))
+        if fault == "stream_error":
+            key = self.headers.get("Authorization", "").removeprefix("Bearer ")
+            error = {"error": {"message": f"overloaded (key {key})", "type": "server_error"}}
+            self._chunk(_sse(error))
+            self._chunk(b"")
+            return
+        if fault == "cut_stream":
+            # Drop the connection without the terminating chunk, as a proxy reset does.
+            self.connection.shutdown(socket.SHUT_RDWR)
+            self.close_connection = True
+            return
+        if fault != "stream_no_finish":
+            self._chunk(_sse(_chunk_payload(model, {}, finish)))
+            if (body.get("stream_options") or {}).get("include_usage"):
+                usage = _usage(body, text)
+                self._chunk(_sse({**_chunk_payload(model, {}, None), "choices": [], "usage": usage}))
+            self._chunk(b"data: [DONE]\n\n")
+        self._chunk(b"")  # the terminating zero-length chunk
+
+
+def _sse(payload: object) -> bytes:
+    return b"data: " + json.dumps(payload, ensure_ascii=False).encode() + b"\n\n"
+
+
+def _usage(body: dict[str, Any], text: str) -> dict[str, int]:
+    prompt = sum(len(str(m.get("content", ""))) for m in body.get("messages") or [])
+    return {"prompt_tokens": prompt, "completion_tokens": len(text), "total_tokens": prompt + len(text)}
+
+
+def _completion(model: str, text: str, finish: str, body: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": "chatcmpl-stub",
+        "object": "chat.completion",
+        "created": int(time.time()),
+        "model": model,
+        "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": finish}],
+        "usage": _usage(body, text),
+    }
+
+
+def _chunk_payload(model: str, delta: dict[str, str], finish: str | None) -> dict[str, Any]:
+    return {
+        "id": "chatcmpl-stub",
+        "object": "chat.completion.chunk",
+        "created": int(time.time()),
+        "model": model,
+        "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+    }
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 128  # many drafts at once connect together; the default backlog is 5
+    state: StubState
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """Quiet: a client that hangs up (timeouts, Ctrl-C tests) is expected here."""
+
+
+class StubServer:
+    """Start with ``with stub_server() as server:``; ``server.base_url`` is the ``/v1`` URL."""
+
+    def __init__(self, state: StubState | None = None) -> None:
+        self.state = state or StubState()
+        self._httpd = _Server(("127.0.0.1", 0), _Handler)
+        self._httpd.state = self.state
+        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+
+    @property
+    def port(self) -> int:
+        return int(self._httpd.server_address[1])
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/v1"
+
+    @property
+    def requests(self) -> list[Recorded]:
+        with self.state.lock:
+            return list(self.state.requests)
+
+    def fail(self, *faults: str) -> None:
+        """Answer the next requests with these faults, in order; then normally."""
+        unknown = [f for f in faults if f not in FAULTS]
+        assert not unknown, f"unknown fault {unknown}"
+        with self.state.lock:
+            self.state.queued.extend(faults)
+
+    def start(self) -> StubServer:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._httpd.shutdown()
+        self._httpd.server_close()
+
+
+@contextmanager
+def stub_server(reply: Reply | None = None, latency: float = 0.0) -> Iterator[StubServer]:
+    server = StubServer(StubState(reply=reply or default_reply, latency=latency)).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+class Sink:
+    """A loopback HTTP server that accepts anything and counts what it gets (a stand-in for a
+    tracing endpoint such as LangSmith's)."""
+
+    def __init__(self) -> None:
+        hits: list[str] = []
+        self.hits = hits
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+            def _any(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                self.rfile.read(length)
+                hits.append(f"{self.command} {self.path}")
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", "2")
+                self.end_headers()
+                self.wfile.write(b"{}")
+
+            do_GET = do_POST = do_PATCH = do_PUT = _any
+
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._httpd.daemon_threads = True
+        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self._httpd.server_address[1]}"
+
+    def __enter__(self) -> Sink:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._httpd.shutdown()
+        self._httpd.server_close()
