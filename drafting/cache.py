@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import config
-from .backends.base import Backend, ChatRequest, Completion, Usage
+from .backends.base import Backend, ChatRequest, Completion, OnText, Usage
 from .errors import OutputError
 
 FILE_NAME = "responses.sqlite3"
@@ -179,11 +179,13 @@ class CachedBackend:
     def close(self) -> None:
         self.inner.close()
 
-    def complete(self, request: ChatRequest) -> Completion:
+    def complete(self, request: ChatRequest, on_text: OnText | None = None) -> Completion:
         key = cache_key(*self._scope, request)
         hit = self.cache.get(key)
         if hit is not None:
+            if on_text is not None:
+                on_text(hit.text)
             return hit
-        completion = self.inner.complete(request)  # an error propagates and nothing is stored
+        completion = self.inner.complete(request, on_text)  # an error propagates and nothing is stored
         self.cache.put(key, completion, self._scope[1])
         return completion

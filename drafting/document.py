@@ -46,6 +46,10 @@ class Section(BaseModel):
     notes: list[str] = Field(default_factory=list)  # e.g. why a section fell back to offline text
     prompt_version: str | None = None  # the section prompt's version when a model was asked
     usage: SectionUsage | None = None  # None when no model was asked
+    # Set by ``drafting revise``: the text is an accepted revision or manual edit, which
+    # ``drafting draft`` keeps while the data it relies on is unchanged.
+    edited: bool = False
+    pinned: list[str] = Field(default_factory=list)  # sentences kept verbatim by revisions and redrafts
 
 
 class Provenance(BaseModel):
@@ -71,7 +75,8 @@ class Draft(BaseModel):
     tables: dict[str, dict[str, Any]]  # Table.as_dict() by id: table2, table3, table4
     data: dict[str, Any]  # the validated data the draft was written from
     provenance: Provenance
-    history: list[dict[str, Any]] = Field(default_factory=list)  # revisions, newest last
+    # Revisions, undos, pins and redrafts, newest last (``drafting.revise.history`` reads them).
+    history: list[dict[str, Any]] = Field(default_factory=list)
 
     def section(self, section_id: str) -> Section:
         for s in self.sections:

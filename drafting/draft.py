@@ -21,7 +21,7 @@ from . import __version__, official, offline
 from .backends.base import BackendError
 from .data.load import Loaded
 from .data.model import ReportData
-from .document import Draft, Provenance, Section, SectionUsage, part_heading
+from .document import Draft, Provenance, Section, SectionUsage, load_draft, part_heading
 from .errors import DraftingError, Issue
 from .narrative import OfflineWriter, SectionOutcome, SectionWriter
 from .tables import build_tables
@@ -108,6 +108,22 @@ def write_draft(draft: Draft, out_dir: Path, stem: str, formats: Sequence[str] =
     return Written(draft, list(outputs))
 
 
+def keep_edits(draft: Draft, existing: Path) -> Draft:
+    """Over an existing draft, keep its accepted revisions and manual edits where the data they
+    rely on did not change, its pinned sentences, and its history (``revise.carry`` says how).
+    The edits given up are named in their sections' notes and kept, with their text, in the
+    history. A draft file that cannot be read is written over, as before."""
+    if not existing.is_file():
+        return draft
+    from .revise.carry import carry_edits
+
+    try:
+        previous = load_draft(existing)
+        return carry_edits(previous, draft)[0]
+    except DraftingError:
+        return draft
+
+
 def count_markers(draft: Draft) -> int:
     return sum(p.count(offline.MARKER_OPEN) for s in draft.sections for p in s.paragraphs)
 
@@ -172,6 +188,7 @@ def draft_file(
     try:
         loaded = load() if load is not None else load_data(path, previous=previous)
         report = draft_report(loaded, writer=writer, concurrency=concurrency)
+        report = keep_edits(report, out_dir / f"{path.stem}.draft.json")
         written = write_draft(report, out_dir, path.stem, formats)
     except DraftingError as exc:
         return FileOutcome(path, error=exc)
@@ -221,7 +238,9 @@ def draft_files(
 
     if jobs <= 1 or len(paths) <= 1:
         for path in paths:
-            outcome = draft_file(path, out_dir, formats, previous=previous, writer=writer, concurrency=concurrency)
+            outcome = draft_file(
+                path, out_dir, formats, previous=previous, writer=writer, concurrency=concurrency
+            )
             if finish(outcome):
                 break
         return outcomes

@@ -160,7 +160,20 @@ def numbers_in(text: str) -> list[Decimal]:
 
 # --- Numbers as a narrative states them (the check library) -----------------------------------
 
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 
 
@@ -202,7 +215,9 @@ _UNITS = "万元|人次|件|条|次|项|份|篇|名|人|场|期|起|宗|家|个|
 _ARABIC = re.compile(rf"(?<![\d.])(\d+(?:\.\d+)?)\s*({_UNITS})?")
 # 一 alone is almost always a word (一项重点工作, 一件事, 一次性), not a figure; 个 after a Chinese
 # numeral is figurative (六个部分, 一个平台): neither is read as a stated figure.
-_CHINESE = re.compile(r"(?<![第每之初\d.])([零〇一二两三四五六七八九十百千万]+?)(万元|件|条|次|项|份|篇|名|人次|场|期|起|宗|家|元)")
+_CHINESE = re.compile(
+    r"(?<![第每之初\d.])([零〇一二两三四五六七八九十百千万]+?)(万元|件|条|次|项|份|篇|名|人次|场|期|起|宗|家|元)"
+)
 # Not figures: citations, titles, calendar dates, phone numbers, web and mail addresses, list
 # numbering such as (1) or 1. at the head of an item, ordinals (第3次).
 _NOT_STATED = re.compile(
@@ -233,8 +248,8 @@ def stated_numbers(text: str) -> list[StatedNumber]:
             unit = "个百分点"
         out.append(StatedNumber(value, m.start(1), m.end(1), m.group(1), unit))
     for m in _CHINESE.finditer(plain):
-        value = chinese_number(m.group(1))
-        if value is None or value < 2 or m.group(1)[0] in "百千万":
+        count = chinese_number(m.group(1))
+        if count is None or count < 2 or m.group(1)[0] in "百千万":
             continue
-        out.append(StatedNumber(Decimal(value), m.start(1), m.end(1), m.group(1), m.group(2), chinese=True))
+        out.append(StatedNumber(Decimal(count), m.start(1), m.end(1), m.group(1), m.group(2), chinese=True))
     return sorted(out, key=lambda n: n.start)

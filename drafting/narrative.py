@@ -11,18 +11,15 @@ draft; a wrong setting (bad key, unknown model, wrong base URL) stops the run wi
 from __future__ import annotations
 
 import re
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import TYPE_CHECKING, Protocol
 
 from . import official, offline
 from .backends.base import OUTPUT_KINDS, Backend, BackendError, ChatRequest, Completion, Message, Usage
 from .data.model import ReportData
 from .document import SectionUsage, part_heading
-from .figures import bindable_numbers, numbers_in
 
 if TYPE_CHECKING:
     from .config import Settings
@@ -57,7 +54,10 @@ class OfflineWriter:
     """The offline rules (``drafting.offline``): no model, no network, no heavy import."""
 
     name = OFFLINE
-    prompt_versions: dict[str, str] = {}  # noqa: RUF012 - read-only, shared on purpose
+
+    @property
+    def prompt_versions(self) -> dict[str, str]:
+        return {}
 
     def write(self, section: str, data: ReportData) -> SectionOutcome:
         return SectionOutcome(offline.write_section(section, data), OFFLINE)
@@ -68,6 +68,7 @@ class OfflineWriter:
 
 # --- cleaning a model's answer -----------------------------------------------------------------
 
+_THINKING = re.compile(r"<think>.*?</think>", re.S)  # reasoning models served by Ollama or vLLM
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _HEADING = re.compile(r"^\s*#{1,6}\s*")
 _BULLET = re.compile(r"^\s*(?:[-*+•·]\s+)")
@@ -85,11 +86,12 @@ def _headings(section: str) -> set[str]:
 
 
 def clean(text: str, section: str) -> list[str]:
-    """Paragraphs from a model's answer: fences, markdown headings, bullets and emphasis gone,
-    a repeated section heading dropped, half-width punctuation made full-width."""
+    """Paragraphs from a model's answer: a reasoning model's <think> block, fences, markdown
+    headings, bullets and emphasis gone, a repeated section heading dropped, half-width
+    punctuation made full-width."""
     headings = _headings(section)
     out = []
-    for line in text.splitlines():
+    for line in _THINKING.sub("", text).splitlines():
         if _FENCE.match(line):
             continue
         line = _HEADING.sub("", line)
@@ -102,17 +104,13 @@ def clean(text: str, section: str) -> list[str]:
     return out
 
 
-# --- the minimal check (to be replaced by drafting.checks) --------------------------------------
+# --- checking a model's section -------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class Finding:
     code: str
     message: str  # Chinese, addressed to the model in a re-ask and to the user in a note
-
-
-def _number(n: Decimal) -> str:
-    return format(n.normalize(), "f")
 
 
 def _overview_shape(paragraphs: list[str]) -> list[Finding]:
@@ -139,48 +137,26 @@ def _overview_shape(paragraphs: list[str]) -> list[Finding]:
     return findings
 
 
-_ALLOWED: dict[int, tuple[ReportData, frozenset[Decimal]]] = {}
-_ALLOWED_LOCK = threading.Lock()
-
-
-def _allowed_numbers(data: ReportData) -> frozenset[Decimal]:
-    """``bindable_numbers`` once per report, not once per section (the four run together). The
-    entry keeps ``data`` alive, so its id cannot be reused while the entry stands."""
-    with _ALLOWED_LOCK:
-        hit = _ALLOWED.get(id(data))
-    if hit is not None and hit[0] is data:
-        return hit[1]
-    allowed = frozenset(bindable_numbers(data))
-    with _ALLOWED_LOCK:
-        if len(_ALLOWED) >= 64:
-            _ALLOWED.pop(next(iter(_ALLOWED)))
-        _ALLOWED[id(data)] = (data, allowed)
-    return allowed
-
-
 def check_section(section: str, paragraphs: list[str], data: ReportData) -> list[Finding]:
-    """The minimal check of one section: every number is one the data states, and the section has
-    its official shape. ``drafting.checks`` will replace it (same signature)."""
-    text = "\n".join(paragraphs)
-    if not text.strip():
+    """The check of one model-written section: the check library's errors on its text (numbers
+    bound to the data, claims, years, register), plus the shape this section must have."""
+    from .checks import check_section as library_check
+
+    if not "\n".join(paragraphs).strip():
         return [Finding("empty", "正文为空")]
-    findings = []
-    allowed = _allowed_numbers(data)
-    unknown = list(dict.fromkeys(_number(n) for n in numbers_in(text) if n not in allowed))
-    if unknown:
-        findings.append(
-            Finding(
-                "numbers",
-                f"出现了数据和素材中都没有的数字：{'、'.join(unknown)}。只能原样使用给出的数字，不得自行计算或编造",
-            )
-        )
+    # Warnings (e.g. a 【待补充】 marker the prompt asked for) do not justify a re-ask.
+    findings = [
+        Finding(f.rule, f.message.rstrip("。"))
+        for f in library_check(section, paragraphs, data)
+        if f.severity == "error"
+    ]
     if section == "overview":
         findings += _overview_shape(paragraphs)
     elif section == "improvements":
         s, nxt = data.self_reference, data.year + 1
         if not paragraphs[0].startswith(("下一步", f"{nxt}年")):
             findings.append(Finding("opening", f"改进措施应以“{nxt}年，{s}将……”或“下一步，{s}将……”开头"))
-    elif section == "other" and "信息处理费" not in text:
+    elif section == "other" and "信息处理费" not in "".join(paragraphs):
         findings.append(Finding("fees", "缺少信息处理费的收取情况（可直接采用数据中给出的收费情况句子）"))
     return findings
 

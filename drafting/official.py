@@ -393,7 +393,3 @@ HEADING_VARIANTS_MORE: Final = {
     "三、收到和处理政府信息公开申请的情况": "requests",
     "二、主动公开政府信息的情况": "proactive",
 }
-
-# The two shapes of 五 (FORMAT.md §8): sub-headings of its two halves.
-PROBLEMS_HEADING_WORDS: Final = ("存在问题", "存在的主要问题", "主要问题")
-IMPROVEMENTS_HEADING_WORDS: Final = ("改进措施", "改进情况", "下一步工作", "改进方向")

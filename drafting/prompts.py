@@ -44,6 +44,18 @@ AVAILABLE_VARIABLES: dict[str, str] = {
     "facts": "作者提供的本节素材，按主题列出",
 }
 
+# Prompts for a task other than first drafting, each with the variables its own module supplies
+# beside the ones above. They share the directory but are loaded on their own (``load_task_prompt``),
+# so a draft never needs them and ``load_prompts`` does not count them as strangers.
+TASK_VARIABLES: dict[str, dict[str, str]] = {
+    "revise": {
+        "locked_figures": "已锁定的数据（表格数字、合计和收费），每行一条",
+        "section_text": "本节现在的正文",
+        "instruction": "作者的修改要求",
+        "pinned": "作者固定的句子，每行一句（没有时写明没有）",
+    },
+}
+
 
 class PromptError(DraftingError):
     """A prompt file that cannot be used; names the file, the variable or field, and the fix."""
@@ -180,9 +192,13 @@ def load_prompt(path: Path) -> PromptFile:
     meta = _parse_front_matter(head, path)
     if meta.id != path.stem:
         raise PromptError(f"提示词文件 {path} 的 id 为“{meta.id}”，应与文件名一致（{path.stem}）。")
+    available = AVAILABLE_VARIABLES | TASK_VARIABLES.get(meta.id, {})
     if meta.id == SYSTEM_ID:
         if meta.section != SYSTEM_ID or meta.parameters is not None:
             raise PromptError(f"{path}：系统提示词的 section 应为 system，且不设 parameters。")
+    elif meta.id in TASK_VARIABLES:
+        if meta.section != meta.id:
+            raise PromptError(f"{path}：提示词 {meta.id} 的 section 应为“{meta.id}”。")
     elif meta.section not in official.SECTION_IDS:
         raise PromptError(
             f"提示词文件 {path} 的 section“{meta.section}”不是正文的节。",
@@ -195,12 +211,12 @@ def load_prompt(path: Path) -> PromptFile:
         problems.append(f"正文使用了未声明的变量：{'、'.join(undeclared)}")
     if unused := sorted(declared - used):
         problems.append(f"声明了但正文没有使用的变量：{'、'.join(unused)}")
-    if unknown := sorted(declared - set(AVAILABLE_VARIABLES)):
+    if unknown := sorted(declared - set(available)):
         problems.append(f"没有这些变量（渲染时会缺失）：{'、'.join(unknown)}")
     if problems:
         raise PromptError(
             f"提示词文件 {path} 的变量有误：" + "；".join(problems) + "。",
-            hint=f"在设置块的 variables 中列出正文用到的每个变量；可用的变量：{'、'.join(AVAILABLE_VARIABLES)}。",
+            hint=f"在设置块的 variables 中列出正文用到的每个变量；可用的变量：{'、'.join(available)}。",
         )
     return PromptFile(meta, body, path, hashlib.sha256(raw).hexdigest())
 
@@ -219,7 +235,7 @@ def load_prompts(directory: Path | None = None) -> PromptSet:
             f"提示词目录 {directory} 缺少文件：{'、'.join(i + SUFFIX for i in missing)}。",
             hint="每个正文节需要一个提示词文件，另加共用的 system.md。",
         )
-    extra = sorted(set(files) - {SYSTEM_ID, *official.SECTION_IDS})
+    extra = sorted(set(files) - {SYSTEM_ID, *official.SECTION_IDS, *TASK_VARIABLES})
     if extra:
         raise PromptError(
             f"提示词目录 {directory} 中有不认识的文件：{'、'.join(e + SUFFIX for e in extra)}。",
@@ -262,19 +278,40 @@ _ROLES: dict[str, Any] = {"system": "system", "human": "user", "ai": "assistant"
 
 def render(prompts: PromptSet, section: str, data: ReportData) -> RenderedPrompt:
     """The chat request for one section: system + section templates filled from the data."""
+    spec = prompts.get(section)
+    return _render(prompts.system, spec, section, prompt_variables(section, data))
+
+
+def _render(system: PromptFile, prompt: PromptFile, section: str, values: dict[str, str]) -> RenderedPrompt:
     from langchain_core.prompts import ChatPromptTemplate
 
-    spec = prompts.get(section)
-    values = prompt_variables(section, data)
     template = ChatPromptTemplate.from_messages(
-        [("system", prompts.system.body), ("human", spec.body)], template_format="f-string"
+        [("system", system.body), ("human", prompt.body)], template_format="f-string"
     )
     # format_messages, never invoke(): see the module docstring.
     chat = template.format_messages(**{k: values[k] for k in template.input_variables})
     messages = tuple(Message(_ROLES[m.type], str(m.content)) for m in chat)
-    params = spec.parameters
+    params = prompt.parameters
     request = ChatRequest(messages, temperature=params.temperature, max_tokens=params.max_tokens)
-    return RenderedPrompt(section, request, spec.version)
+    return RenderedPrompt(section, request, prompt.version)
+
+
+def load_task_prompt(task_id: str, directory: Path | None = None) -> PromptFile:
+    """A task's prompt (``revise.md``), linted against the task's own variables."""
+    path = (directory or default_dir()) / f"{task_id}{SUFFIX}"
+    if task_id not in TASK_VARIABLES or not path.is_file():
+        raise PromptError(
+            f"找不到提示词文件 {path}。", hint="可用环境变量 DRAFTING_PROMPTS 指定提示词目录。"
+        )
+    return load_prompt(path)
+
+
+def render_task(
+    prompts: PromptSet, task: PromptFile, section: str, data: ReportData, values: dict[str, str]
+) -> RenderedPrompt:
+    """The chat request for a task on one section: the shared system prompt (the register rules)
+    and the task's template, filled from the data and the task's own ``values``."""
+    return _render(prompts.system, task, section, prompt_variables(section, data) | values)
 
 
 def render_system(prompts: PromptSet, data: ReportData) -> str:

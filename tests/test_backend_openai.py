@@ -185,10 +185,9 @@ def test_a_missing_key_names_its_variable(monkeypatch: pytest.MonkeyPatch) -> No
 
 def test_a_local_server_needs_no_key(server: StubServer, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("OLLAMA_API_KEY", raising=False)
-    endpoint = resolve_endpoint("ollama:qwen2.5:7b", base_url=server.base_url)
     from drafting.backends import get_backend
 
-    completion = get_backend(endpoint).complete(REQUEST)
+    completion = get_backend("ollama:qwen2.5:7b", base_url=server.base_url).complete(REQUEST)
     assert completion.text
     assert server.requests[0].body["model"] == "qwen2.5:7b"
 

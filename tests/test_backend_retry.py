@@ -81,7 +81,7 @@ def test_the_deadline_bounds_the_total_time(server: StubServer, monkeypatch: pyt
         make_backend(
             server, monkeypatch, max_attempts=50, deadline=0.6, backoff_initial=0.1, backoff_max=0.2
         ).complete(REQUEST)
-    assert time.monotonic() - started < 1.0
+    assert time.monotonic() - started < 1.5  # 50 attempts would take over 5 s
     assert 2 <= len(server.requests) < 10
 
 

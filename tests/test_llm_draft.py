@@ -253,9 +253,10 @@ def test_a_reask_that_fixes_the_shape_keeps_the_model_text(tmp_path: Path) -> No
     assert "（三）政府信息管理" in reask.body["messages"][-1]["content"]
 
 
-def test_markdown_and_fences_are_stripped(tmp_path: Path) -> None:
+def test_thinking_markdown_and_fences_are_stripped(tmp_path: Path) -> None:
     good = good_text("problems", DATA)
-    decorated = f"```\n## （一）存在的主要问题\n\n**{good}**\n```"
+    thinking = "<think>\n用户要求写存在的问题，共3条……\n</think>\n"
+    decorated = f"{thinking}```\n## （一）存在的主要问题\n\n**{good}**\n```"
     with stub_server(reply=replying({"problems": [decorated]})) as server:
         result = run_draft(server, tmp_path / "drafts", "--format", "md")
     assert result.exit_code == 0, result.output
@@ -353,6 +354,47 @@ def test_many_files_are_drafted_at_once_with_jobs(server: StubServer, tmp_path: 
     # Drafts overlapped: 16 requests of 0.2 s took far less than 16 × 0.2 s.
     reqs = server.requests
     assert max(r.end for r in reqs) - min(r.start for r in reqs) < 1.6
+
+
+def test_a_terminal_gets_a_progress_bar_for_many_files(
+    server: StubServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TTY_COMPATIBLE", "1")  # rich treats the captured stream as a terminal
+    files = _copies(tmp_path, 3)
+    result = run_draft(server, tmp_path / "drafts", "--format", "md", "--jobs", "2", files=files)
+    assert result.exit_code == 0, result.output
+    assert "起草中" in result.output and "3/3" in result.output
+    for path in files:
+        assert f"{path} → " in result.output
+
+
+def test_a_missing_key_stops_before_any_request(server: StubServer, tmp_path: Path) -> None:
+    out = tmp_path / "drafts"
+    result = CliRunner().invoke(
+        cli,
+        [
+            "draft",
+            str(REFERENCE_EXAMPLE),
+            "-o",
+            str(out),
+            "--model",
+            "deepseek",
+            "--base-url",
+            server.base_url,
+        ],
+    )
+    assert result.exit_code == 2
+    assert "DEEPSEEK_API_KEY" in result.output and "--api-key-env" in result.output
+    assert server.requests == [] and not out.exists()
+    named = CliRunner().invoke(
+        cli,
+        [
+            *["draft", str(REFERENCE_EXAMPLE), "-o", str(out), "--format", "md", "--model", "deepseek"],
+            *["--base-url", server.base_url, "--api-key-env", "OPENAI_API_KEY"],
+        ],
+    )
+    assert named.exit_code == 0, named.output  # the key found under the name given
+    assert server.requests[0].body["model"] == "deepseek-chat"
 
 
 def test_the_offline_default_loads_no_model_library(tmp_path: Path) -> None:

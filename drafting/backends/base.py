@@ -8,7 +8,7 @@ data, not from rendered prompts (see ``narrative.OfflineWriter``).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
@@ -67,13 +67,18 @@ class Completion:
     cached: bool = False
 
 
+# Told the answer so far as it streams in: the whole text of the current attempt, not a delta.
+# Each HTTP attempt starts with ``""``, so a display can tell that a retry began again.
+OnText = Callable[[str], None]
+
+
 class Backend(Protocol):
     """A chat model. ``name`` is what the draft records (``openai:deepseek-chat``)."""
 
     @property
     def name(self) -> str: ...
 
-    def complete(self, request: ChatRequest) -> Completion: ...
+    def complete(self, request: ChatRequest, on_text: OnText | None = None) -> Completion: ...
 
     def close(self) -> None: ...
 

@@ -34,7 +34,7 @@ from tenacity import (
 )
 from tenacity.stop import stop_base
 
-from .base import BackendError, ChatRequest, Completion, Usage, redact
+from .base import BackendError, ChatRequest, Completion, OnText, Usage, redact
 
 if TYPE_CHECKING:
     from ..config import Endpoint
@@ -130,7 +130,8 @@ class OpenAICompatBackend:
     def _sleep(self, seconds: float) -> None:
         self._cancelled.wait(seconds)  # Ctrl-C ends the wait at once
 
-    def complete(self, request: ChatRequest) -> Completion:
+    def complete(self, request: ChatRequest, on_text: OnText | None = None) -> Completion:
+        """The answer to ``request``; ``on_text`` is told the text so far as it streams in."""
         started = time.monotonic()
         attempts = 0
         failure: BackendError | None = None
@@ -140,7 +141,7 @@ class OpenAICompatBackend:
                     attempts = attempt.retry_state.attempt_number
                     if self._cancelled.is_set():
                         raise BackendError("已取消。", kind="cancelled", attempts=attempts)
-                    completion = self._once(request, started)
+                    completion = self._once(request, started, on_text)
         except BackendError as exc:
             failure = exc
         if failure is not None:
@@ -175,8 +176,10 @@ class OpenAICompatBackend:
 
     # --- one HTTP attempt ----------------------------------------------------------------------
 
-    def _once(self, request: ChatRequest, started: float) -> Completion:
+    def _once(self, request: ChatRequest, started: float, on_text: OnText | None = None) -> Completion:
         """One request, its answer validated. Raises BackendError, never an SDK error."""
+        if on_text is not None:
+            on_text("")  # a new attempt: whatever an earlier one streamed is void
         remaining = self.endpoint.retry.deadline - (time.monotonic() - started)
         timeout = httpx2.Timeout(
             max(0.05, min(self.endpoint.timeout, remaining)), connect=self.endpoint.connect_timeout
@@ -195,9 +198,9 @@ class OpenAICompatBackend:
                 stream = self._client.chat.completions.create(
                     **kwargs, stream=True, stream_options={"include_usage": True}
                 )
-                return self._read_stream(stream, request, started)
+                return self._read_stream(stream, request, started, on_text)
             response = self._client.chat.completions.create(**kwargs)
-            return self._read_completion(response, request)
+            return _told(self._read_completion(response, request), on_text)
         except openai.APIStatusError as exc:
             error = self._status_error(exc)
         except openai.APITimeoutError:
@@ -312,7 +315,9 @@ class OpenAICompatBackend:
         usage = _usage(response.usage) or _estimate(request, content or "")
         return self._checked(content or "", choice.finish_reason, usage, response.model or "")
 
-    def _read_stream(self, stream: Any, request: ChatRequest, started: float) -> Completion:
+    def _read_stream(
+        self, stream: Any, request: ChatRequest, started: float, on_text: OnText | None = None
+    ) -> Completion:
         content_type = stream.response.headers.get("content-type", "")
         if "text/event-stream" not in content_type:
             # Some servers ignore stream=true and answer with one JSON body, or with a web page.
@@ -323,7 +328,7 @@ class OpenAICompatBackend:
                 response = ChatCompletion.model_validate(json.loads(body))
             except ValueError:
                 raise self._invalid("返回的内容不是有效的 JSON") from None
-            return self._read_completion(response, request)
+            return _told(self._read_completion(response, request), on_text)
         parts: list[str] = []
         finish: str | None = None
         usage: Usage | None = None
@@ -339,6 +344,8 @@ class OpenAICompatBackend:
                 for choice in chunk.choices or []:
                     if choice.delta is not None and choice.delta.content:
                         parts.append(choice.delta.content)
+                        if on_text is not None:
+                            on_text("".join(parts))
                     finish = choice.finish_reason or finish
                 if time.monotonic() - started > deadline:
                     raise BackendError(
@@ -373,6 +380,13 @@ class OpenAICompatBackend:
         if not text.strip():
             raise BackendError("模型返回了空的回答。", kind="empty")
         return Completion(text=text, finish_reason=finish, usage=usage, model=model)
+
+
+def _told(completion: Completion, on_text: OnText | None) -> Completion:
+    """An answer that arrived whole (no stream) is told at once."""
+    if on_text is not None:
+        on_text(completion.text)
+    return completion
 
 
 def _usage(usage: Any) -> Usage | None:

@@ -11,7 +11,7 @@ import threading
 from collections import deque
 from collections.abc import Callable, Iterable
 
-from .base import BackendError, ChatRequest, Completion, Usage
+from .base import BackendError, ChatRequest, Completion, OnText, Usage
 
 Reply = str | Completion | BackendError
 Script = Iterable[Reply] | Callable[[ChatRequest], Reply]
@@ -41,7 +41,7 @@ class ScriptedBackend:
     def close(self) -> None:
         """Nothing to release."""
 
-    def complete(self, request: ChatRequest) -> Completion:
+    def complete(self, request: ChatRequest, on_text: OnText | None = None) -> Completion:
         with self._lock:
             self.requests.append(request)
             if self._call is None:
@@ -56,7 +56,11 @@ class ScriptedBackend:
             reply = self._call(request)
         if isinstance(reply, BackendError):
             raise reply
-        if isinstance(reply, Completion):
-            return reply
-        prompt = sum(len(m.content) for m in request.messages)
-        return Completion(text=reply, finish_reason="stop", usage=Usage(prompt, len(reply)), model=self._name)
+        if not isinstance(reply, Completion):
+            prompt = sum(len(m.content) for m in request.messages)
+            reply = Completion(
+                text=reply, finish_reason="stop", usage=Usage(prompt, len(reply)), model=self._name
+            )
+        if on_text is not None:
+            on_text(reply.text)  # the whole answer at once: nothing streams here
+        return reply

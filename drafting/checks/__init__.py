@@ -19,8 +19,8 @@ from ..reading.from_draft import from_draft
 from ..reading.model import Heading, Paragraph, Report
 from ..reading.splitting import document_counts_split
 from ..reading.tables import Row
-from . import consistency, data, fees, register, structure, tables, years  # noqa: F401 - registers checks
-from .data import issue_findings
+from . import consistency, fees, register, structure, tables, years  # noqa: F401 - registers checks
+from .data import issue_findings  # also registers the data checks
 from .docdata import document_data
 from .registry import CATEGORIES, CATEGORY_LABELS, CHECKS, Context, Finding
 
@@ -44,7 +44,9 @@ def _previous_year(previous: Previous | None, year: int | None) -> PreviousYear 
     if isinstance(previous, PreviousYear):
         return previous
     if isinstance(previous, ReportData):
-        return PreviousYear(year=previous.year, table2=previous.table2, table3=previous.table3, table4=previous.table4)
+        return PreviousYear(
+            year=previous.year, table2=previous.table2, table3=previous.table3, table4=previous.table4
+        )
     last, _ = document_data(previous, previous.year)
     if last is None:
         return None
@@ -69,7 +71,9 @@ def _resplit_with_previous(report: Report, prev: PreviousYear | None) -> None:
         split, count = document_counts_split(row.raw.split(), getattr(prev.table2, key).in_force)
         if split is not None and count == 1:
             t2.rows[key] = Row(list(split), ["ok"] * 3, row.line, row.para, row.raw)
-            report.notes = [n for n in report.notes if not (n.rule == "SPLIT" and n.location.startswith("表二"))]
+            report.notes = [
+                n for n in report.notes if not (n.rule == "SPLIT" and n.location.startswith("表二"))
+            ]
 
 
 def build_context(
@@ -85,11 +89,7 @@ def build_context(
     if prev is None and data is not None and data.previous is not None:
         prev = data.previous
     _resplit_with_previous(report, prev)
-    if report.kind == "draft" and report.data is not None:
-        doc = report.data
-        blanks: dict[str, set[str]] = {}
-    else:
-        doc, blanks = document_data(report, year)
+    doc, blanks = document_data(report, year)
     if doc is not None and prev is not None:
         doc = doc.model_copy(update={"previous": prev})
     extra: set[Decimal] = set()
@@ -138,11 +138,13 @@ def check_section(
     if spec is None:
         raise ValueError(f"unknown section id: {section_id!r}")
     part = spec.part
+    heading = next(p.heading for p in official.PARTS if p.id == part)
+    if not any(p.strip() for p in paragraphs):
+        where = f"{heading} {spec.title}".strip()
+        return [Finding("S7", "structure", "error", "本部分正文为空：请补写", where)]
     report = Report(f"section:{section_id}", "section", title=data.title)
     report.headings = [Heading(p.heading, p.id, "official") for p in official.PARTS if p.id == part]
-    report.paragraphs = [
-        Paragraph(text, part, n, section=section_id) for n, text in enumerate(paragraphs, 1)
-    ]
+    report.paragraphs = [Paragraph(text, part, n, section=section_id) for n, text in enumerate(paragraphs, 1)]
     report.data = data
     ctx = build_context(report, data, strict_numbers=strict_numbers)
     ctx.doc = data

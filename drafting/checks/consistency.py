@@ -17,7 +17,16 @@ from decimal import ROUND_HALF_UP, Decimal
 from .. import official
 from ..data.model import ReportData
 from ..data.rules import column_value
-from ..figures import RESULT_GROUPS, Figures, StatedNumber, bindable_numbers, compute, group_total, stated_numbers
+from ..errors import Severity
+from ..figures import (
+    RESULT_GROUPS,
+    Figures,
+    StatedNumber,
+    bindable_numbers,
+    compute,
+    group_total,
+    stated_numbers,
+)
 from ..reading.model import Paragraph
 from .registry import Context, Finding, check
 from .text import sentences, snippet
@@ -87,34 +96,65 @@ KEYWORDS: dict[str, Target | None] = {
     "收费通知": _T("notices", "F2", "发出收费通知件数", frozenset({"件", "份", "个", "次"})),
     "信息处理费": _T("fee_amount", "F3", "信息处理费金额", frozenset({"元", "万元"})),
 }
-for _word in ("较上年", "上年", "同比", "增加", "减少", "增长", "下降", "上升", "比上年", "占", "率", "平均", "累计", "人次"):
+for _word in (
+    "较上年",
+    "上年",
+    "同比",
+    "增加",
+    "减少",
+    "增长",
+    "下降",
+    "上升",
+    "比上年",
+    "占",
+    "率",
+    "平均",
+    "累计",
+    "人次",
+):
     KEYWORDS[_word] = None
 
 _KEY_PATTERN = re.compile("|".join(re.escape(k) for k in sorted(KEYWORDS, key=len, reverse=True)))
 _REQUEST_CONTEXT = ("申请",)
-_DOC_VERBS = (("废止", "repealed"), ("现行有效", "in_force"), ("有效", "in_force"), ("制发", "issued"),
-              ("印发", "issued"), ("出台", "issued"), ("发布", "issued"), ("制定", "issued"))
+_DOC_VERBS = (
+    ("废止", "repealed"),
+    ("现行有效", "in_force"),
+    ("有效", "in_force"),
+    ("制发", "issued"),
+    ("印发", "issued"),
+    ("出台", "issued"),
+    ("发布", "issued"),
+    ("制定", "issued"),
+)
 
 
 def _d(value: int | Decimal) -> Decimal:
     return Decimal(value)
 
 
-def expected(figs: ReportData, target: str, window: str, before: str, f: Figures | None = None) -> set[Decimal]:
+def expected(
+    figs: ReportData, target: str, window: str, before: str, f: Figures | None = None
+) -> set[Decimal]:
     """The values a figure named by ``target`` may take in this report."""
     f = f or compute(figs)
     t = figs.table3
 
     def both(key: str) -> set[Decimal]:
         """A column of 一, or of 一 + 二 (a text may count either base)."""
-        return {_d(column_value(t.new, key)), _d(column_value(t.new, key) + column_value(t.carried_over, key))}
+        return {
+            _d(column_value(t.new, key)),
+            _d(column_value(t.new, key) + column_value(t.carried_over, key)),
+        }
 
     table4 = figs.table4
     if target in ("upheld", "corrected", "other_result", "pending"):
         field = "other" if target == "other_result" else target
         review = _d(getattr(table4.review, field))
         lit = _d(getattr(table4.litigation_direct, field) + getattr(table4.litigation_after_review, field))
-        blocks = {_d(getattr(table4.litigation_direct, field)), _d(getattr(table4.litigation_after_review, field))}
+        blocks = {
+            _d(getattr(table4.litigation_direct, field)),
+            _d(getattr(table4.litigation_after_review, field)),
+        }
         last_review, last_lit = before.rfind("复议"), max(before.rfind("诉讼"), before.rfind("起诉"))
         if last_review > last_lit:
             return {review}
@@ -170,8 +210,14 @@ class Labelled:
     before: str  # the sentence up to this number
 
 
-def labelled_numbers(sentence: str) -> Iterator[tuple[StatedNumber, Labelled | None]]:
-    """Each number of a sentence with the label that names it, if any."""
+_SPECIFIC = frozenset({"办结", "答复", "结转", "新收", "新接收"})
+
+
+def labelled_numbers(
+    sentence: str, about_requests: bool = False
+) -> Iterator[tuple[StatedNumber, Labelled | None]]:
+    """Each number of a sentence with the label that names it, if any. ``about_requests``: the
+    paragraph is about 依申请公开, so words only applications use (办结, 结转) need no 申请 nearby."""
     numbers = stated_numbers(sentence)
     previous_end = 0
     last_document_keyword = ""  # ``制发规范性文件5件，废止1件，现行有效25件``: the noun carries over
@@ -202,7 +248,8 @@ def labelled_numbers(sentence: str) -> Iterator[tuple[StatedNumber, Labelled | N
         if keyword == "结转" and "上年" in window[-6:]:
             target = KEYWORDS["上年结转"]
             assert target is not None
-        if target.needs_request and not any(w in sentence for w in _REQUEST_CONTEXT):
+        in_context = any(w in sentence for w in _REQUEST_CONTEXT) or (about_requests and keyword in _SPECIFIC)
+        if target.needs_request and not in_context:
             yield num, None
             continue
         yield num, Labelled(num, target, keyword, window, sentence[: num.start])
@@ -234,6 +281,10 @@ def _message(lab: Labelled, allowed: set[Decimal], text: str, offset: int) -> st
     return f"正文“{quoted}”中的 {stated}{num.unit} 与表格不符：{lab.target.label}为 {_fmt(allowed)}，请改正正文或表格"
 
 
+def _about_requests(text: str) -> bool:
+    return "依申请" in text or "政府信息公开申请" in text
+
+
 def _table2_known(ctx: Context) -> bool:
     """表二 figures are known from the data, or from a 2021-format 表二 in the document."""
     t2 = ctx.report.table2
@@ -253,20 +304,34 @@ def labelled(ctx: Context) -> Iterator[Finding]:
     for p in ctx.paragraphs():
         if p.part is None:
             continue  # the preamble states the period and contacts, not figures
+        about = _about_requests(p.text)
         for offset, sentence in sentences(p.text):
-            for num, lab in labelled_numbers(sentence):
+            for num, lab in labelled_numbers(sentence, about):
                 if lab is None:
                     continue
                 if _needs_data(lab.target.key) and ctx.data is None:
                     continue
                 if lab.target.rule == "N4" and not _table2_known(ctx):
                     continue
-                if lab.target.key in ("review", "litigation", "upheld", "corrected", "other_result", "pending"):
+                if lab.target.key in (
+                    "review",
+                    "litigation",
+                    "upheld",
+                    "corrected",
+                    "other_result",
+                    "pending",
+                ):
                     if ctx.data is None and (ctx.report.table4 is None or ctx.report.table4.row is None):
                         continue
                 allowed = expected(figs, lab.target.key, lab.window, lab.before, f)
                 if allowed and not _matches(num.value, allowed):
-                    yield Finding(lab.target.rule, "consistency", "error", _message(lab, allowed, p.text, offset), p.where())
+                    yield Finding(
+                        lab.target.rule,
+                        "consistency",
+                        "error",
+                        _message(lab, allowed, p.text, offset),
+                        p.where(),
+                    )
 
 
 def bindable(ctx: Context) -> set[Decimal]:
@@ -290,12 +355,13 @@ def unbound(ctx: Context) -> Iterator[Finding]:
         return  # without the author's data, a number outside the tables (web items) is unknowable
     allowed = bindable(ctx)
     authored = any(ctx.data.facts.get(t) is not None for t, _ in official.FACT_TOPICS)
-    severity = "error" if ctx.strict_numbers or authored else "warning"
+    severity: Severity = "error" if ctx.strict_numbers or authored else "warning"
     for p in ctx.paragraphs():
         if p.part is None:
             continue
+        about = _about_requests(p.text)
         for offset, sentence in sentences(p.text):
-            for num, lab in labelled_numbers(sentence):
+            for num, lab in labelled_numbers(sentence, about):
                 if lab is not None or num.unit in _UNBOUND_UNITS:
                     continue
                 if _matches(num.value, allowed):
@@ -322,16 +388,30 @@ class Claim:
 
 
 _CLAIMS = (
-    Claim(re.compile(r"未(?:收到|受理|接到|接收)[^。；，]{0,20}申请|(?<![结转])无[^。；，上]{0,8}政府信息公开申请(?![^。；，]{0,4}结转)"), "no_requests"),
+    Claim(
+        re.compile(
+            r"未(?:收到|受理|接到|接收)[^。；，]{0,20}申请|(?<![结转])无[^。；，上]{0,8}政府信息公开申请(?![^。；，]{0,4}结转)"
+        ),
+        "no_requests",
+    ),
     Claim(re.compile(r"无上年结转|上年无结转|没有上年结转|无上一年度结转"), "no_carried_over"),
-    Claim(re.compile(r"无结转下年|无结转至下年|没有结转下年|无结转到下年|均已办结|全部办结|均已按时办结|全部按时办结|均办理完毕|全部办理完毕"), "all_concluded"),
+    Claim(
+        re.compile(
+            r"无结转下年|无结转至下年|没有结转下年|无结转到下年|均已办结|全部办结|均已按时办结|全部按时办结|均办理完毕|全部办理完毕"
+        ),
+        "all_concluded",
+    ),
     Claim(re.compile(r"均已结案|均已审结|全部审结|全部结案|均已办结"), "cases_closed"),
     Claim(
-        re.compile(r"(?:未发生|没有发生)[^。；]{0,20}行政复议|无(?!法)[^。；，]{0,12}行政复议|未被申请[^。；]{0,6}复议"),
+        re.compile(
+            r"(?:未发生|没有发生)[^。；]{0,20}行政复议|无(?!法)[^。；，]{0,12}行政复议|未被申请[^。；]{0,6}复议"
+        ),
         "no_review",
     ),
     Claim(
-        re.compile(r"(?:未发生|没有发生)[^。；]{0,26}诉讼|无(?!法)[^。；，]{0,12}行政诉讼|未被提起[^。；]{0,6}诉讼"),
+        re.compile(
+            r"(?:未发生|没有发生)[^。；]{0,26}诉讼|无(?!法)[^。；，]{0,12}行政诉讼|未被提起[^。；]{0,6}诉讼"
+        ),
         "no_litigation",
     ),
     Claim(re.compile(r"均(?:获|被|予)?维持|全部(?:获|被)?维持"), "all_upheld"),
@@ -341,7 +421,9 @@ _CLAIMS = (
 )
 
 
-def _claim_problem(kind: str, figs: ReportData, sentence: str, has_data: bool, table2_known: bool) -> str | None:
+def _claim_problem(
+    kind: str, figs: ReportData, sentence: str, has_data: bool, table2_known: bool
+) -> str | None:
     f = compute(figs)
     review_ctx = "复议" in sentence
     lit_ctx = "诉讼" in sentence or "起诉" in sentence
@@ -400,7 +482,10 @@ def claims(ctx: Context) -> Iterator[Finding]:
                 m = claim.pattern.search(sentence)
                 if m is None or claim.kind in reported:
                     continue
-                if claim.kind in ("no_review", "no_litigation", "all_upheld", "cases_closed") and not has_table4:
+                if (
+                    claim.kind in ("no_review", "no_litigation", "all_upheld", "cases_closed")
+                    and not has_table4
+                ):
                     continue
                 problem = _claim_problem(claim.kind, figs, sentence, ctx.data is not None, _table2_known(ctx))
                 if problem is None:

@@ -100,15 +100,21 @@ def table4_dict(report: Report) -> dict[str, Any]:
     for n, (block, _) in enumerate(official.TABLE4_BLOCKS):
         values = row.values[n * width : (n + 1) * width] if row else [0] * width
         status = row.status[n * width : (n + 1) * width] if row else ["ok"] * width
-        block_out: dict[str, Any] = {k: _int(v) for (k, _), v in zip(official.TABLE4_COLUMNS, values, strict=False)}
+        block_out: dict[str, Any] = {
+            k: _int(v) for (k, _), v in zip(official.TABLE4_COLUMNS, values, strict=False)
+        }
         if values[-1] is not None and "blank" not in status and "missing" not in status:
             block_out["total"] = _int(values[-1])
         out[block] = block_out
     return out
 
 
-_FEE_NOTICES = re.compile(r"(?:发出|下发|送达|出具)?[^，。；]{0,12}收费通知(?:书)?[^，。；\d]{0,6}(\d+)\s*[件份次个]")
-_FEE_AMOUNT = re.compile(r"(应收|实收|收取|收缴|共收)[^，。；\d]{0,12}信息处理费[^，。；\d]{0,6}(\d+(?:\.\d+)?)\s*(万元|元)")
+_FEE_NOTICES = re.compile(
+    r"(?:发出|下发|送达|出具)?[^，。；]{0,12}收费通知(?:书)?[^，。；\d]{0,6}(\d+)\s*[件份次个]"
+)
+_FEE_AMOUNT = re.compile(
+    r"(应收|实收|收取|收缴|共收)[^，。；\d]{0,12}信息处理费[^，。；\d]{0,6}(\d+(?:\.\d+)?)\s*(万元|元)"
+)
 
 
 def stated_fees(report: Report) -> dict[str, Decimal | int | None]:

@@ -10,7 +10,9 @@ from ..figures import chinese_number
 from .registry import Context, Finding, check
 from .text import snippet
 
-_PLACEHOLDER = re.compile(r"【[^】]{0,40}待[补填][^】]*】|【待补充|X{2,}|Ｘ{2,}|×{2,}|○{2,}|＊{2,}|某某|\{\{[^}]*\}\}")
+_PLACEHOLDER = re.compile(
+    r"【[^】]{0,40}待[补填][^】]*】|【待补充|X{2,}|Ｘ{2,}|×{2,}|○{2,}|＊{2,}|某某|\{\{[^}]*\}\}"
+)
 
 
 @check("placeholders", "register", scope="narrative")
@@ -20,11 +22,12 @@ def placeholders(ctx: Context) -> Iterator[Finding]:
     for p in ctx.paragraphs():
         m = _PLACEHOLDER.search(p.text)
         if m:
+            shown = m.group() if len(m.group()) <= 20 else m.group()[:16] + "…】"
             yield Finding(
                 "R1",
                 "register",
                 "warning",
-                f"还有待补充或未替换的内容“{snippet(p.text, m.start(), m.end(), 6)}”：发布前请补写或删去",
+                f"还有待补充或未替换的内容“{shown}”：发布前请补写或删去",
                 p.where(),
             )
 
@@ -110,7 +113,9 @@ def enumeration(ctx: Context) -> Iterator[Finding]:
 
 _LEADING_ORDINAL = re.compile(r"^\s*\([一二三四五六七八九十]{1,2}\)\s*")
 _NUMERAL_PARENS = re.compile(r"^\((?:\d{1,2}|[一二三四五六七八九十]{1,2})\)$")
-_BAD_NUMBERING_AT = re.compile(r"(?:^|(?<=[。；：:，\s]))(\(\d{1,2}\)|\d{1,2}\)|[一二三四五六七八九十]{1,2}\)|\d{1,2}）)")
+_BAD_NUMBERING_AT = re.compile(
+    r"(?:^|(?<=[。；：:，\s]))(\(\d{1,2}\)|\d{1,2}\)|[一二三四五六七八九十]{1,2}\)|\d{1,2}）)"
+)
 
 
 @check("numbering", "register", scope="narrative")

@@ -28,7 +28,12 @@ def title(ctx: Context) -> Iterator[Finding]:
     compact = norm(t)
     m = re.search(r"((?:19|20)\d{2})年度?", compact)
     if m is None:
-        yield _f("S6", "error", f"标题“{t}”没有写明报告年度：应为“<机关全称><年度>年{official.TITLE_SUFFIX}”", "标题")
+        yield _f(
+            "S6",
+            "error",
+            f"标题“{t}”没有写明报告年度：应为“<机关全称><年度>年{official.TITLE_SUFFIX}”",
+            "标题",
+        )
         return
     suffix = compact[m.end() :]
     if suffix not in (official.TITLE_SUFFIX, "政府信息公开工作报告", "政府信息公开年度报告"):
@@ -57,10 +62,17 @@ def headings(ctx: Context) -> Iterator[Finding]:
             yield _f("S1", "error", f"章节标题“{h.text}”的序号不对：应为“{official_text}”", h.where())
     for part, n in seen.items():
         if n > 1:
-            yield _f("S1", "warning", f"章节“{_PART_BY_ID[part].heading}”出现了 {n} 次：请删去重复的标题", "章节标题")
+            yield _f(
+                "S1",
+                "warning",
+                f"章节“{_PART_BY_ID[part].heading}”出现了 {n} 次：请删去重复的标题",
+                "章节标题",
+            )
     missing = [p for p in official.PARTS if p.id not in seen]
     for p in missing:
-        yield _f("S1", "error", f"缺少章节“{p.heading}”：年度报告应有六个部分，请补上该部分及其标题", "章节标题")
+        yield _f(
+            "S1", "error", f"缺少章节“{p.heading}”：年度报告应有六个部分，请补上该部分及其标题", "章节标题"
+        )
     order = [p.id for p in official.PARTS]
     positions = [order.index(h.part) for h in found]
     first_seen = list(dict.fromkeys(positions))
@@ -81,7 +93,12 @@ def tables_present(ctx: Context) -> Iterator[Finding]:
         return
     t2, t3, t4 = r.table2, r.table3, r.table4
     if t2 is None or not t2.rows:
-        yield _f("S2", "error", "没有找到表二（主动公开政府信息情况）：请在“二、主动公开政府信息情况”下按规定格式列表", "表二")
+        yield _f(
+            "S2",
+            "error",
+            "没有找到表二（主动公开政府信息情况）：请在“二、主动公开政府信息情况”下按规定格式列表",
+            "表二",
+        )
     else:
         groups = official.TABLE2_2019_GROUPS if t2.version == "2019" else official.TABLE2_GROUPS
         absent = [label for g in groups for key, label in g.rows if key not in t2.rows]
@@ -124,13 +141,15 @@ _TOPIC_WORDS = {
     "platforms": ("平台建设", "平台"),
     "oversight": ("监督保障", "监督", "保障", "考核"),
 }
-_SUBHEAD = re.compile(r"^\s*(?:[（(][一二三四五六七八九十]{1,2}[）)]|[一二三四五六七八九十]{1,2}是|\d{1,2}[.、．]|[一二三四五六七八九十]{1,2}[、.．])")
+_SUBHEAD = re.compile(
+    r"^\s*(?:[（(][一二三四五六七八九十]{1,2}[）)]|[一二三四五六七八九十]{1,2}是|\d{1,2}[.、．]|[一二三四五六七八九十]{1,2}[、.．])"
+)
 
 
-@check("overview_subsections", "structure")
+@check("overview_subsections", "structure", scope="narrative")
 def overview_subsections(ctx: Context) -> Iterator[Finding]:
     paragraphs = ctx.report.part_paragraphs("overview")
-    if ctx.report.kind == "section" or not any(h.part == "overview" for h in ctx.report.headings):
+    if not any(h.part == "overview" for h in ctx.report.headings):
         return
     found: list[str] = []
     for p in paragraphs:
@@ -167,7 +186,9 @@ def overview_subsections(ctx: Context) -> Iterator[Finding]:
         )
 
 
-_PERIOD = re.compile(r"((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日\s*(?:起)?\s*(?:至|到|—|-|－)\s*((?:19|20)\d{2})\s*年\s*12\s*月\s*31\s*日")
+_PERIOD = re.compile(
+    r"((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日\s*(?:起)?\s*(?:至|到|—|-|－)\s*((?:19|20)\d{2})\s*年\s*12\s*月\s*31\s*日"
+)
 
 
 def stated_periods(ctx: Context) -> list[tuple[int, int, str]]:

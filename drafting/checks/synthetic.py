@@ -85,7 +85,9 @@ def _split(total: int, parts: int, rng: random.Random, skew: float = 0.7) -> lis
     return out
 
 
-def random_data(seed: int, *, year: int | None = None, previous: bool = False, scale: int | None = None) -> ReportData:
+def random_data(
+    seed: int, *, year: int | None = None, previous: bool = False, scale: int | None = None
+) -> ReportData:
     """A consistent data set (every cross-sum holds) of realistic shape."""
     rng = random.Random(seed)
     year = year or rng.choice((2022, 2023, 2024) if previous else (2021, 2022, 2023, 2024))
@@ -135,7 +137,9 @@ def random_data(seed: int, *, year: int | None = None, previous: bool = False, s
     for topic, pool in FACT_POOL.items():
         chosen = rng.sample(pool, k=min(len(pool), rng.choice((1, 2, 3))))
         facts[topic] = [
-            c.format(n=rng.randint(20, 900), m=rng.randint(2, 30), k=rng.randint(10, 400), j=rng.randint(2, 9))
+            c.format(
+                n=rng.randint(20, 900), m=rng.randint(2, 30), k=rng.randint(10, 400), j=rng.randint(2, 9)
+            )
             for c in chosen
         ]
     if rng.random() < 0.2:
@@ -146,14 +150,22 @@ def random_data(seed: int, *, year: int | None = None, previous: bool = False, s
         "published": dt.date(year + 1, 1, 20),
         "table2": {
             "rules": {"issued": 0, "repealed": 0, "in_force": 0},
-            "normative": {"issued": issued, "repealed": repealed, "in_force": issued + rng.randint(repealed, 80)},
+            "normative": {
+                "issued": issued,
+                "repealed": repealed,
+                "in_force": issued + rng.randint(repealed, 80),
+            },
             "licensing": rng.choice((0, 0, 12, 356, 2293)),
             "penalty": rng.choice((0, 3, 41, 1282)),
             "coercion": rng.choice((0, 0, 2, 42)),
             "admin_fees": rng.choice((Decimal(0), Decimal(0), Decimal("12.5"), Decimal("9116.36"))),
         },
         "table3": table3,
-        "table4": {"review": outcomes(), "litigation_direct": outcomes(), "litigation_after_review": outcomes()},
+        "table4": {
+            "review": outcomes(),
+            "litigation_direct": outcomes(),
+            "litigation_after_review": outcomes(),
+        },
         "fees": {"notices": notices, "billed": billed, "collected": collected},
         "facts": facts,
     }
@@ -350,7 +362,15 @@ def set_cell(table: Table, row: int, col: int, value: int | None) -> Table:
         values[label][col] = value
     elif table.id == "table4":
         values["row"][col] = value
-    return Table(table.id, table.part, table.n_cols, table.header, tuple(tuple(r) for r in body), table.label_cols, values)
+    return Table(
+        table.id,
+        table.part,
+        table.n_cols,
+        table.header,
+        tuple(tuple(r) for r in body),
+        table.label_cols,
+        values,
+    )
 
 
 # --- renderers -------------------------------------------------------------------------------
@@ -497,7 +517,7 @@ def _html(page: Page) -> str:
     return (
         '<!DOCTYPE html><html><head><meta charset="utf-8"><title>'
         + html_lib.escape(title)
-        + "</title></head><body><div class=\"nav\">当前位置：首页 &gt; 政府信息公开 &gt; 年度报告</div>"
+        + '</title></head><body><div class="nav">当前位置：首页 &gt; 政府信息公开 &gt; 年度报告</div>'
         + "".join(body)
         + "</body></html>\n"
     )
@@ -554,8 +574,10 @@ def variant(text: str, name: str) -> str:
     if name == "halfparens":
         return _in_tables(text, lambda line: line.replace("（", "(").replace("）", ")"))
     if name == "spaces":
-        return text.replace("商业企业", "商业 企业").replace("属于国家秘密", "属于 国家秘密").replace(
-            "本年新收政府信息公开申请数量", "本年新收政府信息 公开申请数量"
+        return (
+            text.replace("商业企业", "商业 企业")
+            .replace("属于国家秘密", "属于 国家秘密")
+            .replace("本年新收政府信息公开申请数量", "本年新收政府信息 公开申请数量")
         )
     if name == "pagebreak":
         marker = "5.属于三类内部事务信息"
@@ -601,7 +623,10 @@ def table2_2019(data: ReportData) -> Table:
     body: list[tuple[Cell, ...]] = []
     for group in official.TABLE2_2019_GROUPS:
         body.append((Cell(group.heading, "header", colspan=4),))
-        head = [Cell(official.TABLE2_INFO_HEADER, "header"), *(Cell(label, "header") for _, label in group.columns)]
+        head = [
+            Cell(official.TABLE2_INFO_HEADER, "header"),
+            *(Cell(label, "header") for _, label in group.columns),
+        ]
         if len(head) < 4:
             head[-1] = replace(head[-1], colspan=4 - len(head) + 1)
         body.append(tuple(head))
@@ -624,11 +649,46 @@ def table3_2019(table: Table) -> Table:
         numbers = [c for c in body[i] if c.kind == "number"]
         for k, c in enumerate(numbers):
             sums[k] += int(c.text)
-    merged = (Cell(official.TABLE3_GROUPS["other_handling"], colspan=2), *(Cell(str(v), "number") for v in sums))
-    new_body = body[:first] + [merged] + body[idx[-1] + 1 :]
+    merged = (
+        Cell(official.TABLE3_GROUPS["other_handling"], colspan=2),
+        *(Cell(str(v), "number") for v in sums),
+    )
+    new_body = [*body[:first], merged, *body[idx[-1] + 1 :]]
     # the 三、本年度办理结果 label spans two fewer rows now
     head = new_body[2]
     new_body[2] = (replace(head[0], rowspan=head[0].rowspan - 2), *head[1:])
-    values = {k: v for k, v in table.values.items() if not k.startswith(official.TABLE3_GROUPS["other_handling"])}
+    values = {
+        k: v for k, v in table.values.items() if not k.startswith(official.TABLE3_GROUPS["other_handling"])
+    }
     values[official.TABLE3_GROUPS["other_handling"]] = sums
     return Table(table.id, table.part, table.n_cols, table.header, tuple(new_body), table.label_cols, values)
+
+
+def page_to_draft(draft: Draft, page: Page) -> Draft:
+    """The draft with the page's text and tables (headings stay official: a draft cannot misspell
+    them). Used to seed a defect into a ``.draft.json``."""
+    preamble: list[str] = []
+    sections: dict[str, list[str]] = {s.id: [] for s in draft.sections}
+    part = None
+    current = ""
+    for item in page.items:
+        if item.kind == "heading":
+            part = item.part
+            current = {"overview": "overview", "problems_improvements": "problems", "other": "other"}.get(
+                part or "", ""
+            )
+        elif item.kind == "subheading" and part == "problems_improvements":
+            current = "improvements" if "改进" in item.text else "problems"
+        elif item.kind == "paragraph":
+            if part is None:
+                preamble.append(item.text)
+            elif current:
+                sections[current].append(item.text)
+    title = next((i.text for i in page.items if i.kind == "title"), draft.title)
+    tables = dict(draft.tables)
+    for t in page.tables().values():
+        tables[t.id] = t.as_dict()
+    new_sections = [s.model_copy(update={"paragraphs": sections[s.id]}) for s in draft.sections]
+    return draft.model_copy(
+        update={"title": title, "preamble": preamble, "sections": new_sections, "tables": tables}
+    )

@@ -39,7 +39,9 @@ def _column_of(issue: Issue) -> str:
 
 def _finding(ctx: Context, issue: Issue) -> Finding:
     message = issue.message if issue.message.endswith("。") else issue.message + "。"
-    return Finding(issue.rule, "table", issue.severity, message + _FIX.get(issue.rule, issue.fix), _where(ctx, issue))
+    return Finding(
+        issue.rule, "table", issue.severity, message + _FIX.get(issue.rule, issue.fix), _where(ctx, issue)
+    )
 
 
 def _blank_columns(ctx: Context) -> set[str]:
@@ -100,7 +102,9 @@ def blank_cells(ctx: Context) -> Iterator[Finding]:
                 cells += _blank_cells(f"表三 {spec.full_label}", row, columns3)
         if OTHER_HANDLING_2019 in r.table3.rows:
             cells += _blank_cells(
-                f"表三 {official.TABLE3_GROUPS['other_handling']}", r.table3.rows[OTHER_HANDLING_2019], columns3
+                f"表三 {official.TABLE3_GROUPS['other_handling']}",
+                r.table3.rows[OTHER_HANDLING_2019],
+                columns3,
             )
     if r.table4 is not None and r.table4.row is not None:
         columns4 = [
@@ -108,7 +112,11 @@ def blank_cells(ctx: Context) -> Iterator[Finding]:
             for b, _ in official.TABLE4_BLOCKS
             for c in [label for _, label in official.TABLE4_COLUMNS] + [official.TOTAL_LABEL]
         ]
-        cells += [f"表四 {c}" for c, s in zip(columns4, r.table4.row.status, strict=False) if s in ("blank", "missing")]
+        cells += [
+            f"表四 {c}"
+            for c, s in zip(columns4, r.table4.row.status, strict=False)
+            if s in ("blank", "missing")
+        ]
     if r.table2 is not None:
         groups = official.TABLE2_2019_GROUPS if r.table2.version == "2019" else official.TABLE2_GROUPS
         for g in groups:
@@ -126,7 +134,9 @@ def blank_cells(ctx: Context) -> Iterator[Finding]:
             cells[0].split(" / ")[0],
         )
     if r.table3 is not None:
-        na = [f"表三 {s.full_label}" for s in official.TABLE3_ROWS if "na" in _status(r.table3.rows.get(s.path))]
+        na = [
+            f"表三 {s.full_label}" for s in official.TABLE3_ROWS if "na" in _status(r.table3.rows.get(s.path))
+        ]
         if na:
             yield Finding(
                 "H5",

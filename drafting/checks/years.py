@@ -14,13 +14,16 @@ from .text import sentences
 
 # A year opening a sentence: ``2023年，我局…``, ``（二）改进措施：2024年，…``.
 _OPENING_YEAR = re.compile(
-    r"^\s*(?:[（(][一二三四五六七八九十]{1,2}[）)]\s*[^。，：:]{0,14}[。：:]\s*)?((?:19|20)\d{2})\s*年(?:度)?(?=[，,、\s]|以来|[我本全在各])"
+    r"^\s*(?:[（(][一二三四五六七八九十]{1,2}[）)]\s*[^。，：:]{0,14}[。：:]\s*)?((?:19|20)\d{2})\s*年(?:度)?(?=[，,、\s]|[我本全在各])"
 )
 _FUTURE = ("将", "下一步", "计划", "拟", "继续", "力争", "进一步")
 
 
 def _years(text: str) -> Iterator[tuple[int, re.Match[str]]]:
-    for m in re.finditer(r"(?<![\d〔(（])((?:19|20)\d{2})\s*年", text.translate(str.maketrans("０１２３４５６７８９", "0123456789"))):
+    for m in re.finditer(
+        r"(?<![\d〔(（])((?:19|20)\d{2})\s*年",
+        text.translate(str.maketrans("０１２３４５６７８９", "0123456789")),
+    ):
         yield int(m.group(1)), m
 
 
@@ -54,7 +57,9 @@ def year_agreement(ctx: Context) -> Iterator[Finding]:
 
 
 def _improvement(p: Paragraph, sentence: str) -> bool:
-    return p.section == "improvements" or (p.part == "problems_improvements" and any(w in sentence for w in _FUTURE))
+    return p.section == "improvements" or (
+        p.part == "problems_improvements" and any(w in sentence for w in _FUTURE)
+    )
 
 
 @check("stale_years", "year", scope="narrative")

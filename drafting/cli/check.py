@@ -10,25 +10,31 @@ import click
 
 if TYPE_CHECKING:
     from ..checks import Finding
+    from ..data.model import ReportData
+    from ..reading import Report
 
 _SEVERITY = {"error": ("错误", "red"), "warning": ("提示", "yellow")}
 
 
 @click.command("check")
 @click.argument("report", type=click.Path(path_type=Path))
-@click.option("--data", "data_path", type=click.Path(path_type=Path), help="数据文件：表格和正文数字须与之一致。")
+@click.option(
+    "--data", "data_path", type=click.Path(path_type=Path), help="数据文件：表格和正文数字须与之一致。"
+)
 @click.option(
     "--previous",
     type=click.Path(path_type=Path),
     help="上年数据文件或上年报告（.yaml/.json/.txt/.md/.html/.docx），用于核对上年结转。",
 )
-@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出：{\"ok\": …, \"findings\": […]}。")
+@click.option("--json", "as_json", is_flag=True, help='以 JSON 输出：{"ok": …, "findings": […]}。')
 @click.pass_context
-def command(ctx: click.Context, report: Path, data_path: Path | None, previous: Path | None, as_json: bool) -> None:
+def command(
+    ctx: click.Context, report: Path, data_path: Path | None, previous: Path | None, as_json: bool
+) -> None:
     """检查一份年度报告（本工具的草稿 .draft.json，或任何人发布的 .md/.txt/.html/.docx）：
     结构、表格勾稽关系、正文与表格的一致性、年份和文字规范。
     没有错误时退出码为 0，有错误时为 1，文件无法使用时为 2。"""
-    from ..checks import has_errors, issue_findings, run_checks
+    from ..checks import has_errors, issue_findings, run_checks, sort_findings
     from ..data import load_data
     from ..errors import DataError
     from ..reading import read_report
@@ -44,10 +50,7 @@ def command(ctx: click.Context, report: Path, data_path: Path | None, previous: 
         except DataError as exc:
             findings += issue_findings(exc.issues, str(data_path))
     last = _previous(previous) if previous is not None else None
-    findings = run_checks(document, data, last) + findings
-    from ..checks import sort_findings  # noqa: PLC0415 - the list above mixes two sources
-
-    findings = sort_findings(findings)
+    findings = sort_findings(run_checks(document, data, last) + findings)
     if as_json:
         payload = {"ok": not has_errors(findings), "findings": [f.as_dict() for f in findings]}
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
@@ -56,13 +59,15 @@ def command(ctx: click.Context, report: Path, data_path: Path | None, previous: 
     ctx.exit(1 if has_errors(findings) else 0)
 
 
-def _previous(path: Path) -> object:
+def _previous(path: Path) -> ReportData | Report:
     """Last year's figures: a data file (.yaml/.yml/.json that is not a draft) or a report."""
     from ..data import load_data
     from ..reading import read_report
 
     name = path.name.lower()
-    if path.suffix.lower() in (".yaml", ".yml") or (name.endswith(".json") and not name.endswith(".draft.json")):
+    if path.suffix.lower() in (".yaml", ".yml") or (
+        name.endswith(".json") and not name.endswith(".draft.json")
+    ):
         return load_data(path).data
     return read_report(path)
 

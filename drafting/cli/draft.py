@@ -11,17 +11,12 @@ from typing import TYPE_CHECKING
 import click
 
 from ..writers import DEFAULT_FORMATS
+from ._options import model_options
 from .output import print_error, print_issues
 
 if TYPE_CHECKING:
     from ..document import SectionUsage
     from ..draft import FileOutcome
-
-MODEL_HELP = (
-    "起草方式：offline（离线，默认）；openai:<模型名>（任何兼容 OpenAI 的接口，配合 --base-url）；"
-    "或预设 deepseek、qwen、glm、kimi、ollama、vllm（可写作 预设:<模型名>）。"
-)
-
 
 def _formats(value: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(f.strip().lower().lstrip(".") for f in value.split(",") if f.strip()))
@@ -69,7 +64,7 @@ def _display(total: int) -> Iterator[tuple[Say, Callable[[], None]]]:
     task = progress.add_task("draft", total=total)
 
     def above(text: str, colour: str | None, err: bool) -> None:
-        progress.console.print(Text(text, style=colour or ""), highlight=False)
+        progress.console.print(Text(text, style=colour or ""), highlight=False, soft_wrap=True)
 
     with progress:
         yield above, lambda: progress.advance(task)
@@ -89,17 +84,7 @@ def _display(total: int) -> Iterator[tuple[Say, Callable[[], None]]]:
     "--format", "formats", default=",".join(DEFAULT_FORMATS), show_default=True, help="输出格式，逗号分隔。"
 )
 @click.option("--previous", type=click.Path(path_type=Path), help="上年数据文件，用于结转核对和同比表述。")
-@click.option("--model", default=None, help=MODEL_HELP)
-@click.option(
-    "--base-url",
-    default=None,
-    help="模型接口地址，如 http://127.0.0.1:8000/v1（默认取预设或 OPENAI_BASE_URL）。",
-)
-@click.option(
-    "--api-key-env",
-    default=None,
-    help="保存密钥的环境变量名（默认取预设，如 DEEPSEEK_API_KEY、OPENAI_API_KEY）。",
-)
+@model_options
 @click.option("--concurrency", type=int, default=None, help="每份草稿同时发出的请求数（默认 4）。")
 @click.option("-j", "--jobs", type=int, default=None, help="同时起草的文件数（默认 1）。")
 @click.option("--no-cache", is_flag=True, default=False, help="不使用也不写入响应缓存。")
@@ -191,6 +176,9 @@ def _report(outcome: FileOutcome, say: Say) -> int:
     print_issues(outcome.warnings)
     written = outcome.written
     say(f"{path} → " + "、".join(str(f) for f in written.files), "green", False)
+    kept = [s.heading + s.title for s in written.draft.sections if s.edited]
+    if kept:
+        say(f"  保留了您已接受的修改（所依据的数据未变）：{'、'.join(kept)}", None, False)
     from ..draft import count_markers
 
     for section in written.draft.sections:

@@ -12,7 +12,9 @@ from .output import print_issues
 
 @click.command("import")
 @click.argument("report", type=click.Path(path_type=Path))
-@click.option("-o", "--output", type=click.Path(path_type=Path), help="写出的数据文件（.yaml）；不给则打印到屏幕。")
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path), help="写出的数据文件（.yaml）；不给则打印到屏幕。"
+)
 @click.option(
     "--format",
     "fmt",
@@ -42,9 +44,11 @@ def command(ctx: click.Context, report: Path, output: Path | None, fmt: str, for
         return
     result = imported(document)
     if output is not None and output.exists() and not force:
-        raise InputError(f"{output} 已存在，未做改动。", hint="如确需覆盖，请加 --force；或用 -o 指定另一个文件名。")
-    for note in result.notes:
-        click.secho(f"提示：{note}", fg="yellow", err=True)
+        raise InputError(
+            f"{output} 已存在，未做改动。", hint="如确需覆盖，请加 --force；或用 -o 指定另一个文件名。"
+        )
+    for text in result.notes:
+        click.secho(f"提示：{text}", fg="yellow", err=True)
     if not result.ok:
         if result.blanks:
             shown = "；".join(result.blanks[:8]) + ("等" if len(result.blanks) > 8 else "")
@@ -57,7 +61,11 @@ def command(ctx: click.Context, report: Path, output: Path | None, fmt: str, for
                 err=True,
             )
             ctx.exit(1)
-        click.secho("已按 --force 照原样写出：空白格写为 0，不一致的总计保留为 total，请逐项核对。", fg="yellow", err=True)
+        click.secho(
+            "已按 --force 照原样写出：空白格写为 0，不一致的总计保留为 total，请逐项核对。",
+            fg="yellow",
+            err=True,
+        )
     notes = [*result.notes, *(f"原表空白，已填 0：{b}" for b in result.blanks)]
     text = data_yaml(result.data, notes)
     if output is None:

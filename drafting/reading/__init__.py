@@ -46,7 +46,9 @@ def read_report(path: Path | str) -> Report:
     name = path.name.lower()
     suffix = path.suffix.lower()
     if suffix in (".doc", ".wps"):
-        raise InputError(f"{source}：不支持旧版 Word 格式（{suffix}）。", hint="请在 Word 或 WPS 中另存为 .docx 后再试。")
+        raise InputError(
+            f"{source}：不支持旧版 Word 格式（{suffix}）。", hint="请在 Word 或 WPS 中另存为 .docx 后再试。"
+        )
     if suffix == ".pdf" or raw[:5] == b"%PDF-":
         raise InputError(
             f"{source}：不支持直接读取 PDF。",
@@ -61,7 +63,9 @@ def read_report(path: Path | str) -> Report:
     text = decode(raw, source)
     if name.endswith(".json") or text.lstrip().startswith("{"):
         return _usable(_from_json(text, source))
-    if suffix in (".html", ".htm", ".xhtml") or text.lstrip()[:200].lower().startswith(("<!doctype", "<html")):
+    if suffix in (".html", ".htm", ".xhtml") or text.lstrip()[:200].lower().startswith(
+        ("<!doctype", "<html")
+    ):
         return read_text(text, "html", source)
     kind = "md" if suffix in (".md", ".markdown") else "txt"
     return read_text(text, kind, source)
@@ -76,7 +80,9 @@ def _from_json(text: str, source: str) -> Report:
     try:
         content = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise InputError(f"{source} 第{exc.lineno}行：JSON 格式错误（{exc.msg}）。", hint=_SUPPORTED) from None
+        raise InputError(
+            f"{source} 第{exc.lineno}行：JSON 格式错误（{exc.msg}）。", hint=_SUPPORTED
+        ) from None
     if not isinstance(content, dict) or content.get("schema") != "drafting.draft/1":
         raise InputError(
             f"{source}：不是本工具生成的草稿文件（缺少 schema: drafting.draft/1）。",
@@ -96,8 +102,10 @@ def _from_json(text: str, source: str) -> Report:
 
 def _usable(report: Report) -> Report:
     """A file with no title, no heading and no table is not a report we can check."""
-    has_table = any(t is not None and (getattr(t, "rows", None) or getattr(t, "row", None)) for t in
-                    (report.table2, report.table3, report.table4))
+    has_table = any(
+        t is not None and (getattr(t, "rows", None) or getattr(t, "row", None))
+        for t in (report.table2, report.table3, report.table4)
+    )
     if not report.title and not report.headings and not has_table:
         raise InputError(
             f"{report.source}：没有找到年度报告的标题、章节标题或表格，无法检查。",

@@ -43,7 +43,7 @@ def _title(blocks: list[Block], hint: str) -> tuple[int, str]:
         if looks_like_title(block.text):
             text = block.text.strip()
             if re.match(r"^(?:19|20)\d{2}\s*年", norm(text)) and pos > 0:
-                j, before = lines[pos - 1]
+                _, before = lines[pos - 1]
                 prev = before.text.strip()
                 if len(prev) <= 40 and "。" not in prev and match_heading(prev) is None:
                     return i, prev + text

@@ -33,7 +33,8 @@ def from_draft(draft: Draft, source: str = "") -> Report:
     if "table4" in draft.tables:
         values = draft.tables["table4"].get("values", {}).get("row")
         if isinstance(values, list):
-            report.table4 = Table4Read(Row([int(v) for v in values], ["ok"] * len(values)))
+            cells = [None if v is None else int(v) for v in values]
+            report.table4 = Table4Read(Row(list(cells), ["blank" if v is None else "ok" for v in cells]))
     try:
         report.data = draft.report_data()
     except ValueError:
@@ -72,5 +73,6 @@ def _table3(values: dict[str, Any]) -> Table3Read:
     for spec in official.TABLE3_ROWS:
         row = values.get(spec.cells_label)
         if isinstance(row, list):
-            out.rows[spec.path] = Row([int(v) for v in row], ["ok"] * len(row))
+            cells = [None if v is None else int(v) for v in row]
+            out.rows[spec.path] = Row(list(cells), ["blank" if v is None else "ok" for v in cells])
     return out

@@ -21,7 +21,17 @@ _VARIANT: Final = {
     norm(text): part for text, part in {**official.HEADING_VARIANTS, **official.HEADING_VARIANTS_MORE}.items()
 }
 _SPLIT: Final = re.compile(rf"^([{CN_NUMERALS}]{{1,2}})?\s*([、.]?)(.*)$")
-_HINTS: Final = ("总体情况", "主动公开", "申请情况", "复议", "诉讼", "问题", "改进", "其他需要报告", "其他事项")
+_HINTS: Final = (
+    "总体情况",
+    "主动公开",
+    "申请情况",
+    "复议",
+    "诉讼",
+    "问题",
+    "改进",
+    "其他需要报告",
+    "其他事项",
+)
 
 
 @dataclass(frozen=True)

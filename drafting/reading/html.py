@@ -32,7 +32,7 @@ def html_blocks(text: str) -> tuple[list[Block], str]:
 
 
 def _walk(node: Any, out: list[Block]) -> None:
-    from bs4 import NavigableString, Tag
+    from bs4.element import NavigableString, Tag
 
     buffer: list[str] = []
 

@@ -124,8 +124,8 @@ def table3_cells(t: Table3Read | None) -> dict[str, list[int | None]]:
     for spec in official.TABLE3_ROWS:
         if spec.path.startswith("other_handling.") and OTHER_HANDLING_2019 in t.rows:
             if spec.path.endswith(".overdue_correction"):
-                row = t.rows[OTHER_HANDLING_2019]
-                out[official.TABLE3_GROUPS["other_handling"]] = [_int(v) for v in row.values]
+                single = t.rows[OTHER_HANDLING_2019]
+                out[official.TABLE3_GROUPS["other_handling"]] = [_int(v) for v in single.values]
             continue
         row = t.rows.get(spec.path)
         if row is not None:

@@ -74,26 +74,41 @@ def _boundaries_ok(values: Sequence[int], cuts: frozenset[int]) -> bool:
     return cuts <= bounds
 
 
-def split_blocks(runs: Sequence[str], blocks: int, per_block: int) -> list[tuple[int, ...]]:
-    """``blocks`` groups of ``per_block - 1`` numbers each followed by their sum (表四: 3 × 5)."""
+def split_blocks(
+    runs: Sequence[str], blocks: int, per_block: int, allow_bad: int = 0
+) -> list[tuple[int, ...]]:
+    """``blocks`` groups of ``per_block - 1`` numbers each followed by their sum (表四: 3 × 5).
+    With ``allow_bad``, up to that many groups may carry a total that is not their sum (a printed
+    H4 error); splits with fewer such groups, and totals nearer their sums, come first."""
     text, cuts = _cuts(runs)
-    out: list[tuple[int, ...]] = []
+    found: list[tuple[int, tuple[int, ...]]] = []  # (distance of bad totals from their sums, split)
 
-    def walk(start: int, left: int, acc: tuple[int, ...]) -> None:
-        if len(out) >= MAX_CANDIDATES:
+    def walk(start: int, left: int, acc: tuple[int, ...], bad: int, distance: int) -> None:
+        if len(found) >= MAX_CANDIDATES * 4:
             return
         if left == 0:
             if start == len(text) and _boundaries_ok(acc, cuts):
-                out.append(acc)
+                found.append((distance, acc))
             return
         for head in _free_parts(text, start, per_block - 1, cuts, max_len=5):
             pos = start + sum(len(str(v)) for v in head)
             total = str(sum(head))
             if text.startswith(total, pos) and _ok_part(text, pos, pos + len(total), cuts):
-                walk(pos + len(total), left - 1, (*acc, *head, int(total)))
+                walk(pos + len(total), left - 1, (*acc, *head, int(total)), bad, distance)
+            elif bad < allow_bad:
+                for length in range(1, 6):
+                    end = pos + length
+                    if end > len(text) or not _ok_part(text, pos, end, cuts):
+                        continue
+                    stated = int(text[pos:end])
+                    if stated != int(total):
+                        walk(
+                            end, left - 1, (*acc, *head, stated), bad + 1, distance + abs(stated - int(total))
+                        )
 
-    walk(0, blocks, ())
-    return out
+    walk(0, blocks, (), 0, 0)
+    found.sort(key=lambda f: f[0])
+    return [split for _, split in found][:MAX_CANDIDATES]
 
 
 def _free_parts(

@@ -28,7 +28,9 @@ class Item:
 
 
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
-_TOKEN = re.compile(r"(?P<num>(?:(?<=\s)|^)[-－]\d+(?:\.\d+)?|\d+(?:\.\d+)?)|(?P<space>\s+)|(?P<text>[^\d\s]+)")
+_TOKEN = re.compile(
+    r"(?P<num>(?:(?<=\s)|^)[-－]\d+(?:\.\d+)?|\d+(?:\.\d+)?)|(?P<space>\s+)|(?P<text>[^\d\s]+)"
+)
 _NOT_APPLICABLE = {"/", "／", "—", "-", "－", "——", "--", "\\", "无"}
 
 

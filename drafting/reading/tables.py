@@ -118,7 +118,7 @@ def _trim(cells: list[Item], width: int) -> list[Item]:
 def _concatenated(cells: list[Item], width: int) -> list[str] | None:
     """The digit runs of a row printed without separators, if that is what the row is."""
     nums = [c for c in cells if c.kind == "num"]
-    if not nums or len(nums) >= width or any(c.kind == "na" for c in cells):
+    if not nums or len(cells) >= width or any(c.kind == "na" for c in cells):
         return None
     if not all(c.text.isdigit() for c in nums):
         return None
@@ -160,6 +160,7 @@ def read_table3(items: Sequence[Item]) -> Table3Read:
     if not collected:
         return out
     candidates: dict[str, list[tuple[int, ...]]] = {}
+    loose: set[str] = set()  # rows whose digits admit no split with 总计 = Σ (an H1 error, or a misprint)
     for key, row in collected.items():
         cells = _trim([i for i in row.items if i.kind in ("num", "blank", "na")], WIDTH3)
         runs = _concatenated(cells, WIDTH3)
@@ -168,6 +169,12 @@ def read_table3(items: Sequence[Item]) -> Table3Read:
             if found:
                 candidates[key] = found
                 out.rows[key] = _at(row, Row(list(found[0]), ["ok"] * WIDTH3, raw=" ".join(runs)))
+                continue
+            free = [s for s in split_free(runs, WIDTH3, max_len=5)[:2000] if len(s) == WIDTH3]
+            if free:
+                candidates[key] = free
+                loose.add(key)
+                out.rows[key] = _at(row, Row(list(free[0]), ["ok"] * WIDTH3, raw=" ".join(runs)))
                 continue
             if len(cells) < WIDTH3 - 1 or sum(len(r) for r in runs) > WIDTH3:
                 label = _row_label(key)
@@ -183,7 +190,7 @@ def read_table3(items: Sequence[Item]) -> Table3Read:
                 )
                 continue
         out.rows[key] = _at(row, _plain(cells, WIDTH3))
-    _resolve_splits(out, candidates)
+    _resolve_splits(out, candidates, loose)
     _derive_truncated_totals(out)
     leaves_2021 = [r.path for r in official.TABLE3_ROWS if r.path.startswith("other_handling.")]
     if OTHER_HANDLING_2019 in out.rows and not any(p in out.rows for p in leaves_2021):
@@ -329,49 +336,66 @@ def _shape_score(values: Sequence[int]) -> tuple[int, int]:
     return (-sum(1 for v in values[:-1] if v == 0), -values[0])
 
 
-def _resolve_splits(out: Table3Read, candidates: dict[str, list[tuple[int, ...]]]) -> None:
+def _resolve_splits(out: Table3Read, candidates: dict[str, list[tuple[int, ...]]], loose: set[str]) -> None:
+    """Choose among the possible splits of run-together rows by the column identities (H2, H3),
+    then by the usual shape of a row; say so wherever the choice stays open."""
     ambiguous = {k: v for k, v in candidates.items() if len(v) > 1}
-    if not ambiguous:
-        return
     fixed = {
         k: [int(v) if v is not None else 0 for v in r.values]
         for k, r in out.rows.items()
         if k not in ambiguous
     }
     keys = list(ambiguous)
-    combos = 1
-    for k in keys:
-        combos *= len(ambiguous[k])
-    if combos <= 4096:
-        scored = []
-        for choice in itertools.product(*(ambiguous[k] for k in keys)):
-            trial = dict(fixed) | {k: list(v) for k, v in zip(keys, choice, strict=True)}
-            shape = tuple(_shape_score(v) for v in choice)
-            scored.append((_column_violations(trial), shape, choice))
-        scored.sort(key=lambda s: (s[0], s[1]))
-        best = scored[0]
-        tied = [s for s in scored if s[0] == best[0]]
-        for k, values in zip(keys, best[2], strict=True):
-            out.rows[k].values = list(values)
-        unresolved = {k for i, k in enumerate(keys) if len({s[2][i] for s in tied}) > 1}
-    else:
+    unresolved: set[str] = set()
+    if keys:
+        combos = 1
         for k in keys:
-            out.rows[k].values = list(min(ambiguous[k], key=_shape_score))
-        unresolved = set(keys)
-    for k in keys:
-        if k in unresolved:
-            row = out.rows[k]
-            label = _row_label(k)
-            shown = "、".join(str(v) for v in row.values)
-            out.notes.append(
-                Note(
-                    "SPLIT",
-                    "warning",
-                    f"表三“{label}”一行的数字连写为“{row.raw}”，可有多种拆分，已按勾稽关系和常见分布取 {shown}，"
-                    "请对照原表核对",
-                    f"表三 {label}（{row.where()}）",
-                )
+            combos *= len(ambiguous[k])
+        if combos <= 4096:
+            scored = []
+            for choice in itertools.product(*(ambiguous[k] for k in keys)):
+                trial = dict(fixed) | {k: list(v) for k, v in zip(keys, choice, strict=True)}
+                shape = tuple(_shape_score(v) for v in choice)
+                scored.append((_column_violations(trial), shape, choice))
+            scored.sort(key=lambda s: (s[0], s[1]))
+            best = scored[0]
+            tied = [s for s in scored if s[0] == best[0]]
+            chosen = dict(zip(keys, best[2], strict=True))
+            unresolved = {k for i, k in enumerate(keys) if len({s[2][i] for s in tied}) > 1}
+        else:
+            chosen = _descend(fixed, ambiguous)
+            unresolved = set(keys)
+        for k, values in chosen.items():
+            out.rows[k].values = list(values)
+    for k in sorted(unresolved | loose, key=list(candidates).index):
+        row = out.rows[k]
+        label = _row_label(k)
+        shown = "、".join(str(v) for v in row.values)
+        why = "不满足“总计 = 各类申请人之和”，" if k in loose else "可有多种拆分，"
+        out.notes.append(
+            Note(
+                "SPLIT",
+                "warning",
+                f"表三“{label}”一行的数字连写为“{row.raw}”，{why}已按各列勾稽关系和常见分布取 {shown}，请对照原表核对",
+                f"表三 {label}（{row.where()}）",
             )
+        )
+
+
+def _descend(
+    fixed: dict[str, list[int]], ambiguous: dict[str, list[tuple[int, ...]]]
+) -> dict[str, tuple[int, ...]]:
+    """Too many combinations to try them all: improve one row at a time, twice over."""
+    chosen = {k: min(v, key=_shape_score) for k, v in ambiguous.items()}
+    for _ in range(2):
+        for k, options in ambiguous.items():
+
+            def cost(option: tuple[int, ...], k: str = k) -> tuple[int, tuple[int, int]]:
+                trial = dict(fixed) | {x: list(v) for x, v in chosen.items()} | {k: list(option)}
+                return _column_violations(trial), _shape_score(option)
+
+            chosen[k] = min(options, key=cost)
+    return chosen
 
 
 def _derive_truncated_totals(out: Table3Read) -> None:
@@ -517,8 +541,23 @@ def read_table4(items: Sequence[Item]) -> Table4Read:
     para = first.para if first else None
     runs = _concatenated(cells, WIDTH4)
     if runs is not None:
-        found = split_blocks(runs, len(official.TABLE4_BLOCKS), len(official.TABLE4_COLUMNS) + 1)
+        shape = (len(official.TABLE4_BLOCKS), len(official.TABLE4_COLUMNS) + 1)
+        found = split_blocks(runs, *shape)
         raw = " ".join(runs)
+        if not found:
+            found = split_blocks(runs, *shape, allow_bad=1)
+            if found:
+                out.row = Row(list(found[0]), ["ok"] * WIDTH4, line, para, raw)
+                out.notes.append(
+                    Note(
+                        "SPLIT",
+                        "warning",
+                        f"表四的数字连写为“{raw}”，有一栏不满足“总计 = 四项之和”，已取 {'、'.join(map(str, found[0]))}："
+                        "请对照原表核对",
+                        "表四",
+                    )
+                )
+                return out
         if found:
             out.row = Row(list(found[0]), ["ok"] * WIDTH4, line, para, raw)
             if len(found) > 1:

@@ -19,7 +19,21 @@ from ..errors import InputError, Issue
 from .model import Report
 from .tables import OTHER_HANDLING_2019, Row
 
-_SELF_REFERENCES = ("我局", "我委", "我办", "我厅", "我镇", "我乡", "我区", "我县", "我市", "我街道", "本机关", "本单位", "本局")
+_SELF_REFERENCES = (
+    "我局",
+    "我委",
+    "我办",
+    "我厅",
+    "我镇",
+    "我乡",
+    "我区",
+    "我县",
+    "我市",
+    "我街道",
+    "本机关",
+    "本单位",
+    "本局",
+)
 
 
 @dataclass
@@ -76,14 +90,22 @@ def _table3(report: Report, notes: list[str], blanks: list[str]) -> dict[str, An
             if row is None:
                 continue
             cells = _row_cells(row, spec.full_label, blanks)
-            leaves = [_row_cells(t.rows.get(r.path) or _2019(t.rows, r.path), "", []) for r in official.TABLE3_RESULT_LEAVES]
-            if any(cells[k] != sum(leaf[k] for leaf in leaves) for k in official.TABLE3_COLUMN_KEYS) or "total" in cells:
+            leaves = [
+                _row_cells(t.rows.get(r.path) or _2019(t.rows, r.path), "", [])
+                for r in official.TABLE3_RESULT_LEAVES
+            ]
+            if (
+                any(cells[k] != sum(leaf[k] for leaf in leaves) for k in official.TABLE3_COLUMN_KEYS)
+                or "total" in cells
+            ):
                 out["results_total"] = cells  # kept: it disagrees with the items (H3) or its own sum (H1)
             continue
         if row is None and spec.path.startswith("other_handling.") and OTHER_HANDLING_2019 in t.rows:
             if spec.path.endswith(".other"):
                 row = t.rows[OTHER_HANDLING_2019]
-                notes.append("原报告表三为2019年格式，“（六）其他处理”只有一行，已整行填入“3.其他”，请按2021年格式分项核对")
+                notes.append(
+                    "原报告表三为2019年格式，“（六）其他处理”只有一行，已整行填入“3.其他”，请按2021年格式分项核对"
+                )
             else:
                 row = Row([0] * 7, ["ok"] * 7)
         node = out

@@ -1,0 +1,150 @@
+"""The revision history kept in the draft file: every change, undo, redo, pin and redraft as one
+entry, newest last.
+
+The undo and redo stacks are not stored: they are replayed from the entries when a draft is
+opened. The text, its history and the stacks are therefore written together, by one atomic rename
+of one file, and can never disagree. (A sidecar file would need a second rename, and a process
+killed between the two would leave the text and its history out of step.)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from ..document import Draft, Section, SectionUsage
+from ..errors import InputError
+
+ChangeKind = Literal["revise", "manual", "regenerate"]
+EntryKind = Literal["revise", "manual", "regenerate", "undo", "redo", "pin", "unpin", "redraft"]
+CHANGE_KINDS: tuple[ChangeKind, ...] = ("revise", "manual", "regenerate")
+
+KIND_LABELS: dict[str, str] = {
+    "revise": "按要求修订",
+    "manual": "手工修改",
+    "regenerate": "按数据重新生成",
+    "undo": "撤销",
+    "redo": "重做",
+    "pin": "固定句子",
+    "unpin": "取消固定",
+    "redraft": "重新起草（drafting draft）",
+}
+
+
+class TextState(BaseModel):
+    """A section's text and who wrote it: what an undo puts back, or a redo puts again."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    paragraphs: list[str]
+    backend: str
+    edited: bool = False
+    prompt_version: str | None = None
+    notes: list[str] = Field(default_factory=list)
+    usage: SectionUsage | None = None
+
+    @classmethod
+    def of(cls, section: Section) -> TextState:
+        return cls(
+            paragraphs=list(section.paragraphs),
+            backend=section.backend,
+            edited=section.edited,
+            prompt_version=section.prompt_version,
+            notes=list(section.notes),
+            usage=section.usage,
+        )
+
+    def apply(self, section: Section) -> Section:
+        """``section`` with this text; its pins and heading stay."""
+        return section.model_copy(
+            update={
+                "paragraphs": list(self.paragraphs),
+                "backend": self.backend,
+                "edited": self.edited,
+                "prompt_version": self.prompt_version,
+                "notes": list(self.notes),
+                "usage": self.usage,
+            }
+        )
+
+
+class Dropped(BaseModel):
+    """An accepted edit that a redraft could not keep, with its text, so that nothing is lost."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    section: str
+    reason: str
+    text: TextState
+
+
+class Entry(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    n: int = Field(ge=1)  # its number in the history, from 1
+    time: dt.datetime
+    kind: EntryKind
+    section: str | None = None
+    instruction: str = ""  # the author's words (revise), or what was done
+    before: TextState | None = None  # changes: the text it replaced
+    after: TextState | None = None  # changes: the text it put
+    model: str = ""  # who wrote ``after``: openai:<model>, offline, manual
+    prompt_version: str | None = None  # the revision prompt's version, when a model was asked
+    findings: list[str] = Field(default_factory=list)  # what the checks said when it was accepted
+    of: int | None = None  # undo/redo: the number of the change it reverts or re-applies
+    sentence: str = ""  # pin/unpin
+    kept: list[str] = Field(default_factory=list)  # redraft: edited sections kept
+    dropped: list[Dropped] = Field(default_factory=list)  # redraft: edited sections given up
+    data_file: str = ""  # redraft: the data file it was written from
+
+    def as_json(self) -> dict[str, Any]:
+        return self.model_dump(mode="json", exclude_defaults=True)
+
+
+def entries(draft: Draft) -> list[Entry]:
+    """The draft's history, validated. A damaged entry is named, not skipped."""
+    out = []
+    for index, raw in enumerate(draft.history, 1):
+        try:
+            out.append(Entry.model_validate(raw))
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(p) for p in first["loc"])
+            raise InputError(
+                f"草稿文件的修改历史第 {index} 条无法读取（{where}：{first['msg']}）。",
+                hint="修改历史由 drafting revise 写入，请勿手工改动；可从备份恢复草稿文件。",
+            ) from None
+    return out
+
+
+@dataclass
+class Stacks:
+    """Numbers of the changes that undo and redo would act on, the next one last."""
+
+    undo: list[int] = field(default_factory=list)
+    redo: list[int] = field(default_factory=list)
+
+
+def replay(history: list[Entry]) -> Stacks:
+    """The undo and redo stacks the history leaves. A change clears redo, as in any editor; a
+    redraft clears both, because the texts before it belong to data that may have changed."""
+    stacks = Stacks()
+    for entry in history:
+        if entry.kind in CHANGE_KINDS:
+            stacks.undo.append(entry.n)
+            stacks.redo.clear()
+        elif entry.kind == "undo" and stacks.undo and stacks.undo[-1] == entry.of:
+            stacks.redo.append(stacks.undo.pop())
+        elif entry.kind == "redo" and stacks.redo and stacks.redo[-1] == entry.of:
+            stacks.undo.append(stacks.redo.pop())
+        elif entry.kind == "redraft":
+            stacks.undo.clear()
+            stacks.redo.clear()
+    return stacks
+
+
+def next_number(history: list[Entry]) -> int:
+    return history[-1].n + 1 if history else 1

@@ -1,0 +1,534 @@
+"""``RevisionSession``: revising a draft file section by section, with nothing lost.
+
+A change is first a ``Proposal`` (a model's revision of an instruction, a manual edit, or the
+section regenerated from the data) with the checks' findings on it, those it brought marked new.
+Accepting it writes the whole draft file at once (``atomic_write``: temp file, fsync, rename) with
+a history entry: time, instruction, text before and after, model and prompt version. Undo and redo
+are entries too, replayed on opening (``history.py``), so reopening a draft resumes the session,
+and a killed process leaves the file before or after a change, never between.
+
+Tables are locked: an instruction that asks for a data change is answered, not sent to a model.
+Pinned sentences are put back if a revision or regeneration loses them. No terminal code here: the
+terminal loop (``tui.py``), the non-interactive command and a future web workspace all drive this.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pydantic import ValidationError
+
+from .. import official, offline
+from ..backends.base import Backend, BackendError, ChatRequest, OnText
+from ..document import Draft, Section, SectionUsage, load_draft
+from ..errors import DraftingError, InputError, OutputError
+from ..narrative import OFFLINE, clean
+from . import pins
+from .checking import Finding, change_findings, section_findings
+from .history import ChangeKind, Entry, Stacks, TextState, entries, next_number, replay
+from .locked import asks_for_data_change, needs_model, tables_locked
+from .prompt import RevisionPrompts, retry_request
+
+if TYPE_CHECKING:
+    from ..config import Settings
+
+DRAFT_SUFFIX = ".draft.json"
+MANUAL = "manual"
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """A change not yet accepted: what the section would become, and what the checks say."""
+
+    section: str
+    kind: ChangeKind
+    instruction: str
+    before: TextState
+    after: TextState
+    findings: list[Finding]  # on ``after``; ``new`` marks those the change brought
+    restored: list[str] = field(default_factory=list)  # pinned sentences put back
+    model: str = ""
+    prompt_version: str | None = None
+    usage: SectionUsage | None = None
+    request: ChatRequest | None = None  # the revision request, for a retry
+    answer: str = ""  # the model's raw answer
+
+    @property
+    def changed(self) -> bool:
+        return self.before.paragraphs != self.after.paragraphs
+
+    @property
+    def new_findings(self) -> list[Finding]:
+        return [f for f in self.findings if f.new]
+
+    @property
+    def new_errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.new and f.is_error]
+
+
+@dataclass(frozen=True)
+class SectionStatus:
+    id: str
+    label: str  # 一、总体情况 / 五、…（一）存在的主要问题
+    short: str  # 总体情况 / 存在的主要问题
+    chars: int
+    errors: int
+    warnings: int
+    edited: bool
+    pins: int
+    backend: str
+
+
+@dataclass(frozen=True)
+class Finished:
+    written: list[Path]
+    failed: list[tuple[Path, str]]  # a document that could not be rendered, and why
+
+
+def section_label(section: Section) -> str:
+    return section.heading + section.title
+
+
+def short_label(section: Section) -> str:
+    if section.title:
+        return section.title[3:]  # （一）存在的主要问题 → 存在的主要问题
+    return section.heading.split("、", 1)[-1]
+
+
+def split_paragraphs(text: str) -> list[str]:
+    """The author's text as paragraphs: one per non-empty line, ends trimmed."""
+    return [line.strip() for line in text.replace("\r\n", "\n").split("\n") if line.strip()]
+
+
+def draft_stem(path: Path) -> str:
+    name = path.name
+    return name[: -len(DRAFT_SUFFIX)] if name.endswith(DRAFT_SUFFIX) else path.stem
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+class RevisionSession:
+    """One author revising one draft file. ``backend`` is the chat model (None: offline, where
+    manual edits, regeneration, pins, undo and redo still work)."""
+
+    def __init__(self, path: Path | str, backend: Backend | None = None, *, prompts_dir: Path | None = None):
+        self.path = Path(path)
+        self.draft: Draft = load_draft(self.path)
+        self._digest = self._disk_digest()
+        try:
+            self.data = self.draft.report_data()
+        except ValidationError:
+            raise InputError(
+                f"草稿文件 {self.path} 中记录的数据无法读取。",
+                hint="请用 drafting draft 从数据文件重新生成草稿。",
+            ) from None
+        self.history: list[Entry] = entries(self.draft)
+        self.stacks: Stacks = replay(self.history)
+        self.backend = backend
+        self.pending: Proposal | None = None
+        self.changed = False  # this session changed the draft file
+        self._prompts_dir = prompts_dir
+        self._prompts: RevisionPrompts | None = None
+        self._checked: dict[tuple[Any, ...], list[Finding]] = {}
+
+    # --- reading --------------------------------------------------------------------------------
+
+    @property
+    def model_name(self) -> str:
+        return self.backend.name if self.backend is not None else OFFLINE
+
+    @property
+    def section_ids(self) -> list[str]:
+        return [s.id for s in self.draft.sections]
+
+    def section(self, section_id: str) -> Section:
+        try:
+            return self.draft.section(section_id)
+        except KeyError:
+            raise InputError(
+                f"草稿中没有编号为“{section_id}”的节。",
+                hint=f"可修订的节：{'、'.join(official.SECTION_IDS)}。",
+            ) from None
+
+    def findings(self, section_id: str) -> list[Finding]:
+        """The checks on a section as it stands (kept until its text or pins change)."""
+        section = self.section(section_id)
+        key = (section_id, tuple(section.paragraphs), tuple(section.pinned))
+        if key not in self._checked:
+            self._checked[key] = section_findings(section_id, section.paragraphs, self.data, section.pinned)
+        return self._checked[key]
+
+    def status(self) -> list[SectionStatus]:
+        out = []
+        for section in self.draft.sections:
+            found = self.findings(section.id)
+            errors = sum(1 for f in found if f.is_error)
+            out.append(
+                SectionStatus(
+                    id=section.id,
+                    label=section_label(section),
+                    short=short_label(section),
+                    chars=sum(len(p) for p in section.paragraphs),
+                    errors=errors,
+                    warnings=len(found) - errors,
+                    edited=section.edited,
+                    pins=len(section.pinned),
+                    backend=section.backend,
+                )
+            )
+        return out
+
+    def entry(self, number: int) -> Entry:
+        return next(e for e in self.history if e.n == number)
+
+    def next_undo(self) -> Entry | None:
+        return self.entry(self.stacks.undo[-1]) if self.stacks.undo else None
+
+    def next_redo(self) -> Entry | None:
+        return self.entry(self.stacks.redo[-1]) if self.stacks.redo else None
+
+    # --- proposing ------------------------------------------------------------------------------
+
+    def revise(self, section_id: str, instruction: str, on_text: OnText | None = None) -> Proposal:
+        """Ask the model to revise a section. Tables are locked: a data change is answered with
+        what to do instead. A failed or interrupted request changes nothing."""
+        section = self.section(section_id)
+        instruction = instruction.strip()
+        if not instruction:
+            raise InputError("修改要求是空的。", hint="请写明要怎样修改，如“压缩到200字以内”。")
+        if asks_for_data_change(instruction):
+            raise tables_locked(instruction, self.draft.provenance.data_file, str(self.path))
+        if self.backend is None:
+            raise needs_model()
+        if self._prompts is None:
+            self._prompts = RevisionPrompts(self._prompts_dir)
+        prompt = self._prompts.render(section_id, self.data, section.paragraphs, instruction, section.pinned)
+        return self._ask(section, instruction, prompt.request, prompt.request, prompt.version, on_text)
+
+    def retry(self, on_text: OnText | None = None) -> Proposal:
+        """Ask again for the pending revision, telling the model its last answer was not taken."""
+        pending = self.pending
+        if pending is None or pending.kind != "revise" or pending.request is None:
+            raise InputError("没有可以重试的修订。", hint="重试用于模型的修订：先输入修改要求。")
+        section = self.section(pending.section)
+        request = retry_request(pending.request, pending.answer)
+        return self._ask(
+            section, pending.instruction, pending.request, request, pending.prompt_version, on_text
+        )
+
+    def _ask(
+        self,
+        section: Section,
+        instruction: str,
+        base: ChatRequest,
+        request: ChatRequest,
+        version: str | None,
+        on_text: OnText | None,
+    ) -> Proposal:
+        assert self.backend is not None
+        started = time.monotonic()
+        completion = self.backend.complete(request, on_text)
+        paragraphs = clean(completion.text, section.id)
+        if not paragraphs:
+            raise BackendError("模型返回的修订中没有正文，本节未作改动。", kind="empty")
+        placed = pins.restore(paragraphs, section.pinned, section.paragraphs)
+        usage = SectionUsage(
+            prompt_tokens=completion.usage.prompt_tokens,
+            completion_tokens=completion.usage.completion_tokens,
+            total_tokens=completion.usage.total_tokens,
+            estimated=completion.usage.estimated,
+            latency_s=round(time.monotonic() - started, 3),
+            asks=1,
+            requests=completion.attempts,
+            cached=int(completion.cached),
+        )
+        after = TextState(
+            paragraphs=placed.paragraphs,
+            backend=self.backend.name,
+            edited=True,
+            prompt_version=version,
+            usage=usage,
+        )
+        return self._propose(
+            section,
+            "revise",
+            instruction,
+            after,
+            restored=placed.restored,
+            model=self.backend.name,
+            prompt_version=version,
+            usage=usage,
+            request=base,
+            answer=completion.text,
+        )
+
+    def edit(self, section_id: str, text: str) -> Proposal:
+        """The author's own text for a section (one paragraph per line). Pins are not put back:
+        the author's edit is taken as written, and the checks say if a pin went missing."""
+        section = self.section(section_id)
+        paragraphs = split_paragraphs(text)
+        if not paragraphs:
+            raise InputError("修改后的正文是空的，本节未作改动。")
+        after = TextState(paragraphs=paragraphs, backend=MANUAL, edited=True)
+        return self._propose(section, "manual", "手工修改", after, model=MANUAL)
+
+    def regenerate(self, section_id: str) -> Proposal:
+        """The section as the offline drafter writes it from the data, pins kept. No model needed."""
+        section = self.section(section_id)
+        placed = pins.restore(
+            offline.write_section(section_id, self.data), section.pinned, section.paragraphs
+        )
+        after = TextState(paragraphs=placed.paragraphs, backend=OFFLINE)
+        return self._propose(
+            section, "regenerate", "按数据重新生成", after, restored=placed.restored, model=after.backend
+        )
+
+    def _propose(
+        self, section: Section, kind: ChangeKind, instruction: str, after: TextState, **extra: Any
+    ) -> Proposal:
+        findings = change_findings(
+            section.id,
+            section.paragraphs,
+            after.paragraphs,
+            self.data,
+            section.pinned,
+            instruction=instruction if kind == "revise" else "",
+            restored=extra.get("restored", ()),
+        )
+        self.pending = Proposal(
+            section.id, kind, instruction, TextState.of(section), after, findings, **extra
+        )
+        return self.pending
+
+    # --- deciding -------------------------------------------------------------------------------
+
+    def reject(self) -> None:
+        self.pending = None
+
+    def accept(self) -> Entry:
+        """Apply the pending proposal and save the draft with its history entry."""
+        proposal = self.pending
+        if proposal is None:
+            raise InputError("没有待接受的修改。")
+        section = self.section(proposal.section)
+        if section.paragraphs != proposal.before.paragraphs:
+            self.pending = None
+            raise DraftingError("本节在这份修订提出之后已有改动，修订已作废，请重新提出。")
+        entry = Entry(
+            n=next_number(self.history),
+            time=_now(),
+            kind=proposal.kind,
+            section=proposal.section,
+            instruction=proposal.instruction,
+            before=proposal.before,
+            after=proposal.after,
+            model=proposal.model,
+            prompt_version=proposal.prompt_version,
+            findings=[f.render() for f in proposal.new_findings],
+        )
+        self._commit(entry, proposal.section, proposal.after)
+        return entry
+
+    def undo(self) -> Entry:
+        """Revert the last accepted change still standing (any section), and save."""
+        target = self.next_undo()
+        if target is None:
+            raise DraftingError("没有可撤销的修改。")
+        assert target.section is not None and target.before is not None and target.after is not None
+        self._check_current(target, target.after, "撤销")
+        entry = Entry(
+            n=next_number(self.history),
+            time=_now(),
+            kind="undo",
+            section=target.section,
+            instruction=f"撤销第 {target.n} 条（{target.instruction}）",
+            before=target.after,
+            after=target.before,
+            of=target.n,
+        )
+        self._commit(entry, target.section, target.before)
+        return entry
+
+    def redo(self) -> Entry:
+        """Apply again the change last undone, and save."""
+        target = self.next_redo()
+        if target is None:
+            raise DraftingError("没有可重做的修改。")
+        assert target.section is not None and target.before is not None and target.after is not None
+        self._check_current(target, target.before, "重做")
+        entry = Entry(
+            n=next_number(self.history),
+            time=_now(),
+            kind="redo",
+            section=target.section,
+            instruction=f"重做第 {target.n} 条（{target.instruction}）",
+            before=target.before,
+            after=target.after,
+            of=target.n,
+        )
+        self._commit(entry, target.section, target.after)
+        return entry
+
+    def _check_current(self, target: Entry, expected: TextState, what: str) -> None:
+        assert target.section is not None
+        if self.section(target.section).paragraphs != expected.paragraphs:
+            raise DraftingError(
+                f"无法{what}：本节现在的文字与修改历史第 {target.n} 条记录的不一致（草稿可能被手工改动过）。",
+                hint="可用手工修改（edit）直接改写本节。",
+            )
+
+    def pin(self, section_id: str, sentence: str) -> Entry:
+        """Pin a piece of the section's text: revisions and redrafts keep it verbatim."""
+        section = self.section(section_id)
+        sentence = sentence.strip()
+        if not sentence:
+            raise InputError("要固定的句子是空的。")
+        if sentence in section.pinned:
+            raise InputError(f"“{sentence}”已经固定。")
+        if not pins.present(sentence, section.paragraphs):
+            raise InputError(
+                f"“{sentence}”不在本节正文中：固定的句子须与正文一字不差。",
+                hint="可先列出本节的句子（sentences），再用句子编号固定，如 pin 1.2。",
+            )
+        entry = Entry(
+            n=next_number(self.history), time=_now(), kind="pin", section=section_id, sentence=sentence
+        )
+        self._commit(entry, section_id, pinned=[*section.pinned, sentence])
+        return entry
+
+    def unpin(self, section_id: str, sentence: str) -> Entry:
+        section = self.section(section_id)
+        sentence = sentence.strip()
+        if sentence not in section.pinned:
+            raise InputError(f"“{sentence}”不是本节固定的句子。")
+        entry = Entry(
+            n=next_number(self.history), time=_now(), kind="unpin", section=section_id, sentence=sentence
+        )
+        self._commit(entry, section_id, pinned=[p for p in section.pinned if p != sentence])
+        return entry
+
+    # --- saving ---------------------------------------------------------------------------------
+
+    def _commit(
+        self, entry: Entry, section_id: str, state: TextState | None = None, pinned: list[str] | None = None
+    ) -> None:
+        """Save the draft with the change and its entry; only then is the change the session's.
+        A failed save leaves the session, and the file, as they were."""
+        sections = []
+        for section in self.draft.sections:
+            if section.id == section_id:
+                if state is not None:
+                    section = state.apply(section)
+                if pinned is not None:
+                    section = section.model_copy(update={"pinned": pinned})
+            sections.append(section)
+        draft = self.draft.model_copy(
+            update={"sections": sections, "history": [*self.draft.history, entry.as_json()]}
+        )
+        self._save(draft)
+        self.draft = draft
+        self.history.append(entry)
+        self.stacks = replay(self.history)
+        self.pending = None
+        self.changed = True
+
+    def _disk_digest(self) -> str:
+        try:
+            return _digest(self.path.read_bytes())
+        except OSError:
+            return ""
+
+    def _save(self, draft: Draft) -> None:
+        from ..writers import atomic_write
+
+        if self._disk_digest() != self._digest:
+            raise OutputError(
+                f"草稿文件 {self.path} 在本次修订期间被其他程序改动过（可能另开了修订，或重新运行了 drafting draft），"
+                "为免覆盖别处的改动，这次修改没有保存。",
+                hint=f"请退出后重新打开：drafting revise {self.path}",
+            )
+        text = draft.to_json()
+        atomic_write(self.path, text)
+        self._digest = _digest(text.encode("utf-8"))
+
+    def documents(self) -> list[Path]:
+        """The rendered documents beside the draft: the .md always, and every other format present."""
+        from ..writers import FORMATS
+
+        stem = draft_stem(self.path)
+        found = [self.path.with_name(f"{stem}.{fmt}") for fmt in FORMATS]
+        return [p for p in found if p.suffix == ".md" or p.exists()]
+
+    def finish(self, *, force: bool = False) -> Finished:
+        """Rewrite the rendered documents if the draft changed (in this session, or in one that
+        ended before it could: a document older than the draft). Each is written atomically; one
+        that cannot be rendered (PDF without LibreOffice) is reported, the others still written."""
+        from ..writers import atomic_write, render
+
+        try:
+            stamp = self.path.stat().st_mtime
+        except OSError:
+            stamp = 0.0
+        targets = self.documents()
+        stale = [p for p in targets if not p.exists() or p.stat().st_mtime < stamp]
+        if not (force or self.changed or stale):
+            return Finished([], [])
+        written: list[Path] = []
+        failed: list[tuple[Path, str]] = []
+        for path in targets:
+            try:
+                atomic_write(path, render(self.draft, path.suffix.lstrip(".")))
+            except DraftingError as exc:
+                failed.append((path, exc.message))
+            else:
+                written.append(path)
+        return Finished(written, failed)
+
+    def close(self) -> None:
+        if self.backend is not None:
+            self.backend.close()
+
+
+def backend_for(settings: Settings) -> Backend | None:
+    """The chat backend the settings name, or None for offline. Revisions bypass the response
+    cache: a retry must reach the model, and a revision's request (the current text) rarely repeats."""
+    from ..config import OFFLINE, resolve_endpoint
+
+    if settings.model.strip().lower() == OFFLINE:
+        return None
+    from ..backends.base import get_backend
+
+    return get_backend(resolve_endpoint(settings=settings))
+
+
+def describe(entry: Entry, labels: Sequence[tuple[str, str]] = ()) -> str:
+    """One line for an entry: ``#3 2026-11-20 10:31 按要求修订 problems：压缩到200字以内``."""
+    from .history import KIND_LABELS
+
+    names = dict(labels)
+    where = names.get(entry.section or "", entry.section or "")
+    what = entry.instruction or entry.sentence
+    when = entry.time.astimezone().strftime("%Y-%m-%d %H:%M")
+    text = f"#{entry.n} {when} {KIND_LABELS[entry.kind]}"
+    if where:
+        text += f" {where}"
+    if what:
+        text += f"：{what}"
+    if entry.kind == "redraft":
+        kept = "、".join(names.get(s, s) for s in entry.kept) or "无"
+        text += f"：保留 {kept}"
+        for d in entry.dropped:
+            text += f"；未保留 {names.get(d.section, d.section)}（{d.reason}）"
+    return text
