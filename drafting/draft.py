@@ -26,7 +26,7 @@ from .errors import DraftingError, Issue
 from .narrative import OfflineWriter, SectionOutcome, SectionWriter
 from .tables import build_tables
 from .threads import map_bounded, submit
-from .writers import DEFAULT_FORMATS, atomic_write, render
+from .writers import DEFAULT_FORMATS, atomic_write_all, render
 
 __all__ = ["DEFAULT_FORMATS", "draft_files", "draft_report", "write_draft"]
 
@@ -98,13 +98,13 @@ class Written:
 
 def write_draft(draft: Draft, out_dir: Path, stem: str, formats: Sequence[str] = DEFAULT_FORMATS) -> Written:
     """Write ``<stem>.draft.json`` and one document per format. Everything is rendered before the
-    first byte is written, and each file is replaced atomically, so a failure leaves no half file."""
+    first byte is written, and the files are replaced together (``atomic_write_all``), so a failure
+    leaves neither a half file nor a new draft beside an old document."""
     outputs: dict[Path, str | bytes] = {out_dir / f"{stem}.draft.json": draft.to_json()}
     for fmt in formats:
         outputs[out_dir / f"{stem}.{fmt}"] = render(draft, fmt)
     out_dir.mkdir(parents=True, exist_ok=True)
-    for path, text in outputs.items():
-        atomic_write(path, text)
+    atomic_write_all(outputs)
     return Written(draft, list(outputs))
 
 

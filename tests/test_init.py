@@ -208,3 +208,10 @@ def test_from_a_broken_file_writes_nothing(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "表三 四、结转下年度继续办理 / 自然人" in result.output
     assert not (tmp_path / "new.yaml").exists()
+
+
+def test_init_creates_the_folder_it_is_told_to_write_into(tmp_path: Path) -> None:
+    target = tmp_path / "new" / "folder" / "2025.yaml"
+    result = CliRunner().invoke(cli, ["init", "--agency", "某市某局", "--year", "2025", "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    assert target.is_file()

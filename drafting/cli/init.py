@@ -53,10 +53,13 @@ def command(
             hint=f"例如：-o {output.with_suffix('.xlsx')}",
         )
     output = output or Path(f"report-{year}.{'xlsx' if xlsx else 'yaml'}")
+    if output.is_dir():
+        raise InputError(f"{output} 是一个文件夹。", hint="请用 -o 给出文件名，如 -o 2025.yaml。")
     if output.exists() and not force:
         raise InputError(
             f"{output} 已存在，未做改动。", hint="如确需覆盖，请加 --force；或用 -o 指定另一个文件名。"
         )
+    output.parent.mkdir(parents=True, exist_ok=True)  # -o drafts/2025.yaml into a new folder
     if xlsx:
         from ..data.excel import template_workbook
 

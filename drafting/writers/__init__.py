@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -45,11 +47,47 @@ def render(draft: Draft, fmt: str) -> str | bytes:
 def atomic_write(path: Path, content: str | bytes) -> None:
     """Write to a temporary file beside ``path`` and rename it into place: a reader sees the old
     file or the new one, never half of one, even if the process is killed mid-write."""
+    atomic_write_all({path: content})
+
+
+def atomic_write_all(outputs: Mapping[Path, str | bytes]) -> None:
+    """Write several files that belong together (a draft and its documents) so that they change
+    together: every new file is written out in full before the first one replaces its old self,
+    and if a replacement fails, the files already replaced get their old content back."""
+    temps: dict[Path, str] = {}
+    try:
+        for path, content in outputs.items():
+            temps[path] = _write_temp(path, content)
+    except BaseException:
+        _remove(temps.values())
+        raise
+    backups: dict[Path, str] = {}
+    replaced: list[Path] = []
+    try:
+        for path, tmp in temps.items():
+            if len(temps) > 1 and path.exists():
+                backups[path] = _backup(path)
+            os.replace(tmp, path)
+            replaced.append(path)
+    except OSError as exc:
+        failed = path
+        for done in replaced:  # roll back: the set stays as it was
+            if done in backups:
+                os.replace(backups.pop(done), done)
+            else:
+                done.unlink(missing_ok=True)
+        raise OutputError(f"无法写入 {failed}：{_reason(exc)}。同一批的其他文件已恢复原样。") from None
+    finally:
+        _remove(tmp for p, tmp in temps.items() if p not in replaced)
+        _remove(backups.values())
+
+
+def _write_temp(path: Path, content: str | bytes) -> str:
     data = content.encode("utf-8") if isinstance(content, str) else content
     try:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as exc:
-        raise OutputError(f"无法在 {path.parent} 写入文件：{exc.strerror}") from None
+        raise OutputError(f"无法在 {path.parent} 写入文件：{_reason(exc)}。") from None
     try:
         # mkstemp makes the file private (0600); give it the mode any new file would get, or keep
         # the mode of the file it replaces, so a web server can still serve the portal page.
@@ -58,13 +96,46 @@ def atomic_write(path: Path, content: str | bytes) -> None:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
-        os.replace(tmp, path)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
-        raise OutputError(f"无法写入 {path}：{exc.strerror}") from None
+        raise OutputError(f"无法写入 {path}：{_reason(exc)}。") from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    return tmp
+
+
+def _backup(path: Path) -> str:
+    """A hard link to the current file (no copy, same disk), to restore it on rollback."""
+    fd, backup = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".bak")
+    os.close(fd)
+    os.unlink(backup)
+    try:
+        os.link(path, backup)
+    except OSError:  # a file system without hard links
+        shutil.copy2(path, backup)
+    return backup
+
+
+def _remove(paths: Iterable[str]) -> None:
+    for p in list(paths):
+        Path(p).unlink(missing_ok=True)
+
+
+_REASONS = {
+    errno.ENOENT: "文件夹不存在",
+    errno.EACCES: "没有写入权限",
+    errno.EPERM: "没有写入权限",
+    errno.ENOSPC: "磁盘空间不足",
+    errno.EROFS: "磁盘为只读",
+    errno.EISDIR: "同名的文件夹已存在",
+    errno.ENOTDIR: "路径中有一段不是文件夹",
+}
+
+
+def _reason(exc: OSError) -> str:
+    """The system's reason in Chinese: users should not have to read ``No such file or directory``."""
+    return _REASONS.get(exc.errno or 0, exc.strerror or "未知原因")
 
 
 def _mode_for(path: Path) -> int:

@@ -1,0 +1,478 @@
+"""The terminal loop of ``drafting revise``: prompt_toolkit reads, rich writes, the session does
+the work. All terminal code of the revision lives here.
+
+The author picks a section (its number or id), then types an instruction in Chinese at the prompt
+(or ``i`` for several lines, ``e`` to write it in $EDITOR). The revision streams in, then the diff
+and the checks' findings, new ones marked and numbers the data does not support first; one key
+accepts, rejects, retries or opens the text in the editor. Every command is listed by ``?``, and
+every screen fits an 80-column terminal (CJK characters count two columns; rich wraps by cells).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import click
+from prompt_toolkit import PromptSession
+from prompt_toolkit.history import InMemoryHistory
+from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from ..backends.base import BackendError
+from ..errors import DraftingError
+from . import pins
+from .checking import Finding
+from .diff import diff_text, summary
+from .session import Proposal, RevisionSession, describe, split_paragraphs
+
+if TYPE_CHECKING:
+    from prompt_toolkit.input import Input
+    from prompt_toolkit.output import Output
+
+Editor = Callable[[str], str | None]
+
+COMMENT = "#"
+INSTRUCTION_TEMPLATE = (
+    "# 在下面写修改要求（可以多行），保存后关闭编辑器即提交；以 # 开头的行不算。\n"
+    "# 表格和数字已锁定：改数据请修改数据文件后重新运行 drafting draft。\n"
+)
+EDIT_TEMPLATE = (
+    "# 手工修改“{label}”：每行一段，保存后关闭编辑器即提交；以 # 开头的行不算。\n"
+    "# 不保存就关闭，则不作改动。\n"
+)
+
+HELP: tuple[tuple[str, str], ...] = (
+    ("1-4 或节名", "选择要修订的节（overview problems improvements other）"),
+    ("直接输入中文", "把它作为修改要求发给模型，如：压缩到200字以内"),
+    ("i", "输入多行修改要求（Esc 后 Enter 提交）"),
+    ("e", "在编辑器（$EDITOR）中写修改要求"),
+    ("m", "在编辑器中手工修改本节"),
+    ("g", "按数据重新生成本节（离线，固定的句子保留）"),
+    ("s", "显示本节正文、固定的句子和检查结果"),
+    ("l", "列出各节及检查状态"),
+    ("pin [编号|文字]", "固定一句（不带参数时列出句子编号，如 pin 1.2）"),
+    ("unpin [编号]", "取消固定"),
+    ("u", "撤销上一次修改（跨节）"),
+    ("U 或 redo", "重做刚撤销的修改"),
+    ("log", "修改历史；diff 编号：看某条修改的差异"),
+    ("q", "退出（已接受的修改都已保存，并更新文档）"),
+)
+DECISION_HELP: tuple[tuple[str, str], ...] = (
+    ("a", "接受并保存"),
+    ("x", "放弃，本节不变"),
+    ("t", "重试：请模型换一种写法"),
+    ("m", "在编辑器中修改这一稿再决定"),
+    ("d", "显示完整的差异"),
+    ("?", "帮助"),
+)
+DECISION_KEYS = "axtmdn?q"
+
+
+def click_editor(text: str) -> str | None:
+    """``$EDITOR`` (or ``$VISUAL``) on ``text``; None when the author closed it without saving."""
+    return click.edit(text, extension=".txt", require_save=True)
+
+
+def _without_comments(text: str) -> str:
+    return "\n".join(line for line in text.splitlines() if not line.lstrip().startswith(COMMENT)).strip()
+
+
+@dataclass
+class Screen:
+    """Where the loop reads and writes: a real terminal by default, pipes in tests."""
+
+    console: Console = field(default_factory=Console)
+    input: Input | None = None
+    output: Output | None = None
+    editor: Editor = click_editor
+
+
+class Loop:
+    def __init__(self, session: RevisionSession, screen: Screen) -> None:
+        self.session = session
+        self.screen = screen
+        self.out = screen.console
+        self.current: str | None = None
+        history = InMemoryHistory()
+        io = {"input": screen.input, "output": screen.output}
+        self.main = PromptSession[str](history=history, **io)
+        self.lines = PromptSession[str](history=history, multiline=True, **io)
+        self.keys = PromptSession[str](key_bindings=_single_keys(), **io)
+
+    # --- output -----------------------------------------------------------------------------
+
+    def say(self, text: str, style: str = "") -> None:
+        self.out.print(Text(text, style=style))
+
+    def error(self, exc: DraftingError) -> None:
+        self.say(exc.message, "bold red")
+        if exc.hint:
+            self.say(exc.hint, "yellow")
+
+    def labels(self) -> list[tuple[str, str]]:
+        return [(s.id, s.short) for s in self.session.status()]
+
+    def show_list(self) -> None:
+        table = Table(box=None, pad_edge=False, show_header=True, header_style="bold")
+        for name in ("", "节", "字数", "检查", "状态"):
+            table.add_column(name, no_wrap=name != "状态", overflow="fold")
+        for n, st in enumerate(self.session.status(), 1):
+            if st.errors:
+                check = Text(f"{st.errors} 处错误", style="red")
+            elif st.warnings:
+                check = Text(f"{st.warnings} 处提示", style="yellow")
+            else:
+                check = Text("通过", style="green")
+            state = []
+            if st.edited:
+                state.append("已修改")
+            if st.pins:
+                state.append(f"固定 {st.pins} 句")
+            marker = "▶" if st.id == self.current else " "
+            table.add_row(f"{marker}{n}", f"{st.short}（{st.id}）", str(st.chars), check, "，".join(state))
+        self.out.print(table)
+
+    def show_help(self, rows: tuple[tuple[str, str], ...] = HELP) -> None:
+        table = Table(box=None, pad_edge=False, show_header=False)
+        table.add_column(style="bold cyan", no_wrap=True)
+        table.add_column(overflow="fold")
+        for key, what in rows:
+            table.add_row(key, what)
+        self.out.print(table)
+
+    def show_findings(self, findings: list[Finding], *, only_new: bool = False) -> None:
+        shown = [f for f in findings if f.new] if only_new else findings
+        if not shown:
+            self.say("检查：通过" if not findings else "检查：没有新的问题", "green")
+            return
+        for f in shown:
+            style = "bold red" if f.is_error else "yellow"
+            mark = "【新】" if f.new and not only_new else ""
+            if f.about_numbers and f.new:
+                mark = "【新·数字】"
+            self.say(f"{mark}{f.render()}", style)
+
+    def show_section(self) -> None:
+        if self.current is None:
+            return
+        section = self.session.section(self.current)
+        self.say(section.heading + section.title, "bold")
+        for n, paragraph in enumerate(section.paragraphs, 1):
+            line = Text(f"{n}. ", style="dim")
+            line.append(_highlight_pins(paragraph, section.pinned))
+            self.out.print(line)
+        if section.pinned:
+            self.say(f"固定的句子 {len(section.pinned)} 句（黄色）", "yellow")
+        self.show_findings(self.session.findings(self.current))
+
+    def show_proposal(self, proposal: Proposal, *, full: bool = False) -> None:
+        if not proposal.changed:
+            self.say("这一稿与现在的正文相同。", "yellow")
+        else:
+            self.out.print(Text("差异：", style="bold"))
+            self.out.print(
+                diff_text(proposal.before.paragraphs, proposal.after.paragraphs, context=None if full else 40)
+            )
+            self.say(summary(proposal.before.paragraphs, proposal.after.paragraphs), "dim")
+        self.show_findings(proposal.findings, only_new=True)
+        old = [f for f in proposal.findings if not f.new]
+        if old:
+            self.say(f"（另有 {len(old)} 处原有的问题，输入 s 查看）", "dim")
+
+    # --- input ------------------------------------------------------------------------------
+
+    def prompt(self) -> str:
+        where = self.current or "revise"
+        return self.main.prompt(f"{where}> ")
+
+    def choose(self) -> str:
+        extra = " t重试" if self.session.pending and self.session.pending.kind == "revise" else ""
+        message = f"[a]接受 [x]放弃{extra} [m]手改 [d]差异 [?]帮助 > "
+        return self.keys.prompt(message).strip()[:1]
+
+    # --- the loop ---------------------------------------------------------------------------
+
+    def run(self) -> None:
+        draft = self.session.draft
+        self.say(draft.title, "bold")
+        model = self.session.model_name
+        self.say(f"草稿：{self.session.path}    模型：{model}{'（只能手工修改和重新生成）' if model == 'offline' else ''}")
+        self.show_list()
+        self.say("输入节的编号开始修订；输入 ? 查看全部命令。", "dim")
+        while True:
+            try:
+                line = self.prompt().strip()
+            except KeyboardInterrupt:
+                self.say("（输入 q 退出）", "dim")
+                continue
+            except EOFError:
+                break
+            if not line:
+                continue
+            try:
+                if self.handle(line) is False:
+                    break
+            except DraftingError as exc:
+                self.error(exc)
+
+    def handle(self, line: str) -> bool | None:
+        """One command. False ends the loop."""
+        word, _, rest = line.partition(" ")
+        rest = rest.strip()
+        command = word if word in ("U",) else word.lower()
+        sections = self.session.section_ids
+        if command in ("q", "quit", "exit"):
+            return False
+        if command in ("?", "？", "h", "help", "帮助"):
+            self.show_help()
+            return None
+        if command in ("l", "ls", "list"):
+            self.show_list()
+            return None
+        if command.isdigit() or command in sections:
+            index = int(command) - 1 if command.isdigit() else sections.index(command)
+            if not 0 <= index < len(sections):
+                self.say(f"没有第 {command} 节：请输入 1-{len(sections)}。", "red")
+                return None
+            self.current = sections[index]
+            if rest:
+                self.revise(rest)
+            else:
+                self.show_section()
+            return None
+        if command in ("u", "undo"):
+            entry = self.session.undo()
+            self.current = entry.section
+            self.say(f"已撤销：{describe(entry, self.labels())}（已保存）", "green")
+            self.show_findings(self.session.findings(entry.section or ""))
+            return None
+        if command in ("U", "redo"):
+            entry = self.session.redo()
+            self.current = entry.section
+            self.say(f"已重做：{describe(entry, self.labels())}（已保存）", "green")
+            self.show_findings(self.session.findings(entry.section or ""))
+            return None
+        if command in ("log", "history"):
+            self.show_log()
+            return None
+        if command == "diff":
+            self.show_entry_diff(rest)
+            return None
+        if not command.isascii():
+            return self.revise(line)
+        if self.current is None:
+            self.say("请先选择一节：输入 1-4 或节名（? 查看命令）。", "yellow")
+            return None
+        if command in ("s", "show"):
+            self.show_section()
+        elif command in ("i", "r", "revise"):
+            text = rest or self.read_lines()
+            if text:
+                self.revise(text)
+        elif command == "e":
+            composed = self.screen.editor(INSTRUCTION_TEMPLATE)
+            text = _without_comments(composed or "")
+            if not text:
+                self.say("没有写修改要求，未作改动。", "yellow")
+            else:
+                self.revise(text)
+        elif command in ("m", "edit"):
+            self.manual(self.session.section(self.current).paragraphs)
+        elif command in ("g", "regen", "regenerate"):
+            self.decide(self.session.regenerate(self.current))
+        elif command == "pin":
+            self.pin(rest)
+        elif command == "unpin":
+            self.unpin(rest)
+        elif command in ("c", "check"):
+            self.show_findings(self.session.findings(self.current))
+        else:
+            self.say(f"不认识的命令“{word}”：输入 ? 查看全部命令。", "yellow")
+        return None
+
+    def read_lines(self) -> str:
+        self.say("输入修改要求，可以多行；按 Esc 后再按 Enter 提交，Ctrl-C 取消。", "dim")
+        try:
+            return self.lines.prompt("要求> ").strip()
+        except (KeyboardInterrupt, EOFError):
+            self.say("已取消。", "dim")
+            return ""
+
+    # --- proposals --------------------------------------------------------------------------
+
+    def revise(self, instruction: str) -> None:
+        if self.current is None:
+            self.say("请先选择一节：输入 1-4 或节名（? 查看命令）。", "yellow")
+            return
+        proposal = self.stream(lambda on_text: self.session.revise(self.current or "", instruction, on_text))
+        if proposal is not None:
+            self.decide(proposal)
+
+    def stream(self, ask: Callable[[Callable[[str], None]], Proposal]) -> Proposal | None:
+        """Run a model request, showing its answer as it arrives. A failure or Ctrl-C leaves the
+        section as it was; nothing is saved."""
+        label = dict(self.labels()).get(self.current or "", "")
+        self.say(f"正在请 {self.session.model_name} 修订“{label}”……（Ctrl-C 取消）", "dim")
+        shown = ""
+
+        def on_text(text: str) -> None:
+            nonlocal shown
+            if shown and not text.startswith(shown):
+                self.out.print(Text("\n（连接中断，重新请求……）", style="yellow"))
+                shown = ""
+            self.out.print(Text(text[len(shown) :], style="cyan"), end="", soft_wrap=True)
+            shown = text
+
+        try:
+            proposal = ask(on_text)
+        except BackendError as exc:
+            if shown:
+                self.out.print()
+            self.error(exc)
+            self.say("本节未作改动，没有保存任何内容。", "yellow")
+            return None
+        except KeyboardInterrupt:
+            self.out.print()
+            self.say("已取消本次修订，本节未作改动。", "yellow")
+            return None
+        if shown:
+            self.out.print()
+        return proposal
+
+    def manual(self, paragraphs: list[str]) -> None:
+        assert self.current is not None
+        label = dict(self.labels()).get(self.current, "")
+        edited = self.screen.editor(EDIT_TEMPLATE.format(label=label) + "\n".join(paragraphs) + "\n")
+        if edited is None:
+            self.say("编辑器未保存，未作改动。", "yellow")
+            return
+        text = _without_comments(edited)
+        if split_paragraphs(text) == self.session.section(self.current).paragraphs:
+            self.say("正文没有变化。", "yellow")
+            return
+        self.decide(self.session.edit(self.current, text))
+
+    def decide(self, proposal: Proposal) -> None:
+        """Show a proposal and wait for one key: accept, reject, retry, edit by hand, diff."""
+        self.show_proposal(proposal)
+        while True:
+            try:
+                key = self.choose()
+            except (KeyboardInterrupt, EOFError):
+                key = "x"
+            if key == "a":
+                entry = self.session.accept()
+                self.say(f"已接受并保存（修改历史第 {entry.n} 条）。输入 u 可撤销。", "green")
+                return
+            if key in ("x", "n", "q"):
+                self.session.reject()
+                self.say("已放弃这一稿，本节未作改动。", "yellow")
+                return
+            if key == "d":
+                self.show_proposal(proposal, full=True)
+            elif key == "m":
+                self.session.reject()
+                self.manual(proposal.after.paragraphs)
+                return
+            elif key == "t" and proposal.kind == "revise":
+                retried = self.stream(lambda on_text: self.session.retry(on_text))
+                if retried is None:
+                    self.session.pending = proposal  # the earlier one still stands
+                    self.say("上一稿仍可接受或放弃。", "dim")
+                else:
+                    proposal = retried
+                    self.show_proposal(proposal)
+            else:
+                self.show_help(DECISION_HELP)
+
+    # --- pins and history -------------------------------------------------------------------
+
+    def pin(self, arg: str) -> None:
+        assert self.current is not None
+        section = self.session.section(self.current)
+        numbered = pins.numbered_sentences(section.paragraphs)
+        if not arg:
+            for number, sentence in numbered:
+                mark = "（已固定）" if sentence in section.pinned else ""
+                self.say(f"{number} {sentence}{mark}")
+            self.say("输入 pin 编号（如 pin 1.2）固定一句，或 pin 后接原文中的一段文字。", "dim")
+            return
+        sentence = dict(numbered).get(arg, arg)
+        self.session.pin(self.current, sentence)
+        self.say(f"已固定：{sentence}（修订和重新生成都会原样保留）", "green")
+
+    def unpin(self, arg: str) -> None:
+        assert self.current is not None
+        pinned = self.session.section(self.current).pinned
+        if not arg:
+            if not pinned:
+                self.say("本节没有固定的句子。", "dim")
+            for n, sentence in enumerate(pinned, 1):
+                self.say(f"{n} {sentence}")
+            if pinned:
+                self.say("输入 unpin 编号 取消固定。", "dim")
+            return
+        sentence = pinned[int(arg) - 1] if arg.isdigit() and 0 < int(arg) <= len(pinned) else arg
+        self.session.unpin(self.current, sentence)
+        self.say(f"已取消固定：{sentence}", "green")
+
+    def show_log(self) -> None:
+        if not self.session.history:
+            self.say("还没有修改。", "dim")
+            return
+        labels = self.labels()
+        undo, redo = self.session.next_undo(), self.session.next_redo()
+        for entry in self.session.history:
+            self.say(describe(entry, labels))
+        if undo is not None:
+            self.say(f"u 将撤销第 {undo.n} 条", "dim")
+        if redo is not None:
+            self.say(f"U 将重做第 {redo.n} 条", "dim")
+
+    def show_entry_diff(self, arg: str) -> None:
+        number = re.sub(r"\D", "", arg)
+        if not number:
+            self.say("用法：diff 编号（编号见 log）。", "yellow")
+            return
+        try:
+            entry = self.session.entry(int(number))
+        except StopIteration:
+            self.say(f"修改历史中没有第 {number} 条。", "yellow")
+            return
+        if entry.before is None or entry.after is None:
+            self.say(describe(entry, self.labels()))
+            return
+        self.say(describe(entry, self.labels()), "bold")
+        self.out.print(diff_text(entry.before.paragraphs, entry.after.paragraphs))
+
+
+def _highlight_pins(paragraph: str, pinned: list[str]) -> Text:
+    text = Text(paragraph)
+    for pin in pinned:
+        start = paragraph.find(pin)
+        if start >= 0:
+            text.stylize("bold yellow", start, start + len(pin))
+    return text
+
+
+def _single_keys() -> KeyBindings:
+    """The decision prompt answers on one key press, no Enter needed."""
+    bindings = KeyBindings()
+    for key in DECISION_KEYS:
+
+        @bindings.add(key, eager=True)
+        def _(event: KeyPressEvent, key: str = key) -> None:
+            event.app.exit(result=key)
+
+    return bindings
+
+
+def run(session: RevisionSession, screen: Screen | None = None) -> None:
+    """The interactive session until the author quits. Every accepted change is already saved
+    when this returns; the caller then rewrites the documents (``session.finish()``)."""
+    Loop(session, screen or Screen()).run()
