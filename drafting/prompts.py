@@ -300,9 +300,7 @@ def load_task_prompt(task_id: str, directory: Path | None = None) -> PromptFile:
     """A task's prompt (``revise.md``), linted against the task's own variables."""
     path = (directory or default_dir()) / f"{task_id}{SUFFIX}"
     if task_id not in TASK_VARIABLES or not path.is_file():
-        raise PromptError(
-            f"找不到提示词文件 {path}。", hint="可用环境变量 DRAFTING_PROMPTS 指定提示词目录。"
-        )
+        raise PromptError(f"找不到提示词文件 {path}。", hint="可用环境变量 DRAFTING_PROMPTS 指定提示词目录。")
     return load_prompt(path)
 
 

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from ..document import SectionUsage
     from ..draft import FileOutcome
 
+
 def _formats(value: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(f.strip().lower().lstrip(".") for f in value.split(",") if f.strip()))
 

@@ -124,7 +124,7 @@ class Carried:
 def _dropped_note(reason: str, entry: int) -> str:
     return (
         f"您之前对本节的修改未能保留：{reason}。本节已按新数据重新起草；"
-        f"原修改的文字记录在草稿修改历史第 {entry} 条（drafting revise 中输入 log 查看）。"
+        f"原修改的文字记录在草稿修改历史第 {entry} 条（可用 drafting revise 草稿文件 --log 查看）。"
     )
 
 

@@ -4,7 +4,8 @@ Word-based diff tools split on spaces, which Chinese has none of, so a whole par
 deletion and one insertion. Here the unit is the character (stdlib ``difflib`` with
 ``autojunk=False``: with autojunk on, frequent characters such as 的 and ， would be ignored as
 noise). Character diffs of prose produce confetti, one shared 的 between two rewritten phrases, so
-equal runs of one or two characters between changes are folded into the change around them.
+a lone equal character between two changes is folded into the change around it (two characters
+are usually a word, 公开 or 意识, and are kept).
 Long unchanged stretches are shortened to their ends.
 """
 
@@ -28,7 +29,7 @@ class Piece(NamedTuple):
     text: str
 
 
-def pieces(before: str, after: str, *, island: int = 2) -> list[Piece]:
+def pieces(before: str, after: str, *, island: int = 1) -> list[Piece]:
     """The diff of two texts, as equal/delete/insert runs in reading order."""
     matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
     raw: list[Piece] = []

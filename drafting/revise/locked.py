@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from ..config import ENV_PREFIX, MODEL_HELP, PRESETS, config_path
+from ..config import ENV_PREFIX, PRESETS, config_path
 from ..errors import InputError
 
 _CHANGE = r"(?:改|修改|调整|更正|更改|变更|更新|订正|纠正|填|删|删除|增加|减少|加上|去掉|换)"
@@ -61,13 +61,17 @@ def tables_locked(instruction: str, data_file: str, draft_path: str) -> TablesLo
 
 
 def needs_model() -> NeedsModel:
-    presets = "、".join(f"{name}（密钥放在 {p.key_env}）" for name, p in PRESETS.items() if p.key_required)
+    presets = "、".join(
+        f"--model {name}（密钥放在环境变量 {p.key_env}）"
+        for name, p in PRESETS.items()
+        if p.default_model is not None
+    )
     return NeedsModel(
         "按文字要求修订需要调用模型接口，现在是离线模式（--model offline），没有可用的模型。",
         hint=(
-            f"请指定模型：{MODEL_HELP}。常用预设：{presets}。"
-            "自建或其他兼容接口：--model openai:<模型名> --base-url http://主机:端口/v1 "
-            "--api-key-env 保存密钥的环境变量名。"
+            f"请用 --model 指定模型，如 {presets}；"
+            "其他兼容 OpenAI 的接口（含本地 Ollama、vLLM）：--model openai:<模型名> "
+            "--base-url http://主机:端口/v1，必要时 --api-key-env 保存密钥的环境变量名。"
             f"也可以用环境变量 {ENV_PREFIX}MODEL、{ENV_PREFIX}BASE_URL、{ENV_PREFIX}API_KEY_ENV，"
             f'或写入配置文件 {config_path()}（如 model = "deepseek"）。'
             "离线时仍可：手工修改（edit）、按数据重新生成（regen）、固定句子（pin）、撤销（undo）和重做（redo）。"

@@ -473,9 +473,10 @@ class RevisionSession:
 
     def finish(self, *, force: bool = False) -> Finished:
         """Rewrite the rendered documents if the draft changed (in this session, or in one that
-        ended before it could: a document older than the draft). Each is written atomically; one
-        that cannot be rendered (PDF without LibreOffice) is reported, the others still written."""
-        from ..writers import atomic_write, render
+        ended before it could: a document older than the draft). They are rendered first, then
+        replaced together (``atomic_write_all``); one that cannot be rendered (PDF without
+        LibreOffice) is reported and the others are still written."""
+        from ..writers import atomic_write_all, render
 
         try:
             stamp = self.path.stat().st_mtime
@@ -485,16 +486,18 @@ class RevisionSession:
         stale = [p for p in targets if not p.exists() or p.stat().st_mtime < stamp]
         if not (force or self.changed or stale):
             return Finished([], [])
-        written: list[Path] = []
+        rendered: dict[Path, str | bytes] = {}
         failed: list[tuple[Path, str]] = []
         for path in targets:
             try:
-                atomic_write(path, render(self.draft, path.suffix.lstrip(".")))
+                rendered[path] = render(self.draft, path.suffix.lstrip("."))
             except DraftingError as exc:
                 failed.append((path, exc.message))
-            else:
-                written.append(path)
-        return Finished(written, failed)
+        try:
+            atomic_write_all(rendered)
+        except DraftingError as exc:
+            return Finished([], failed + [(path, exc.message) for path in rendered])
+        return Finished(list(rendered), failed)
 
     def close(self) -> None:
         if self.backend is not None:

@@ -99,10 +99,10 @@ class Loop:
         self.out = screen.console
         self.current: str | None = None
         history = InMemoryHistory()
-        io = {"input": screen.input, "output": screen.output}
-        self.main = PromptSession[str](history=history, **io)
-        self.lines = PromptSession[str](history=history, multiline=True, **io)
-        self.keys = PromptSession[str](key_bindings=_single_keys(), **io)
+        inp, out = screen.input, screen.output
+        self.main = PromptSession[str](history=history, input=inp, output=out)
+        self.lines = PromptSession[str](history=history, multiline=True, input=inp, output=out)
+        self.keys = PromptSession[str](key_bindings=_single_keys(), input=inp, output=out)
 
     # --- output -----------------------------------------------------------------------------
 
@@ -145,6 +145,16 @@ class Loop:
             table.add_row(key, what)
         self.out.print(table)
 
+    def numbered(self, rows: list[tuple[str, Text]]) -> None:
+        """Numbered lines with a hanging indent: Chinese has no spaces to wrap at, so a number
+        followed by text would push the whole paragraph to the next line."""
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(style="dim", no_wrap=True)
+        grid.add_column(overflow="fold")
+        for number, text in rows:
+            grid.add_row(number, text)
+        self.out.print(grid)
+
     def show_findings(self, findings: list[Finding], *, only_new: bool = False) -> None:
         shown = [f for f in findings if f.new] if only_new else findings
         if not shown:
@@ -162,10 +172,9 @@ class Loop:
             return
         section = self.session.section(self.current)
         self.say(section.heading + section.title, "bold")
-        for n, paragraph in enumerate(section.paragraphs, 1):
-            line = Text(f"{n}. ", style="dim")
-            line.append(_highlight_pins(paragraph, section.pinned))
-            self.out.print(line)
+        self.numbered(
+            [(str(n), _highlight_pins(p, section.pinned)) for n, p in enumerate(section.paragraphs, 1)]
+        )
         if section.pinned:
             self.say(f"固定的句子 {len(section.pinned)} 句（黄色）", "yellow")
         self.show_findings(self.session.findings(self.current))
@@ -183,6 +192,10 @@ class Loop:
         old = [f for f in proposal.findings if not f.new]
         if old:
             self.say(f"（另有 {len(old)} 处原有的问题，输入 s 查看）", "dim")
+        if proposal.new_errors:
+            self.say(
+                f"这一稿带来了 {len(proposal.new_errors)} 处新的错误，请核对后再决定是否接受。", "bold red"
+            )
 
     # --- input ------------------------------------------------------------------------------
 
@@ -191,7 +204,7 @@ class Loop:
         return self.main.prompt(f"{where}> ")
 
     def choose(self) -> str:
-        extra = " t重试" if self.session.pending and self.session.pending.kind == "revise" else ""
+        extra = " [t]重试" if self.session.pending and self.session.pending.kind == "revise" else ""
         message = f"[a]接受 [x]放弃{extra} [m]手改 [d]差异 [?]帮助 > "
         return self.keys.prompt(message).strip()[:1]
 
@@ -201,7 +214,9 @@ class Loop:
         draft = self.session.draft
         self.say(draft.title, "bold")
         model = self.session.model_name
-        self.say(f"草稿：{self.session.path}    模型：{model}{'（只能手工修改和重新生成）' if model == 'offline' else ''}")
+        self.say(
+            f"草稿：{self.session.path}    模型：{model}{'（只能手工修改和重新生成）' if model == 'offline' else ''}"
+        )
         self.show_list()
         self.say("输入节的编号开始修订；输入 ? 查看全部命令。", "dim")
         while True:
@@ -219,6 +234,8 @@ class Loop:
                     break
             except DraftingError as exc:
                 self.error(exc)
+            except KeyboardInterrupt:
+                self.say("已取消。", "dim")
 
     def handle(self, line: str) -> bool | None:
         """One command. False ends the loop."""
@@ -264,7 +281,8 @@ class Loop:
             self.show_entry_diff(rest)
             return None
         if not command.isascii():
-            return self.revise(line)
+            self.revise(line)
+            return None
         if self.current is None:
             self.say("请先选择一节：输入 1-4 或节名（? 查看命令）。", "yellow")
             return None
@@ -397,9 +415,7 @@ class Loop:
         section = self.session.section(self.current)
         numbered = pins.numbered_sentences(section.paragraphs)
         if not arg:
-            for number, sentence in numbered:
-                mark = "（已固定）" if sentence in section.pinned else ""
-                self.say(f"{number} {sentence}{mark}")
+            self.numbered([(n, Text(s + ("（已固定）" if s in section.pinned else ""))) for n, s in numbered])
             self.say("输入 pin 编号（如 pin 1.2）固定一句，或 pin 后接原文中的一段文字。", "dim")
             return
         sentence = dict(numbered).get(arg, arg)
@@ -412,8 +428,7 @@ class Loop:
         if not arg:
             if not pinned:
                 self.say("本节没有固定的句子。", "dim")
-            for n, sentence in enumerate(pinned, 1):
-                self.say(f"{n} {sentence}")
+            self.numbered([(str(n), Text(sentence)) for n, sentence in enumerate(pinned, 1)])
             if pinned:
                 self.say("输入 unpin 编号 取消固定。", "dim")
             return
@@ -472,7 +487,10 @@ def _single_keys() -> KeyBindings:
     return bindings
 
 
-def run(session: RevisionSession, screen: Screen | None = None) -> None:
-    """The interactive session until the author quits. Every accepted change is already saved
-    when this returns; the caller then rewrites the documents (``session.finish()``)."""
-    Loop(session, screen or Screen()).run()
+def run(session: RevisionSession, screen: Screen | None = None, *, section: str | None = None) -> None:
+    """The interactive session until the author quits, starting on ``section`` if given. Every
+    accepted change is already saved when this returns; the caller then rewrites the documents
+    (``session.finish()``)."""
+    loop = Loop(session, screen or Screen())
+    loop.current = section
+    loop.run()
