@@ -116,3 +116,21 @@ def test_check_section_shape_of_the_overview_and_empty_sections() -> None:
     assert not errors(check_section("overview", [h + "依法做好相关工作。" for h in heads], data))
     assert "S3" in rules(errors(check_section("overview", ["2023年，我局依法做好相关工作。"], data)))
     assert "S7" in rules(errors(check_section("other", ["  "], data)))
+
+
+def test_carry_forward_named_by_its_full_row_label_is_not_read_as_办理() -> None:
+    # 结转下年度继续办理 ends in 办理: the whole label names row 四, not the number handled.
+    from drafting.checks import check_section
+    from drafting.data import load_data
+    from drafting.figures import compute
+
+    from .conftest import EXAMPLES
+
+    data = load_data(EXAMPLES / "district-dept-2024.yaml").data
+    f = compute(data)
+    paragraph = (
+        f"（二）依申请公开。{data.year}年，新收政府信息公开申请{f.new}件。"
+        f"全年办结政府信息公开申请{f.concluded}件，结转下年度继续办理{f.carry_forward}件。"
+    )
+    findings = check_section("overview", [paragraph], data)
+    assert not [x for x in findings if x.rule == "N1"], findings

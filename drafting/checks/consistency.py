@@ -48,6 +48,8 @@ _T = Target
 # ``1件结转下年度``) decides. Comparison words name nothing: the number is a difference.
 KEYWORDS: dict[str, Target | None] = {
     "上年结转": _T("carried_over", "N1", "二、上年结转政府信息公开申请数量", needs_request=False),
+    # The row's own label, whole: otherwise its last word 办理 would claim the number as 办理数.
+    "结转下年度继续办理": _T("carry_forward", "N1", "四、结转下年度继续办理"),
     "结转下年度": _T("carry_forward", "N1", "四、结转下年度继续办理"),
     "结转至下年度": _T("carry_forward", "N1", "四、结转下年度继续办理"),
     "转下年度": _T("carry_forward", "N1", "四、结转下年度继续办理"),

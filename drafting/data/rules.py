@@ -19,6 +19,7 @@ from .model import ApplicantRow, ReportData, Table3
 Rule = Callable[[ReportData], list[Issue]]
 RULES: list[Rule] = []
 
+
 def rule(fn: Rule) -> Rule:
     RULES.append(fn)
     return fn

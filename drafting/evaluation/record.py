@@ -1,0 +1,246 @@
+"""The run record: everything an eval run produced, as one JSON file written atomically.
+
+It holds the versions (tool, suite, prompts), the model specs, each case's data and tables once,
+and per prompt version × model × case × repeat: the draft (sections, notes, usage), the model's raw
+answers, the fallbacks, the findings and the expectation results. ``rescore`` recomputes findings
+and results from the stored drafts with the current check library — no model is asked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .. import __version__
+from ..checks import Finding
+from ..data.model import ReportData
+from ..document import Draft, SectionUsage
+from ..errors import InputError, OutputError
+from ..writers import atomic_write
+from .scoring import RawAnswer, Result, behaviour, locate, paragraph_map, score
+from .suite import EXPECTATIONS, EvalSuite, Expectation
+
+SCHEMA: Literal["drafting.eval-run/1"] = "drafting.eval-run/1"
+OFFLINE = "offline"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class FindingRecord(_Strict):
+    rule: str
+    category: str
+    severity: str
+    message: str
+    location: str
+    section: str | None = None  # where it stands in the draft, when its location says
+    paragraph: int | None = None
+
+
+class ResultRecord(_Strict):
+    name: str
+    kind: str
+    ok: bool
+    reason: str
+    section: str | None = None
+    rule: str | None = None
+
+
+class Answer(_Strict):
+    """One raw answer of the model, before cleaning and checking."""
+
+    section: str
+    ask: int
+    text: str
+    cached: bool = False
+
+
+class DraftRun(_Strict):
+    prompt: str  # the prompt version's label
+    model: str  # the model spec as given
+    case: str
+    repeat: int
+    draft: dict[str, Any]  # the Draft as JSON without ``data`` and ``tables`` (kept once per case)
+    answers: list[Answer] = Field(default_factory=list)
+    fallbacks: list[str] = Field(default_factory=list)
+    reasked: list[str] = Field(default_factory=list)
+    findings: list[FindingRecord] = Field(default_factory=list)
+    results: list[ResultRecord] = Field(default_factory=list)
+    passed: bool = False
+    usage: SectionUsage = Field(default_factory=SectionUsage)
+    latency_s: float = 0.0  # wall time of the draft
+
+    @property
+    def key(self) -> tuple[str, str, str, int]:
+        return (self.prompt, self.model, self.case, self.repeat)
+
+    def text(self, section: str) -> list[str]:
+        for s in self.draft.get("sections", []):
+            if s.get("id") == section:
+                return list(s.get("paragraphs", []))
+        return []
+
+
+class CaseRecord(_Strict):
+    id: str
+    description: str = ""
+    data_file: str
+    data: dict[str, Any]
+    tables: dict[str, dict[str, Any]]
+    expect: list[Any]  # the expectations as written (defaults merged), re-validated on rescore
+
+    def expectations(self) -> list[Expectation]:
+        return EXPECTATIONS.validate_python(self.expect)
+
+
+class PromptRecord(_Strict):
+    label: str
+    directory: str | None = None
+    version: str  # one short hash over every file's version
+    versions: dict[str, str] = Field(default_factory=dict)
+
+
+class SuiteRecord(_Strict):
+    name: str
+    path: str
+    sha256: str
+    definition: dict[str, Any]
+
+
+class RunRecord(_Strict):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    schema_: Literal["drafting.eval-run/1"] = Field(SCHEMA, alias="schema")
+    created: dt.datetime
+    scored: dt.datetime  # when findings and results were last computed (a rescore updates it)
+    tool_version: str = __version__
+    suite: SuiteRecord
+    prompts: list[PromptRecord]
+    models: list[str]
+    repeat: int
+    cache: bool = True
+    wall_s: float = 0.0
+    cases: list[CaseRecord]
+    runs: list[DraftRun]
+
+    def case(self, case_id: str) -> CaseRecord:
+        return next(c for c in self.cases if c.id == case_id)
+
+    def to_json(self) -> str:
+        return self.model_dump_json(by_alias=True, indent=1) + "\n"
+
+
+# --- scoring a stored draft ------------------------------------------------------------------------
+
+
+def rebuild(run: DraftRun, case: CaseRecord) -> Draft:
+    return Draft.model_validate({**run.draft, "data": case.data, "tables": case.tables})
+
+
+def model_name(run: DraftRun, draft: Draft) -> str | None:
+    """Who a model-written section names as its backend (None for the offline rules)."""
+    if run.model == OFFLINE:
+        return None
+    return str(draft.provenance.backend)
+
+
+def score_run(run: DraftRun, draft: Draft, data: ReportData, expect: list[Expectation]) -> DraftRun:
+    answers = [RawAnswer(a.section, a.ask, a.text) for a in run.answers]
+    did = behaviour(draft, model_name(run, draft), answers)
+    findings, results = score(draft, data, expect, did)
+    return run.model_copy(
+        update={
+            "fallbacks": sorted(did.fallbacks),
+            "reasked": sorted(did.reasked),
+            "findings": finding_records(findings, draft),
+            "results": [result_record(r) for r in results],
+            "passed": all(r.ok for r in results),
+        }
+    )
+
+
+def finding_records(findings: list[Finding], draft: Draft) -> list[FindingRecord]:
+    places = paragraph_map(draft)
+    out = []
+    for f in findings:
+        where = locate(f.location, places)
+        out.append(FindingRecord(**f.as_dict(), section=where.section, paragraph=where.paragraph))
+    return out
+
+
+def result_record(r: Result) -> ResultRecord:
+    return ResultRecord(name=r.name, kind=r.kind, ok=r.ok, reason=r.reason, section=r.section, rule=r.rule)
+
+
+def rescore(record: RunRecord, suite: EvalSuite | None = None) -> RunRecord:
+    """Findings and results recomputed from the stored drafts, with the current check library and
+    the stored expectations (or those of ``suite``, for the cases it has). No model is asked."""
+    from .suite import merge
+
+    own = {c.id: c for c in suite.cases} if suite is not None else {}
+    cases = []
+    for case in record.cases:
+        if case.id in own and suite is not None:
+            expect = merge(suite.defaults, own[case.id].expect)
+            case = case.model_copy(update={"expect": EXPECTATIONS.dump_python(expect, mode="json")})
+        cases.append(case)
+    by_id = {c.id: c for c in cases}
+    runs = []
+    try:
+        data = {c.id: ReportData.model_validate(c.data) for c in cases}
+        expects = {c.id: c.expectations() for c in cases}
+        for run in record.runs:
+            case = by_id[run.case]
+            runs.append(score_run(run, rebuild(run, case), data[run.case], expects[run.case]))
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "（整体）"
+        raise InputError(
+            f"评测记录中的数据、草稿或期望不符合当前的格式（{where}：{first['msg']}），无法重新评分。",
+            hint="记录可能由旧版本生成：请去掉 --rescore 重新运行评测。",
+        ) from None
+    return record.model_copy(update={"cases": cases, "runs": runs, "scored": now()})
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+# --- files -----------------------------------------------------------------------------------------
+
+
+def write_record(record: RunRecord, path: Path) -> None:
+    write_text(path, record.to_json())
+
+
+def write_text(path: Path, text: str) -> None:
+    """Atomically, its folder made first: a reader never sees half a record or half a report."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"无法创建文件夹 {path.parent}：{exc.strerror}") from None
+    atomic_write(path, text)
+
+
+def load_record(path: Path) -> RunRecord:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(
+            f"找不到评测记录 {path}。", hint="评测记录由 drafting eval --json 文件 生成。"
+        ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"无法读取评测记录 {path}：{exc}") from None
+    try:
+        return RunRecord.model_validate_json(text)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "（整体）"
+        raise InputError(
+            f"{path} 不是有效的评测记录（{where}：{first['msg']}）。",
+            hint="评测记录由 drafting eval --json 生成，请勿手工改动其结构。",
+        ) from None
