@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from . import official
 from .data.model import ReportData
-from .errors import InputError
+from .errors import InputError, validation_problem
 from .tables import Table
 
 SCHEMA: Literal["drafting.draft/1"] = "drafting.draft/1"
@@ -102,13 +102,20 @@ def load_draft(path: Path | str) -> Draft:
         raise InputError(f"找不到草稿文件：{path}") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"无法读取草稿文件 {path}：{exc}") from None
+    return parse_draft(text, str(path))
+
+
+def parse_draft(content: str | dict[str, Any], source: str) -> Draft:
+    """A draft from its JSON text, or from the object that text parses to; ``source`` names the
+    file in the message when it is not a valid draft."""
     try:
-        return Draft.model_validate_json(text)
+        if isinstance(content, str):
+            return Draft.model_validate_json(content)
+        return Draft.model_validate(content)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
+        where, what = validation_problem(exc)
         raise InputError(
-            f"{path} 不是有效的草稿文件（{where}：{first['msg']}）。",
+            f"{source} 不是有效的草稿文件（{where}：{what}）。",
             hint="草稿文件由 drafting draft 生成（*.draft.json），请勿手工改动其结构。",
         ) from None
 

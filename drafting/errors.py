@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
 
 Severity = Literal["error", "warning"]
 
@@ -86,3 +89,10 @@ class OutputError(DraftingError):
     """A file we were asked to write could not be written."""
 
     exit_code = 2
+
+
+def validation_problem(exc: ValidationError, whole: str = "") -> tuple[str, str]:
+    """Where the first thing pydantic found wrong is, and what it is, for a Chinese message: the
+    dotted path of the field (``whole`` when the value is wrong as a whole) and pydantic's text."""
+    first = exc.errors()[0]
+    return ".".join(str(p) for p in first["loc"]) or whole, first["msg"]

@@ -24,7 +24,7 @@ from . import official, offline, statements
 from .backends.base import ChatRequest, Message
 from .data.model import ReportData
 from .document import part_heading
-from .errors import DraftingError
+from .errors import DraftingError, validation_problem
 
 SYSTEM_ID = "system"
 SUFFIX = ".md"
@@ -159,10 +159,9 @@ def _parse_front_matter(text: str, path: Path) -> FrontMatter:
     try:
         return FrontMatter.model_validate(raw or {})
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "（整体）"
+        where, what = validation_problem(exc, "（整体）")
         raise PromptError(
-            f"提示词文件 {path} 的设置项 {where} 有误：{first['msg']}。",
+            f"提示词文件 {path} 的设置项 {where} 有误：{what}。",
             hint="设置块需要 id、section、version（正整数）、variables（变量名列表），各节还可有 parameters。",
         ) from None
 

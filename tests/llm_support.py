@@ -3,7 +3,10 @@ checks (the offline text plus a sentence only the server writes, so a test can t
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -29,6 +32,38 @@ FAST = {
     "DRAFTING_CONNECT_TIMEOUT": "2",
     "DRAFTING_DEADLINE": "20",
 }
+
+
+# ``drafting ARGS`` in a child process that waits for LangSmith's background tracers before it
+# exits, so that anything they would send has been sent when the test looks.
+_TRACED_CLI = (
+    "import sys\n"
+    "from drafting.cli import cli\n"
+    "from langchain_core.tracers.langchain import wait_for_all_tracers\n"
+    "try:\n"
+    "    cli.main(sys.argv[1:], standalone_mode=False)\n"
+    "finally:\n"
+    "    wait_for_all_tracers()\n"
+)
+
+
+def tracing_env(endpoint: str) -> dict[str, str]:
+    """This environment with LangSmith tracing switched on, sending to ``endpoint``."""
+    return {
+        **os.environ,
+        "LANGSMITH_TRACING": "true",
+        "LANGCHAIN_TRACING_V2": "true",
+        "LANGSMITH_ENDPOINT": endpoint,
+        "LANGCHAIN_ENDPOINT": endpoint,
+        "LANGSMITH_API_KEY": "ls-test-key",
+    }
+
+
+def run_traced_cli(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """``drafting ARGS`` in a child process, so that LangSmith reads the tracing variables fresh."""
+    return subprocess.run(
+        [sys.executable, "-c", _TRACED_CLI, *args], env=env, capture_output=True, text=True, timeout=120
+    )
 
 
 def fast_settings(monkeypatch: pytest.MonkeyPatch, **extra: str) -> None:

@@ -33,6 +33,8 @@ STEM = "daxinganling-2023"
 DATA = load_data(REFERENCE_EXAMPLE).data
 # A sentence only the server writes, with no number in it: a revision that passes the checks.
 REVISED = "此外，政策解读的形式还比较单一，图表解读运用不多。"
+# What the author asks for in most revision tests.
+INSTRUCTION = "补充：政策解读形式比较单一"
 
 
 def keyed(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -47,6 +49,20 @@ def draft_dir(tmp_path: Path, formats: str = "md,txt") -> Path:
     result = CliRunner().invoke(cli, ["draft", str(REFERENCE_EXAMPLE), "-o", str(out), "--format", formats])
     assert result.exit_code == 0, result.output
     return out / f"{STEM}.draft.json"
+
+
+# Fixtures of the command and terminal tests. pytest finds a fixture by its name in the test module,
+# so a module binds them: ``_keyed = revise_support.keyed_fixture``, ``draft = revise_support.draft_fixture``.
+
+
+@pytest.fixture(autouse=True)
+def keyed_fixture(monkeypatch: pytest.MonkeyPatch) -> None:
+    keyed(monkeypatch)
+
+
+@pytest.fixture
+def draft_fixture(tmp_path: Path) -> Path:
+    return draft_dir(tmp_path)
 
 
 def current_text(body: dict[str, Any]) -> list[str]:

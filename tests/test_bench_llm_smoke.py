@@ -3,20 +3,12 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 
-from .conftest import ROOT
+from .bench_support import run_bench
 
 
 def test_bench_llm_quick_prints_the_ratios() -> None:
-    done = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "bench_llm.py"), "--quick", "--drafts", "2", "--jobs", "2"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    done = run_bench("bench_llm.py", "--quick", "--drafts", "2", "--jobs", "2")
     assert done.returncode == 0, done.stderr
     out = done.stdout
     assert re.search(

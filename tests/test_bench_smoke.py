@@ -3,21 +3,12 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from .bench_support import run_bench
 
 
 def test_bench_quick_prints_both_figures() -> None:
-    done = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "bench_draft.py"), "--quick"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    done = run_bench("bench_draft.py", "--quick")
     assert done.returncode == 0, done.stderr
     out = done.stdout
     assert re.search(r"\(1\) CLI.*\n\s+median \d+\.\d+ s .*target ≤ 0\.4 s; ratio \d+\.\d+", out), out

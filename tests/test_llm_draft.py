@@ -28,7 +28,17 @@ from drafting.data import load_data
 from drafting.document import Draft, load_draft
 
 from .conftest import REFERENCE_EXAMPLE, ROOT
-from .llm_support import FAST, KEY, SERVER_SENTENCE, good_reply, good_text, section_of, section_of_record
+from .llm_support import (
+    FAST,
+    KEY,
+    SERVER_SENTENCE,
+    good_reply,
+    good_text,
+    run_traced_cli,
+    section_of,
+    section_of_record,
+    tracing_env,
+)
 from .openai_stub import Recorded, Sink, StubServer, stub_server
 
 MODEL = "openai:test-model"
@@ -167,28 +177,10 @@ def test_langsmith_tracing_in_the_environment_sends_nothing(server: StubServer, 
     """Run in a child process so LangSmith reads the tracing variables fresh. A control call of
     ``invoke()`` in a second child proves the stand-in endpoint would have seen a leak."""
     with Sink() as sink:
-        env = {
-            **os.environ,
-            "LANGSMITH_TRACING": "true",
-            "LANGCHAIN_TRACING_V2": "true",
-            "LANGSMITH_ENDPOINT": sink.url,
-            "LANGCHAIN_ENDPOINT": sink.url,
-            "LANGSMITH_API_KEY": "ls-test-key",
-        }
-        draft = (
-            "import sys\n"
-            "from drafting.cli import cli\n"
-            "from langchain_core.tracers.langchain import wait_for_all_tracers\n"
-            "try:\n"
-            "    cli.main(sys.argv[1:], standalone_mode=False)\n"
-            "finally:\n"
-            "    wait_for_all_tracers()\n"
-        )
+        env = tracing_env(sink.url)
         args = ["draft", str(REFERENCE_EXAMPLE), "-o", str(tmp_path / "d"), "--format", "md"]
         args += ["--model", MODEL, "--base-url", server.base_url]
-        done = subprocess.run(
-            [sys.executable, "-c", draft, *args], env=env, capture_output=True, text=True, timeout=120
-        )
+        done = run_traced_cli(args, env)
         assert done.returncode == 0, done.stderr
         assert len(server.requests) == 4
         time.sleep(0.3)

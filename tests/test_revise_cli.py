@@ -6,9 +6,6 @@ the offline actions (regenerate, manual edit, pin)."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -17,33 +14,24 @@ import pytest
 from drafting.document import load_draft
 from drafting.prompts import load_task_prompt
 
-from .llm_support import KEY
+from . import revise_support
+from .llm_support import KEY, run_traced_cli, tracing_env
 from .openai_stub import Sink
 from .revise_support import (
+    INSTRUCTION,
     MODEL,
     REVISED,
     STEM,
     append_reply,
-    draft_dir,
     draft_json,
     instruction_of,
-    keyed,
     offline_text,
     revise_cli,
     revision_server,
 )
 
-INSTRUCTION = "补充：政策解读形式比较单一"
-
-
-@pytest.fixture(autouse=True)
-def _keyed(monkeypatch: pytest.MonkeyPatch) -> None:
-    keyed(monkeypatch)
-
-
-@pytest.fixture
-def draft(tmp_path: Path) -> Path:
-    return draft_dir(tmp_path)
+_keyed = revise_support.keyed_fixture  # keys and fast retries for every test
+draft = revise_support.draft_fixture  # an offline draft of the reference data on disk: its .draft.json
 
 
 def _canonical(value: object) -> str:
@@ -266,28 +254,10 @@ def test_langsmith_tracing_in_the_environment_sees_no_revision(draft: Path) -> N
     in the user's environment, a stand-in LangSmith endpoint receives nothing (a child process, so
     LangSmith reads the variables fresh; ``test_llm_draft`` proves the stand-in would see a leak)."""
     with Sink() as sink, revision_server() as server:
-        env = {
-            **os.environ,
-            "LANGSMITH_TRACING": "true",
-            "LANGCHAIN_TRACING_V2": "true",
-            "LANGSMITH_ENDPOINT": sink.url,
-            "LANGCHAIN_ENDPOINT": sink.url,
-            "LANGSMITH_API_KEY": "ls-test-key",
-        }
-        child = (
-            "import sys\n"
-            "from drafting.cli import cli\n"
-            "from langchain_core.tracers.langchain import wait_for_all_tracers\n"
-            "try:\n"
-            "    cli.main(sys.argv[1:], standalone_mode=False)\n"
-            "finally:\n"
-            "    wait_for_all_tracers()\n"
-        )
+        env = tracing_env(sink.url)
         args = ["revise", str(draft), "--section", "problems", "--instruction", INSTRUCTION, "--yes"]
         args += ["--model", MODEL, "--base-url", server.base_url]
-        done = subprocess.run(
-            [sys.executable, "-c", child, *args], env=env, capture_output=True, text=True, timeout=120
-        )
+        done = run_traced_cli(args, env)
         assert done.returncode == 0, done.stderr
         assert len(server.requests) == 1
         time.sleep(0.3)

@@ -23,32 +23,23 @@ from drafting.revise.prompt import RETRY
 from drafting.revise.session import RevisionSession
 from drafting.revise.tui import HELP
 
+from . import revise_support
 from .revise_support import (
     ANSI,
+    INSTRUCTION,
     MODEL,
     REVISED,
     Terminal,
     append_reply,
     current_text,
-    draft_dir,
     draft_json,
     instruction_of,
-    keyed,
     offline_text,
     revision_server,
 )
 
-INSTRUCTION = "补充：政策解读形式比较单一"
-
-
-@pytest.fixture(autouse=True)
-def _keyed(monkeypatch: pytest.MonkeyPatch) -> None:
-    keyed(monkeypatch)
-
-
-@pytest.fixture
-def draft(tmp_path: Path) -> Path:
-    return draft_dir(tmp_path)
+_keyed = revise_support.keyed_fixture  # keys and fast retries for every test
+draft = revise_support.draft_fixture  # an offline draft of the reference data on disk: its .draft.json
 
 
 def _editor(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, body: str) -> None:

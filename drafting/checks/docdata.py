@@ -16,6 +16,7 @@ from .. import official
 from ..data.model import ReportData
 from ..reading.model import Report
 from ..reading.tables import OTHER_HANDLING_2019, Row
+from ..reading.to_data import empty_table2, table2_value
 
 _COLUMNS = (*official.TABLE3_COLUMN_KEYS, official.TOTAL_KEY)
 
@@ -68,28 +69,14 @@ def table3_dict(report: Report, blanks: dict[str, set[str]]) -> dict[str, Any] |
 
 def table2_dict(report: Report) -> dict[str, Any]:
     t = report.table2
-    out: dict[str, Any] = {
-        "rules": {"issued": 0, "repealed": 0, "in_force": 0},
-        "normative": {"issued": 0, "repealed": 0, "in_force": 0},
-        "licensing": 0,
-        "penalty": 0,
-        "coercion": 0,
-        "admin_fees": Decimal(0),
-    }
+    out = empty_table2()
     if t is None or t.version != "2021":
         return out
     for group in official.TABLE2_GROUPS:
         for key, _ in group.rows:
             row = t.rows.get(key)
-            if row is None:
-                continue
-            if len(group.columns) == 3:
-                out[key] = {k: _int(v) for (k, _), v in zip(group.columns, row.values, strict=False)}
-            elif key == "admin_fees":
-                value = row.values[0]
-                out[key] = Decimal(value) if value is not None and value >= 0 else Decimal(0)
-            else:
-                out[key] = _int(row.values[0])
+            if row is not None:
+                out[key] = table2_value(group, key, row)
     return out
 
 

@@ -18,7 +18,7 @@ from .. import __version__
 from ..checks import Finding
 from ..data.model import ReportData
 from ..document import Draft, SectionUsage
-from ..errors import InputError, OutputError
+from ..errors import InputError, OutputError, validation_problem
 from ..writers import atomic_write
 from .scoring import RawAnswer, Result, behaviour, locate, paragraph_map, score
 from .suite import EXPECTATIONS, EvalSuite, Expectation
@@ -197,10 +197,9 @@ def rescore(record: RunRecord, suite: EvalSuite | None = None) -> RunRecord:
             case = by_id[run.case]
             runs.append(score_run(run, rebuild(run, case), data[run.case], expects[run.case]))
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "（整体）"
+        where, what = validation_problem(exc, "（整体）")
         raise InputError(
-            f"评测记录中的数据、草稿或期望不符合当前的格式（{where}：{first['msg']}），无法重新评分。",
+            f"评测记录中的数据、草稿或期望不符合当前的格式（{where}：{what}），无法重新评分。",
             hint="记录可能由旧版本生成：请去掉 --rescore 重新运行评测。",
         ) from None
     return record.model_copy(update={"cases": cases, "runs": runs, "scored": now()})
@@ -238,9 +237,8 @@ def load_record(path: Path) -> RunRecord:
     try:
         return RunRecord.model_validate_json(text)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "（整体）"
+        where, what = validation_problem(exc, "（整体）")
         raise InputError(
-            f"{path} 不是有效的评测记录（{where}：{first['msg']}）。",
+            f"{path} 不是有效的评测记录（{where}：{what}）。",
             hint="评测记录由 drafting eval --json 生成，请勿手工改动其结构。",
         ) from None

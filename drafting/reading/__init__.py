@@ -72,9 +72,7 @@ def read_report(path: Path | str) -> Report:
 
 
 def _from_json(text: str, source: str) -> Report:
-    from pydantic import ValidationError
-
-    from ..document import Draft
+    from ..document import parse_draft
     from .from_draft import from_draft
 
     try:
@@ -88,16 +86,7 @@ def _from_json(text: str, source: str) -> Report:
             f"{source}：不是本工具生成的草稿文件（缺少 schema: drafting.draft/1）。",
             hint="数据文件请用 drafting validate 校验；" + _SUPPORTED,
         )
-    try:
-        draft = Draft.model_validate(content)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise InputError(
-            f"{source} 不是有效的草稿文件（{where}：{first['msg']}）。",
-            hint="草稿文件由 drafting draft 生成（*.draft.json），请勿手工改动其结构。",
-        ) from None
-    return from_draft(draft, source)
+    return from_draft(parse_draft(content, source), source)
 
 
 def _usable(report: Report) -> Report:

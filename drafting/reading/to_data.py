@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from .. import official
 from ..data.model import ReportData
 from ..data.rules import check_rules
-from ..errors import InputError, Issue
+from ..errors import InputError, Issue, validation_problem
 from .model import Report
 from .tables import OTHER_HANDLING_2019, Row
 
@@ -122,10 +122,10 @@ def _2019(rows: dict[str, Row], path: str) -> Row | None:
     return None
 
 
-def _table2(report: Report, notes: list[str], blanks: list[str]) -> dict[str, Any]:
-    t = report.table2
+def empty_table2() -> dict[str, Any]:
+    """表二 as the data file holds it, every cell 0: what a row that was not read keeps."""
     zero = {"issued": 0, "repealed": 0, "in_force": 0}
-    out: dict[str, Any] = {
+    return {
         "rules": dict(zero),
         "normative": dict(zero),
         "licensing": 0,
@@ -133,6 +133,22 @@ def _table2(report: Report, notes: list[str], blanks: list[str]) -> dict[str, An
         "coercion": 0,
         "admin_fees": Decimal(0),
     }
+
+
+def table2_value(group: official.Table2Group, key: str, row: Row) -> Any:
+    """One 表二 row (2021 format) as the data file holds it: the three counts of 规章 and 行政规范性文件,
+    the amount of 行政事业性收费 (a negative or missing one is 0), or the one count of the others."""
+    if len(group.columns) == 3:
+        return {k: _int(v) for (k, _), v in zip(group.columns, row.values, strict=False)}
+    if key == "admin_fees":
+        value = row.values[0]
+        return Decimal(value) if value is not None and value >= 0 else Decimal(0)
+    return _int(row.values[0])
+
+
+def _table2(report: Report, notes: list[str], blanks: list[str]) -> dict[str, Any]:
+    t = report.table2
+    out = empty_table2()
     if t is None or not t.rows:
         notes.append("没有读到表二，表二各项已填 0，请按原报告补填")
         return out
@@ -159,13 +175,7 @@ def _table2(report: Report, notes: list[str], blanks: list[str]) -> dict[str, An
             for (_, column), value, status in zip(group.columns, row.values, row.status, strict=False):
                 if value is None and not (key == "rules" and status == "na"):
                     blanks.append(f"表二 {label} / {column}（空白）")
-            if len(group.columns) == 3:
-                out[key] = {k: _int(v) for (k, _), v in zip(group.columns, row.values, strict=False)}
-            elif key == "admin_fees":
-                value = row.values[0]
-                out[key] = Decimal(value) if value is not None and value >= 0 else Decimal(0)
-            else:
-                out[key] = _int(row.values[0])
+            out[key] = table2_value(group, key, row)
     return out
 
 
@@ -224,9 +234,9 @@ def imported(report: Report) -> Imported:
     try:
         data = ReportData.model_validate(raw)
     except ValidationError as exc:
-        first = exc.errors()[0]
+        where, what = validation_problem(exc)
         raise InputError(
-            f"{report.source}：读出的数据不完整（{'.'.join(str(p) for p in first['loc'])}：{first['msg']}）。",
+            f"{report.source}：读出的数据不完整（{where}：{what}）。",
             hint="请用 drafting import --format cells 查看读到的表格，对照原报告核对。",
         ) from None
     return Imported(data, notes, blanks, check_rules(data))

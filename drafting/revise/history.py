@@ -16,7 +16,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..document import Draft, Section, SectionUsage
-from ..errors import InputError
+from ..errors import InputError, validation_problem
 
 ChangeKind = Literal["revise", "manual", "regenerate"]
 EntryKind = Literal["revise", "manual", "regenerate", "undo", "redo", "pin", "unpin", "redraft"]
@@ -111,10 +111,9 @@ def entries(draft: Draft) -> list[Entry]:
         try:
             out.append(Entry.model_validate(raw))
         except ValidationError as exc:
-            first = exc.errors()[0]
-            where = ".".join(str(p) for p in first["loc"])
+            where, what = validation_problem(exc)
             raise InputError(
-                f"草稿文件的修改历史第 {index} 条无法读取（{where}：{first['msg']}）。",
+                f"草稿文件的修改历史第 {index} 条无法读取（{where}：{what}）。",
                 hint="修改历史由 drafting revise 写入，请勿手工改动；可从备份恢复草稿文件。",
             ) from None
     return out
