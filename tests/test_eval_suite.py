@@ -43,6 +43,8 @@ BAD_SUITES = [
     (district_case("a", "fallback: overveiw"), ["第7行", "“overveiw”不是正文的部分", "overview"]),
     (district_case("a", "length: {section: other, min: 50, max: 10}"), ["第7行", "min（50）大于 max（10）"]),
     (district_case("a", "passes: [n1]"), ["第7行", "“n1”不是检查规则的编号"]),
+    # Shaped like a rule id but not one the check library has: it would always pass silently.
+    (district_case("a", "passes: [N9]"), ["第7行", "“N9”不是检查规则的编号", "N1"]),
     ("  - id: a\n    data: nowhere.yaml\n", ["第5行", "数据文件", "nowhere.yaml", "不存在"]),
     ("  - data: " + str(DISTRICT) + "\n", ["第4行", "缺少“id”"]),
     (district_case("a") + district_case("a"), ["第6行", "案例编号“a”重复了"]),

@@ -186,6 +186,7 @@ def test_cli_lists_and_shows_prompts() -> None:
     assert listed.exit_code == 0, listed.output
     for prompt_id, version in load_prompts().versions().items():
         assert re.search(rf"^{prompt_id}\s+{version}", listed.output, re.M)
+    assert re.search(r"^revise\s+v\d+-[0-9a-f]+", listed.output, re.M)  # the task prompt too
     shown = runner.invoke(cli, ["prompts", "show", "overview", "--data", str(REFERENCE_EXAMPLE)])
     assert shown.exit_code == 0, shown.output
     assert "===== system =====" in shown.output and "===== user =====" in shown.output

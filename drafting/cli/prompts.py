@@ -15,10 +15,13 @@ def command() -> None:
 @command.command("list")
 def list_() -> None:
     """列出每个提示词的编号、版本、参数和变量。"""
-    from ..prompts import load_prompts
+    from ..prompts import SUFFIX, TASK_VARIABLES, load_prompts, load_task_prompt
 
     prompts = load_prompts()
-    for prompt in (prompts.system, *prompts.sections.values()):
+    # Task prompts (revise.md) are not sections, but they are prompt files a user may edit too.
+    folder = prompts.system.path.parent
+    tasks = [load_task_prompt(t, folder) for t in TASK_VARIABLES if (folder / f"{t}{SUFFIX}").is_file()]
+    for prompt in (prompts.system, *prompts.sections.values(), *tasks):
         params = prompt.meta.parameters
         setting = f"temperature={params.temperature} max_tokens={params.max_tokens}" if params else "（共用）"
         click.echo(f"{prompt.id:<13}{prompt.version:<16}{setting}")

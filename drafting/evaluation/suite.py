@@ -37,6 +37,7 @@ from pydantic import (
 )
 
 from .. import official
+from ..checks.registry import RULES
 from ..data import load_data
 from ..data.load import Loaded
 from ..errors import DataError, DraftingError, InputError
@@ -57,10 +58,8 @@ def _section(value: str) -> str:
 
 
 def _rule(value: str) -> str:
-    # The check library has no catalogue of rule ids; a rule id is a letter or two and a number
-    # (N1, Y2, S7, H5), which is enough to refuse a check name or a typo such as "n1".
-    if not (value[:1].isascii() and value[:1].isupper() and value.rstrip("0123456789") != value):
-        raise ValueError(f"“{value}”不是检查规则的编号（如 N1、Y2、R2）")
+    if value not in RULES:
+        raise ValueError(f"“{value}”不是检查规则的编号（可用：{'、'.join(RULES)}）")
     return value
 
 
@@ -72,7 +71,7 @@ SectionId = Annotated[
 RuleId = Annotated[
     str,
     AfterValidator(_rule),
-    WithJsonSchema({"type": "string", "pattern": "^[A-Z]{1,2}[0-9]{1,2}$"}),
+    WithJsonSchema({"type": "string", "enum": list(RULES)}),
 ]
 Text = Annotated[str, Field(min_length=1)]
 Texts = Text | list[Text]
