@@ -218,3 +218,35 @@ def test_a_label_typo_is_read_and_warned() -> None:
     report = read(text)
     assert "（三）不予公开/2.其他法律行政法规禁止公开" in report.cells()["table3"]["rows"]
     assert "S2" in rules(run_checks(report), "warning")
+
+
+def test_a_header_band_run_together_on_one_line_still_starts_table_four(tmp_path: Path) -> None:
+    # Layout 5 (no separators at all): 表四's whole two-level header on one line, then its 15
+    # numbers run together — written by hand here, not by the corpus generator.
+    import json
+
+    from click.testing import CliRunner
+
+    from drafting.cli import cli
+    from drafting.data import load_data
+    from drafting.tables import table4_values
+
+    from .conftest import EXAMPLES
+
+    data = load_data(EXAMPLES / "pingtan-2021.yaml").data
+    outcomes = "".join(label for _, label in official.TABLE4_COLUMNS) + official.TOTAL_LABEL
+    header = "行政复议行政诉讼" + outcomes + "未经复议直接起诉复议后起诉" + outcomes * 2
+    values = table4_values(data.table4)
+    text = "\n".join(
+        [
+            f"{data.agency.name}{data.year}年政府信息公开工作年度报告",
+            "四、政府信息公开行政复议、行政诉讼情况",
+            header,
+            "".join(str(v) for v in values),
+            "五、存在的主要问题及改进情况",
+        ]
+    )
+    page = tmp_path / "report.txt"
+    page.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["import", str(page), "--format", "cells"])
+    assert json.loads(result.stdout)["table4"] == values

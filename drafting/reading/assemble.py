@@ -12,7 +12,7 @@ from typing import Final
 
 from .blocks import Block, Grid, Line
 from .headings import looks_like_title, match_heading
-from .labels import ALL_HEADER_KEYS, CORNER_KEY, find_labels
+from .labels import ALL_HEADER_KEYS, CORNER_KEY, HEADER_KEYS, find_labels, is_header
 from .model import Heading, Paragraph, Report
 from .normalize import norm
 from .stream import stream
@@ -33,6 +33,10 @@ def _is_table_line(text: str, part: str | None) -> bool:
     if find_labels("table3", t) or find_labels("table2", t) or CORNER_KEY in t:
         return True
     if part in _TABLE_PARTS and len(t) <= 25:
+        return True
+    # A whole header band run together on one line (layout 5: no separators at all) is long, but
+    # is nothing but column headers.
+    if any(is_header(table, t) for table in HEADER_KEYS):
         return True
     return len(t) <= 25 and any(k in t for k in ALL_HEADER_KEYS if len(k) >= 4)
 
