@@ -81,7 +81,7 @@ def test_the_deadline_bounds_the_total_time(server: StubServer, monkeypatch: pyt
         make_backend(
             server, monkeypatch, max_attempts=50, deadline=0.6, backoff_initial=0.1, backoff_max=0.2
         ).complete(REQUEST)
-    assert time.monotonic() - started < 1.5  # 50 attempts would take over 5 s
+    assert time.monotonic() - started < 3  # 50 attempts would take over 5 s
     assert 2 <= len(server.requests) < 10
 
 
@@ -106,7 +106,7 @@ def test_a_retry_after_beyond_our_patience_is_not_waited_for(
     started = time.monotonic()
     with pytest.raises(BackendError) as info:
         make_backend(server, monkeypatch, max_retry_after=1).complete(REQUEST)
-    assert time.monotonic() - started < 1
+    assert time.monotonic() - started < 5  # far from the 120 s it was asked to wait
     assert len(server.requests) == 1
     assert "120 秒" in info.value.message and "429" in info.value.message
 
@@ -122,7 +122,7 @@ def test_close_ends_the_wait_and_no_new_attempt_starts(
     server: StubServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     server.state.always = "server_error"
-    backend = make_backend(server, monkeypatch, max_attempts=5, backoff_initial=3, backoff_max=3)
+    backend = make_backend(server, monkeypatch, max_attempts=5, backoff_initial=8, backoff_max=8)
     errors: list[BackendError] = []
 
     def call() -> None:
@@ -134,9 +134,9 @@ def test_close_ends_the_wait_and_no_new_attempt_starts(
     thread = threading.Thread(target=call)
     started = time.monotonic()
     thread.start()
-    time.sleep(0.3)  # the first attempt failed; the policy now waits about 3 s
+    time.sleep(0.3)  # the first attempt failed; the policy now waits about 8 s
     backend.close()  # what Ctrl-C does
-    thread.join(timeout=5)
-    assert time.monotonic() - started < 1.5
+    thread.join(timeout=12)
+    assert time.monotonic() - started < 4  # far from the 8 s wait
     assert [e.kind for e in errors] == ["cancelled"]
     assert len(server.requests) == 1
