@@ -55,6 +55,16 @@ def cache_dir() -> Path:
     return platformdirs.user_cache_path("drafting", appauthor=False)
 
 
+def data_dir() -> Path:
+    """Where we keep what the author typed (the revision instructions' history)."""
+    base = home()
+    if base is not None:
+        return base / "data"
+    import platformdirs
+
+    return platformdirs.user_data_path("drafting", appauthor=False)
+
+
 def config_path() -> Path:
     return config_dir() / CONFIG_FILE
 

@@ -114,8 +114,11 @@ def offline_text(section: str) -> list[str]:
 class Terminal:
     """The real loop (``tui.run``) with keys from a pipe and the screen in a string."""
 
-    def __init__(self, session: RevisionSession, width: int = 80, editor: Any = None) -> None:
+    def __init__(
+        self, session: RevisionSession, width: int = 80, editor: Any = None, history_file: Path | None = None
+    ) -> None:
         self.session = session
+        self.history_file = history_file
         self.buffer = io.StringIO()
         # A colour terminal, so the diff's styles can be read back from the escape codes.
         self.console = Console(file=self.buffer, width=width, force_terminal=True, color_system="standard")
@@ -135,7 +138,9 @@ class Terminal:
             for k in keys:
                 pipe.send_text(k)
             pipe.close()  # the keys run out: the loop ends as on Ctrl-D, never hangs a test
-            screen = Screen(console=self.console, input=pipe, output=DummyOutput())
+            screen = Screen(
+                console=self.console, input=pipe, output=DummyOutput(), history_file=self.history_file
+            )
             if self.editor is not None:
                 screen.editor = self.editor
             run(self.session, screen)

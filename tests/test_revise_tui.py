@@ -204,6 +204,14 @@ def test_offline_the_loop_explains_and_still_regenerates_and_undoes(draft: Path)
     assert load_draft(draft).section("problems").paragraphs == ["我局的问题写在这里。"]
 
 
+def test_every_instruction_typed_is_kept_on_disk(draft: Path, tmp_path: Path) -> None:
+    # Offline, the instruction cannot be carried out; what the author typed is still on disk, for ↑
+    # in this session or the next one.
+    history = tmp_path / "data" / "revise-history.txt"
+    Terminal(RevisionSession(draft), history_file=history).play("2\r", "语气更正式，突出问题导向\r", "q\r")
+    assert "语气更正式，突出问题导向" in history.read_text(encoding="utf-8")
+
+
 class _InterruptedMidStream:
     """A backend the author interrupts with Ctrl-C while its answer is arriving."""
 

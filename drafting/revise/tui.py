@@ -13,11 +13,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 from prompt_toolkit import PromptSession
-from prompt_toolkit.history import InMemoryHistory
+from prompt_toolkit.history import FileHistory, History, InMemoryHistory
 from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
 from rich.console import Console
 from rich.table import Table
@@ -90,6 +91,9 @@ class Screen:
     input: Input | None = None
     output: Output | None = None
     editor: Editor = click_editor
+    # Every instruction typed is appended here as soon as Enter is pressed, so nothing typed is lost
+    # to a failed model call or a killed process, and ↑ recalls it in the next session too.
+    history_file: Path | None = None
 
 
 class Loop:
@@ -98,7 +102,10 @@ class Loop:
         self.screen = screen
         self.out = screen.console
         self.current: str | None = None
-        history = InMemoryHistory()
+        history: History = InMemoryHistory()
+        if screen.history_file is not None:
+            screen.history_file.parent.mkdir(parents=True, exist_ok=True)
+            history = FileHistory(str(screen.history_file))
         inp, out = screen.input, screen.output
         self.main = PromptSession[str](history=history, input=inp, output=out)
         self.lines = PromptSession[str](history=history, multiline=True, input=inp, output=out)
@@ -491,6 +498,10 @@ def run(session: RevisionSession, screen: Screen | None = None, *, section: str 
     """The interactive session until the author quits, starting on ``section`` if given. Every
     accepted change is already saved when this returns; the caller then rewrites the documents
     (``session.finish()``)."""
-    loop = Loop(session, screen or Screen())
+    if screen is None:
+        from ..config import data_dir
+
+        screen = Screen(history_file=data_dir() / "revise-history.txt")
+    loop = Loop(session, screen)
     loop.current = section
     loop.run()
