@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Protocol
 from . import official, offline
 from .backends.base import OUTPUT_KINDS, Backend, BackendError, ChatRequest, Completion, Message, Usage
 from .data.model import ReportData
-from .document import SectionUsage, part_heading
+from .document import SectionUsage
 
 if TYPE_CHECKING:
     from .config import Settings
@@ -77,8 +77,8 @@ _LEADING_STAR = re.compile(r"^\*(?=\S)|(?<=\S)\*$")
 
 
 def _headings(section: str) -> set[str]:
-    spec = next(s for s in official.NARRATIVE_SECTIONS if s.id == section)
-    heading = part_heading(spec.part)
+    spec = official.SECTION_BY_ID[section]
+    heading = official.part_heading(spec.part)
     out = {heading, heading.split("、", 1)[-1], spec.title}
     if spec.title:
         out.add(spec.title[3:])  # （一）存在的主要问题 → 存在的主要问题

@@ -70,6 +70,23 @@ NARRATIVE_SECTIONS: Final = (
     NarrativeSection("other", "other", ""),
 )
 SECTION_IDS: Final = tuple(s.id for s in NARRATIVE_SECTIONS)
+PART_BY_ID: Final = {p.id: p for p in PARTS}
+SECTION_BY_ID: Final = {s.id: s for s in NARRATIVE_SECTIONS}
+
+
+def part_heading(part_id: str) -> str:
+    """``overview`` → ``一、总体情况``."""
+    return PART_BY_ID[part_id].heading
+
+
+def section_label(section_id: str, sep: str = "") -> str:
+    """Where a narrative section stands, in the report's words: ``五、存在的主要问题及改进情况（一）存在的
+    主要问题``. An id that is not a section is returned as it is."""
+    spec = SECTION_BY_ID.get(section_id)
+    if spec is None:
+        return section_id
+    return f"{part_heading(spec.part)}{sep}{spec.title}".strip()
+
 
 # The five sub-parts of 一、总体情况 that the 2021 notice lists, in order.
 OVERVIEW_SUBSECTIONS: Final = (

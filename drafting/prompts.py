@@ -253,7 +253,7 @@ def load_prompts(directory: Path | None = None) -> PromptSet:
 
 def prompt_variables(section: str, data: ReportData) -> dict[str, str]:
     """Every available variable for one section of one report, as text."""
-    spec = next(s for s in official.NARRATIVE_SECTIONS if s.id == section)
+    spec = official.SECTION_BY_ID[section]
     subsections = "\n".join(
         f"{official.paren_ordinal(n)}{title}" for n, (_, title) in enumerate(official.OVERVIEW_SUBSECTIONS, 1)
     )

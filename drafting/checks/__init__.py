@@ -134,16 +134,15 @@ def check_section(
 ) -> list[Finding]:
     """The narrative checks on one section's text, held to ``data`` (numbers, claims, years,
     register). Every number must bind to the data unless ``strict_numbers`` is False."""
-    spec = next((s for s in official.NARRATIVE_SECTIONS if s.id == section_id), None)
+    spec = official.SECTION_BY_ID.get(section_id)
     if spec is None:
         raise ValueError(f"unknown section id: {section_id!r}")
     part = spec.part
-    heading = next(p.heading for p in official.PARTS if p.id == part)
     if not any(p.strip() for p in paragraphs):
-        where = f"{heading} {spec.title}".strip()
+        where = official.section_label(section_id, " ")
         return [Finding("S7", "structure", "error", "本部分正文为空：请补写", where)]
     report = Report(f"section:{section_id}", "section", title=data.title)
-    report.headings = [Heading(p.heading, p.id, "official") for p in official.PARTS if p.id == part]
+    report.headings = [Heading(official.part_heading(part), part, "official")]
     report.paragraphs = [Paragraph(text, part, n, section=section_id) for n, text in enumerate(paragraphs, 1)]
     report.data = data
     ctx = build_context(report, data, strict_numbers=strict_numbers)

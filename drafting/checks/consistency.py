@@ -44,25 +44,31 @@ class Target:
 
 
 _T = Target
+_NEW = official.TABLE3_ROW_BY_PATH["new"].label
+_CARRIED = official.TABLE3_ROW_BY_PATH["carried_over"].label
+_FORWARD = official.TABLE3_ROW_BY_PATH["carry_forward"].label
+_CONCLUDED = (
+    f"{official.TABLE3_RESULTS_HEADING}{official.TABLE3_ROW_BY_PATH['results_total'].label}（办结数）"
+)
 # Keyword → what it names. The keyword nearest before a number (or right after it, as in
 # ``1件结转下年度``) decides. Comparison words name nothing: the number is a difference.
 KEYWORDS: dict[str, Target | None] = {
-    "上年结转": _T("carried_over", "N1", "二、上年结转政府信息公开申请数量", needs_request=False),
+    "上年结转": _T("carried_over", "N1", _CARRIED, needs_request=False),
     # The row's own label, whole: otherwise its last word 办理 would claim the number as 办理数.
-    "结转下年度继续办理": _T("carry_forward", "N1", "四、结转下年度继续办理"),
-    "结转下年度": _T("carry_forward", "N1", "四、结转下年度继续办理"),
-    "结转至下年度": _T("carry_forward", "N1", "四、结转下年度继续办理"),
-    "转下年度": _T("carry_forward", "N1", "四、结转下年度继续办理"),
-    "转入下年度": _T("carry_forward", "N1", "四、结转下年度继续办理"),
-    "结转": _T("carry_forward", "N1", "四、结转下年度继续办理", needs_request=True),
-    "新收": _T("new", "N1", "一、本年新收政府信息公开申请数量", needs_request=True),
-    "新接收": _T("new", "N1", "一、本年新收政府信息公开申请数量", needs_request=True),
-    "收到": _T("new", "N1", "一、本年新收政府信息公开申请数量", needs_request=True),
-    "接收": _T("new", "N1", "一、本年新收政府信息公开申请数量", needs_request=True),
+    "结转下年度继续办理": _T("carry_forward", "N1", _FORWARD),
+    "结转下年度": _T("carry_forward", "N1", _FORWARD),
+    "结转至下年度": _T("carry_forward", "N1", _FORWARD),
+    "转下年度": _T("carry_forward", "N1", _FORWARD),
+    "转入下年度": _T("carry_forward", "N1", _FORWARD),
+    "结转": _T("carry_forward", "N1", _FORWARD, needs_request=True),
+    "新收": _T("new", "N1", _NEW, needs_request=True),
+    "新接收": _T("new", "N1", _NEW, needs_request=True),
+    "收到": _T("new", "N1", _NEW, needs_request=True),
+    "接收": _T("new", "N1", _NEW, needs_request=True),
     "受理": _T("accepted", "N1", "受理申请数（本年新收，或本年新收加上年结转）", needs_request=True),
     "办理": _T("accepted", "N1", "办理申请数（本年新收，或本年新收加上年结转）", needs_request=True),
-    "办结": _T("concluded", "N1", "三、本年度办理结果（七）总计（办结数）", needs_request=True),
-    "答复": _T("concluded", "N1", "三、本年度办理结果（七）总计（办结数）", needs_request=True),
+    "办结": _T("concluded", "N1", _CONCLUDED, needs_request=True),
+    "答复": _T("concluded", "N1", _CONCLUDED, needs_request=True),
     "予以公开": _T("disclosed", "N2", "（一）予以公开"),
     "同意公开": _T("disclosed", "N2", "（一）予以公开"),
     "部分公开": _T("partial", "N2", "（二）部分公开"),
@@ -430,11 +436,11 @@ def _claim_problem(
     review_ctx = "复议" in sentence
     lit_ctx = "诉讼" in sentence or "起诉" in sentence
     if kind == "no_requests" and f.new and not (review_ctx or lit_ctx):
-        return f"表三“一、本年新收政府信息公开申请数量”为 {f.new}"
+        return f"表三“{_NEW}”为 {f.new}"
     if kind == "no_carried_over" and f.carried_over:
-        return f"表三“二、上年结转政府信息公开申请数量”为 {f.carried_over}"
+        return f"表三“{_CARRIED}”为 {f.carried_over}"
     if kind == "all_concluded" and not (review_ctx or lit_ctx) and f.carry_forward:
-        return f"表三“四、结转下年度继续办理”为 {f.carry_forward}"
+        return f"表三“{_FORWARD}”为 {f.carry_forward}"
     if kind == "cases_closed" and (review_ctx or lit_ctx):
         pending = (f.review["pending"] if review_ctx else 0) + (f.litigation["pending"] if lit_ctx else 0)
         if pending:

@@ -23,12 +23,12 @@ def fee_statement(ctx: Context) -> Iterator[Finding]:
     pool = other if any(h.part == "other" for h in r.headings) or r.kind == "section" else r.paragraphs
     if any(w in p.text for p in pool for w in _FEE_WORDS):
         return
-    where = "六、其他需要报告的事项"
+    where = official.part_heading("other")
     yield Finding(
         "F1",
         "consistency",
         "error",
-        f"“六、其他需要报告的事项”没有说明信息处理费的收取情况：应按{official.FEE_NOTICE}写明发出收费通知的件数和"
+        f"“{where}”没有说明信息处理费的收取情况：应按{official.FEE_NOTICE}写明发出收费通知的件数和"
         "收取信息处理费的金额，如“发出政府信息公开收费通知0件，未收取信息处理费”",
         where,
     )
@@ -38,7 +38,7 @@ def fee_statement(ctx: Context) -> Iterator[Finding]:
 def fee_figures(ctx: Context) -> Iterator[Finding]:
     figs = ctx.figures
     stated = stated_fees(ctx.report)
-    where = "六、其他需要报告的事项"
+    where = official.part_heading("other")
     notices = stated["notices"]
     collected = stated["collected"]
     if figs is not None and isinstance(notices, int):

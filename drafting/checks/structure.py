@@ -162,7 +162,7 @@ def overview_subsections(ctx: Context) -> Iterator[Finding]:
                 found.append(key)
                 break
     labels = dict(official.OVERVIEW_SUBSECTIONS)
-    where = "一、总体情况"
+    where = official.part_heading("overview")
     if not found:
         yield _f(
             "S3",

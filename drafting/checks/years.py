@@ -96,7 +96,7 @@ def stale_years(ctx: Context) -> Iterator[Finding]:
             "year",
             "warning",
             f"正文没有提到报告年度 {year} 年：宜在总体情况开头写明“{year}年，…”",
-            "一、总体情况",
+            official.part_heading("overview"),
         )
 
 

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any
 
 from .. import __version__, official
 from ..checks import CATEGORY_LABELS
-from ..document import part_heading
 from .record import DraftRun, FindingRecord, RunRecord
 
 if TYPE_CHECKING:
@@ -344,8 +343,7 @@ class HtmlSection:
 
 
 def _section_heading(section_id: str) -> str:
-    spec = next((s for s in official.NARRATIVE_SECTIONS if s.id == section_id), None)
-    return (part_heading(spec.part) + " " + spec.title).strip() if spec else section_id
+    return official.section_label(section_id, " ")
 
 
 def _phrase_marks(run: DraftRun, section: str, text: str) -> list[Mark]:

@@ -124,10 +124,7 @@ def _scope(section: str | None, paragraph: str | None) -> str:
 
 
 def _section_label(section: str) -> str:
-    spec = next((s for s in official.NARRATIVE_SECTIONS if s.id == section), None)
-    if spec is None:
-        return section
-    return (part_heading(spec.part) + spec.title).strip()
+    return official.section_label(section)
 
 
 def _texts(draft: Draft, section: str | None, paragraph: str | None) -> list[str] | None:

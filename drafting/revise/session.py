@@ -20,7 +20,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import ValidationError
 
@@ -343,42 +343,32 @@ class RevisionSession:
 
     def undo(self) -> Entry:
         """Revert the last accepted change still standing (any section), and save."""
-        target = self.next_undo()
-        if target is None:
-            raise DraftingError("没有可撤销的修改。")
-        assert target.section is not None and target.before is not None and target.after is not None
-        self._check_current(target, target.after, "撤销")
-        entry = Entry(
-            n=next_number(self.history),
-            time=_now(),
-            kind="undo",
-            section=target.section,
-            instruction=f"撤销第 {target.n} 条（{target.instruction}）",
-            before=target.after,
-            after=target.before,
-            of=target.n,
-        )
-        self._commit(entry, target.section, target.before)
-        return entry
+        return self._step("undo", self.next_undo())
 
     def redo(self) -> Entry:
         """Apply again the change last undone, and save."""
-        target = self.next_redo()
+        return self._step("redo", self.next_redo())
+
+    def _step(self, kind: Literal["undo", "redo"], target: Entry | None) -> Entry:
+        """Undo goes from ``target``'s after back to its before; redo the other way. Either is a
+        history entry of its own, so the stacks can be replayed when the draft is reopened."""
+        what = "撤销" if kind == "undo" else "重做"
         if target is None:
-            raise DraftingError("没有可重做的修改。")
+            raise DraftingError(f"没有可{what}的修改。")
         assert target.section is not None and target.before is not None and target.after is not None
-        self._check_current(target, target.before, "重做")
+        start, end = (target.after, target.before) if kind == "undo" else (target.before, target.after)
+        self._check_current(target, start, what)
         entry = Entry(
             n=next_number(self.history),
             time=_now(),
-            kind="redo",
+            kind=kind,
             section=target.section,
-            instruction=f"重做第 {target.n} 条（{target.instruction}）",
-            before=target.before,
-            after=target.after,
+            instruction=f"{what}第 {target.n} 条（{target.instruction}）",
+            before=start,
+            after=end,
             of=target.n,
         )
-        self._commit(entry, target.section, target.after)
+        self._commit(entry, target.section, end)
         return entry
 
     def _check_current(self, target: Entry, expected: TextState, what: str) -> None:
