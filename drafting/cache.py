@@ -21,7 +21,7 @@ from pathlib import Path
 
 from . import config
 from .backends.base import Backend, ChatRequest, Completion, OnText, Usage
-from .errors import OutputError
+from .errors import OutputError, os_reason
 
 FILE_NAME = "responses.sqlite3"
 
@@ -106,7 +106,7 @@ class ResponseCache:
                 hint="可用 --no-cache 跳过缓存，或运行 drafting cache clear 重建缓存。",
             ) from None
         except OSError as exc:
-            raise OutputError(f"无法创建响应缓存目录 {self.path.parent}：{exc.strerror}。") from None
+            raise OutputError(f"无法创建响应缓存目录 {self.path.parent}：{os_reason(exc)}。") from None
 
     def get(self, key: str) -> Completion | None:
         with self._connect() as conn:

@@ -21,7 +21,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .errors import InputError
+from .errors import InputError, os_reason
 
 ENV_PREFIX = "DRAFTING_"
 OFFLINE = "offline"
@@ -118,7 +118,7 @@ def _file_values(path: Path) -> dict[str, Any]:
     except FileNotFoundError:
         return {}
     except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"无法读取配置文件 {path}：{exc}") from None
+        raise InputError(f"无法读取配置文件 {path}：{os_reason(exc)}") from None
     try:
         values = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

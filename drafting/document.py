@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from . import official
 from .data.model import ReportData
-from .errors import InputError, validation_problem
+from .errors import InputError, os_reason, validation_problem
 from .tables import Table
 
 SCHEMA: Literal["drafting.draft/1"] = "drafting.draft/1"
@@ -101,7 +101,7 @@ def load_draft(path: Path | str) -> Draft:
     except FileNotFoundError:
         raise InputError(f"找不到草稿文件：{path}") from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"无法读取草稿文件 {path}：{exc}") from None
+        raise InputError(f"无法读取草稿文件 {path}：{os_reason(exc)}") from None
     return parse_draft(text, str(path))
 
 

@@ -6,6 +6,7 @@ secret (keys are redacted before a message is built).
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
@@ -51,6 +52,25 @@ class Issue:
         elif where:
             head += f"（{where}）"
         return f"{head}：{self.message}。{self.fix}"
+
+
+_OS_REASONS = {
+    errno.ENOENT: "文件或文件夹不存在",
+    errno.EACCES: "没有权限",
+    errno.EPERM: "没有权限",
+    errno.ENOSPC: "磁盘空间不足",
+    errno.EROFS: "磁盘为只读",
+    errno.EISDIR: "这是一个文件夹",
+    errno.ENOTDIR: "路径中有一段不是文件夹",
+}
+
+
+def os_reason(exc: OSError | UnicodeDecodeError) -> str:
+    """Why a file could not be read or written, in Chinese: users should not have to read
+    ``[Errno 13] Permission denied`` or a codec's byte offsets."""
+    if isinstance(exc, UnicodeDecodeError):
+        return "不是 UTF-8 编码的文本"
+    return _OS_REASONS.get(exc.errno or 0, exc.strerror or "未知原因")
 
 
 class DraftingError(Exception):

@@ -24,7 +24,7 @@ from . import official, offline, statements
 from .backends.base import ChatRequest, Message
 from .data.model import ReportData
 from .document import part_heading
-from .errors import DraftingError, validation_problem
+from .errors import DraftingError, os_reason, validation_problem
 
 SYSTEM_ID = "system"
 SUFFIX = ".md"
@@ -182,7 +182,7 @@ def load_prompt(path: Path) -> PromptFile:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise PromptError(f"无法读取提示词文件 {path}：{exc.strerror}") from None
+        raise PromptError(f"无法读取提示词文件 {path}：{os_reason(exc)}") from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:

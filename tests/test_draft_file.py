@@ -265,3 +265,12 @@ def test_the_cli_reports_a_write_failure_without_traceback(
     assert "Traceback" not in result.output
     assert isinstance(result.exception, SystemExit)
     assert leftovers(out) == [] and list(out.iterdir()) == []
+
+
+def test_a_draft_file_that_is_not_utf8_is_named_in_chinese(tmp_path: Path) -> None:
+    path = tmp_path / "report.draft.json"
+    path.write_bytes('{"title": "年度报告"}'.encode("gbk"))
+    with pytest.raises(InputError) as caught:
+        load_draft(path)
+    assert "不是 UTF-8 编码的文本" in caught.value.message
+    assert "codec" not in caught.value.message  # not the decoder's own words

@@ -200,7 +200,7 @@ def _once(
 ) -> int:
     """One non-interactive action on a section; the exit code."""
     from ..backends.base import BackendError
-    from ..errors import InputError
+    from ..errors import InputError, os_reason
     from ..revise.history import KIND_LABELS
 
     if section is None:
@@ -219,7 +219,9 @@ def _once(
         try:
             text = text_file.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as exc:
-            raise InputError(f"无法读取文件 {text_file}：{exc}", hint="请用 UTF-8 编码保存。") from None
+            raise InputError(
+                f"无法读取文件 {text_file}：{os_reason(exc)}", hint="请用 UTF-8 编码保存。"
+            ) from None
         proposal = session.edit(section, text)
     elif instruction is not None:
         try:

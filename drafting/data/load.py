@@ -22,7 +22,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from .. import official
-from ..errors import DataError, InputError, Issue
+from ..errors import DataError, InputError, Issue, os_reason
 from .fastyaml import parse_fast
 from .model import ReportData
 from .rules import check_rules
@@ -50,7 +50,7 @@ def read_text(path: Path) -> str:
     except IsADirectoryError:
         raise InputError(f"{path} 是一个文件夹，不是数据文件。") from None
     except OSError as exc:
-        raise InputError(f"无法读取文件 {path}：{exc.strerror}") from None
+        raise InputError(f"无法读取文件 {path}：{os_reason(exc)}") from None
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             return raw.decode(encoding)

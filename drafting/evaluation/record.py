@@ -18,7 +18,7 @@ from .. import __version__
 from ..checks import Finding
 from ..data.model import ReportData
 from ..document import Draft, SectionUsage
-from ..errors import InputError, OutputError, validation_problem
+from ..errors import InputError, OutputError, os_reason, validation_problem
 from ..writers import atomic_write
 from .scoring import RawAnswer, Result, behaviour, locate, paragraph_map, score
 from .suite import EXPECTATIONS, EvalSuite, Expectation
@@ -221,7 +221,7 @@ def write_text(path: Path, text: str) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise OutputError(f"无法创建文件夹 {path.parent}：{exc.strerror}") from None
+        raise OutputError(f"无法创建文件夹 {path.parent}：{os_reason(exc)}") from None
     atomic_write(path, text)
 
 
@@ -233,7 +233,7 @@ def load_record(path: Path) -> RunRecord:
             f"找不到评测记录 {path}。", hint="评测记录由 drafting eval --json 文件 生成。"
         ) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"无法读取评测记录 {path}：{exc}") from None
+        raise InputError(f"无法读取评测记录 {path}：{os_reason(exc)}") from None
     try:
         return RunRecord.model_validate_json(text)
     except ValidationError as exc:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ..errors import InputError
+from ..errors import InputError, os_reason
 from .assemble import assemble
 from .blocks import text_blocks
 from .model import Heading, Paragraph, Report
@@ -42,7 +42,7 @@ def read_report(path: Path | str) -> Report:
     except IsADirectoryError:
         raise InputError(f"{path} 是一个文件夹，不是报告文件。", hint=_SUPPORTED) from None
     except OSError as exc:
-        raise InputError(f"无法读取文件 {path}：{exc.strerror}") from None
+        raise InputError(f"无法读取文件 {path}：{os_reason(exc)}") from None
     name = path.name.lower()
     suffix = path.suffix.lower()
     if suffix in (".doc", ".wps"):

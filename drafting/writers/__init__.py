@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import errno
 import os
 import shutil
 import tempfile
@@ -10,7 +9,7 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..errors import InputError, OutputError
+from ..errors import InputError, OutputError, os_reason
 
 if TYPE_CHECKING:
     from ..document import Draft
@@ -76,7 +75,7 @@ def atomic_write_all(outputs: Mapping[Path, str | bytes]) -> None:
                 os.replace(backups.pop(done), done)
             else:
                 done.unlink(missing_ok=True)
-        raise OutputError(f"无法写入 {failed}：{_reason(exc)}。同一批的其他文件已恢复原样。") from None
+        raise OutputError(f"无法写入 {failed}：{os_reason(exc)}。同一批的其他文件已恢复原样。") from None
     finally:
         _remove(tmp for p, tmp in temps.items() if p not in replaced)
         _remove(backups.values())
@@ -87,7 +86,7 @@ def _write_temp(path: Path, content: str | bytes) -> str:
     try:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as exc:
-        raise OutputError(f"无法在 {path.parent} 写入文件：{_reason(exc)}。") from None
+        raise OutputError(f"无法在 {path.parent} 写入文件：{os_reason(exc)}。") from None
     try:
         # mkstemp makes the file private (0600); give it the mode any new file would get, or keep
         # the mode of the file it replaces, so a web server can still serve the portal page.
@@ -98,7 +97,7 @@ def _write_temp(path: Path, content: str | bytes) -> str:
             os.fsync(f.fileno())
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
-        raise OutputError(f"无法写入 {path}：{_reason(exc)}。") from None
+        raise OutputError(f"无法写入 {path}：{os_reason(exc)}。") from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
@@ -120,22 +119,6 @@ def _backup(path: Path) -> str:
 def _remove(paths: Iterable[str]) -> None:
     for p in list(paths):
         Path(p).unlink(missing_ok=True)
-
-
-_REASONS = {
-    errno.ENOENT: "文件夹不存在",
-    errno.EACCES: "没有写入权限",
-    errno.EPERM: "没有写入权限",
-    errno.ENOSPC: "磁盘空间不足",
-    errno.EROFS: "磁盘为只读",
-    errno.EISDIR: "同名的文件夹已存在",
-    errno.ENOTDIR: "路径中有一段不是文件夹",
-}
-
-
-def _reason(exc: OSError) -> str:
-    """The system's reason in Chinese: users should not have to read ``No such file or directory``."""
-    return _REASONS.get(exc.errno or 0, exc.strerror or "未知原因")
 
 
 def _mode_for(path: Path) -> int:

@@ -18,7 +18,7 @@ from importlib import resources
 from pathlib import Path
 
 from ..document import Draft
-from ..errors import OutputError
+from ..errors import OutputError, os_reason
 
 TIMEOUT_SECONDS = 180
 FONTS_CONF = "fonts-preview.conf"
@@ -91,7 +91,7 @@ def docx_to_pdf(document: bytes) -> bytes:
             ) from None
         except OSError as exc:
             raise OutputError(
-                f"无法运行 LibreOffice（{soffice}）：{exc.strerror}", hint=_INSTALL_HINT
+                f"无法运行 LibreOffice（{soffice}）：{os_reason(exc)}", hint=_INSTALL_HINT
             ) from None
         pdf = work / "report.pdf"
         if done.returncode != 0 or not pdf.is_file():
