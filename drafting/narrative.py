@@ -139,7 +139,9 @@ def _overview_shape(paragraphs: list[str]) -> list[Finding]:
 
 def check_section(section: str, paragraphs: list[str], data: ReportData) -> list[Finding]:
     """The check of one model-written section: the check library's errors on its text (numbers
-    bound to the data, claims, years, register), plus the shape this section must have."""
+    bound to the data, claims, years, register, the fee statement of 六), plus what the library
+    only warns about but a model's section must get right: all five sub-parts of 一, and
+    改进措施 opening on year+1."""
     from .checks import check_section as library_check
 
     if not "\n".join(paragraphs).strip():
@@ -156,8 +158,6 @@ def check_section(section: str, paragraphs: list[str], data: ReportData) -> list
         s, nxt = data.self_reference, data.year + 1
         if not paragraphs[0].startswith(("下一步", f"{nxt}年")):
             findings.append(Finding("opening", f"改进措施应以“{nxt}年，{s}将……”或“下一步，{s}将……”开头"))
-    elif section == "other" and "信息处理费" not in "".join(paragraphs):
-        findings.append(Finding("fees", "缺少信息处理费的收取情况（可直接采用数据中给出的收费情况句子）"))
     return findings
 
 
