@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     "prompt_dirs",
     multiple=True,
     type=click.Path(path_type=Path),
-    help="提示词目录，可重复（每个目录是一个提示词版本；默认为 prompts/）。",
+    help="提示词目录，可重复（每个目录是一个提示词版本；默认为随程序安装的提示词，或 DRAFTING_PROMPTS）。",
 )
 @model_option("--model", "models", lead="模型，可重复：", multiple=True)
 @click.option(
