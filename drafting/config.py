@@ -13,7 +13,6 @@ reads this.
 from __future__ import annotations
 
 import os
-import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -117,6 +116,8 @@ def _file_values(path: Path) -> dict[str, Any]:
         return {}
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"无法读取配置文件 {path}：{os_reason(exc)}") from None
+    import tomllib  # only when there is a file: most runs have none
+
     try:
         values = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

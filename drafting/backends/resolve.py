@@ -17,10 +17,13 @@ from typing import TYPE_CHECKING, Any, Literal
 from ..config import OFFLINE, Settings, load_settings
 from ..errors import InputError
 from .base import Backend
-from .endpoints import MODEL_HELP, REPLAY_PREFIX, Endpoint, resolve_endpoint
 
 if TYPE_CHECKING:
+    from .endpoints import Endpoint
     from .replay import Replay
+
+# Everything but the offline path imports its modules when it runs: ``drafting draft`` offline is
+# run many times a day and should not pay for presets, replays or the SDK.
 
 Kind = Literal["offline", "chat", "replay"]
 
@@ -30,6 +33,8 @@ def model_kind(spec: str) -> Kind:
     spec = spec.strip().lower()
     if spec == OFFLINE:
         return "offline"
+    from .endpoints import REPLAY_PREFIX
+
     return "replay" if spec.startswith(REPLAY_PREFIX) else "chat"
 
 
@@ -60,6 +65,8 @@ def resolve_model(
         from .replay import load_replay, replay_path
 
         return ModelChoice(spec, "replay", replay=load_replay(replay_path(spec, base)))
+    from .endpoints import resolve_endpoint
+
     endpoint = resolve_endpoint(spec, settings)
     endpoint.read_key()  # a missing key is a setting to fix, before any request
     return ModelChoice(spec, "chat", endpoint=endpoint)
@@ -73,6 +80,8 @@ def get_backend(
     ``flags`` are settings overrides for a spec (``base_url``, ``api_key_env``, ``timeout`` …), as
     options give them. A replay answers the drafts of ``case`` and ``repeat`` (an eval's; a draft
     has neither). No response cache here: see ``cached.cached``."""
+    from .endpoints import MODEL_HELP, Endpoint
+
     if isinstance(spec, Endpoint):
         choice = ModelChoice(spec.name, "chat", endpoint=spec)
     elif isinstance(spec, ModelChoice):
