@@ -3,20 +3,12 @@ variable holds its key; a bad spec is named with the way to write it."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from drafting import config
 from drafting.backends.endpoints import resolve_endpoint
 from drafting.errors import InputError
 
-
-def _config_file(text: str) -> Path:
-    path = config.config_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
+from .conftest import write_config
 
 
 @pytest.mark.parametrize(
@@ -59,7 +51,7 @@ def test_presets(spec: str, provider: str, model: str, base_url: str, key_env: s
 def test_base_url_and_key_variable_follow_the_same_precedence(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("OPENAI_BASE_URL", "http://sdk-env:1/v1")
     assert resolve_endpoint("openai:m").base_url == "http://sdk-env:1/v1"  # the SDK's variable, honoured
-    _config_file('base_url = "http://file:2/v1/"\napi_key_env = "OFFICE_KEY"\n')
+    write_config('base_url = "http://file:2/v1/"\napi_key_env = "OFFICE_KEY"\n')
     e = resolve_endpoint("openai:m")
     assert (e.base_url, e.api_key_env) == ("http://file:2/v1", "OFFICE_KEY")
     monkeypatch.setenv("DRAFTING_BASE_URL", "http://env:3/v1")

@@ -131,3 +131,11 @@ def test_revise_refuses_a_replay_with_its_reason(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "修订不能使用回放模型" in result.output and "--model" in result.output
     assert draft.read_bytes() == before
+
+
+@pytest.mark.parametrize("command", ["draft", "revise", "eval"])
+def test_every_command_lists_the_same_ways_to_name_a_model(command: str) -> None:
+    from drafting.backends.endpoints import MODEL_HELP
+
+    shown = CliRunner().invoke(cli, [command, "--help"]).output
+    assert MODEL_HELP.replace(" ", "") in "".join(shown.split())

@@ -10,12 +10,7 @@ from drafting import config
 from drafting.config import Settings, load_settings
 from drafting.errors import InputError
 
-
-def _config_file(text: str) -> Path:
-    path = config.config_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
+from .conftest import write_config
 
 
 @pytest.mark.parametrize(
@@ -34,14 +29,14 @@ def test_model_precedence(
     monkeypatch: pytest.MonkeyPatch, file: str | None, env: str | None, flag: str | None, expected: str
 ) -> None:
     if file:
-        _config_file(f'model = "{file}"\n')
+        write_config(f'model = "{file}"\n')
     if env:
         monkeypatch.setenv("DRAFTING_MODEL", env)
     assert load_settings(model=flag).model == expected
 
 
 def test_each_setting_layers_independently(monkeypatch: pytest.MonkeyPatch) -> None:
-    _config_file('concurrency = 2\njobs = 3\ncache = false\nbase_url = "http://file/v1"\n')
+    write_config('concurrency = 2\njobs = 3\ncache = false\nbase_url = "http://file/v1"\n')
     monkeypatch.setenv("DRAFTING_JOBS", "5")
     monkeypatch.setenv("DRAFTING_CACHE", "true")
     s = load_settings(base_url="http://flag/v1", concurrency=None)
@@ -69,7 +64,7 @@ def test_drafting_home_holds_config_and_cache(tmp_path: Path, monkeypatch: pytes
     ],
 )
 def test_a_bad_config_file_is_named(text: str, words: str) -> None:
-    path = _config_file(text)
+    path = write_config(text)
     with pytest.raises(InputError) as info:
         load_settings()
     assert words in str(info.value)
