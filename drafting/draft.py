@@ -13,9 +13,9 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__, official, offline
 from .backends.base import BackendError
@@ -27,6 +27,9 @@ from .narrative import OfflineWriter, SectionOutcome, SectionWriter
 from .tables import build_tables
 from .threads import map_bounded, submit
 from .writers import DEFAULT_FORMATS, atomic_write_all, render
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 __all__ = ["DEFAULT_FORMATS", "draft_files", "draft_report", "write_draft"]
 
@@ -115,12 +118,17 @@ def keep_edits(draft: Draft, existing: Path) -> Draft:
     history. A draft file that cannot be read is written over, as before."""
     if not existing.is_file():
         return draft
+    try:
+        previous = load_draft(existing)
+    except DraftingError:
+        return draft
+    if not previous.history and not any(s.edited or s.pinned for s in previous.sections):
+        return draft  # never revised: nothing to carry (and the revision package stays unloaded)
     from .revise.carry import carry_edits
 
     try:
-        previous = load_draft(existing)
         return carry_edits(previous, draft)[0]
-    except DraftingError:
+    except DraftingError:  # a damaged history: written over, as an unreadable file is
         return draft
 
 
@@ -198,6 +206,8 @@ def draft_file(
 def _prefetch(paths: Sequence[Path], previous: Path | None) -> list[Future[Loaded]]:
     """Load the files in order on one pool thread, ahead of the drafts: reading is CPU work that
     can happen while earlier drafts wait on the network, instead of after."""
+    from concurrent.futures import Future
+
     from .data import load_data
 
     futures: list[Future[Loaded]] = [Future() for _ in paths]

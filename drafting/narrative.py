@@ -18,14 +18,13 @@ from typing import TYPE_CHECKING, Protocol
 
 from . import official, offline
 from .backends.base import OUTPUT_KINDS, Backend, BackendError, ChatRequest, Completion, Message, Usage
+from .config import OFFLINE
 from .data.model import ReportData
 from .document import SectionUsage
 
 if TYPE_CHECKING:
     from .config import Settings
     from .prompts import PromptSet
-
-OFFLINE = "offline"
 
 
 @dataclass(frozen=True)
@@ -224,7 +223,13 @@ class ModelWriter:
         messages = rendered.request.messages
         reason = ""
         for ask in (1, 2):
-            request = ChatRequest(messages, rendered.request.temperature, rendered.request.max_tokens)
+            request = ChatRequest(
+                messages,
+                rendered.request.temperature,
+                rendered.request.max_tokens,
+                section=section,
+                ask=ask,
+            )
             try:
                 completion = self._ask(request, tally)
             except BackendError as exc:
@@ -277,17 +282,23 @@ class ModelWriter:
 
 
 def writer_for(settings: Settings) -> SectionWriter:
-    """The section writer a run's settings ask for. Only the model path loads prompts and the SDK."""
-    if settings.model.strip().lower() == OFFLINE:
+    """The section writer for the model the settings name (resolved by ``backends.resolve``):
+    the offline rules, or a prompt sent to a chat model or a replay. Only the model path loads
+    prompts and the SDK; a missing key, a bad replay or a broken prompt stops here, before any
+    request."""
+    from .backends.resolve import get_backend, resolve_model
+
+    model = resolve_model(settings=settings)
+    if model.kind == "offline":
         return OfflineWriter()
-    from .backends.base import get_backend
-    from .cache import CachedBackend, ResponseCache
-    from .config import resolve_endpoint
     from .prompts import load_prompts
 
-    endpoint = resolve_endpoint(settings=settings)
     prompts = load_prompts()  # before the backend, so a broken prompt fails without a request
-    backend: Backend = get_backend(endpoint)
-    if settings.cache:
-        backend = CachedBackend(backend, ResponseCache(), endpoint.base_url, endpoint.model)
+    if model.replay is not None:
+        model.replay.require([None], official.SECTION_IDS)  # a draft has no eval case
+    backend = get_backend(model)
+    if settings.cache and model.endpoint is not None:  # a replay is local and exact: never cached
+        from .backends.cached import cached
+
+        backend = cached(backend, model.endpoint)
     return ModelWriter(backend, prompts)

@@ -1,4 +1,4 @@
-"""Prompts as files: ``prompts/system.md`` (the register) and one file per narrative section.
+"""Prompts as files: ``prompt_files/system.md`` (the register) and one file per narrative section.
 
 Each file starts with front matter (id, section, version, parameters, the variables it uses) and
 its body is a langchain-core f-string template. Loading lints it: a variable the body uses but does
@@ -126,10 +126,14 @@ class RenderedPrompt:
     version: str  # the section file's version; the system prompt's is recorded beside it
 
 
+# The prompts that ship with the package (package data, so a normal install has them too).
+BUILT_IN = Path(__file__).resolve().parent / "prompt_files"
+
+
 def default_dir() -> Path:
-    """``prompts/`` beside the package, or ``$DRAFTING_PROMPTS`` (an office's own edited copies)."""
+    """``$DRAFTING_PROMPTS`` (an office's own edited copies), or the prompts the package ships."""
     override = os.environ.get("DRAFTING_PROMPTS")
-    return Path(override) if override else Path(__file__).resolve().parent.parent / "prompts"
+    return Path(override) if override else BUILT_IN
 
 
 # --- loading and linting -----------------------------------------------------------------------

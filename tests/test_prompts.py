@@ -35,7 +35,7 @@ EXAMPLE_FILES = sorted(EXAMPLES.glob("*.yaml"))
 
 @pytest.fixture
 def prompt_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A copy of prompts/ that a test may break, used through DRAFTING_PROMPTS."""
+    """A copy of the built-in prompts that a test may break, used through DRAFTING_PROMPTS."""
     copy = tmp_path / "prompts"
     shutil.copytree(default_dir(), copy)
     monkeypatch.setenv("DRAFTING_PROMPTS", str(copy))

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from drafting.backends.base import BackendError, ChatRequest, Message, get_backend
+from drafting.backends import BackendError, ChatRequest, Message, get_backend
 from drafting.backends.scripted import ScriptedBackend
 from drafting.document import load_draft
 from drafting.errors import DraftingError, InputError, OutputError
@@ -292,7 +292,7 @@ def test_the_backend_tells_the_text_as_it_streams_and_restarts_on_a_retry(
 
 
 def test_scripted_and_cached_backends_tell_the_whole_answer(tmp_path: Path) -> None:
-    from drafting.cache import CachedBackend, ResponseCache
+    from drafting.backends.cached import CachedBackend, ResponseCache
 
     request = ChatRequest((Message("user", "写"),))
     told: list[str] = []

@@ -17,7 +17,8 @@ from typing import Any
 import pytest
 from rich.cells import cell_len
 
-from drafting.backends.base import ChatRequest, Completion, OnText, get_backend
+from drafting.backends import ChatRequest, Completion, get_backend
+from drafting.backends.base import OnText
 from drafting.document import load_draft
 from drafting.revise.prompt import RETRY
 from drafting.revise.session import RevisionSession

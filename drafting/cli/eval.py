@@ -10,16 +10,13 @@ from typing import TYPE_CHECKING
 
 import click
 
+from ._options import model_option
+
 if TYPE_CHECKING:
     from rich.console import Console
 
     from ..evaluation.compare import Regression
     from ..evaluation.record import DraftRun, RunRecord
-
-MODEL_HELP = (
-    "模型，可重复：offline（离线规则，默认）；replay:<回放文件>（我们写好的回答）；openai:<模型名>"
-    "（配合 --base-url）；或预设 deepseek、qwen、glm、kimi、ollama、vllm（可写作 预设:<模型名>）。"
-)
 
 
 @click.command("eval")
@@ -29,9 +26,9 @@ MODEL_HELP = (
     "prompt_dirs",
     multiple=True,
     type=click.Path(path_type=Path),
-    help="提示词目录，可重复（每个目录是一个提示词版本；默认为 prompts/）。",
+    help="提示词目录，可重复（每个目录是一个提示词版本；默认为随程序安装的提示词，或 DRAFTING_PROMPTS）。",
 )
-@click.option("--model", "models", multiple=True, help=MODEL_HELP)
+@model_option("--model", "models", lead="模型，可重复：", multiple=True)
 @click.option(
     "--repeat", type=int, default=None, help="每个案例重复起草的次数（默认取评测集的 repeat，否则 1）。"
 )

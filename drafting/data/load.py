@@ -8,7 +8,6 @@ the cross-sum rules. Every problem found is collected, so the user fixes them al
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import json
 import re
 import types
@@ -374,6 +373,8 @@ def _unknown_fix(loc: tuple[str, ...]) -> str:
         return (
             f"请把“{typed}”改为“{official.LABEL_TO_KEY[typed]}”（数据文件的项目名用英文键，中文写在注释里）"
         )
+    import difflib  # only for a key to correct, not for every load
+
     close = difflib.get_close_matches(typed, allowed, n=1, cutoff=0.6)
     if close:
         return f"是不是“{close[0]}”？请改正拼写"

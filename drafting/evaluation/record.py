@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .. import __version__
 from ..checks import Finding
+from ..config import OFFLINE
 from ..data.model import ReportData
 from ..document import Draft, SectionUsage
 from ..errors import InputError, OutputError, os_reason, validation_problem
@@ -24,7 +25,6 @@ from .scoring import RawAnswer, Result, behaviour, locate, paragraph_map, score
 from .suite import EXPECTATIONS, EvalSuite, Expectation
 
 SCHEMA: Literal["drafting.eval-run/1"] = "drafting.eval-run/1"
-OFFLINE = "offline"
 
 
 class _Strict(BaseModel):

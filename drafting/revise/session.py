@@ -26,9 +26,10 @@ from pydantic import ValidationError
 
 from .. import official, offline
 from ..backends.base import Backend, BackendError, ChatRequest, OnText
+from ..config import OFFLINE
 from ..document import Draft, Section, SectionUsage, load_draft
 from ..errors import DraftingError, InputError, OutputError
-from ..narrative import OFFLINE, clean
+from ..narrative import clean
 from . import pins
 from .checking import Finding, change_findings, section_findings
 from .history import ChangeKind, Entry, Stacks, TextState, entries, next_number, replay
@@ -495,15 +496,22 @@ class RevisionSession:
 
 
 def backend_for(settings: Settings) -> Backend | None:
-    """The chat backend the settings name, or None for offline. Revisions bypass the response
-    cache: a retry must reach the model, and a revision's request (the current text) rarely repeats."""
-    from ..config import OFFLINE, resolve_endpoint
+    """The chat backend of the model the settings name (``backends.resolve``), or None for
+    offline. Revisions bypass the response cache: a retry must reach the model, and a revision's
+    request (the current text) rarely repeats. A replay is refused: its answers are first drafts of
+    each section, not answers to an instruction."""
+    from ..backends.resolve import get_backend, model_kind, resolve_model
 
-    if settings.model.strip().lower() == OFFLINE:
-        return None
-    from ..backends.base import get_backend
-
-    return get_backend(resolve_endpoint(settings=settings))
+    if model_kind(settings.model) == "replay":
+        raise InputError(
+            f"修订不能使用回放模型“{settings.model}”：回放文件里是起草各部分时的回答，不是对修改要求的回答。",
+            hint=(
+                "按文字要求修订请用真实模型，如 --model deepseek 或 --model openai:<模型名>；"
+                "用 --model offline 时仍可手工修改、按数据重新生成、固定句子、撤销和重做。"
+            ),
+        )
+    model = resolve_model(settings=settings)
+    return None if model.kind == "offline" else get_backend(model)
 
 
 def describe(entry: Entry, labels: Sequence[tuple[str, str]] = ()) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import shutil
 import tempfile
@@ -14,33 +15,25 @@ from ..errors import InputError, OutputError, os_reason
 if TYPE_CHECKING:
     from ..document import Draft
 
-FORMATS = ("md", "txt", "docx", "html", "pdf")
+
+# The module of each format's writer. Only the one a format needs is imported: each pulls in its
+# own library (python-docx, jinja2, LibreOffice's helpers), and the offline md draft needs none.
+_MODULES = {"md": "markdown", "txt": "text", "docx": "docx", "html": "html", "pdf": "pdf"}
+FORMATS = tuple(_MODULES)
 DEFAULT_FORMATS = ("md", "docx")
-
-
-def _renderers() -> dict[str, Callable[[Draft], str | bytes]]:
-    # Each writer imports its library (python-docx, jinja2, LibreOffice) only when it runs.
-    from . import docx, html, markdown, pdf, text
-
-    return {
-        "md": markdown.render,
-        "txt": text.render,
-        "docx": docx.render,
-        "html": html.render,
-        "pdf": pdf.render,
-    }
 
 
 def render(draft: Draft, fmt: str) -> str | bytes:
     """The draft as one document: ``str`` for text formats, ``bytes`` for docx and pdf. Either goes
     straight to ``atomic_write``."""
-    renderers = _renderers()
-    if fmt not in renderers:
+    if fmt not in _MODULES:
         raise InputError(
             f"不支持的输出格式“{fmt}”。",
             hint=f"可用的格式：{'、'.join(FORMATS)}（用逗号分隔，如 --format md,docx）。",
         )
-    return renderers[fmt](draft)
+    module = importlib.import_module(f"{__name__}.{_MODULES[fmt]}")
+    writer: Callable[[Draft], str | bytes] = module.render
+    return writer(draft)
 
 
 def atomic_write(path: Path, content: str | bytes) -> None:
