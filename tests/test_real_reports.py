@@ -15,9 +15,10 @@ from .conftest import SHARED
 REAL = SHARED / "real"
 
 # Measured with bench/real_reports.py on the development set (8 files, 1478 table cells, 14 true defects).
+# Main before the PDF reader: 73 false errors, 11 defects found, 691 cells read exactly.
 MAX_FALSE_ERRORS = 73
-MIN_DEFECTS_FOUND = 11
-MIN_CELLS_OK = 691
+MIN_DEFECTS_FOUND = 14
+MIN_CELLS_OK = 867
 
 pytestmark = pytest.mark.skipif(
     not (REAL / "truth.json").exists(), reason="../shared/real (real reports with truth.json) is not here"
@@ -39,8 +40,7 @@ def test_every_real_report_is_read_without_a_crash(figures: dict[str, object]) -
     truth = json.loads((REAL / "truth.json").read_text(encoding="utf-8"))
     assert {f["name"] for f in files} == {name for name in truth if (REAL / name).exists()}
     assert [f["name"] for f in files if f["crashed"]] == []
-    # Exit 2 (file unusable) is a refusal, not a crash; PDFs are refused until the PDF reader lands.
-    assert all(f["check_exit"] in (0, 1, 2) for f in files), [(f["name"], f["check_exit"]) for f in files]
+    assert all(f["check_exit"] in (0, 1) for f in files), [(f["name"], f["check_exit"]) for f in files]
 
 
 def test_the_reader_does_no_worse_than_last_measured(figures: dict[str, object]) -> None:

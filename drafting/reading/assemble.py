@@ -75,7 +75,9 @@ def assemble(blocks: list[Block], source: str, kind: str, title_hint: str = "") 
         if "\t" not in text and "|" not in text:
             heading = match_heading(text)
         if heading is not None:
-            report.headings.append(Heading(text.strip(), heading.part, heading.kind, block.line, block.para))
+            report.headings.append(
+                Heading(text.strip(), heading.part, heading.kind, block.line, block.para, block.page)
+            )
             part = heading.part
             table_blocks.append(None)
             continue
@@ -83,7 +85,7 @@ def assemble(blocks: list[Block], source: str, kind: str, title_hint: str = "") 
             table_blocks.append(block)
             continue
         counts[part] = counts.get(part, 0) + 1
-        paragraph = Paragraph(text.strip(), part, counts[part], block.line, block.para)
+        paragraph = Paragraph(text.strip(), part, counts[part], block.line, block.para, page=block.page)
         (report.preamble if part is None else report.paragraphs).append(paragraph)
         table_blocks.append(None)
     items = stream(table_blocks)

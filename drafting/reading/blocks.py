@@ -2,7 +2,8 @@
 
 Every source format becomes this one shape, so one assembler finds the title, headings, paragraphs
 and tables whatever the file was: page text (.txt), Markdown, HTML (tables as grids with their
-spans expanded) and Word (.docx, merged cells expanded by python-docx).
+spans expanded), Word (.docx, merged cells expanded by python-docx) and PDF (paragraphs joined from
+the page's lines, tables from its ruled cells).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ class Line:
     line: int | None = None  # 1-based line in the source text, when it has lines
     para: int | None = None  # 1-based paragraph number (HTML, Word)
     heading_level: int = 0  # a Markdown ``#`` level or an HTML ``h1``…``h6``
+    page: int | None = None  # 1-based page of a PDF
 
 
 @dataclass
@@ -31,6 +33,7 @@ class GridCell:
 class Grid:
     rows: list[list[GridCell]] = field(default_factory=list)
     para: int | None = None
+    page: int | None = None  # 1-based page of a PDF where the table starts
 
     def origin_rows(self) -> list[list[str]]:
         return [[c.text for c in row if c.origin] for row in self.rows]
