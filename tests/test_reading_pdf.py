@@ -9,6 +9,7 @@ import io
 import json
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -155,6 +156,14 @@ def test_unusable_pdfs_exit_2_with_a_chinese_message(
     assert message in err
     assert "Traceback" not in out + err and "Pdfium" not in err and "Error" not in err
     assert out == ""
+
+
+def test_pdfs_read_on_several_threads_at_once_read_the_same() -> None:
+    # PDFium must never be called from two threads at once: the reader takes turns.
+    expected = read_report(PDF).cells()
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(lambda _: read_report(PDF).cells(), range(8)))
+    assert all(r == expected for r in results)
 
 
 def test_a_pdf_is_known_by_its_content_whatever_its_name(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ as an empty report.
 
 from __future__ import annotations
 
+import threading
 from typing import Final
 
 from ...errors import InputError
@@ -28,7 +29,20 @@ _NEEDS_TEXT: Final = (
 _BROKEN_HINT: Final = "请重新下载该 PDF，或从原文件重新导出；也可以另存为 .docx 后再试。"
 
 
+# PDFium is not thread-safe, not even across documents: a second thread calling it at the same time
+# corrupts the process (pypdfium2's documentation). A folder of reports read on threads (review,
+# the web workspace) takes turns here; the checks and everything else still run in parallel.
+_PDFIUM: Final = threading.Lock()
+
+
 def pdf_blocks(raw_bytes: bytes, source: str) -> list[Block]:
+    with _PDFIUM:
+        pages = _read_pages(raw_bytes, source)
+    drop_furniture(pages)
+    return blocks(pages)
+
+
+def _read_pages(raw_bytes: bytes, source: str) -> list[Page]:
     import pypdfium2 as pdfium
     import pypdfium2.raw as raw
 
@@ -75,5 +89,4 @@ def pdf_blocks(raw_bytes: bytes, source: str) -> list[Block]:
         raise InputError(
             f"{source}：PDF 没有文字层（可能是扫描件），无法读取其中的文字和表格。", hint=_NEEDS_TEXT
         )
-    drop_furniture(pages)
-    return blocks(pages)
+    return pages
