@@ -15,6 +15,7 @@ from .assemble import assemble
 from .blocks import text_blocks
 from .model import Heading, Paragraph, Report
 from .normalize import decode
+from .plain import looks_like_markdown, metadata_header
 from .tables import Note
 
 __all__ = ["Heading", "Note", "Paragraph", "Report", "read_report", "read_text"]
@@ -23,13 +24,20 @@ _SUPPORTED = "支持的报告格式：.draft.json（本工具生成的草稿）�
 
 
 def read_text(text: str, kind: str = "txt", source: str = "（文本）") -> Report:
-    """A report whose text is already in memory: ``kind`` is txt, md or html."""
+    """A report whose text is already in memory: ``kind`` is txt, md or html. A crawler's metadata
+    header is dropped (its 标题 is kept as a hint for the title); page text that is really Markdown
+    (a conversion saved as .txt) is read as Markdown."""
     if kind == "html":
         from .html import html_blocks
 
         blocks, hint = html_blocks(text)
         return _usable(assemble(blocks, source, "html", hint))
-    return _usable(assemble(text_blocks(text, markdown=(kind == "md")), source, kind))
+    lines = text.splitlines()
+    header = metadata_header(lines)
+    if kind == "txt" and looks_like_markdown(lines[header.lines :]):
+        kind = "md"
+    blocks = text_blocks(text, markdown=(kind == "md"), skip=header.lines)
+    return _usable(assemble(blocks, source, kind, header.title))
 
 
 def read_report(path: Path | str) -> Report:

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from .normalize import clean_line
+from .plain import run_on, segment
 
 
 @dataclass
@@ -46,13 +47,19 @@ _MD_RULE = re.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?$")
 _MD_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
 
 
-def text_blocks(text: str, markdown: bool = False) -> list[Block]:
+def text_blocks(text: str, markdown: bool = False, skip: int = 0) -> list[Block]:
     """Page text or Markdown: one line per block (blank lines kept: they separate cells in some
-    layouts). Markdown headings lose their ``#`` and emphasis its ``**``; rules between table
-    header and body are dropped."""
+    layouts), after the first ``skip`` lines (a crawler's header). Markdown headings lose their
+    ``#`` and emphasis its ``**``; rules between table header and body are dropped. A line that
+    holds a whole report (its line breaks were lost) is cut where its lines were."""
     out: list[Block] = []
     for n, raw in enumerate(text.splitlines(), 1):
+        if n <= skip:
+            continue
         line = raw.rstrip("\r\n")
+        if "|" not in line and "\t" not in line and run_on(line):
+            out += [Line(clean_line(piece), n) for piece in segment(line)]
+            continue
         level = 0
         if markdown:
             stripped = line.strip()
