@@ -175,3 +175,43 @@ def test_a_menu_is_not_a_title() -> None:
     assert not looks_like_title(
         "政府信息公开 领导之窗 政府机构 要闻 政府会议 最新文件 政策文件库 政府工作报告 公示公告"
     )
+
+
+def _wrap(text: str, width: float) -> str:
+    """Text as a PDF conversion keeps it: every paragraph broken into lines as wide as ``width``
+    Chinese characters (a Latin letter or digit is half as wide), indentation lost, tables left as
+    they were."""
+    out = []
+    for line in text.splitlines():
+        if "\t" in line:
+            out.append(line)
+            continue
+        current, used = "", 0.0
+        for ch in line.strip():
+            step = 1.0 if ord(ch) >= 0x2E80 else 0.5
+            if used + step > width:
+                out.append(current)
+                current, used = "", 0.0
+            current += ch
+            used += step
+        out.append(current)
+    return "\n".join(out)
+
+
+def test_lines_a_pdf_wrapped_are_joined_back(page_text: str, as_written) -> None:  # type: ignore[no-untyped-def]
+    wrapped = _wrap(page_text, 27).replace(
+        TITLE, "示例市东湖区住房和建设局2024年政府信息公开工作\n年度报告", 1
+    )
+    report = read_text(wrapped, "txt")
+    assert report.title == TITLE
+    assert [p.text for p in report.narrative()] == [p.text for p in as_written.narrative()]
+    assert report.cells() == as_written.cells()
+    assert _errors(report) == []
+
+
+def test_text_written_a_paragraph_a_line_is_left_alone(page_text: str, as_written) -> None:  # type: ignore[no-untyped-def]
+    from drafting.reading.blocks import text_blocks
+    from drafting.reading.wrapped import join_wrapped
+
+    blocks = text_blocks(page_text)
+    assert join_wrapped(blocks) == text_blocks(page_text)

@@ -17,6 +17,7 @@ from .model import Heading, Paragraph, Report
 from .normalize import decode
 from .plain import looks_like_markdown, metadata_header
 from .tables import Note
+from .wrapped import join_wrapped
 
 __all__ = ["Heading", "Note", "Paragraph", "Report", "read_report", "read_text"]
 
@@ -26,7 +27,7 @@ _SUPPORTED = "支持的报告格式：.draft.json（本工具生成的草稿）�
 def read_text(text: str, kind: str = "txt", source: str = "（文本）") -> Report:
     """A report whose text is already in memory: ``kind`` is txt, md or html. A crawler's metadata
     header is dropped (its 标题 is kept as a hint for the title); page text that is really Markdown
-    (a conversion saved as .txt) is read as Markdown."""
+    (a conversion saved as .txt) is read as Markdown; lines a PDF wrapped are joined."""
     if kind == "html":
         from .html import html_blocks
 
@@ -36,7 +37,7 @@ def read_text(text: str, kind: str = "txt", source: str = "（文本）") -> Rep
     header = metadata_header(lines)
     if kind == "txt" and looks_like_markdown(lines[header.lines :]):
         kind = "md"
-    blocks = text_blocks(text, markdown=(kind == "md"), skip=header.lines)
+    blocks = join_wrapped(text_blocks(text, markdown=(kind == "md"), skip=header.lines))
     return _usable(assemble(blocks, source, kind, header.title))
 
 

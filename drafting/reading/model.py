@@ -83,6 +83,11 @@ class Report:
         m = re.search(r"((?:19|20)\d{2})\s*年", self.title)
         if m and m.start() > 0:
             return self.title[: m.start()].strip()
+        if m:
+            # ``2024年上海市科委政府信息公开工作年度报告``: the agency follows the year.
+            after = re.match(r"度?\s*(.+?)(?:关于)?\s*(?:政府信息公开|政务公开)", self.title[m.end() :])
+            if after:
+                return after.group(1).strip()
         return self.data.agency.name if self.data else ""
 
     def part_paragraphs(self, part: str) -> list[Paragraph]:
