@@ -55,14 +55,14 @@ def _page_title(text: str) -> str:
 
 
 def _report_container(body: Any) -> Any | None:
-    """The innermost element holding every part heading of the page (three at least), unless that
-    is the whole body."""
+    """The innermost element holding every numbered part heading of the page (three at least),
+    unless that is the whole body."""
     from bs4.element import NavigableString
 
     holders = [
         s.parent
         for s in body.find_all(string=True)
-        if isinstance(s, NavigableString) and match_heading(clean_line(str(s))) is not None
+        if isinstance(s, NavigableString) and "、" in s and match_heading(clean_line(str(s))) is not None
     ]
     if len(holders) < 3:
         return None

@@ -28,7 +28,8 @@ _STARTS: Final = re.compile(
 
 def _width(text: str) -> float:
     """Characters as a page counts them: a Latin letter, digit or space is half a Chinese one."""
-    return sum(1.0 if ord(ch) >= 0x2E80 else 0.5 for ch in text.strip())
+    text = text.strip()
+    return len(text) - 0.5 * len(text.encode("ascii", "ignore"))
 
 
 def _prose(block: Block) -> bool:
@@ -50,21 +51,31 @@ def _prose(block: Block) -> bool:
 
 
 def _measure(blocks: list[Block]) -> float | None:
-    """The width of the page's full lines, when the text has one."""
-    prose = [b for b in blocks if _prose(b)]
-    widths = [round(_width(b.text)) for b in prose if isinstance(b, Line)]
-    if len(widths) < 8:
+    """The width of the page's full lines, when the text has one. Widths first (cheap); headings and
+    table rows are told apart only when enough lines share one width."""
+    lines = [
+        b
+        for b in blocks
+        if isinstance(b, Line)
+        and len(b.text) >= _MIN_WIDTH
+        and not b.heading_level
+        and "|" not in b.text
+        and "\t" not in b.text
+    ]
+    if len(lines) < 8:
         return None
-    counts = Counter(w for w in widths if w >= _MIN_WIDTH)
-    if not counts:
+    widths = [_width(b.text) for b in lines]
+    counts = Counter(round(w) for w in widths if w >= _MIN_WIDTH)
+    if sum(counts.values()) < 8:
         return None
     mode = max(counts, key=lambda w: (sum(counts[x] for x in counts if abs(x - w) <= _SLACK), w))
-    full = [b for b in prose if isinstance(b, Line) and abs(_width(b.text) - mode) <= _SLACK]
-    if len(full) < 8 or len(full) < 0.3 * len(prose):
+    near = [b for b, w in zip(lines, widths, strict=True) if abs(w - mode) <= _SLACK]
+    if len(near) < 8 or len(near) < 0.3 * len(lines):
         return None
-    open_ended = sum(
-        1 for b in full if isinstance(b, Line) and not b.text.rstrip().endswith(("。", "：", ":"))
-    )
+    full = [b for b in near if _prose(b)]
+    if len(full) < 8:
+        return None
+    open_ended = sum(1 for b in full if not b.text.rstrip().endswith(("。", "：", ":")))
     return float(mode) if open_ended >= 0.6 * len(full) else None
 
 
