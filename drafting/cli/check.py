@@ -24,14 +24,14 @@ _SEVERITY = {"error": ("错误", "red"), "warning": ("提示", "yellow")}
 @click.option(
     "--previous",
     type=click.Path(path_type=Path),
-    help="上年数据文件或上年报告（.yaml/.json/.txt/.md/.html/.docx），用于核对上年结转。",
+    help="上年数据文件或上年报告（.yaml/.json/.txt/.md/.html/.docx/.pdf），用于核对上年结转。",
 )
 @click.option("--json", "as_json", is_flag=True, help='以 JSON 输出：{"ok": …, "findings": […]}。')
 @click.pass_context
 def command(
     ctx: click.Context, report: Path, data_path: Path | None, previous: Path | None, as_json: bool
 ) -> None:
-    """检查一份年度报告（本工具的草稿 .draft.json，或任何人发布的 .md/.txt/.html/.docx）：
+    """检查一份年度报告（本工具的草稿 .draft.json，或任何人发布的 .md/.txt/.html/.docx/.pdf）：
     结构、表格勾稽关系、正文与表格的一致性、年份和文字规范。
     没有错误时退出码为 0，有错误时为 1，文件无法使用时为 2。"""
     from ..checks import has_errors, issue_findings, run_checks, sort_findings

@@ -1,7 +1,7 @@
 """Reading a report — our draft, or anyone's published one — into one in-memory ``Report``.
 
-``read_report(path)`` takes ``.draft.json``, ``.md``, ``.txt``, ``.html`` and ``.docx`` (UTF-8 or
-GB18030 text); ``read_text(text, kind)`` reads text already in memory. The result holds the title,
+``read_report(path)`` takes ``.draft.json``, ``.md``, ``.txt``, ``.html``, ``.docx`` and ``.pdf``
+(text in UTF-8 or GB18030); ``read_text(text, kind)`` reads text already in memory. The result holds the title,
 preamble, headings, paragraphs by part and the three tables as cells, plus what the reader noticed.
 """
 
@@ -15,21 +15,30 @@ from .assemble import assemble
 from .blocks import text_blocks
 from .model import Heading, Paragraph, Report
 from .normalize import decode
+from .plain import looks_like_markdown, metadata_header
 from .tables import Note
+from .wrapped import join_wrapped
 
 __all__ = ["Heading", "Note", "Paragraph", "Report", "read_report", "read_text"]
 
-_SUPPORTED = "支持的报告格式：.draft.json（本工具生成的草稿）、.md、.txt、.html、.docx。"
+_SUPPORTED = "支持的报告格式：.draft.json（本工具生成的草稿）、.md、.txt、.html、.docx、.pdf。"
 
 
 def read_text(text: str, kind: str = "txt", source: str = "（文本）") -> Report:
-    """A report whose text is already in memory: ``kind`` is txt, md or html."""
+    """A report whose text is already in memory: ``kind`` is txt, md or html. A crawler's metadata
+    header is dropped (its 标题 is kept as a hint for the title); page text that is really Markdown
+    (a conversion saved as .txt) is read as Markdown; lines a PDF wrapped are joined."""
     if kind == "html":
         from .html import html_blocks
 
         blocks, hint = html_blocks(text)
         return _usable(assemble(blocks, source, "html", hint))
-    return _usable(assemble(text_blocks(text, markdown=(kind == "md")), source, kind))
+    lines = text.splitlines()
+    header = metadata_header(lines)
+    if kind == "txt" and looks_like_markdown(lines[header.lines :]):
+        kind = "md"
+    blocks = join_wrapped(text_blocks(text, markdown=(kind == "md"), skip=header.lines))
+    return _usable(assemble(blocks, source, kind, header.title))
 
 
 def read_report(path: Path | str) -> Report:
@@ -49,11 +58,12 @@ def read_report(path: Path | str) -> Report:
         raise InputError(
             f"{source}：不支持旧版 Word 格式（{suffix}）。", hint="请在 Word 或 WPS 中另存为 .docx 后再试。"
         )
-    if suffix == ".pdf" or raw[:5] == b"%PDF-":
-        raise InputError(
-            f"{source}：不支持直接读取 PDF。",
-            hint="请把报告另存为 .docx，或复制网页/PDF 中的文字保存为 .txt（UTF-8）后再试。",
-        )
+    if suffix == ".pdf" or b"%PDF-" in raw[:1024]:
+        from .pdf import pdf_blocks
+
+        if not raw.strip():
+            raise InputError(f"{source}：文件是空的。")
+        return _usable(assemble(pdf_blocks(raw, source), source, "pdf"))
     if suffix == ".docx" or raw[:4] == b"PK\x03\x04":
         from .docx import docx_blocks
 

@@ -26,7 +26,7 @@ def decode(raw: bytes, source: str) -> str:
     if b"\x00" in raw[:4096]:
         raise InputError(
             f"{source}：这不是文本文件（含有二进制内容），无法读取。",
-            hint="支持的报告格式：.draft.json、.md、.txt、.html、.docx。",
+            hint="支持的报告格式：.draft.json、.md、.txt、.html、.docx、.pdf。",
         )
     for encoding in ("utf-8-sig", "gb18030"):
         try:
