@@ -147,7 +147,7 @@ def test_unsupported_numbers_without_the_check_library(draft: Path, monkeypatch:
     """Our own number finding stands even where the check library says nothing."""
     from drafting.revise import checking
 
-    monkeypatch.setattr(checking, "_CHECK", lambda section, paragraphs, data: [])
+    monkeypatch.setattr(checking, "check_text", lambda section, paragraphs, data: [])
     session = RevisionSession(draft, _scripted(_plus("problems", "全年举办培训27期。")))
     (finding,) = session.revise("problems", "补充培训").new_findings
     assert finding.rule == NUMBER_RULE and "27" in finding.message
