@@ -27,7 +27,16 @@ from typing import Any, Literal
 from ..errors import Severity
 from ..official import Cell
 
-__all__ = ["CATEGORIES", "CATEGORY_LABELS", "Category", "Cell", "Finding", "fingerprint", "identity"]
+__all__ = [
+    "CATEGORIES",
+    "CATEGORY_LABELS",
+    "Category",
+    "Cell",
+    "Finding",
+    "HoldsFinding",
+    "fingerprint",
+    "identity",
+]
 
 Category = Literal["structure", "table", "consistency", "year", "register", "data", "revision"]
 CATEGORIES: tuple[Category, ...] = (
@@ -95,6 +104,40 @@ class Finding:
             cells=tuple(Cell(**c) for c in raw.get("cells", ())),
             fingerprint=raw.get("fingerprint", ""),
         )
+
+
+class HoldsFinding:
+    """A record that holds a finding and adds to it (an eval record's place in the draft, a
+    revision's mark of what is new) reads as the finding it holds: never a copy of its fields."""
+
+    finding: Finding
+
+    @property
+    def rule(self) -> str:
+        return self.finding.rule
+
+    @property
+    def category(self) -> Category:
+        return self.finding.category
+
+    @property
+    def severity(self) -> Severity:
+        return self.finding.severity
+
+    @property
+    def message(self) -> str:
+        return self.finding.message
+
+    @property
+    def location(self) -> str:
+        return self.finding.location
+
+    @property
+    def is_error(self) -> bool:
+        return self.finding.is_error
+
+    def render(self) -> str:
+        return self.finding.render()
 
 
 _SPACE = re.compile(r"\s+")

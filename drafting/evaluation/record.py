@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .. import __version__
 from ..checks import Finding
+from ..checks.finding import HoldsFinding
 from ..data.model import ReportData
 from ..document import Draft, SectionUsage
 from ..errors import InputError, OutputError, os_reason, validation_problem
@@ -38,32 +39,12 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class FindingRecord(_Strict):
+class FindingRecord(_Strict, HoldsFinding):
     """A finding of a stored draft, and where it stands in the draft when its location says."""
 
     finding: Finding
     section: str | None = None
     paragraph: int | None = None
-
-    @property
-    def rule(self) -> str:
-        return self.finding.rule
-
-    @property
-    def category(self) -> str:
-        return self.finding.category
-
-    @property
-    def severity(self) -> str:
-        return self.finding.severity
-
-    @property
-    def message(self) -> str:
-        return self.finding.message
-
-    @property
-    def location(self) -> str:
-        return self.finding.location
 
 
 class ResultRecord(_Strict):

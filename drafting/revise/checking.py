@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from ..checks import Finding, check_section
-from ..checks.finding import Category, fingerprint, identity
+from ..checks.finding import Category, HoldsFinding, fingerprint, identity
 from ..data.model import ReportData
 from ..errors import Severity
 from ..figures import bindable_numbers, numbers_in
@@ -29,31 +29,11 @@ _QUOTED = re.compile(r"“[^”]*”")
 
 
 @dataclass(frozen=True)
-class RevisionFinding:
+class RevisionFinding(HoldsFinding):
     """A finding on a revised section, and whether the change brought it."""
 
     finding: Finding
     new: bool = False  # not there before the change
-
-    @property
-    def rule(self) -> str:
-        return self.finding.rule
-
-    @property
-    def severity(self) -> Severity:
-        return self.finding.severity
-
-    @property
-    def message(self) -> str:
-        return self.finding.message
-
-    @property
-    def location(self) -> str:
-        return self.finding.location
-
-    @property
-    def is_error(self) -> bool:
-        return self.finding.is_error
 
     @property
     def about_numbers(self) -> bool:
@@ -65,9 +45,6 @@ class RevisionFinding:
         """What identifies a finding across an edit: quoted context and paragraph numbers change
         when the text around it does, so they are left out (the fingerprint keeps the paragraph)."""
         return self.rule, _QUOTED.sub("“”", self.message)
-
-    def render(self) -> str:
-        return self.finding.render()
 
     def with_message(self, message: str) -> RevisionFinding:
         return replace(self, finding=replace(self.finding, message=message))
