@@ -41,3 +41,26 @@ def test_improvements_must_open_on_the_next_year() -> None:
     findings = model_check("improvements", ["我局将继续做好政府信息公开工作。"], DATA)
     assert [f.rule for f in findings] == ["Y3"] and "开头" in findings[0].message
     assert not check_section("improvements", ["我局将继续做好政府信息公开工作。"], DATA)
+
+
+def test_a_models_findings_carry_evidence_and_a_fingerprint_like_any_other() -> None:
+    overview = [p for p in offline.write_section("overview", DATA) if not p.startswith("（四）")]
+    cases = {
+        "overview": [*overview, "（六）其他。"],
+        "improvements": ["我局将继续做好政府信息公开工作。"],
+        "other": ["无其他需要报告的事项。"],
+        "problems": [""],
+    }
+    seen: set[str] = set()
+    for section, paragraphs in cases.items():
+        found = model_check(section, paragraphs, DATA)
+        assert found, section
+        for f in found:
+            assert f.evidence and len(f.fingerprint) == 16 and f.category, (section, f)
+            seen.add(f.rule)
+    assert {"S3", "Y3", "F1", "S7"} <= seen
+    # the same problem on the same section of the same report is the same finding, run after run
+    assert (
+        model_check("other", ["无。"], DATA)[0].fingerprint
+        == model_check("other", ["无。"], DATA)[0].fingerprint
+    )
