@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -91,19 +91,6 @@ class Finding:
             "cells": [c.as_dict() for c in self.cells],
             "fingerprint": self.fingerprint,
         }
-
-    @classmethod
-    def from_dict(cls, raw: Mapping[str, Any]) -> Finding:
-        return cls(
-            rule=raw["rule"],
-            category=raw["category"],
-            severity=raw["severity"],
-            message=raw["message"],
-            location=raw["location"],
-            evidence=raw.get("evidence", ""),
-            cells=tuple(Cell(**c) for c in raw.get("cells", ())),
-            fingerprint=raw.get("fingerprint", ""),
-        )
 
 
 class HoldsFinding:

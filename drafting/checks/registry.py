@@ -120,12 +120,15 @@ class Context:
         cells: Iterable[Cell] = (),
     ) -> Finding:
         """A finding of this report: its category from the catalogue, its fingerprint from the
-        rule, the report's identity and ``place`` (the cells when not given)."""
+        rule, the report's identity and ``place`` (the cells when not given) — structured, never
+        the human location, whose line numbers depend on the file's layout."""
         entry = rule_of(rule)
         if entry is None:
             raise KeyError(f"rule {rule} is not registered")
         cells = tuple(cells)
-        where = place or cells_place(cells) or location
+        where = place or cells_place(cells)
+        if not where:
+            raise ValueError(f"a finding of {rule} needs a place or cells for its fingerprint")
         return Finding(
             rule,
             entry.category,
