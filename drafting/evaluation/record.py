@@ -21,8 +21,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .. import __version__
-from ..checks import Finding
-from ..checks.finding import HoldsFinding
+from ..checks.finding import Finding, HoldsFinding
 from ..data.model import ReportData
 from ..document import Draft, SectionUsage
 from ..errors import InputError, OutputError, os_reason, validation_problem
