@@ -24,6 +24,7 @@ _EXPORTS = {
     "render": "drafting.writers",
     "run_checks": "drafting.checks",
     "check_section": "drafting.checks",
+    "Finding": "drafting.checks",
     "get_backend": "drafting.backends.resolve",
     "RevisionSession": "drafting.revise.session",
     "DraftingError": "drafting.errors",

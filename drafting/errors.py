@@ -19,7 +19,11 @@ Severity = Literal["error", "warning"]
 
 @dataclass(frozen=True)
 class Issue:
-    """One problem found in a data file: which cell, where in the file, what is wrong, how to fix it."""
+    """One problem found in a data file: which cell, where in the file, what is wrong, how to fix it.
+
+    It shares the check library's conventions (the ``Severity`` below; ``message`` says what is
+    wrong, ``fix`` what to do) and keeps what a finding has not: the file's line and column.
+    ``checks.data.issue_findings`` makes findings of issues (D3-<rule>), cells from ``path``."""
 
     rule: str  # H1…H5, C1, F2, … or a shape rule such as "unknown_key"
     severity: Severity

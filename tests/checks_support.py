@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from drafting.checks import Finding, run_checks
-from drafting.checks.synthetic import Page, expected_cells, make_draft, page_of, random_data, render_page
 from drafting.data.model import ReportData
 from drafting.document import Draft
+from drafting.evaluation.synthetic import Page, expected_cells, make_draft, page_of, random_data, render_page
 from drafting.reading import Report, read_report, read_text
 
 from .conftest import EXAMPLES, SHARED

@@ -9,9 +9,9 @@ import pytest
 from click.testing import CliRunner
 
 from drafting import official
-from drafting.checks.synthetic import corpus_data, make_draft, page_of, render_page
 from drafting.cli import cli
 from drafting.data import load_data
+from drafting.evaluation.synthetic import corpus_data, make_draft, page_of, render_page
 
 from .checks_support import (
     CORPUS,

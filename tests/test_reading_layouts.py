@@ -9,7 +9,7 @@ import pytest
 
 from drafting import official
 from drafting.checks import run_checks
-from drafting.checks.synthetic import (
+from drafting.evaluation.synthetic import (
     LAYOUTS,
     PageItem,
     corpus_data,
@@ -179,7 +179,7 @@ def test_one_cell_per_paragraph_with_split_labels_and_leading_spaces() -> None:
 
 
 def test_blank_cells_are_null_in_every_layout() -> None:
-    from drafting.checks.synthetic import set_cell
+    from drafting.evaluation.synthetic import set_cell
 
     page = busy_page()
     n, item = next((n, i) for n, i in enumerate(page.items) if i.table is not None and i.table.id == "table3")

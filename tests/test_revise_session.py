@@ -147,7 +147,7 @@ def test_unsupported_numbers_without_the_check_library(draft: Path, monkeypatch:
     """Our own number finding stands even where the check library says nothing."""
     from drafting.revise import checking
 
-    monkeypatch.setattr(checking, "_CHECK", lambda section, paragraphs, data: [])
+    monkeypatch.setattr(checking, "check_text", lambda section, paragraphs, data: [])
     session = RevisionSession(draft, _scripted(_plus("problems", "全年举办培训27期。")))
     (finding,) = session.revise("problems", "补充培训").new_findings
     assert finding.rule == NUMBER_RULE and "27" in finding.message
@@ -338,3 +338,24 @@ def test_long_unchanged_text_is_shortened_and_styles_mark_the_change() -> None:
     assert "……" in text.plain and len(text.plain) < len(same)
     styles = {str(span.style) for span in text.spans}
     assert "bold red strike" in styles and "bold green underline" in styles
+
+
+def test_revision_findings_hold_the_check_librarys_finding(draft: Path) -> None:
+    from drafting.checks import Finding
+
+    session = RevisionSession(draft, _scripted(_plus("problems", "全年举办培训27期。")))
+    proposal = session.revise("problems", "补充培训")
+    number = next(f for f in proposal.new_findings if f.about_numbers)  # the library's N0 names it
+    assert isinstance(number.finding, Finding) and "27" in number.finding.evidence
+    assert number.finding.category == "consistency" and len(number.finding.fingerprint) == 16
+    assert number.render() == number.finding.render() and number.is_error
+
+
+def test_revisions_own_findings_are_findings_too(draft: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from drafting.revise import checking
+
+    monkeypatch.setattr(checking, "check_text", lambda section, paragraphs, data: [])
+    session = RevisionSession(draft, _scripted(_plus("problems", "全年举办培训27期。")))
+    (number,) = session.revise("problems", "补充培训").new_findings
+    assert number.rule == NUMBER_RULE and number.finding.evidence == "27"
+    assert number.finding.category == "consistency" and len(number.finding.fingerprint) == 16

@@ -34,7 +34,7 @@ def command(
     """检查一份年度报告（本工具的草稿 .draft.json，或任何人发布的 .md/.txt/.html/.docx/.pdf）：
     结构、表格勾稽关系、正文与表格的一致性、年份和文字规范。
     没有错误时退出码为 0，有错误时为 1，文件无法使用时为 2。"""
-    from ..checks import has_errors, issue_findings, run_checks, sort_findings
+    from ..checks import has_errors, issue_findings, report_identity, run_checks, sort_findings
     from ..data import load_data
     from ..errors import DataError
     from ..reading import read_report
@@ -46,9 +46,9 @@ def command(
         try:
             loaded = load_data(data_path)
             data = loaded.data
-            findings += issue_findings(loaded.warnings, str(data_path))
+            findings += issue_findings(loaded.warnings, str(data_path), report_identity(document, data))
         except DataError as exc:
-            findings += issue_findings(exc.issues, str(data_path))
+            findings += issue_findings(exc.issues, str(data_path), report_identity(document))
     last = _previous(previous) if previous is not None else None
     findings = sort_findings(run_checks(document, data, last) + findings)
     if as_json:

@@ -16,10 +16,10 @@ from .blocks import text_blocks
 from .model import Heading, Paragraph, Report
 from .normalize import decode
 from .plain import looks_like_markdown, metadata_header
-from .tables import Note
+from .tables import ReadingNotice
 from .wrapped import join_wrapped
 
-__all__ = ["Heading", "Note", "Paragraph", "Report", "read_report", "read_text"]
+__all__ = ["Heading", "Paragraph", "ReadingNotice", "Report", "read_report", "read_text"]
 
 _SUPPORTED = "支持的报告格式：.draft.json（本工具生成的草稿）、.md、.txt、.html、.docx、.pdf。"
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from .. import official
 from ..data.model import ReportData
-from .tables import OTHER_HANDLING_2019, Note, Table2Read, Table3Read, Table4Read
+from .tables import OTHER_HANDLING_2019, ReadingNotice, Table2Read, Table3Read, Table4Read
 
 PART_HEADINGS = {p.id: p.heading for p in official.PARTS}
 
@@ -67,7 +67,7 @@ class Report:
     table2: Table2Read | None = None
     table3: Table3Read | None = None
     table4: Table4Read | None = None
-    notes: list[Note] = field(default_factory=list)
+    notes: list[ReadingNotice] = field(default_factory=list)  # what the reader could not settle
     data: ReportData | None = None  # the data a draft was written from
 
     @property

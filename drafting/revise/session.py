@@ -31,7 +31,7 @@ from ..document import Draft, Section, SectionUsage, load_draft
 from ..errors import DraftingError, InputError, OutputError
 from ..narrative import clean
 from . import pins
-from .checking import Finding, change_findings, section_findings
+from .checking import RevisionFinding, change_findings, section_findings
 from .history import ChangeKind, Entry, Stacks, TextState, entries, next_number, replay
 from .locked import asks_for_data_change, needs_model, tables_locked
 from .prompt import RevisionPrompts, retry_request
@@ -52,7 +52,7 @@ class Proposal:
     instruction: str
     before: TextState
     after: TextState
-    findings: list[Finding]  # on ``after``; ``new`` marks those the change brought
+    findings: list[RevisionFinding]  # on ``after``; ``new`` marks those the change brought
     restored: list[str] = field(default_factory=list)  # pinned sentences put back
     model: str = ""
     prompt_version: str | None = None
@@ -65,11 +65,11 @@ class Proposal:
         return self.before.paragraphs != self.after.paragraphs
 
     @property
-    def new_findings(self) -> list[Finding]:
+    def new_findings(self) -> list[RevisionFinding]:
         return [f for f in self.findings if f.new]
 
     @property
-    def new_errors(self) -> list[Finding]:
+    def new_errors(self) -> list[RevisionFinding]:
         return [f for f in self.findings if f.new and f.is_error]
 
 
@@ -142,7 +142,7 @@ class RevisionSession:
         self.changed = False  # this session changed the draft file
         self._prompts_dir = prompts_dir
         self._prompts: RevisionPrompts | None = None
-        self._checked: dict[tuple[Any, ...], list[Finding]] = {}
+        self._checked: dict[tuple[Any, ...], list[RevisionFinding]] = {}
 
     # --- reading --------------------------------------------------------------------------------
 
@@ -163,7 +163,7 @@ class RevisionSession:
                 hint=f"可修订的节：{'、'.join(official.SECTION_IDS)}。",
             ) from None
 
-    def findings(self, section_id: str) -> list[Finding]:
+    def findings(self, section_id: str) -> list[RevisionFinding]:
         """The checks on a section as it stands (kept until its text or pins change)."""
         section = self.section(section_id)
         key = (section_id, tuple(section.paragraphs), tuple(section.pinned))

@@ -27,7 +27,7 @@ from rich.text import Text
 from ..backends.base import BackendError
 from ..errors import DraftingError
 from . import pins
-from .checking import Finding
+from .checking import RevisionFinding
 from .diff import diff_text, summary
 from .session import Proposal, RevisionSession, describe, split_paragraphs
 
@@ -162,7 +162,7 @@ class Loop:
             grid.add_row(number, text)
         self.out.print(grid)
 
-    def show_findings(self, findings: list[Finding], *, only_new: bool = False) -> None:
+    def show_findings(self, findings: list[RevisionFinding], *, only_new: bool = False) -> None:
         shown = [f for f in findings if f.new] if only_new else findings
         if not shown:
             self.say("检查：通过" if not findings else "检查：没有新的问题", "green")
