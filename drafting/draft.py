@@ -23,10 +23,11 @@ from .data.load import Loaded
 from .data.model import ReportData
 from .document import Draft, Provenance, Section, SectionUsage, load_draft, part_heading
 from .errors import DraftingError, Issue
+from .files import atomic_write_all
 from .narrative import OfflineWriter, SectionOutcome, SectionWriter
 from .tables import build_tables
 from .threads import map_bounded, submit
-from .writers import DEFAULT_FORMATS, atomic_write_all, render
+from .writers import DEFAULT_FORMATS, render
 
 __all__ = ["DEFAULT_FORMATS", "draft_files", "draft_report", "write_draft"]
 

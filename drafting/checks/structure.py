@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 
 from .. import official
+from ..chars import ascii_digits
 from ..figures import chinese_number
 from ..reading.normalize import norm
 from ..reading.tables import OTHER_HANDLING_2019
@@ -194,7 +195,7 @@ _PERIOD = re.compile(
 def stated_periods(ctx: Context) -> list[tuple[int, int, str]]:
     out = []
     for p in ctx.report.narrative():
-        text = p.text.translate(str.maketrans("０１２３４５６７８９", "0123456789"))
+        text = ascii_digits(p.text)
         for m in _PERIOD.finditer(text):
             out.append((int(m.group(1)), int(m.group(2)), p.where()))
     return out

@@ -79,10 +79,11 @@ def command(
     """
     from ..errors import InputError
     from ..evaluation import compare
-    from ..evaluation.record import load_record, write_record, write_text
+    from ..evaluation.record import load_record, write_record
     from ..evaluation.record import rescore as rescore_record
     from ..evaluation.report import print_summary, render_html
     from ..evaluation.suite import DEFAULT_SUITE, load_suite
+    from ..files import write_text
 
     if min_pass_rate is not None and not 0 <= min_pass_rate <= 1:
         raise InputError(

@@ -28,7 +28,7 @@ def command(
     from ..data import load_data
     from ..data.template import template_yaml
     from ..errors import InputError
-    from ..writers import atomic_write
+    from ..files import atomic_write
 
     previous = load_data(last).data if last else None
     if previous is not None:

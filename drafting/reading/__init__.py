@@ -10,11 +10,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ..errors import InputError, os_reason
+from ..errors import InputError
+from ..files import decode, read_bytes
 from .assemble import assemble
 from .blocks import text_blocks
 from .model import Heading, Paragraph, Report
-from .normalize import decode
 from .tables import Note
 
 __all__ = ["Heading", "Note", "Paragraph", "Report", "read_report", "read_text"]
@@ -35,14 +35,7 @@ def read_text(text: str, kind: str = "txt", source: str = "（文本）") -> Rep
 def read_report(path: Path | str) -> Report:
     path = Path(path)
     source = str(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"找不到文件：{path}", hint="请检查文件路径是否正确。") from None
-    except IsADirectoryError:
-        raise InputError(f"{path} 是一个文件夹，不是报告文件。", hint=_SUPPORTED) from None
-    except OSError as exc:
-        raise InputError(f"无法读取文件 {path}：{os_reason(exc)}") from None
+    raw = read_bytes(path, hint=_SUPPORTED)
     name = path.name.lower()
     suffix = path.suffix.lower()
     if suffix in (".doc", ".wps"):
@@ -60,6 +53,8 @@ def read_report(path: Path | str) -> Report:
         if not raw.strip():
             raise InputError(f"{source}：文件是空的。")
         return _usable(assemble(docx_blocks(raw, source), source, "docx"))
+    if not raw.strip():
+        raise InputError(f"{source}：文件是空的。", hint="请确认选择了正确的报告文件。")
     text = decode(raw, source)
     if name.endswith(".json") or text.lstrip().startswith("{"):
         return _usable(_from_json(text, source))

@@ -441,7 +441,7 @@ class RevisionSession:
             return ""
 
     def _save(self, draft: Draft) -> None:
-        from ..writers import atomic_write
+        from ..files import atomic_write
 
         if self._disk_digest() != self._digest:
             raise OutputError(
@@ -466,7 +466,8 @@ class RevisionSession:
         ended before it could: a document older than the draft). They are rendered first, then
         replaced together (``atomic_write_all``); one that cannot be rendered (PDF without
         LibreOffice) is reported and the others are still written."""
-        from ..writers import atomic_write_all, render
+        from ..files import atomic_write_all
+        from ..writers import render
 
         try:
             stamp = self.path.stat().st_mtime
