@@ -37,9 +37,9 @@ def read_bytes(path: Path, what: str = "文件", *, hint: str = "") -> bytes:
 
 def decode(raw: bytes, source: str) -> str:
     """UTF-8 (with or without BOM), else GB18030; bytes that are not text in either are refused."""
-    if b"\x00" in raw[:4096]:
+    if b"\x00" in raw[:4096]:  # a binary file, or text in UTF-16 (which we do not read)
         raise InputError(
-            f"{source}：这不是文本文件（含有二进制内容），无法读取。", hint="请确认选择了正确的文件。"
+            f"{source}：这不是文本文件（含有二进制内容），或者文件编码无法识别。", hint=SAVE_AS_UTF8
         )
     for encoding in ENCODINGS:
         try:

@@ -18,11 +18,12 @@ from typing import Any
 
 from .. import official
 from ..chars import fullwidth_digits
-from ..data.load import Loaded, parse_document, validate_raw
+from ..data.load import Loaded, validate_raw
 from ..data.model import ReportData
 from ..document import Draft
 from ..draft import draft_report
 from ..tables import Cell, Table, render_markdown, render_text
+from ..yamlfile import parse_document
 
 AGENCIES = (
     ("大兴安岭地区行政公署绿色产品产业发展局", "我局", "地区绿产局"),

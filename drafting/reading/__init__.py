@@ -7,7 +7,6 @@ preamble, headings, paragraphs by part and the three tables as cells, plus what 
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from ..errors import InputError
@@ -68,14 +67,10 @@ def read_report(path: Path | str) -> Report:
 
 def _from_json(text: str, source: str) -> Report:
     from ..document import parse_draft
+    from ..yamlfile import parse_json
     from .from_draft import from_draft
 
-    try:
-        content = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(
-            f"{source} 第{exc.lineno}行：JSON 格式错误（{exc.msg}）。", hint=_SUPPORTED
-        ) from None
+    content = parse_json(text, source, hint=_SUPPORTED)
     if not isinstance(content, dict) or content.get("schema") != "drafting.draft/1":
         raise InputError(
             f"{source}：不是本工具生成的草稿文件（缺少 schema: drafting.draft/1）。",
