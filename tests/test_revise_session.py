@@ -12,14 +12,15 @@ import pytest
 
 from drafting.backends.base import BackendError, ChatRequest, Message, get_backend
 from drafting.backends.scripted import ScriptedBackend
+from drafting.cli.diffs import diff_text
 from drafting.document import load_draft
 from drafting.errors import DraftingError, InputError, OutputError
 from drafting.prompts import load_prompts, load_task_prompt
 from drafting.revise.checking import NUMBER_RULE, PIN_RESTORED_RULE, PIN_RULE
-from drafting.revise.diff import diff_text, pieces, summary
 from drafting.revise.locked import NeedsModel, TablesLocked, asks_for_data_change
 from drafting.revise.prompt import RevisionPrompts, locked_figures
 from drafting.revise.session import RevisionSession
+from drafting.textdiff import pieces, summary
 
 from .revise_support import DATA, MODEL, REVISED, draft_dir, keyed, offline_text, revision_server
 

@@ -20,7 +20,7 @@ INTERNAL_ERROR = 3
 
 
 class Commands(click.Group):
-    """Each module of this package (but ``output``) holds one command named after the file
+    """Each module of this package (but the terminal helpers in ``_NOT_COMMANDS``) holds one command named after the file
     (``import_.py`` → ``import``). Modules are imported only when their command runs, so start-up
     stays light and adding a command touches no shared file."""
 
@@ -64,7 +64,8 @@ class Commands(click.Group):
             ctx.exit(INTERNAL_ERROR)
 
 
-_NOT_COMMANDS = {"output"}
+# Modules of the terminal front end that are not commands themselves.
+_NOT_COMMANDS = {"output", "diffs", "eval_summary", "revise_tui"}
 
 
 @click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})

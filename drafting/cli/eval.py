@@ -81,9 +81,10 @@ def command(
     from ..evaluation import compare
     from ..evaluation.record import load_record, write_record
     from ..evaluation.record import rescore as rescore_record
-    from ..evaluation.report import print_summary, render_html
+    from ..evaluation.report import render_html
     from ..evaluation.suite import DEFAULT_SUITE, load_suite
     from ..files import write_text
+    from .eval_summary import print_summary
 
     if min_pass_rate is not None and not 0 <= min_pass_rate <= 1:
         raise InputError(

@@ -48,7 +48,8 @@ def _console(err: bool = False) -> Console:
 def _print_proposal(console: Console, proposal: Proposal) -> None:
     from rich.text import Text
 
-    from ..revise.diff import diff_text, summary
+    from ..textdiff import summary
+    from .diffs import diff_text
 
     if not proposal.changed:
         console.print("修订结果与现在的正文相同。")
@@ -174,7 +175,7 @@ def command(
 
 def _interactive(session: RevisionSession, section: str | None) -> None:
     from ..errors import InputError
-    from ..revise import tui
+    from . import revise_tui
 
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise InputError(
@@ -182,7 +183,7 @@ def _interactive(session: RevisionSession, section: str | None) -> None:
             hint="脚本中请用 --section ID --instruction 要求 [--yes]，或 --undo、--regenerate、--text-file。",
         )
     try:
-        tui.run(session, section=section)
+        revise_tui.run(session, section=section)
     finally:
         _finish(session)
 

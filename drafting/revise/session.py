@@ -9,7 +9,7 @@ and a killed process leaves the file before or after a change, never between.
 
 Tables are locked: an instruction that asks for a data change is answered, not sent to a model.
 Pinned sentences are put back if a revision or regeneration loses them. No terminal code here: the
-terminal loop (``tui.py``), the non-interactive command and a future web workspace all drive this.
+terminal loop (``cli/revise_tui.py``), the non-interactive command and a future web workspace all drive this.
 """
 
 from __future__ import annotations
