@@ -75,7 +75,7 @@ class Draft(BaseModel):
     tables: dict[str, dict[str, Any]]  # Table.as_dict() by id: table2, table3, table4
     data: dict[str, Any]  # the validated data the draft was written from
     provenance: Provenance
-    # Revisions, undos, pins and redrafts, newest last (``drafting.revise.history`` reads them).
+    # Revisions, undos, pins and redrafts, newest last (``drafting.history`` reads them).
     history: list[dict[str, Any]] = Field(default_factory=list)
 
     def section(self, section_id: str) -> Section:

@@ -116,7 +116,7 @@ def keep_edits(draft: Draft, existing: Path) -> Draft:
     history. A draft file that cannot be read is written over, as before."""
     if not existing.is_file():
         return draft
-    from .revise.carry import carry_edits
+    from .carry import carry_edits
 
     try:
         previous = load_draft(existing)

@@ -202,7 +202,7 @@ def _once(
     """One non-interactive action on a section; the exit code."""
     from ..backends.base import BackendError
     from ..errors import InputError, os_reason
-    from ..revise.history import KIND_LABELS
+    from ..history import KIND_LABELS
 
     if section is None:
         return OK

@@ -24,9 +24,9 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from .. import pins
 from ..backends.base import BackendError
 from ..errors import DraftingError
-from ..revise import pins
 from ..revise.checking import Finding
 from ..revise.session import Proposal, RevisionSession, describe, split_paragraphs
 from ..textdiff import summary

@@ -14,9 +14,9 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Literal
 
+from .. import pins
 from ..data.model import ReportData
 from ..figures import bindable_numbers, numbers_in
-from . import pins
 
 Severity = Literal["error", "warning"]
 NUMBER_RULE = "NUM"  # a number the change introduced that the data does not support

@@ -24,14 +24,13 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import ValidationError
 
-from .. import official, offline
+from .. import official, offline, pins
 from ..backends.base import Backend, BackendError, ChatRequest, OnText
 from ..document import Draft, Section, SectionUsage, load_draft
 from ..errors import DraftingError, InputError, OutputError
+from ..history import ChangeKind, Entry, Stacks, TextState, entries, next_number, replay
 from ..narrative import OFFLINE, clean
-from . import pins
 from .checking import Finding, change_findings, section_findings
-from .history import ChangeKind, Entry, Stacks, TextState, entries, next_number, replay
 from .locked import asks_for_data_change, needs_model, tables_locked
 from .prompt import RevisionPrompts, retry_request
 
@@ -509,7 +508,7 @@ def backend_for(settings: Settings) -> Backend | None:
 
 def describe(entry: Entry, labels: Sequence[tuple[str, str]] = ()) -> str:
     """One line for an entry: ``#3 2026-11-20 10:31 按要求修订 problems：压缩到200字以内``."""
-    from .history import KIND_LABELS
+    from ..history import KIND_LABELS
 
     names = dict(labels)
     where = names.get(entry.section or "", entry.section or "")
