@@ -216,3 +216,26 @@ def test_flaky_cases_across_repeats_are_shown(tmp_path: Path) -> None:
     assert "│ d " in flaky and "2/3" in flaky.split("未通过的草稿")[0]
     page = (tmp_path / "r.html").read_text(encoding="utf-8")
     assert 'href="#case-d"' in page and "2/3" in page
+
+
+def test_the_eval_is_one_library_call(tmp_path: Path) -> None:
+    # What the command does, without the command: the web workspace makes this same call.
+    from drafting.evaluation import EvalOptions
+    from drafting.evaluation import run_eval as library_run_eval
+
+    suite = write(
+        tmp_path / "s.yaml", suite_text(district_case("a") + district_case("b"), extra="repeat: 2\n")
+    )
+    started: list[int] = []
+    done: list[str] = []
+    out = tmp_path / "r.json"
+    result = library_run_eval(
+        EvalOptions(suite=suite, models=["offline"], json_out=out, min_pass_rate=1.0),
+        on_start=started.append,
+        on_done=lambda run: done.append(run.case),
+    )
+    assert started == [4] and sorted(done) == ["a", "a", "b", "b"]
+    assert result.written == [out] and record_of(out).runs == result.record.runs
+    assert not result.failed and result.below == [] and result.regressions is None
+    again = library_run_eval(EvalOptions(rescore=out, baseline=out))
+    assert again.regressions == [] and again.written == []
