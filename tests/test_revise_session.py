@@ -339,3 +339,29 @@ def test_long_unchanged_text_is_shortened_and_styles_mark_the_change() -> None:
     assert "……" in text.plain and len(text.plain) < len(same)
     styles = {str(span.style) for span in text.spans}
     assert "bold red strike" in styles and "bold green underline" in styles
+
+
+def test_one_request_object_drives_a_revision_without_the_terminal(draft: Path) -> None:
+    # What ``drafting revise --section … --text-file …`` and the web workspace both call.
+    from drafting.revise.request import RevisionRequest, carry_out
+
+    with pytest.raises(InputError, match="一次只能用一个"):
+        RevisionRequest(section="problems", text="甲。", regenerate=True).check()
+    with pytest.raises(InputError, match="--section"):
+        RevisionRequest(pin="一句").check()
+    session = RevisionSession(draft)
+    try:
+        mine = RevisionRequest(section="problems", text="我局的新写法。")
+        mine.check()
+        done = carry_out(session, mine)
+        assert done.saved is not None and done.proposal is not None and not done.preview
+        assert session.section("problems").paragraphs == ["我局的新写法。"]
+        undone = carry_out(session, RevisionRequest(undo=True))
+        assert [e.of for e in undone.undone] == [done.saved.n]
+        assert session.section("problems").paragraphs == offline_text("problems")
+        nothing = carry_out(session, RevisionRequest(redo=True, undo=False))
+        assert nothing.redone and nothing.not_done is None
+        again = carry_out(session, RevisionRequest(redo=True))
+        assert again.not_done is not None and not again.redone  # nothing left to redo
+    finally:
+        session.close()
