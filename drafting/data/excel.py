@@ -487,12 +487,10 @@ def _write_previous(ws: Worksheet, last: ReportData) -> None:
     """Last year's figures, one per row, locked: read back as ``previous`` for the carry-over checks."""
     from openpyxl.styles import Font
 
-    from .load import previous_from
-
     ws.append([f"上年（{last.year}年）数据：由 drafting init --from 复制，用于核对上年结转，请勿修改。"])
     ws["A1"].font = Font(bold=True)
     ws.append(["项目", "键", "数值"])
-    for path, value in _flatten(previous_from(last), "previous"):
+    for path, value in _flatten(last.as_previous(), "previous"):
         ws.append([official.cell_label(path), path, value])
     ws.column_dimensions["A"].width = 60
     ws.column_dimensions["B"].width = 48

@@ -72,13 +72,8 @@ def load_data(path: Path | str, *, previous: Path | str | None = None) -> Loaded
             hint="可用 drafting init 生成一份完整模板，再填入数字。",
         )
     if previous is not None and "previous" not in raw:
-        raw["previous"] = previous_from(load_data(previous).data)
+        raw["previous"] = load_data(previous).data.as_previous()
     return validate_raw(raw, source, positions)
-
-
-def previous_from(last: ReportData) -> dict[str, Any]:
-    """Last year's data reduced to what ``previous`` holds."""
-    return last.model_dump(mode="python", include={"year", "table2", "table3", "table4"})
 
 
 def validate_raw(
