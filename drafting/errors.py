@@ -6,7 +6,6 @@ secret (keys are redacted before a message is built).
 
 from __future__ import annotations
 
-import difflib
 import errno
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -194,6 +193,8 @@ def explain(err: Mapping[str, Any], known: Sequence[str] = ()) -> tuple[str, str
     given = err.get("input")
     if kind == "missing":
         return f"缺少“{key}”这一项", f"请补上“{key}: …”"
+    import difflib  # here, not at the top: every command imports this module at start-up
+
     if kind == "extra_forbidden":
         close = difflib.get_close_matches(key, known, n=1, cutoff=0.7)
         return f"不认识的项目“{key}”", f"是不是“{close[0]}”？请改正拼写" if close else "请删除或改正这一项"
