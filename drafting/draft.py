@@ -111,7 +111,7 @@ def write_draft(draft: Draft, out_dir: Path, stem: str, formats: Sequence[str] =
 
 def keep_edits(draft: Draft, existing: Path) -> Draft:
     """Over an existing draft, keep its accepted revisions and manual edits where the data they
-    rely on did not change, its pinned sentences, and its history (``revise.carry`` says how).
+    rely on did not change, its pinned sentences, and its history (``carry`` says how).
     The edits given up are named in their sections' notes and kept, with their text, in the
     history. A draft file that cannot be read is written over, as before."""
     if not existing.is_file():

@@ -41,7 +41,7 @@ def parse_document(text: str, source: str, suffix: str) -> tuple[Any, dict[tuple
     """Parse YAML or JSON text into plain Python values and a map of key paths to positions."""
     if suffix == ".json":
         parse_json(text, source)  # JSON's own messages are clearer for JSON than YAML's
-    fast = parse_fast(text)  # the same result from the C parser, when installed (see fastyaml.py)
+    fast = parse_fast(text)  # the same result from the C parser, when installed (below)
     if fast is not None:
         return fast
     # JSON is YAML 1.2, so one loader serves both and gives positions for both.
