@@ -317,6 +317,16 @@ CASES = [
     Case("record-syntax", _record('{"schema": '), 2, "评测记录"),
     Case("record-wrong-type", _record('{"schema": "x", "runs": 3}'), 2, "评测记录"),
     Case("record-not-utf8", _record("{“记录”}".encode("gbk").decode("latin-1")), 2, "评测记录"),
+    # --- the command line itself: click's own words ---------------------------------------------
+    Case("no-such-command", lambda d: ["valdate", str(REFERENCE_EXAMPLE)], 2, "validate"),
+    Case("no-such-option", lambda d: ["validate", "--nosuch", str(REFERENCE_EXAMPLE)], 2, "--nosuch"),
+    Case("no-such-group-option", lambda d: ["--nosuch"], 2, "--nosuch"),
+    Case("missing-argument", lambda d: ["validate"], 2, "DATA"),
+    Case("option-without-value", lambda d: ["draft", str(REFERENCE_EXAMPLE), "--model"], 2, "--model"),
+    Case("not-an-integer", lambda d: ["eval", "--repeat", "三"], 2, "应为整数"),
+    Case("not-a-choice", lambda d: ["import", str(REFERENCE_EXAMPLE), "--format", "pdf"], 2, "cells"),
+    Case("no-such-subcommand", lambda d: ["prompts", "lsit"], 2, "子命令"),
+    Case("extra-argument", lambda d: ["prompts", "list", "more"], 2, "多余"),
     # --- settings and prompts -------------------------------------------------------------------
     Case("config-syntax", _config('model = "offline\n'), 2, "配置文件"),
     Case("config-unknown", _config('modle = "offline"\n'), 2, "配置文件"),
