@@ -3,9 +3,9 @@
 2 (a file unusable) — never a traceback, never pydantic's, ruamel's, json's, tomllib's or the
 operating system's own words.
 
-Each case makes its bad input under a fresh folder and runs one command. The output must hold
-Chinese, must name the file when there is one, and must not hold an English sentence: the phrases
-libraries are known to use, or any run of four English words in a row.
+Each case makes its bad input under a fresh folder and runs one command. The error output must be
+Chinese and say the case's telling fragment (the path the error took), and nothing printed may hold
+an English sentence: the phrases libraries are known to use, or any run of four English words.
 """
 
 from __future__ import annotations
