@@ -10,8 +10,6 @@ encoding is said the same way everywhere, in Chinese. Every file we write goes t
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -125,6 +123,8 @@ def write_text(path: Path, text: str) -> None:
 
 
 def _write_temp(path: Path, content: str | bytes) -> str:
+    import tempfile  # here: reading a file (validate, check) should not pay for the writing side
+
     data = content.encode("utf-8") if isinstance(content, str) else content
     try:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -149,6 +149,9 @@ def _write_temp(path: Path, content: str | bytes) -> str:
 
 def _backup(path: Path) -> str:
     """A hard link to the current file (no copy, same disk), to restore it on rollback."""
+    import shutil
+    import tempfile
+
     fd, backup = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".bak")
     os.close(fd)
     os.unlink(backup)
