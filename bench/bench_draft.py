@@ -321,7 +321,7 @@ def yaml_parser() -> str:
     from ruamel.yaml import main
 
     if getattr(main, "CParser", None) is not None:
-        return "C (ruamel.yaml.clib): load_data takes the fast path of drafting/data/fastyaml.py"
+        return "C (ruamel.yaml.clib): load_data takes the fast path of drafting/yamlfile.py"
     return "pure Python round-trip (install ruamel.yaml.clib for the fast path; loading is ~4x slower)"
 
 

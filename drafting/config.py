@@ -13,12 +13,13 @@ reads this.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .errors import InputError, os_reason
+from .errors import InputError, explain, os_reason
 
 ENV_PREFIX = "DRAFTING_"
 OFFLINE = "offline"  # the default model: the offline rules, no model endpoint
@@ -121,8 +122,11 @@ def _file_values(path: Path) -> dict[str, Any]:
     try:
         values = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
+        # tomllib says where in English ("… (at line 3, column 5)"): keep the place, say it in Chinese.
+        at = re.search(r"line (\d+), column (\d+)", str(exc))
+        where = f"第{at.group(1)}行第{at.group(2)}列" if at else ""
         raise InputError(
-            f"配置文件 {path} 格式错误：{exc}。",
+            f"配置文件 {path} {where}格式错误。",
             hint='配置文件是 TOML 格式，每行一项，如 model = "deepseek"。',
         ) from None
     unknown = sorted(set(values) - set(Settings.model_fields))
@@ -155,6 +159,6 @@ def load_settings(**flags: Any) -> Settings:
         where = origin.get(name, "")
         label = SETTING_LABELS.get(name, name)
         raise InputError(
-            f"设置项 {name}（{label}）的值 {merged.get(name)!r} 无效：{first['msg']}。",
+            f"设置项 {name}（{label}）的值 {merged.get(name)!r} 无效：{explain(first)[0]}。",
             hint=f"该值来自{where}；请改为有效的值，或删除该设置使用默认值。",
         ) from None

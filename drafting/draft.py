@@ -23,10 +23,11 @@ from .data.load import Loaded
 from .data.model import ReportData
 from .document import Draft, Provenance, Section, SectionUsage, load_draft, part_heading
 from .errors import DraftingError, Issue
+from .files import atomic_write_all
 from .narrative import OfflineWriter, SectionOutcome, SectionWriter
 from .tables import build_tables
 from .threads import map_bounded, submit
-from .writers import DEFAULT_FORMATS, atomic_write_all, render
+from .writers import DEFAULT_FORMATS, render
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -113,7 +114,7 @@ def write_draft(draft: Draft, out_dir: Path, stem: str, formats: Sequence[str] =
 
 def keep_edits(draft: Draft, existing: Path) -> Draft:
     """Over an existing draft, keep its accepted revisions and manual edits where the data they
-    rely on did not change, its pinned sentences, and its history (``revise.carry`` says how).
+    rely on did not change, its pinned sentences, and its history (``carry`` says how).
     The edits given up are named in their sections' notes and kept, with their text, in the
     history. A draft file that cannot be read is written over, as before."""
     if not existing.is_file():
@@ -124,7 +125,7 @@ def keep_edits(draft: Draft, existing: Path) -> Draft:
         return draft
     if not previous.history and not any(s.edited or s.pinned for s in previous.sections):
         return draft  # never revised: nothing to carry (and the revision package stays unloaded)
-    from .revise.carry import carry_edits
+    from .carry import carry_edits
 
     try:
         return carry_edits(previous, draft)[0]

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from . import official, offline
 from .backends.base import OUTPUT_KINDS, Backend, BackendError, ChatRequest, Completion, Message, Usage
+from .chars import fullwidth_punctuation
 from .config import OFFLINE
 from .data.model import ReportData
 from .document import SectionUsage
@@ -97,7 +98,7 @@ def clean(text: str, section: str) -> list[str]:
         line = _HEADING.sub("", line)
         line = _BULLET.sub("", line)
         line = _LEADING_STAR.sub("", _EMPHASIS.sub("", line)).strip()
-        line = offline.fullwidth(line)
+        line = fullwidth_punctuation(line)
         if not line or line.rstrip("：:。") in headings:
             continue
         out.append(line)

@@ -154,12 +154,19 @@ def _split_front_matter(text: str, path: Path) -> tuple[str, str]:
 
 def _parse_front_matter(text: str, path: Path) -> FrontMatter:
     from ruamel.yaml import YAML
-    from ruamel.yaml.error import YAMLError
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    from .yamlfile import YAML_HINT, yaml_problem
 
     try:
         raw = YAML(typ="safe").load(text)
-    except YAMLError as exc:
-        raise PromptError(f"提示词文件 {path} 的设置块格式错误：{exc}") from None
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f"第{mark.line + 2}行" if mark else ""  # +1 for 1-based, +1 for the opening ---
+        problem, hint = yaml_problem(str(exc.problem or exc.context or ""))
+        raise PromptError(f"提示词文件 {path} 的设置块{where}格式错误（{problem}）。", hint=hint) from None
+    except YAMLError:
+        raise PromptError(f"提示词文件 {path} 的设置块格式错误。", hint=YAML_HINT) from None
     try:
         return FrontMatter.model_validate(raw or {})
     except ValidationError as exc:
@@ -175,9 +182,9 @@ def template_variables(body: str, path: Path) -> set[str]:
 
     try:
         return set(get_template_variables(body, "f-string"))
-    except ValueError as exc:
+    except ValueError:
         raise PromptError(
-            f"提示词文件 {path} 的正文中花括号用法有误：{exc}。",
+            f"提示词文件 {path} 的正文中花括号用法有误。",
             hint="变量写作 {变量名}（只能是简单的名字）；正文中要出现花括号本身时写作 {{ 和 }}。",
         ) from None
 

@@ -279,3 +279,26 @@ def test_a_schema_1_record_is_still_rescored_and_compared(tmp_path: Path) -> Non
         "--rescore", write(tmp_path / "future.json", json.dumps(raw)), "--json", tmp_path / "x.json"
     )
     assert res.exit_code == 2 and "另一版本的评测记录（drafting.eval-run/9）" in res.output, res.output
+
+
+def test_the_eval_is_one_library_call(tmp_path: Path) -> None:
+    # What the command does, without the command: the web workspace makes this same call.
+    from drafting.evaluation import EvalOptions
+    from drafting.evaluation import run_eval as library_run_eval
+
+    suite = write(
+        tmp_path / "s.yaml", suite_text(district_case("a") + district_case("b"), extra="repeat: 2\n")
+    )
+    started: list[int] = []
+    done: list[str] = []
+    out = tmp_path / "r.json"
+    result = library_run_eval(
+        EvalOptions(suite=suite, models=["offline"], json_out=out, min_pass_rate=1.0),
+        on_start=started.append,
+        on_done=lambda run: done.append(run.case),
+    )
+    assert started == [4] and sorted(done) == ["a", "a", "b", "b"]
+    assert result.written == [out] and record_of(out).runs == result.record.runs
+    assert not result.failed and result.below == [] and result.regressions is None
+    again = library_run_eval(EvalOptions(rescore=out, baseline=out))
+    assert again.regressions == [] and again.written == []

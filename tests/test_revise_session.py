@@ -12,14 +12,15 @@ import pytest
 
 from drafting.backends import BackendError, ChatRequest, Message, get_backend
 from drafting.backends.scripted import ScriptedBackend
+from drafting.cli.diffs import diff_text
 from drafting.document import load_draft
 from drafting.errors import DraftingError, InputError, OutputError
 from drafting.prompts import load_prompts, load_task_prompt
 from drafting.revise.checking import NUMBER_RULE, PIN_RESTORED_RULE, PIN_RULE
-from drafting.revise.diff import diff_text, pieces, summary
 from drafting.revise.locked import NeedsModel, TablesLocked, asks_for_data_change
 from drafting.revise.prompt import RevisionPrompts, locked_figures
 from drafting.revise.session import RevisionSession
+from drafting.textdiff import pieces, summary
 
 from .revise_support import DATA, MODEL, REVISED, draft_dir, keyed, offline_text, revision_server
 
@@ -359,3 +360,29 @@ def test_revisions_own_findings_are_findings_too(draft: Path, monkeypatch: pytes
     (number,) = session.revise("problems", "补充培训").new_findings
     assert number.rule == NUMBER_RULE and number.finding.evidence == "27"
     assert number.finding.category == "consistency" and len(number.finding.fingerprint) == 16
+
+
+def test_one_request_object_drives_a_revision_without_the_terminal(draft: Path) -> None:
+    # What ``drafting revise --section … --text-file …`` and the web workspace both call.
+    from drafting.revise.request import RevisionRequest, carry_out
+
+    with pytest.raises(InputError, match="一次只能用一个"):
+        RevisionRequest(section="problems", text="甲。", regenerate=True).check()
+    with pytest.raises(InputError, match="--section"):
+        RevisionRequest(pin="一句").check()
+    session = RevisionSession(draft)
+    try:
+        mine = RevisionRequest(section="problems", text="我局的新写法。")
+        mine.check()
+        done = carry_out(session, mine)
+        assert done.saved is not None and done.proposal is not None and not done.preview
+        assert session.section("problems").paragraphs == ["我局的新写法。"]
+        undone = carry_out(session, RevisionRequest(undo=True))
+        assert [e.of for e in undone.undone] == [done.saved.n]
+        assert session.section("problems").paragraphs == offline_text("problems")
+        nothing = carry_out(session, RevisionRequest(redo=True, undo=False))
+        assert nothing.redone and nothing.not_done is None
+        again = carry_out(session, RevisionRequest(redo=True))
+        assert again.not_done is not None and not again.redone  # nothing left to redo
+    finally:
+        session.close()

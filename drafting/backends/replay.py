@@ -30,8 +30,9 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from .. import official
-from ..errors import InputError
+from .. import official, yamlfile
+from ..errors import InputError, explain
+from ..files import read_text
 from .base import BackendError, ChatRequest
 from .endpoints import REPLAY_PREFIX
 from .scripted import ScriptedBackend
@@ -125,9 +126,6 @@ class Replay:
 def load_replay(path: Path) -> Replay:
     if path.suffix.lower() == ".jsonl":
         return Replay(path, tuple(_jsonl(path)))
-    # The suites' loader (YAML with positions → strict models); one level up until it moves below.
-    from ..evaluation import yamlfile
-
     raw, positions, _ = yamlfile.read_yaml(path, WHAT)
     if isinstance(raw, list):  # a bare list of entries is accepted too
         raw = {"answers": raw}
@@ -139,20 +137,19 @@ def load_replay(path: Path) -> Replay:
 def _jsonl(path: Path) -> list[ReplayEntry]:
     if not path.is_file():
         raise InputError(f"找不到{WHAT} {path}。", hint="请检查路径是否正确。")
-    from ..data.load import read_text
-
     out = []
-    for n, line in enumerate(read_text(path).splitlines(), 1):
+    for n, line in enumerate(read_text(path, WHAT).splitlines(), 1):
         if not line.strip():
             continue
         try:
             out.append(ReplayEntry.model_validate(json.loads(line)))
         except json.JSONDecodeError as exc:
-            raise InputError(f"{WHAT} {path} 第{n}行不是一个 JSON 对象（{exc.msg}）。", hint=HINT) from None
+            why = yamlfile.json_problem(exc.msg)
+            raise InputError(f"{WHAT} {path} 第{n}行不是一个 JSON 对象（{why}）。", hint=HINT) from None
         except ValidationError as exc:
             first = exc.errors()[0]
             field = ".".join(str(p) for p in first["loc"]) or "（整体）"
-            raise InputError(f"{WHAT} {path} 第{n}行，{field}：{first['msg']}。", hint=HINT) from None
+            raise InputError(f"{WHAT} {path} 第{n}行，{field}：{explain(first)[0]}。", hint=HINT) from None
     if not out:
         raise InputError(f"{WHAT} {path} 是空的。", hint=HINT)
     return out

@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterator
 
 from .. import official
+from ..chars import ascii_digits
 from ..figures import chinese_number
 from ..reading.model import Paragraph
 from ..reading.normalize import norm
@@ -336,7 +337,7 @@ def stated_periods(ctx: Context) -> list[tuple[int, int, Paragraph]]:
     """Each statistical period the text states: first year, last year, and the paragraph."""
     out = []
     for p in ctx.report.narrative():
-        text = p.text.translate(str.maketrans("０１２３４５６７８９", "0123456789"))
+        text = ascii_digits(p.text)
         for m in _PERIOD.finditer(text):
             out.append((int(m.group(1)), int(m.group(2)), p))
     return out

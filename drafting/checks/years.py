@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 
 from .. import official
+from ..chars import ascii_digits
 from ..reading.model import Paragraph
 from .finding import Finding
 from .registry import Context, check, paragraph_place
@@ -23,7 +24,7 @@ _FUTURE = ("将", "下一步", "计划", "拟", "继续", "力争", "进一步")
 def _years(text: str) -> Iterator[tuple[int, re.Match[str]]]:
     for m in re.finditer(
         r"(?<![\d〔(（])((?:19|20)\d{2})\s*年",
-        text.translate(str.maketrans("０１２３４５６７８９", "0123456789")),
+        ascii_digits(text),
     ):
         yield int(m.group(1)), m
 

@@ -32,9 +32,9 @@ def command(ctx: click.Context, report: Path, output: Path | None, fmt: str, for
     加 --force 则照原样写出（之后 drafting validate 会指出同样的问题）。"""
     from ..data.template import data_yaml
     from ..errors import InputError
+    from ..files import atomic_write
     from ..reading import read_report
     from ..reading.to_data import imported
-    from ..writers import atomic_write
 
     document = read_report(report)
     if fmt == "cells":

@@ -25,8 +25,8 @@ from ..checks.finding import Finding, HoldsFinding
 from ..config import OFFLINE
 from ..data.model import ReportData
 from ..document import Draft, SectionUsage
-from ..errors import InputError, OutputError, os_reason, validation_problem
-from ..writers import atomic_write
+from ..errors import InputError, os_reason, validation_problem
+from ..files import write_text
 from .scoring import RawAnswer, Result, behaviour, locate, paragraph_map, score
 from .suite import EXPECTATIONS, EvalSuite, Expectation
 
@@ -222,15 +222,6 @@ def now() -> dt.datetime:
 
 def write_record(record: RunRecord, path: Path) -> None:
     write_text(path, record.to_json())
-
-
-def write_text(path: Path, text: str) -> None:
-    """Atomically, its folder made first: a reader never sees half a record or half a report."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputError(f"无法创建文件夹 {path.parent}：{os_reason(exc)}") from None
-    atomic_write(path, text)
 
 
 def load_record(path: Path) -> RunRecord:

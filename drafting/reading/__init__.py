@@ -7,14 +7,13 @@ preamble, headings, paragraphs by part and the three tables as cells, plus what 
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-from ..errors import InputError, os_reason
+from ..errors import InputError
+from ..files import decode, read_bytes
 from .assemble import assemble
 from .blocks import text_blocks
 from .model import Heading, Paragraph, Report
-from .normalize import decode
 from .plain import looks_like_markdown, metadata_header
 from .tables import ReadingNotice
 from .wrapped import join_wrapped
@@ -44,14 +43,7 @@ def read_text(text: str, kind: str = "txt", source: str = "（文本）") -> Rep
 def read_report(path: Path | str) -> Report:
     path = Path(path)
     source = str(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"找不到文件：{path}", hint="请检查文件路径是否正确。") from None
-    except IsADirectoryError:
-        raise InputError(f"{path} 是一个文件夹，不是报告文件。", hint=_SUPPORTED) from None
-    except OSError as exc:
-        raise InputError(f"无法读取文件 {path}：{os_reason(exc)}") from None
+    raw = read_bytes(path, hint=_SUPPORTED)
     name = path.name.lower()
     suffix = path.suffix.lower()
     if suffix in (".doc", ".wps"):
@@ -70,6 +62,8 @@ def read_report(path: Path | str) -> Report:
         if not raw.strip():
             raise InputError(f"{source}：文件是空的。")
         return _usable(assemble(docx_blocks(raw, source), source, "docx"))
+    if not raw.strip():
+        raise InputError(f"{source}：文件是空的。", hint="请确认选择了正确的报告文件。")
     text = decode(raw, source)
     if name.endswith(".json") or text.lstrip().startswith("{"):
         return _usable(_from_json(text, source))
@@ -83,14 +77,10 @@ def read_report(path: Path | str) -> Report:
 
 def _from_json(text: str, source: str) -> Report:
     from ..document import parse_draft
+    from ..yamlfile import parse_json
     from .from_draft import from_draft
 
-    try:
-        content = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(
-            f"{source} 第{exc.lineno}行：JSON 格式错误（{exc.msg}）。", hint=_SUPPORTED
-        ) from None
+    content = parse_json(text, source, hint=_SUPPORTED)
     if not isinstance(content, dict) or content.get("schema") != "drafting.draft/1":
         raise InputError(
             f"{source}：不是本工具生成的草稿文件（缺少 schema: drafting.draft/1）。",

@@ -32,6 +32,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from .. import official
+from ..chars import ascii_digits
 from ..data.model import ReportData
 from ..data.rules import check_rules
 from ..errors import InputError, Issue, validation_problem
@@ -284,7 +285,7 @@ def stated_fees(report: Report) -> dict[str, Decimal | int | None]:
     """What section 六 (or anywhere) states about the 信息处理费: notices and amounts, or None."""
     out: dict[str, Decimal | int | None] = {"notices": None, "billed": None, "collected": None}
     for p in report.narrative():
-        text = p.text.translate(str.maketrans("０１２３４５６７８９", "0123456789"))
+        text = ascii_digits(p.text)
         m = _FEE_NOTICES.search(text)
         if m and out["notices"] is None:
             out["notices"] = int(m.group(1))

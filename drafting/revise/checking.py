@@ -15,12 +15,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
+from .. import pins
 from ..checks import Finding, check_section
 from ..checks.finding import Category, HoldsFinding, fingerprint, identity
 from ..data.model import ReportData
 from ..errors import Severity
 from ..figures import bindable_numbers, numbers_in
-from . import pins
 
 NUMBER_RULE = "NUM"  # a number the change introduced that the data does not support
 PIN_RULE = "PIN"  # a pinned sentence is missing

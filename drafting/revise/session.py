@@ -9,7 +9,7 @@ and a killed process leaves the file before or after a change, never between.
 
 Tables are locked: an instruction that asks for a data change is answered, not sent to a model.
 Pinned sentences are put back if a revision or regeneration loses them. No terminal code here: the
-terminal loop (``tui.py``), the non-interactive command and a future web workspace all drive this.
+terminal loop (``cli/revise_tui.py``), the non-interactive command and a future web workspace all drive this.
 """
 
 from __future__ import annotations
@@ -24,15 +24,14 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import ValidationError
 
-from .. import official, offline
+from .. import official, offline, pins
 from ..backends.base import Backend, BackendError, ChatRequest, OnText
 from ..config import OFFLINE
 from ..document import Draft, Section, SectionUsage, load_draft
 from ..errors import DraftingError, InputError, OutputError
+from ..history import ChangeKind, Entry, Stacks, TextState, entries, next_number, replay
 from ..narrative import clean
-from . import pins
 from .checking import RevisionFinding, change_findings, section_findings
-from .history import ChangeKind, Entry, Stacks, TextState, entries, next_number, replay
 from .locked import asks_for_data_change, needs_model, tables_locked
 from .prompt import RevisionPrompts, retry_request
 
@@ -442,7 +441,7 @@ class RevisionSession:
             return ""
 
     def _save(self, draft: Draft) -> None:
-        from ..writers import atomic_write
+        from ..files import atomic_write
 
         if self._disk_digest() != self._digest:
             raise OutputError(
@@ -467,7 +466,8 @@ class RevisionSession:
         ended before it could: a document older than the draft). They are rendered first, then
         replaced together (``atomic_write_all``); one that cannot be rendered (PDF without
         LibreOffice) is reported and the others are still written."""
-        from ..writers import atomic_write_all, render
+        from ..files import atomic_write_all
+        from ..writers import render
 
         try:
             stamp = self.path.stat().st_mtime
@@ -516,7 +516,7 @@ def backend_for(settings: Settings) -> Backend | None:
 
 def describe(entry: Entry, labels: Sequence[tuple[str, str]] = ()) -> str:
     """One line for an entry: ``#3 2026-11-20 10:31 按要求修订 problems：压缩到200字以内``."""
-    from .history import KIND_LABELS
+    from ..history import KIND_LABELS
 
     names = dict(labels)
     where = names.get(entry.section or "", entry.section or "")

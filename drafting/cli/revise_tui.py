@@ -1,5 +1,5 @@
-"""The terminal loop of ``drafting revise``: prompt_toolkit reads, rich writes, the session does
-the work. All terminal code of the revision lives here.
+"""The terminal loop of ``drafting revise``: prompt_toolkit reads, rich writes, the session
+(``drafting.revise.session``, no terminal code) does the work.
 
 The author picks a section (its number or id), then types an instruction in Chinese at the prompt
 (or ``i`` for several lines, ``e`` to write it in $EDITOR). The revision streams in, then the diff
@@ -24,12 +24,13 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from .. import pins
 from ..backends.base import BackendError
 from ..errors import DraftingError
-from . import pins
-from .checking import RevisionFinding
-from .diff import diff_text, summary
-from .session import Proposal, RevisionSession, describe, split_paragraphs
+from ..revise.checking import RevisionFinding
+from ..revise.session import Proposal, RevisionSession, describe, split_paragraphs
+from ..textdiff import summary
+from .diffs import diff_text
 
 if TYPE_CHECKING:
     from prompt_toolkit.input import Input
