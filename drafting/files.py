@@ -10,10 +10,12 @@ encoding is said the same way everywhere, in Chinese. Every file we write goes t
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from .errors import InputError, OutputError, os_reason
+from .limits import MAX_BYTES, Kind, check_size
 
 # UTF-8 first (a BOM, as Notepad writes it, is dropped), then GB18030: a superset of GBK and
 # GB2312, which is what Excel and WPS on a Chinese Windows save "plain text" as.
@@ -21,9 +23,12 @@ ENCODINGS = ("utf-8-sig", "gb18030")
 SAVE_AS_UTF8 = "请用 UTF-8 编码另存该文件（记事本“另存为”时选择 UTF-8）。"
 
 
-def read_bytes(path: Path, what: str = "文件", *, hint: str = "") -> bytes:
-    """The file's bytes, or an ``InputError`` naming ``what`` (数据文件, 评测集, …) and why not."""
+def read_bytes(path: Path, what: str = "文件", *, hint: str = "", limit: Kind | None = None) -> bytes:
+    """The file's bytes, or an ``InputError`` naming ``what`` (数据文件, 评测集, …) and why not.
+    A file larger than the ``limit`` of its kind (``limits.MAX_BYTES``) is refused unread."""
     try:
+        if limit is not None and path.is_file():
+            check_size(path.stat().st_size, str(path), limit)
         return path.read_bytes()
     except FileNotFoundError:
         raise InputError(f"找不到{what} {path}。", hint="请检查文件路径是否正确。") from None
@@ -45,6 +50,13 @@ def decode(raw: bytes, source: str) -> str:
         except UnicodeDecodeError:
             continue
         if looks_like_text(text):
+            garbled = "".join(c for c in mojibake(text, gb=encoding == "gb18030") if c.isprintable())
+            if garbled:
+                raise InputError(
+                    f"{source}：读出来的文字像乱码（如“{garbled}”），文件可能是其他编码保存的。"
+                    "本工具读取 UTF-8 和 GBK/GB18030 编码的文件。",
+                    hint="繁体中文 Big5、日文 Shift-JIS 等编码的文件，请用记事本或 WPS 打开后“另存为”UTF-8 编码，再试。",
+                )
             return text
     raise InputError(f"{source}：无法识别文件编码，或文件不是文本。", hint=SAVE_AS_UTF8)
 
@@ -58,10 +70,56 @@ def decode_utf8(raw: bytes, source: str, what: str = "文件") -> str:
         raise InputError(f"无法读取{what} {source}：{os_reason(exc)}。", hint=SAVE_AS_UTF8) from None
 
 
-def read_text(path: Path, what: str = "文件", *, utf8_only: bool = False) -> str:
-    """The text of a file a person gave us; ``utf8_only`` for the files this tool writes."""
-    raw = read_bytes(path, what)
+def read_text(path: Path, what: str = "文件", *, utf8_only: bool = False, limit: Kind = "data") -> str:
+    """The text of a file a person gave us; ``utf8_only`` for the files this tool writes. Data
+    files, suites, replays and texts are held to the data file's size limit unless ``limit`` says
+    otherwise."""
+    raw = read_bytes(path, what, limit=limit)
     return decode_utf8(raw, str(path), what) if utf8_only else decode(raw, str(path))
+
+
+def mojibake(text: str, *, gb: bool) -> str:
+    """A sample of the text if it reads as nonsense (mojibake), else "".
+
+    Two ways a file goes wrong without failing to decode. Big5 (traditional Chinese) and
+    Shift-JIS (Japanese) bytes are nearly all valid GB18030 too, but decode to characters outside
+    GB2312, the 6,763 common simplified characters that make up almost all of a Chinese office's
+    text (a few rare names outside it are normal; a tenth of the characters is not). And UTF-8 text
+    that was once read as Latin-1 and saved again shows runs such as “å¤§å…´”."""
+    sample = text[:200_000]
+    if gb:
+        chinese = [c for c in sample if ord(c) >= 0x80 and not c.isspace()]
+        if len(chinese) >= 8:
+            rare = [c for c in chinese if not _in_gb2312(c)]
+            if len(rare) * 10 > len(chinese):
+                return "".join(rare[:8])
+        return ""
+    for match in _LATIN_RUN.finditer(sample):
+        run = match.group()
+        # Back to the bytes they were: Windows-1252 for its own characters (… “ ‰), Latin-1 for
+        # the rest (the five bytes 1252 leaves undefined pass through as U+0081 and the like).
+        raw = b"".join(bytes([ord(c)]) if ord(c) < 0x100 else c.encode("cp1252") for c in run)
+        try:
+            again = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        if any("\u3000" <= c <= "\u9fff" for c in again):
+            return run[:12]
+    return ""
+
+
+def _in_gb2312(c: str) -> bool:
+    """A character of GB2312 (and its full-width forms and symbols): two bytes, both ≥ 0xA1."""
+    try:
+        raw = c.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return len(raw) == 2
+
+
+# Characters a UTF-8 multi-byte sequence becomes when read as Windows-1252, three or more in a row.
+_LATIN_RUN = re.compile("[\u00c0-\u00ff\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e"
+                        "\u0192\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]{3,}")
 
 
 def looks_like_text(text: str) -> bool:

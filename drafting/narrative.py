@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from . import official, offline
 from .backends.base import OUTPUT_KINDS, Backend, BackendError, ChatRequest, Completion, Message, Usage
-from .chars import fullwidth_punctuation
+from .chars import fullwidth_punctuation, writable
 from .config import OFFLINE
 from .data.model import ReportData
 from .document import SectionUsage
@@ -98,7 +98,7 @@ def clean(text: str, section: str) -> list[str]:
         line = _HEADING.sub("", line)
         line = _BULLET.sub("", line)
         line = _LEADING_STAR.sub("", _EMPHASIS.sub("", line)).strip()
-        line = fullwidth_punctuation(line)
+        line = fullwidth_punctuation(writable(line))  # no control character reaches a document
         if not line or line.rstrip("：:。") in headings:
             continue
         out.append(line)

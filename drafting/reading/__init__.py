@@ -11,6 +11,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..files import decode, read_bytes
+from ..limits import check_size
 from .assemble import assemble
 from .blocks import text_blocks
 from .model import Heading, Paragraph, Report
@@ -30,7 +31,7 @@ def read_text(text: str, kind: str = "txt", source: str = "（文本）") -> Rep
     if kind == "html":
         from .html import html_blocks
 
-        blocks, hint = html_blocks(text)
+        blocks, hint = html_blocks(text, source)
         return _usable(assemble(blocks, source, "html", hint))
     lines = text.splitlines()
     header = metadata_header(lines)
@@ -43,7 +44,7 @@ def read_text(text: str, kind: str = "txt", source: str = "（文本）") -> Rep
 def read_report(path: Path | str) -> Report:
     path = Path(path)
     source = str(path)
-    raw = read_bytes(path, hint=_SUPPORTED)
+    raw = read_bytes(path, hint=_SUPPORTED, limit="pdf")  # the largest kind; each is held to its own below
     name = path.name.lower()
     suffix = path.suffix.lower()
     if suffix in (".doc", ".wps"):
@@ -55,15 +56,19 @@ def read_report(path: Path | str) -> Report:
 
         if not raw.strip():
             raise InputError(f"{source}：文件是空的。")
+        check_size(len(raw), source, "pdf")
         return _usable(assemble(pdf_blocks(raw, source), source, "pdf"))
     if suffix == ".docx" or raw[:4] == b"PK\x03\x04":
         from .docx import docx_blocks
 
         if not raw.strip():
             raise InputError(f"{source}：文件是空的。")
+        check_size(len(raw), source, "docx")
         return _usable(assemble(docx_blocks(raw, source), source, "docx"))
     if not raw.strip():
         raise InputError(f"{source}：文件是空的。", hint="请确认选择了正确的报告文件。")
+    draft = name.endswith(".json") or raw.lstrip()[:1] == b"{"
+    check_size(len(raw), source, "draft" if draft else "report")
     text = decode(raw, source)
     if name.endswith(".json") or text.lstrip().startswith("{"):
         return _usable(_from_json(text, source))

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import ValidationError
 
 from .. import official, offline, pins
+from ..chars import writable
 from ..backends.base import Backend, BackendError, ChatRequest, OnText
 from ..config import OFFLINE
 from ..document import Draft, Section, SectionUsage, load_draft
@@ -102,8 +103,11 @@ def short_label(section: Section) -> str:
 
 
 def split_paragraphs(text: str) -> list[str]:
-    """The author's text as paragraphs: one per non-empty line, ends trimmed."""
-    return [line.strip() for line in text.replace("\r\n", "\n").split("\n") if line.strip()]
+    """The author's text as paragraphs: one per non-empty line (a form feed or a vertical tab
+    breaks a line too), ends trimmed, and without the control characters no document can hold
+    (saved, they made every later run fail until --undo)."""
+    lines = (writable(line).strip() for line in text.splitlines())
+    return [line for line in lines if line]
 
 
 def draft_stem(path: Path) -> str:

@@ -14,6 +14,7 @@ import threading
 from typing import Final
 
 from ...errors import InputError
+from ...limits import MAX_PDF_PAGES, PAGES_HINT
 from ..blocks import Block
 from .flow import Page, blocks, drop_furniture, page_number_like
 from .ruling import tables
@@ -62,13 +63,18 @@ def _read_pages(raw_bytes: bytes, source: str) -> list[Page]:
     try:
         if len(document) == 0:
             raise InputError(f"{source}：PDF 中没有页面。", hint=_BROKEN_HINT)
+        if len(document) > MAX_PDF_PAGES:
+            raise InputError(
+                f"{source}：PDF 有 {len(document)} 页，超过上限 {MAX_PDF_PAGES} 页，不像是一份年度报告。",
+                hint=PAGES_HINT,
+            )
         for n in range(len(document)):
             try:
                 page = document[n]
             except pdfium.PdfiumError:
                 raise InputError(f"{source}：PDF 第{n + 1}页已损坏，无法读取。", hint=_BROKEN_HINT) from None
             try:
-                content = page_content(page)
+                content = page_content(page, source, n + 1)
             finally:
                 page.close()
             found = tables(content.rules, n + 1)

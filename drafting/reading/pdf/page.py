@@ -10,6 +10,8 @@ from typing import Any
 
 import pypdfium2.raw as raw
 
+from ...errors import InputError
+from ...limits import MAX_PDF_OBJECTS, PAGES_HINT
 from .ruling import Point, Rule, path_rules
 from .text import Char
 
@@ -159,8 +161,16 @@ class _Reader:
         out.extend(path_rules(points, filled, stroked))
 
 
-def page_content(page: Any) -> PageContent:
+def page_content(page: Any, source: str = "", number: int = 0) -> PageContent:
     reader = _Reader(page)
+    # A page drawing more objects than any report page (a ruled table page has ~2,000) is refused
+    # before each is read: their rules would be compared with each other.
+    objects = raw.FPDFPage_CountObjects(page.raw)
+    if objects > MAX_PDF_OBJECTS:
+        raise InputError(
+            f"{source}：PDF 第{number}页有 {objects} 个图形和文字对象，远超年度报告的页面，无法读取。",
+            hint=PAGES_HINT,
+        )
     chars, unmapped = reader.chars()
     width, height = reader.size()
     return PageContent(width, height, chars, reader.rules(), unmapped)
