@@ -44,7 +44,10 @@ def main() -> int:
         first = next((line for line in outcome.stderr.splitlines() if line.strip()), "")
         if not first:
             first = next((line for line in outcome.stdout.splitlines() if line.strip()), "")
-        print(f"{case.id:28} {outcome.seconds:8.2f} {outcome.max_rss_mb:8.0f} {code:>5}  {first[:90]}", flush=True)
+        print(
+            f"{case.id:28} {outcome.seconds:8.2f} {outcome.max_rss_mb:8.0f} {code:>5}  {first[:90]}",
+            flush=True,
+        )
     return 0
 
 

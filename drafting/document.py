@@ -16,7 +16,7 @@ from . import official
 from .chars import writable
 from .data.model import ReportData
 from .errors import InputError, validation_problem
-from .files import read_text
+from .files import read_text, recover
 from .tables import Table
 
 SCHEMA: Literal["drafting.draft/1"] = "drafting.draft/1"
@@ -102,6 +102,7 @@ class Draft(BaseModel):
 
 def load_draft(path: Path | str) -> Draft:
     path = Path(path)
+    recover(path.parent)  # a set of files a killed run left half-replaced is completed or taken back
     return parse_draft(read_text(path, "草稿文件", utf8_only=True, limit="draft"), str(path))
 
 

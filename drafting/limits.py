@@ -61,7 +61,9 @@ def check_size(size: int, source: str, kind: Kind) -> None:
     if size > limit:
         raise InputError(
             f"{source}：文件有 {_mb(size)}，超过{_WHAT[kind]}的上限 {_mb(limit)}，不像是一份年度报告的{_WHAT[kind]}。",
-            hint="请确认选择了正确的文件。" if kind != "data" else "数据文件只需填写表格数字和简短的正文素材。",
+            hint="请确认选择了正确的文件。"
+            if kind != "data"
+            else "数据文件只需填写表格数字和简短的正文素材。",
         )
 
 
@@ -121,7 +123,9 @@ def check_package(raw: bytes, source: str, what: str) -> None:
 
 
 _DTD_MARKS: Final = tuple(
-    mark.encode(encoding) for mark in ("<!DOCTYPE", "<!ENTITY") for encoding in ("ascii", "utf-16-le", "utf-16-be")
+    mark.encode(encoding)
+    for mark in ("<!DOCTYPE", "<!ENTITY")
+    for encoding in ("ascii", "utf-16-le", "utf-16-be")
 )
 _OVERLAP: Final = max(len(m) for m in _DTD_MARKS)
 

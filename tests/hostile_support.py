@@ -57,7 +57,9 @@ def with_facts(text: str, topic: str, facts: list[str]) -> str:
 
 
 def with_agency_name(text: str, name: str) -> str:
-    return re.sub(r'(?m)^(  name:\s+)"[^"]*"', lambda m: m.group(1) + json.dumps(name, ensure_ascii=False), text)
+    return re.sub(
+        r'(?m)^(  name:\s+)"[^"]*"', lambda m: m.group(1) + json.dumps(name, ensure_ascii=False), text
+    )
 
 
 def validate(name: str, content: Callable[[], str | bytes]) -> Make:
@@ -86,8 +88,10 @@ def import_(name: str, content: Callable[[], str | bytes]) -> Make:
 def alias_bomb() -> str:
     """The "billion laughs" of YAML: nine levels of nine aliases each, about 1 KB of text that
     expands to 9^9 strings when every alias is copied out."""
-    lines = ['a0: &a0 ["哈哈哈哈哈哈哈哈", "哈哈哈哈哈哈哈哈", "哈哈哈哈哈哈哈哈", "哈哈哈哈哈哈哈哈", "哈哈哈哈哈哈哈哈",'
-             ' "哈哈哈哈哈哈哈哈", "哈哈哈哈哈哈哈哈", "哈哈哈哈哈哈哈哈", "哈哈哈哈哈哈哈哈"]']
+    lines = [
+        'a0: &a0 ["哈哈哈哈哈哈哈哈", "哈哈哈哈哈哈哈哈", "哈哈哈哈哈哈哈哈", "哈哈哈哈哈哈哈哈", "哈哈哈哈哈哈哈哈",'
+        ' "哈哈哈哈哈哈哈哈", "哈哈哈哈哈哈哈哈", "哈哈哈哈哈哈哈哈", "哈哈哈哈哈哈哈哈"]'
+    ]
     for n in range(1, 10):
         refs = ", ".join([f"*a{n - 1}"] * 9)
         lines.append(f"a{n}: &a{n} [{refs}]")
@@ -121,7 +125,9 @@ def long_agency_name() -> str:
 
 
 def hundred_facts() -> str:
-    return with_facts(example_text(), "active", [f"第{n}项工作已经完成并通过门户网站公开" for n in range(1, 121)])
+    return with_facts(
+        example_text(), "active", [f"第{n}项工作已经完成并通过门户网站公开" for n in range(1, 121)]
+    )
 
 
 def script_in_fact() -> str:
@@ -213,7 +219,7 @@ def xlsx_with_dtd() -> bytes:
         b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<!DOCTYPE sst ['
         b'<!ENTITY a "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa">'
         + b"".join(
-            b"<!ENTITY %s%d \"%s\">" % (b"e", n, (b"&e%d;" % (n - 1) if n else b"&a;") * 10) for n in range(9)
+            b'<!ENTITY %s%d "%s">' % (b"e", n, (b"&e%d;" % (n - 1) if n else b"&a;") * 10) for n in range(9)
         )
         + b"]>"
     )
@@ -299,8 +305,10 @@ def docx_paragraphs(n: int) -> bytes:
 def docx_with_dtd() -> bytes:
     def edit(xml: bytes) -> bytes:
         decl, _, rest = xml.partition(b"?>")
-        return decl + b'?><!DOCTYPE w:document [<!ENTITY x "xxxxxxxxxxxxxxxx">]>' + rest.replace(
-            b"<w:t>", b"<w:t>&x;", 1
+        return (
+            decl
+            + b'?><!DOCTYPE w:document [<!ENTITY x "xxxxxxxxxxxxxxxx">]>'
+            + rest.replace(b"<w:t>", b"<w:t>&x;", 1)
         )
 
     return _edit_document_xml(_our_docx(), edit)
@@ -330,7 +338,10 @@ def html_deep(depth: int) -> str:
 
 
 def html_with_dtd() -> str:
-    return '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd">\n<?xml version="1.0"?>' + _our_html().split(">", 1)[1]
+    return (
+        '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd">\n<?xml version="1.0"?>'
+        + _our_html().split(">", 1)[1]
+    )
 
 
 def long_paragraph_report() -> str:
@@ -373,7 +384,11 @@ def pdf_many_rules(n: int) -> bytes:
         x = 50 + (i % int(n**0.5 or 1)) * step
         y = 50 + (i // int(n**0.5 or 1)) * step
         parts.append(b"%.2f %.2f m %.2f %.2f l S" % (x, y, x + step, y))
-    text = b" ".join(b"BT /F1 10 Tf 40 %d Td (Annual report of open government information, line %d) Tj ET" % (820 - 12 * k, k) for k in range(60))
+    text = b" ".join(
+        b"BT /F1 10 Tf 40 %d Td (Annual report of open government information, line %d) Tj ET"
+        % (820 - 12 * k, k)
+        for k in range(60)
+    )
     content = b"0 0 0 RG 0.5 w " + b" ".join(parts) + b" " + text
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
@@ -435,8 +450,18 @@ CASES: list[Hostile] = [
     Hostile("fact-control-char", validate("d.yaml", control_in_fact), (1,), "控制字符"),
     Hostile("fact-control-char-draft", draft("d.yaml", control_in_fact), (1,), "控制字符"),
     Hostile("agency-name-too-long", draft("d.yaml", long_agency_name), (1,), "太长"),
-    Hostile("big5-data", validate("d.yaml", in_encoding("big5", "臺灣省某縣政府", "以政府網站為主要平臺公開資訊")), (2,), "编码"),
-    Hostile("shift-jis-data", validate("d.yaml", in_encoding("shift_jis", "東京都情報公開課", "ウェブサイトで情報を公開した")), (2,), "编码"),
+    Hostile(
+        "big5-data",
+        validate("d.yaml", in_encoding("big5", "臺灣省某縣政府", "以政府網站為主要平臺公開資訊")),
+        (2,),
+        "编码",
+    ),
+    Hostile(
+        "shift-jis-data",
+        validate("d.yaml", in_encoding("shift_jis", "東京都情報公開課", "ウェブサイトで情報を公開した")),
+        (2,),
+        "编码",
+    ),
     Hostile("xlsx-formula-title", validate("d.xlsx", formula_title), (1,), "公式"),
     Hostile("xlsx-formula-count", validate("d.xlsx", formula_count), (1,), "公式"),
     Hostile("xlsx-dtd", validate("d.xlsx", xlsx_with_dtd), (2,), "DTD"),
@@ -457,7 +482,12 @@ CASES: list[Hostile] = [
     Hostile("html-dtd", check("r.html", html_with_dtd), (0, 1)),
     Hostile("pdf-many-pages", check("r.pdf", lambda: pdf_many_pages(20_000)), (2,), "页"),
     Hostile("pdf-many-rules", check("r.pdf", lambda: pdf_many_rules(90_000)), (0, 1, 2)),
-    Hostile("revise-control-chars", revise_text_file("新的写法\x0c第二段\x07。\x1b[K红字\x0b第三段。"), (0,), writes=True),
+    Hostile(
+        "revise-control-chars",
+        revise_text_file("新的写法\x0c第二段\x07。\x1b[K红字\x0b第三段。"),
+        (0,),
+        writes=True,
+    ),
     # plausible files on slow paths
     Hostile("txt-long-paragraph", check("r.txt", long_paragraph_report), (0, 1), slow=True),
     Hostile("docx-20000-paragraphs", check("r.docx", lambda: docx_paragraphs(20_000)), (0, 1), slow=True),
@@ -506,9 +536,7 @@ def run_command(
 
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.monotonic()
-        child = subprocess.Popen(
-            [console_script(), *args], stdout=out, stderr=err, env=env, preexec_fn=limit
-        )
+        child = subprocess.Popen([console_script(), *args], stdout=out, stderr=err, env=env, preexec_fn=limit)
         timed_out = False
         while True:
             pid, status, usage = os.wait4(child.pid, os.WNOHANG)

@@ -30,7 +30,9 @@ def _writable(text: str) -> str:
     author was told the data was valid): said here, at its line, with the character's code."""
     bad = unwritable(text)
     if bad is not None:
-        raise ValueError(f"含有看不见的控制字符（{char_name(bad)}），文档中无法写入：请删去该字符后重新输入这段文字")
+        raise ValueError(
+            f"含有看不见的控制字符（{char_name(bad)}），文档中无法写入：请删去该字符后重新输入这段文字"
+        )
     return text
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import InputError
-from ..files import decode, read_bytes
+from ..files import decode, read_bytes, recover
 from ..limits import check_size
 from .assemble import assemble
 from .blocks import text_blocks
@@ -44,6 +44,7 @@ def read_text(text: str, kind: str = "txt", source: str = "（文本）") -> Rep
 def read_report(path: Path | str) -> Report:
     path = Path(path)
     source = str(path)
+    recover(path.parent)  # our own documents, left half-replaced by a killed run, are made whole first
     raw = read_bytes(path, hint=_SUPPORTED, limit="pdf")  # the largest kind; each is held to its own below
     name = path.name.lower()
     suffix = path.suffix.lower()

@@ -39,7 +39,9 @@ def docx_blocks(raw: bytes, source: str) -> list[Block]:
             f"{source}：无法作为 Word 文档（.docx）打开（{type(exc).__name__}）。", hint=_HINT
         ) from None
     except Exception as exc:  # zipfile.BadZipFile and lxml errors: a damaged or foreign file
-        raise InputError(f"{source}：文件已损坏或不是 Word 文档（{type(exc).__name__}）。", hint=_HINT) from None
+        raise InputError(
+            f"{source}：文件已损坏或不是 Word 文档（{type(exc).__name__}）。", hint=_HINT
+        ) from None
     try:
         return _body_blocks(document, source, qn("w:p"), qn("w:tbl"))
     except (ValueError, TypeError, PythonDocxError) as exc:  # an attribute python-docx cannot parse
@@ -105,7 +107,9 @@ def _grid(tbl: Any, para: int, source: str) -> Grid:
                 text = " ".join(t for p in tc.iterchildren(p_tag) if (t := clean_line(p.text or "")))
             for _ in range(span):
                 k = len(row)
-                covered = (k > 0 and here[-1][0] == origin) or (r > 0 and k < len(above) and above[k][0] == origin)
+                covered = (k > 0 and here[-1][0] == origin) or (
+                    r > 0 and k < len(above) and above[k][0] == origin
+                )
                 row.append(GridCell(text, origin=not covered))
                 here.append((origin, text))
         cells += len(row)

@@ -25,8 +25,8 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import ValidationError
 
 from .. import official, offline, pins
-from ..chars import writable
 from ..backends.base import Backend, BackendError, ChatRequest, OnText
+from ..chars import writable
 from ..config import OFFLINE
 from ..document import Draft, Section, SectionUsage, load_draft
 from ..errors import DraftingError, InputError, OutputError
