@@ -140,23 +140,23 @@ def looks_like_text(text: str) -> bool:
 # Word), so they stay plain files and a journal makes the set change together:
 #
 #   1. a journal ``.<name>.<random>.journal`` beside the first file names every file of the set,
-#      its temporary file and its backup (a hard link to the old file), and is flushed to disk;
-#   2. the temporary files are written out in full and flushed; the backups are made;
-#   3. ``commit`` is appended to the journal and flushed: the commit point;
-#   4. the temporary files are renamed over the files, one by one; the backups and the journal go.
+#      its temporary file and its backup, and is flushed to disk;
+#   2. the temporary files are written out in full and flushed; each old file gets a backup (a
+#      hard link: no copy);
+#   3. the temporary files are renamed over the files, one by one, and the folder is flushed;
+#   4. the journal is removed — the commit point — and then the backups.
 #
-# A process killed before 3 leaves the old set (its temporary files are removed on the next run);
-# killed after 3, the next run completes the renames from the journal. A rename that fails appends
-# ``rollback`` and puts the backups back, so the old set stays, as it does when the next run finds
-# ``rollback``. The next run is whichever command next writes to the folder or reads a draft from
-# it (``recover``). While its writer lives, a journal is locked (``flock``) and a single file's
-# temporary file too, so a second process working in the same folder never mistakes them for
-# leftovers; anything else of ours there (``.<name>.<random>.tmp``/``.bak``, from a run killed
-# mid-write, or from a version of this tool before the journal) is removed.
+# While a journal is there, the set is not done: a process killed at any step before 4 leaves one,
+# and the next run takes the set back from it (temporary files removed, renamed files restored from
+# their backups, new files removed), as a rename that fails does at once. So a kill at any instant
+# leaves the old set or the new one. The next run is whichever command next writes to the folder
+# or reads a draft or a report from it (``recover``). While its writer lives, a journal is locked
+# (``flock``), and so is a single file's temporary file, so a second process working in the same
+# folder never mistakes them for leftovers; anything else of ours there (``.<name>.<random>.tmp``
+# / ``.bak``, from a run killed mid-write or from a version of this tool before the journal) is
+# removed.
 
 _LEFTOVER = re.compile(r"^\..+\.[A-Za-z0-9_]{8}\.(tmp|bak|journal)$")
-_COMMIT = "commit"
-_ROLLBACK = "rollback"
 
 
 def atomic_write(path: Path, content: str | bytes) -> None:
@@ -169,8 +169,8 @@ def atomic_write_all(outputs: Mapping[Path, str | bytes]) -> None:
     """Write several files that belong together (a draft and its documents) so that they change
     together, even if the process is killed at any instant (see above): every new file is written
     out in full before the first one replaces its old self; if a replacement fails, the files
-    already replaced get their old content back; if the process dies, the next run finishes the
-    set or takes it back."""
+    already replaced get their old content back; if the process dies, the next run takes the set
+    back the same way."""
     if not outputs:
         return
     paths = list(outputs)
@@ -214,8 +214,7 @@ def _write_set(paths: list[Path], outputs: Mapping[Path, str | bytes]) -> None:
                 "new": new,
             }
         )
-    made: list[str] = []  # temporary files and backups, removed on the way out
-    committed = stuck = False
+    made: list[str] = []  # temporary files and backups
     try:
         _append(journal_fd, json.dumps({"entries": entries}, ensure_ascii=False))
         for path, entry in zip(paths, entries, strict=True):
@@ -229,48 +228,28 @@ def _write_set(paths: list[Path], outputs: Mapping[Path, str | bytes]) -> None:
             if entry["backup"] is not None:
                 _link(path, str(entry["backup"]))
                 made.append(str(entry["backup"]))
-        _append(journal_fd, _COMMIT)
-        committed = True
-        done: list[dict[str, object]] = []
         for entry in entries:
             try:
                 os.replace(str(entry["temp"]), str(entry["target"]))
             except OSError as exc:
-                failed = f"无法写入 {entry['target']}：{os_reason(exc)}。"
-                try:
-                    _append(journal_fd, _ROLLBACK)
-                    _roll_back(done)
-                except OSError:
-                    stuck = True  # the journal and the backups stay: the next run takes the set back
-                    raise OutputError(failed + "同一批的其他文件将在下次运行时恢复原样。") from None
-                raise OutputError(failed + "同一批的其他文件已恢复原样。") from None
-            done.append(entry)
+                raise OutputError(
+                    f"无法写入 {entry['target']}：{os_reason(exc)}。同一批的其他文件已恢复原样。"
+                ) from None
         _sync_folder(paths[0].parent)
     except BaseException:
-        if committed and not stuck and not _rolled_back(journal):
-            # Stopped between two renames by an exception (Ctrl-C): the journal says commit, so
-            # the set is completed now, as the next run would complete it.
-            try:
-                _finish(journal)
-            except OSError:
-                stuck = True
-        if not stuck:
-            _remove(made)
-            Path(journal).unlink(missing_ok=True)
+        # A failed rename, a full disk, Ctrl-C: the set is taken back now, as the next run would.
+        try:
+            _take_back(entries)
+        except OSError:  # the journal stays, and the next run finishes taking the set back
+            os.close(journal_fd)
+            raise
+        _remove(made)
+        Path(journal).unlink(missing_ok=True)
         os.close(journal_fd)
         raise
-    _remove(made)
-    Path(journal).unlink(missing_ok=True)
+    Path(journal).unlink(missing_ok=True)  # the commit point: the new set is the set
     os.close(journal_fd)
-
-
-def _roll_back(done: list[dict[str, object]]) -> None:
-    for entry in reversed(done):
-        target, backup = str(entry["target"]), entry["backup"]
-        if backup is not None:
-            os.replace(str(backup), target)
-        else:
-            Path(target).unlink(missing_ok=True)
+    _remove(made)
 
 
 def write_text(path: Path, text: str) -> None:
@@ -416,7 +395,7 @@ def _remove(paths: Iterable[str]) -> None:
 
 
 def recover(folder: Path) -> None:
-    """Complete or take back every set of files a killed process left in ``folder`` (its journal
+    """Take back every set of files a killed process left half-replaced in ``folder`` (its journal
     says which), and remove our leftover temporary files and backups. Best effort: a folder that
     cannot be listed or written is left as it is, and the command goes on."""
     try:
@@ -444,53 +423,37 @@ def recover(folder: Path) -> None:
             path.unlink(missing_ok=True)
 
 
-def _read_journal(journal: str) -> tuple[list[dict[str, object]], set[str]]:
+def _read_journal(journal: str) -> list[dict[str, object]]:
     import json
 
     try:
         with open(journal, encoding="utf-8") as f:
-            lines = f.read().split("\n")
-    except OSError:
-        return [], set()
-    try:
-        entries = json.loads(lines[0])["entries"]
-    except (ValueError, KeyError, TypeError, IndexError):
-        return [], set()  # torn before its first line was on disk: nothing was written yet
-    complete = lines[1:-1]  # the last piece has no line break: written partly, or empty
-    return [e for e in entries if isinstance(e, dict)], set(complete)
+            first = f.readline()
+        entries = json.loads(first)["entries"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return []  # torn before its first line was on disk: nothing of the set was written yet
+    return [e for e in entries if isinstance(e, dict)]
 
 
 def _journal_files(journal: str) -> list[str]:
-    entries, _ = _read_journal(journal)
-    return [str(e[k]) for e in entries for k in ("temp", "backup") if e.get(k)]
-
-
-def _rolled_back(journal: str) -> bool:
-    return _ROLLBACK in _read_journal(journal)[1]
+    return [str(e[k]) for e in _read_journal(journal) for k in ("temp", "backup") if e.get(k)]
 
 
 def _finish(journal: str) -> None:
-    """Carry out what a journal left undone: after ``commit``, the remaining renames; before it,
-    or after ``rollback``, the old files back. Idempotent: a run killed while recovering leaves a
-    journal the next run finishes the same way."""
-    entries, marks = _read_journal(journal)
-    forward = _COMMIT in marks and _ROLLBACK not in marks
+    """Take back the set a journal names (see above); idempotent, so a run killed while taking it
+    back leaves a journal the next run finishes the same way."""
+    _take_back(_read_journal(journal))
+
+
+def _take_back(entries: list[dict[str, object]]) -> None:
     for entry in entries:
         target, temp, backup = str(entry.get("target")), str(entry.get("temp")), entry.get("backup")
-        if forward:
-            if os.path.exists(temp):
-                os.replace(temp, target)
-        elif os.path.exists(temp):
-            os.unlink(temp)  # never renamed: the old file is still in place
-        elif _COMMIT in marks:  # renamed, then the set was taken back part-way
-            if backup and os.path.exists(str(backup)):
-                os.replace(str(backup), target)
-            elif entry.get("new"):
-                Path(target).unlink(missing_ok=True)
-    for entry in entries:
-        backup = entry.get("backup")
-        if backup:
-            Path(str(backup)).unlink(missing_ok=True)
+        if os.path.exists(temp):
+            os.unlink(temp)  # never renamed (or never finished): the old file is in place
+        elif backup and os.path.exists(str(backup)):
+            os.replace(str(backup), target)  # renamed: the old file comes back
+        elif entry.get("new") and not backup:
+            Path(target).unlink(missing_ok=True)  # a file the set added
     if entries:
         _sync_folder(Path(str(entries[0].get("target"))).parent)
 

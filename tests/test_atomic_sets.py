@@ -1,7 +1,8 @@
 """A draft's files change together: a process killed (SIGKILL, no cleanup) at any step of writing
 a set — between any two of its renames, or while its temporary files or its journal are written —
-leaves, once the next run has looked at the folder, either the whole old set or the whole new one,
-and no temporary file, backup or journal.
+leaves, once the next run has looked at the folder, the whole old set (a command that did not
+finish changed nothing), never a mix, and no temporary file, backup or journal; a run that
+finished leaves the whole new one.
 
 The kill is placed deterministically by a test-only wrapper around ``os.replace`` / ``os.fsync``
 installed in the child process (no hook in the product): the child kills itself just before its
@@ -98,9 +99,9 @@ def old_set(tmp_path: Path, old_template: Path) -> tuple[Path, Path]:
     return out, new
 
 
-# A four-file set: flushes of the journal (1), of the four temporary files (2-5), of the commit (6)
-# and of the folder after the renames (7); the four renames.
-KILL_POINTS = [("fsync", n) for n in range(1, 8)] + [("replace", n) for n in range(1, 5)]
+# A four-file set: flushes of the journal (1), of the four temporary files (2-5) and of the folder
+# after the renames (6); the four renames.
+KILL_POINTS = [("fsync", n) for n in range(1, 7)] + [("replace", n) for n in range(1, 5)]
 
 
 @pytest.mark.parametrize("point", KILL_POINTS, ids=[f"{p}-{n}" for p, n in KILL_POINTS])
@@ -114,26 +115,26 @@ def test_a_kill_at_any_step_leaves_the_old_set_or_the_new_one(
     # The next run that reads the draft from the folder makes the set whole first.
     load_draft(out / "d.draft.json")
     owners = {name: _whose(out / name) for name in FILES}
-    assert len(set(owners.values())) == 1, owners  # never a mix
-    # Before the commit the old set stays; after it, the new one is completed. (Killed before the
-    # commit's flush, the commit line was already written: a kill loses no written data.)
-    committed = point[0] == "replace" or point[1] >= 6
-    assert set(owners.values()) == {NEW if committed else OLD}
+    assert set(owners.values()) == {OLD}, owners  # never a mix: the set is taken back whole
     assert _ours(out) == []
+    # And the same command, run again to the end, writes the whole new set.
+    done = _drafting("draft", str(new), "-o", str(out), "--format", FORMATS)
+    assert done.returncode == 0, done.stderr
+    assert {_whose(out / name) for name in FILES} == {NEW} and _ours(out) == []
 
 
 def test_a_kill_while_recovering_is_recovered_by_the_run_after(old_set: tuple[Path, Path]) -> None:
     out, new = old_set
-    killed = _drafting("draft", str(new), "-o", str(out), "--format", FORMATS, kill=("replace", 2))
+    killed = _drafting("draft", str(new), "-o", str(out), "--format", FORMATS, kill=("replace", 3))
     assert killed.returncode == -signal.SIGKILL
-    # The first recovery is killed at its first rename (the second file of the set) ...
+    # The first recovery is killed at its first rename (putting the first file back) ...
     again = _drafting("check", str(out / "d.draft.json"), kill=("replace", 1))
     assert again.returncode == -signal.SIGKILL
     assert any(name.endswith(".journal") for name in _ours(out))
-    # ... and the one after it (any command that reads the draft) completes the set.
+    # ... and the one after it (any command that reads the draft) finishes taking the set back.
     after = _drafting("check", str(out / "d.draft.json"))
     assert after.returncode in (0, 1), after.stderr
-    assert {_whose(out / name) for name in FILES} == {NEW}
+    assert {_whose(out / name) for name in FILES} == {OLD}
     assert _ours(out) == []
 
 
@@ -211,10 +212,11 @@ def test_leftovers_of_a_killed_run_are_removed_but_a_living_writers_files_are_no
     finally:
         holder.kill()
         holder.wait(timeout=10)
-    recover(out)  # dead now, after its commit: its set is completed
+    recover(out)  # dead now, before its last rename: the files it added are taken away
     assert _ours(out) == sorted(p.name for p in unrelated if p.name.startswith("."))
     assert all(p.exists() for p in unrelated)
-    assert _whose(out / f"{NEW}.md") == NEW and _whose(out / f"{NEW}.draft.json") == NEW
+    assert not (out / f"{NEW}.md").exists() and not (out / f"{NEW}.draft.json").exists()
+    assert (out / "d.md").read_text(encoding="utf-8") == "旧"
 
 
 def test_a_single_file_is_never_half_written(tmp_path: Path) -> None:
