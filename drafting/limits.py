@@ -49,6 +49,7 @@ MAX_XML_PART: Final = 32 * MB  # one XML part once inflated: a 30-page report's 
 
 MAX_PDF_PAGES: Final = 500
 MAX_PDF_OBJECTS: Final = 50_000  # drawing and text objects on one page (a ruled table page has ~2,000)
+MAX_PDF_CHARS: Final = 150_000  # characters in all (a dense page has ~3,000; a report ~60,000)
 MAX_TABLE_CELLS: Final = 100_000  # one table's rows × columns, merged cells expanded (表三 has 270)
 MAX_SPAN: Final = 1_000  # a colspan wider than this is capped (browsers do the same)
 

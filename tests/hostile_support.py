@@ -383,6 +383,25 @@ def pdf_many_pages(n: int) -> bytes:
     return _pdf(objects)
 
 
+def pdf_dense_pages(pages: int, chars_per_page: int) -> bytes:
+    """Pages that share one content stream printing ``chars_per_page`` characters each."""
+    line = b"(" + b"A" * 1000 + b") Tj 0 -1 Td "
+    content = b"BT /F1 1 Tf 10 800 Td " + line * (chars_per_page // 1000) + b"ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids ["
+        + b" ".join(b"%d 0 R" % (5 + i) for i in range(pages))
+        + b"] /Count %d >>" % pages,
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    objects += [
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 3 0 R"
+        b" /Resources << /Font << /F1 4 0 R >> >> >>"
+    ] * pages
+    return _pdf(objects)
+
+
 def pdf_many_rules(n: int) -> bytes:
     """One page drawing ``n`` short ruled lines: a grid far denser than any table."""
     step = 500 / max(1, int(n**0.5))
@@ -488,7 +507,8 @@ CASES: list[Hostile] = [
     Hostile("html-deep-50000", check("r.html", lambda: html_deep(50_000)), (0, 1, 2)),
     Hostile("html-dtd", check("r.html", html_with_dtd), (0, 1)),
     Hostile("pdf-many-pages", check("r.pdf", lambda: pdf_many_pages(20_000)), (2,), "页"),
-    Hostile("pdf-many-rules", check("r.pdf", lambda: pdf_many_rules(90_000)), (0, 1, 2)),
+    Hostile("pdf-dense-pages", check("r.pdf", lambda: pdf_dense_pages(5, 60_000)), (2,), "字符"),
+    Hostile("pdf-many-rules", check("r.pdf", lambda: pdf_many_rules(45_000)), (0, 1, 2)),
     Hostile(
         "revise-control-chars",
         revise_text_file("新的写法\x0c第二段\x07。\x1b[K红字\x0b第三段。"),

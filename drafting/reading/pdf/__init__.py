@@ -14,7 +14,7 @@ import threading
 from typing import Final
 
 from ...errors import InputError
-from ...limits import MAX_PDF_PAGES, PAGES_HINT
+from ...limits import MAX_PDF_CHARS, MAX_PDF_PAGES, PAGES_HINT
 from ..blocks import Block
 from .flow import Page, blocks, drop_furniture, page_number_like
 from .ruling import tables
@@ -59,7 +59,7 @@ def _read_pages(raw_bytes: bytes, source: str) -> list[Page]:
             ) from None
         raise InputError(f"{source}：文件已损坏，或不是有效的 PDF，无法打开。", hint=_BROKEN_HINT) from None
     pages: list[Page] = []
-    readable = unmapped = 0
+    readable = unmapped = seen = 0
     try:
         if len(document) == 0:
             raise InputError(f"{source}：PDF 中没有页面。", hint=_BROKEN_HINT)
@@ -74,9 +74,10 @@ def _read_pages(raw_bytes: bytes, source: str) -> list[Page]:
             except pdfium.PdfiumError:
                 raise InputError(f"{source}：PDF 第{n + 1}页已损坏，无法读取。", hint=_BROKEN_HINT) from None
             try:
-                content = page_content(page, source, n + 1)
+                content = page_content(page, source, n + 1, MAX_PDF_CHARS - seen)
             finally:
                 page.close()
+            seen += content.counted
             found = tables(content.rules, n + 1)
             free: list[Char] = []
             for c in content.chars:
