@@ -88,7 +88,9 @@ class _Reader:
             return self.height, self.width
         return self.width, self.height
 
-    def chars(self, source: str = "", number: int = 0, budget: int = MAX_PDF_CHARS) -> tuple[list[Char], int, int]:
+    def chars(
+        self, source: str = "", number: int = 0, budget: int = MAX_PDF_CHARS
+    ) -> tuple[list[Char], int, int]:
         textpage = self.page.get_textpage()
         out: list[Char] = []
         unmapped = 0
