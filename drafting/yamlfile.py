@@ -42,10 +42,17 @@ def parse_document(text: str, source: str, suffix: str) -> tuple[Any, dict[tuple
     """Parse YAML or JSON text into plain Python values and a map of key paths to positions."""
     if suffix == ".json":
         parse_json(text, source)  # JSON's own messages are clearer for JSON than YAML's
-    screen(text, source)  # nesting, aliases, tags and numbers, before any composer sees the text
+    # The C composer recurses (and crashes the process) only on nesting far deeper than a text of
+    # this few lines and brackets can hold; the fast path itself refuses aliases, tags and nesting
+    # past MAX_DEPTH, and leaves them to the round-trip loader, which is screened first.
+    screened = _may_nest_deep(text)
+    if screened:
+        screen(text, source)
     fast = parse_fast(text)  # the same result from the C parser, when installed (below)
     if fast is not None:
         return fast
+    if not screened:
+        screen(text, source)  # nesting, aliases, tags and numbers, before the composer sees the text
     # JSON is YAML 1.2, so one loader serves both and gives positions for both.
     from ruamel.yaml import YAML
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
@@ -65,6 +72,12 @@ def parse_document(text: str, source: str, suffix: str) -> tuple[Any, dict[tuple
         raise too_deep(source) from None
     positions: dict[tuple[str, ...], Position] = {}
     return _plain(node, (), positions), positions
+
+
+def _may_nest_deep(text: str) -> bool:
+    """Whether ``text`` could nest deeper than 1,000 levels: each level takes a line or a bracket.
+    (The C composer, on a thread's smaller stack, holds a few thousand.)"""
+    return text.count("\n") + text.count("[") + text.count("{") > 1000
 
 
 def _constructor() -> type:
@@ -303,7 +316,7 @@ def _plain_fast(
 ) -> Any:
     from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
-    if id(node) in seen:  # an alias: anchors are left to the round-trip loader
+    if id(node) in seen or len(path) >= MAX_DEPTH:  # an alias, or deep: the round-trip loader's (screened)
         raise _Unusual
     seen.add(id(node))
     if isinstance(node, MappingNode) and node.tag == _YAML + "map":
@@ -326,6 +339,8 @@ def _plain_fast(
             items.append(_plain_fast(item, item_path, positions, constructor, seen))
         return items
     if isinstance(node, ScalarNode) and node.tag in _SCALAR_TAGS:
+        if node.tag == _YAML + "int" and sum(c.isdigit() for c in node.value) > MAX_DIGITS:
+            raise _Unusual  # refused at its line by the screen, before the round-trip loader
         # The same normalisation as the round-trip path: floats → Decimal, dates → date, …
         return _plain(constructor.construct_object(node, deep=True), path, positions)
     raise _Unusual

@@ -8,6 +8,7 @@ official terms. Totals are optional inputs: when a file gives one we check it, o
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -36,6 +37,18 @@ def _writable(text: str) -> str:
     return text
 
 
+_LONG_NUMBER = re.compile(r"[0-9０-９]{31,}")
+
+
+def _plausible_numbers(text: str) -> str:
+    """A number longer than any count, amount, phone or file number (30 digits) is a slip or an
+    attack; every check would carry it through the report."""
+    m = _LONG_NUMBER.search(text)
+    if m:
+        raise ValueError(f"含有一个 {len(m.group())} 位的数字，位数太多，不可能是报告中的数字：请核对")
+    return text
+
+
 # Text of at most so many characters (what the Word file's properties and a page's title can hold),
 # without control characters.
 _Writable = AfterValidator(_writable)
@@ -45,7 +58,12 @@ Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 # The self-reference (我局) and the short name.
 Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50), _Writable]
 # One of the author's facts: a sentence or a paragraph.
-Fact = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000), _Writable]
+Fact = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=5000),
+    _Writable,
+    AfterValidator(_plausible_numbers),
+]
 MAX_FACTS = 200  # per topic
 
 
