@@ -167,7 +167,7 @@ def _is_null(node: Any) -> bool:
 
     return (
         isinstance(node, ScalarNode)
-        and node.tag.endswith(":null")
+        and str(node.tag).endswith(":null")
         and node.start_mark.index == node.end_mark.index
     )
 
