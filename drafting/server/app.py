@@ -1,0 +1,138 @@
+"""The Starlette application: the workspace, its pages and its JSON calls, behind the guard.
+
+Routes only translate HTTP to library calls (through ``reports``, ``desk`` and ``views``) and back;
+the one error boundary of the web front end is ``_error`` below, which turns our errors into a
+Chinese message and a status code, and anything else into a plain "internal error" with no
+traceback and no detail that could carry a secret.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from ..backends.base import BackendError
+from ..errors import DataError, DraftingError, InputError
+from .desk import Busy, Desk, DraftStale, NeedsConfirm, error_json
+from .reports import Stale, issue_json
+from .security import Guard
+from .settings import ModelChoice
+from .workspace import NotInWorkspace, Workspace
+
+HERE = Path(__file__).parent
+MAX_UPLOAD = 20 * 1024 * 1024
+
+
+@dataclass
+class ServerOptions:
+    host: str = "127.0.0.1"
+    port: int = 8765
+    token: str | None = None
+    max_upload: int = MAX_UPLOAD
+    model: str | None = None
+    base_url: str | None = None
+    api_key_env: str | None = None
+
+
+@dataclass
+class State:
+    ws: Workspace
+    options: ServerOptions
+    csrf: str
+    models: ModelChoice
+    desks: dict[str, Desk] = field(default_factory=dict)
+
+    def desk(self, name: str) -> Desk:
+        path = self.ws.data_path(name)
+        desk = self.desks.get(path.name)
+        if desk is None:
+            desk = self.desks[path.name] = Desk(self.ws, path)
+        return desk
+
+
+def state(request: Request) -> State:
+    s: State = request.app.state.drafting
+    return s
+
+
+def create_app(root: Path, options: ServerOptions | None = None) -> Starlette:
+    from . import api, pages
+    from .security import allowed_hosts
+
+    options = options or ServerOptions()
+    ws = Workspace(root)
+    st = State(ws, options, secrets.token_urlsafe(24), ModelChoice(options.model, options.base_url, options.api_key_env))
+    routes = [
+        *pages.routes,
+        *api.routes,
+        Mount("/static", app=StaticFiles(directory=HERE / "static"), name="static"),
+    ]
+    app = Starlette(
+        routes=routes,
+        middleware=[
+            Middleware(
+                Guard,
+                hosts=allowed_hosts(options.host, options.port),
+                csrf=st.csrf,
+                token=options.token,
+                max_body=options.max_upload,
+            )
+        ],
+        exception_handlers={DraftingError: _error, Exception: _internal},
+    )
+    app.state.drafting = st
+    return app
+
+
+_STATUS: tuple[tuple[type[DraftingError], int], ...] = (
+    (Stale, 412),
+    (DraftStale, 412),
+    (Busy, 409),
+    (NeedsConfirm, 409),
+    (NotInWorkspace, 404),
+    (DataError, 422),
+    (BackendError, 502),
+    (InputError, 400),
+)
+
+
+async def _error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, DraftingError)
+    status = next((code for kind, code in _STATUS if isinstance(exc, kind)), 400)
+    body = error_json(exc)
+    if isinstance(exc, DataError):
+        body["issues"] = [issue_json(i) for i in exc.issues]
+    if isinstance(exc, Stale):
+        body["etag"] = exc.etag
+    if _wants_html(request):
+        from .pages import error_page
+
+        return error_page(request, status, exc.message, exc.hint)
+    return JSONResponse(body, status_code=status)
+
+
+async def _internal(request: Request, exc: Exception) -> Response:
+    message = f"内部错误：{type(exc).__name__}。这是本工具的问题，不是您的数据的问题。"
+    hint = "请重试；如仍出错，请把操作步骤反馈给维护者。"
+    if _wants_html(request):
+        from .pages import error_page
+
+        return error_page(request, 500, message, hint)
+    return JSONResponse({"message": message, "hint": hint}, status_code=500)
+
+
+def _wants_html(request: Request) -> bool:
+    return request.method == "GET" and not request.url.path.startswith("/api/")
+
+
+def json_error(message: str, status: int = 400, **extra: Any) -> JSONResponse:
+    return JSONResponse({"message": message, **extra}, status_code=status)

@@ -1,0 +1,192 @@
+"""A workspace: one folder whose data files are the reports, with their drafts in ``drafts/``, the
+same place ``drafting draft FILE`` (run in the folder) writes them.
+
+Every path a request names is a report's file name, resolved and checked to be a file directly in
+the folder: nothing outside it (``..``, absolute paths, links leading out) can be reached.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..errors import DataError, DraftingError, InputError
+
+if TYPE_CHECKING:
+    from ..data.load import Loaded
+    from ..document import Draft
+
+DATA_SUFFIXES = (".yaml", ".yml", ".json")
+DRAFTS = "drafts"
+DRAFT_SUFFIX = ".draft.json"
+_BAD_NAME = re.compile(r"[\x00-\x1f/\\:*?\"<>|]")
+
+
+class NotInWorkspace(InputError):
+    """A name that is not a report of this workspace."""
+
+
+def etag_of(content: bytes) -> str:
+    return '"' + hashlib.sha256(content).hexdigest()[:32] + '"'
+
+
+@dataclass(frozen=True)
+class Status:
+    """What the home page says about a report."""
+
+    key: str  # error | todo | ready | nodraft | stale | unreadable
+    label: str  # 数据有误 / 待补充 N 处 / 可发布 / …
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class Summary:
+    name: str
+    title: str
+    status: Status
+    has_draft: bool
+    revisions: int
+
+
+class Workspace:
+    def __init__(self, root: Path) -> None:
+        self.root = root.resolve()
+        self.drafts = self.root / DRAFTS
+        self._locks: dict[Path, threading.Lock] = {}
+        self._guard = threading.Lock()
+        self._summaries: dict[str, tuple[tuple[Any, ...], Summary]] = {}
+
+    # --- names and paths ----------------------------------------------------------------------
+
+    def data_files(self) -> list[Path]:
+        found = [
+            p
+            for p in self.root.iterdir()
+            if p.suffix.lower() in DATA_SUFFIXES
+            and not p.name.startswith(".")
+            and not p.name.endswith(DRAFT_SUFFIX)
+            and p.is_file()
+        ]
+        return sorted(found, key=lambda p: p.name)
+
+    def data_path(self, name: str) -> Path:
+        """The data file a name stands for; ``NotInWorkspace`` for anything else."""
+        if (
+            not name
+            or _BAD_NAME.search(name)
+            or name.startswith(".")
+            or Path(name).suffix.lower() not in DATA_SUFFIXES
+            or name.endswith(DRAFT_SUFFIX)
+        ):
+            raise NotInWorkspace(f"“{name}”不是本工作区中的数据文件。")
+        path = (self.root / name).resolve()
+        if path.parent != self.root or not path.is_file():
+            raise NotInWorkspace(f"本工作区中没有数据文件“{name}”。", hint="请回到首页选择报告。")
+        return path
+
+    def new_data_path(self, name: str) -> Path:
+        """Where a new report named ``name`` goes; refused if it exists or leaves the folder."""
+        name = name.strip()
+        if not name:
+            raise InputError("请填写文件名。")
+        if Path(name).suffix.lower() not in DATA_SUFFIXES:
+            name += ".yaml"
+        if _BAD_NAME.search(name) or name.startswith(".") or name.endswith(DRAFT_SUFFIX):
+            raise InputError(f"文件名“{name}”不可用。", hint="文件名不能含有 / \\ : * ? \" < > | 等字符。")
+        path = (self.root / name).resolve()
+        if path.parent != self.root:
+            raise InputError(f"文件名“{name}”不可用。")
+        if path.exists():
+            raise InputError(f"工作区中已有“{name}”，未做改动。", hint="请换一个文件名。")
+        return path
+
+    def draft_path(self, data: Path) -> Path:
+        return self.drafts / f"{data.stem}{DRAFT_SUFFIX}"
+
+    def lock(self, path: Path) -> threading.Lock:
+        """One writer at a time per file within this server."""
+        with self._guard:
+            return self._locks.setdefault(path, threading.Lock())
+
+    # --- reading --------------------------------------------------------------------------------
+
+    @staticmethod
+    def etag(path: Path) -> str:
+        try:
+            return etag_of(path.read_bytes())
+        except OSError:
+            return '"none"'
+
+    def summaries(self) -> list[Summary]:
+        return [self.summary(p) for p in self.data_files()]
+
+    def summary(self, path: Path) -> Summary:
+        """A report's status, kept until its data file or draft changes."""
+        draft = self.draft_path(path)
+        key = (_stamp(path), _stamp(draft))
+        cached = self._summaries.get(path.name)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        summary = _summarise(path, draft)
+        self._summaries[path.name] = (key, summary)
+        return summary
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_mtime_ns, st.st_size
+
+
+def _summarise(path: Path, draft_path: Path) -> Summary:
+    from ..data import load_data
+
+    try:
+        loaded = load_data(path)
+    except DataError as exc:
+        errors = sum(1 for i in exc.issues if i.is_error)
+        return Summary(path.name, path.stem, Status("error", "数据有误", f"{errors} 处错误"), draft_path.exists(), 0)
+    except DraftingError as exc:
+        return Summary(path.name, path.stem, Status("unreadable", "无法读取", exc.message), draft_path.exists(), 0)
+    draft = _draft(draft_path)
+    status = report_status(loaded, draft)
+    revisions = len(draft.history) if draft is not None else 0
+    return Summary(path.name, loaded.data.title, status, draft is not None, revisions)
+
+
+def _draft(path: Path) -> Draft | None:
+    from ..document import load_draft
+
+    if not path.is_file():
+        return None
+    try:
+        return load_draft(path)
+    except DraftingError:
+        return None
+
+
+def report_status(loaded: Loaded, draft: Draft | None) -> Status:
+    """数据有误 / 待补充 N 处 / 可发布, from the library's own counts: the markers of the draft (or of
+    the offline draft the data would give, before there is one) and the checks' errors."""
+    from ..checks import run_checks
+    from ..draft import count_markers, data_hash, draft_report
+
+    current = draft is not None and draft.provenance.data_hash == data_hash(loaded.data)
+    shown = draft if draft is not None and current else draft_report(loaded)
+    markers = count_markers(shown)
+    if markers:
+        return Status("todo", f"待补充 {markers} 处", "" if current else "尚未按最新数据起草")
+    if draft is None:
+        return Status("nodraft", "未起草", "数据已齐，可以起草")
+    if not current:
+        return Status("stale", "草稿待更新", "数据已改动，请重新起草")
+    errors = [f for f in run_checks(draft, loaded.data) if f.is_error]
+    if errors:
+        return Status("error", "草稿有误", f"检查发现 {len(errors)} 处错误")
+    return Status("ready", "可发布")
