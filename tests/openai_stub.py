@@ -67,6 +67,8 @@ def default_reply(body: dict[str, Any]) -> str:
 class StubState:
     reply: Reply = default_reply
     latency: float = 0.0  # added to every answer
+    chunk_delay: float = 0.0  # between the pieces of a stream: a model that writes slowly
+    first_chunk_at: list[float] = field(default_factory=list)  # when each stream's first piece left
     slow_seconds: float = 2.0  # how long a "slow" fault waits
     retry_after: str = "0"  # the Retry-After header of a "rate_limit" fault
     queued: deque[str] = field(default_factory=deque)
@@ -183,6 +185,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._json(200, _completion(model, text, finish, body))
 
     def _stream(self, body: dict[str, Any], text: str, finish: str, fault: str) -> None:
+        state = self.server.state
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream")
         self.send_header("Transfer-Encoding", "chunked")
@@ -191,8 +194,12 @@ class _Handler(BaseHTTPRequestHandler):
         pieces = [text[i : i + 20] for i in range(0, len(text), 20)] or [""]
         if fault == "cut_stream":
             pieces = pieces[: max(1, len(pieces) // 2)]
-        for piece in pieces:
+        for n, piece in enumerate(pieces):
+            if n and state.chunk_delay:
+                time.sleep(state.chunk_delay)
             self._chunk(_sse(_chunk_payload(model, {"content": piece}, None)))
+            if n == 0:
+                state.first_chunk_at.append(time.monotonic())
         if fault == "stream_error":
             key = self.headers.get("Authorization", "").removeprefix("Bearer ")
             error = {"error": {"message": f"overloaded (key {key})", "type": "server_error"}}
@@ -291,8 +298,12 @@ class StubServer:
 
 
 @contextmanager
-def stub_server(reply: Reply | None = None, latency: float = 0.0) -> Iterator[StubServer]:
-    server = StubServer(StubState(reply=reply or default_reply, latency=latency)).start()
+def stub_server(
+    reply: Reply | None = None, latency: float = 0.0, chunk_delay: float = 0.0
+) -> Iterator[StubServer]:
+    server = StubServer(
+        StubState(reply=reply or default_reply, latency=latency, chunk_delay=chunk_delay)
+    ).start()
     try:
         yield server
     finally:

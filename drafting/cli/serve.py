@@ -12,7 +12,13 @@ from ._options import model_options
 
 @click.command("serve")
 @click.argument("folder", required=False, type=click.Path(path_type=Path), default=Path("."))
-@click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True, help="端口；0 表示任选一个空闲端口。")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8765,
+    show_default=True,
+    help="端口；0 表示任选一个空闲端口。",
+)
 @click.option("--open", "open_browser", is_flag=True, help="启动后在浏览器中打开。")
 @click.option(
     "--host",
@@ -20,7 +26,9 @@ from ._options import model_options
     show_default=True,
     help="监听地址。默认只有本机可以访问；改为其他地址（如 0.0.0.0）时必须同时给出 --token。",
 )
-@click.option("--token", default=None, help="访问令牌：打开页面时须在地址后加 ?token=令牌（在 --host 不是本机时必需）。")
+@click.option(
+    "--token", default=None, help="访问令牌：打开页面时须在地址后加 ?token=令牌（在 --host 不是本机时必需）。"
+)
 @model_options
 def command(
     folder: Path,
@@ -43,7 +51,9 @@ def command(
     from ..server.security import is_loopback
 
     if not folder.is_dir():
-        raise InputError(f"{folder} 不是一个文件夹。", hint="请给出报告数据文件所在的文件夹，如 drafting serve 报告/")
+        raise InputError(
+            f"{folder} 不是一个文件夹。", hint="请给出报告数据文件所在的文件夹，如 drafting serve 报告/"
+        )
     if not is_loopback(host) and not token:
         raise InputError(
             f"监听地址 {host} 不是本机：其他电脑也能访问，必须同时用 --token 设置访问令牌。",

@@ -98,7 +98,9 @@ async def create_report(request: Request) -> Response:
             )
             return JSONResponse({"name": path.name, "url": f"/r/{_quote(path.name)}"})
         if kind == "last":
-            path = await run_in_threadpool(reports.create_from_last, st.ws, file_name, str(form.get("last", "")))
+            path = await run_in_threadpool(
+                reports.create_from_last, st.ws, file_name, str(form.get("last", ""))
+            )
             return JSONResponse({"name": path.name, "url": f"/r/{_quote(path.name)}"})
         if kind not in UPLOAD_SUFFIXES:
             raise InputError("请选择新建报告的方式。")
@@ -123,7 +125,9 @@ async def create_report(request: Request) -> Response:
         "issues": [issue_json(i) for i in created.issues],
     }
     if created.path is None:
-        body["message"] = f"{upload.filename} 有 {sum(1 for i in created.issues if i.is_error)} 处无法读取的单元格，未生成数据文件。"
+        body["message"] = (
+            f"{upload.filename} 有 {sum(1 for i in created.issues if i.is_error)} 处无法读取的单元格，未生成数据文件。"
+        )
         body["hint"] = "请在 Excel 中改正下列单元格后重新上传。"
         return JSONResponse(body, status_code=422)
     body.update(name=created.path.name, url=f"/r/{_quote(created.path.name)}")
@@ -211,7 +215,9 @@ async def revision_action(request: Request) -> Response:
         result = {}
     elif action in ("pin", "unpin"):
         sentence = _text(payload, "sentence", 5000)
-        await run_in_threadpool(desk.step, settings, if_match, lambda s: getattr(s, action)(section, sentence))
+        await run_in_threadpool(
+            desk.step, settings, if_match, lambda s: getattr(s, action)(section, sentence)
+        )
         result = {}
     else:
         raise InputError(f"不认识的操作“{action}”。")

@@ -17,7 +17,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Mount, Route
+from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
 from ..backends.base import BackendError
@@ -70,7 +70,12 @@ def create_app(root: Path, options: ServerOptions | None = None) -> Starlette:
 
     options = options or ServerOptions()
     ws = Workspace(root)
-    st = State(ws, options, secrets.token_urlsafe(24), ModelChoice(options.model, options.base_url, options.api_key_env))
+    st = State(
+        ws,
+        options,
+        secrets.token_urlsafe(24),
+        ModelChoice(options.model, options.base_url, options.api_key_env),
+    )
     routes = [
         *pages.routes,
         *api.routes,

@@ -109,7 +109,11 @@ class Desk:
             written = outcome.written.draft
             notes = [f"{s.heading}{s.title}：{n}" for s in written.sections for n in s.notes]
             kept = [s.heading + s.title for s in written.sections if s.edited]
-            self._end(channel, "done", {"notes": notes, "kept": kept, "files": [p.name for p in outcome.written.files]})
+            self._end(
+                channel,
+                "done",
+                {"notes": notes, "kept": kept, "files": [p.name for p in outcome.written.files]},
+            )
 
         run_in_thread(work, f"draft {self.data.name}")
         return channel
@@ -216,7 +220,9 @@ class Desk:
             self._free()
             self.session(settings).reject()
 
-    def step(self, settings: Settings, if_match: str | None, action: Callable[[RevisionSession], Any]) -> None:
+    def step(
+        self, settings: Settings, if_match: str | None, action: Callable[[RevisionSession], Any]
+    ) -> None:
         """Undo, redo, pin, unpin: a change saved at once."""
         with self.lock:
             self._free()

@@ -95,11 +95,16 @@ def layout() -> DataLayout:
             sums: tuple[str, ...] = ()
             if c.role == "derived":
                 sums = tuple(refs[r] for r in re.findall(r"[A-Z]+\d+", c.text) if r in refs)
-            cell = GridCell(c.role, c.text if c.role in ("header", "label") else "", c.path, c.kind, c.rows, c.cols, sums)
+            cell = GridCell(
+                c.role, c.text if c.role in ("header", "label") else "", c.path, c.kind, c.rows, c.cols, sums
+            )
             if c.role == "input":
                 kinds[c.path] = c.kind
             by_row.setdefault(row, []).append((col, cell))
-        rows = tuple(tuple(cell for _, cell in sorted(cells, key=lambda x: x[0])) for _, cells in sorted(by_row.items()))
+        rows = tuple(
+            tuple(cell for _, cell in sorted(cells, key=lambda x: x[0]))
+            for _, cells in sorted(by_row.items())
+        )
         row_paths = tuple(tuple(c.path for c in row if c.path) for row in rows)
         grids.append(Grid(table_id, title, rows, width, row_paths))
     info = _fields(sheets[SHEET_INFO], kinds)
@@ -114,7 +119,7 @@ def _fields(sheet: Any, kinds: dict[str, str]) -> tuple[Field, ...]:
     for c in sheet.cells:
         if c.role in ("title",) or (c.role == "note" and c.ref in ("A2",)):
             continue
-        row, col = _position(c.ref)
+        row, _col = _position(c.ref)
         rows.setdefault(row, {})[c.role] = c
     out = []
     for _, cells in sorted(rows.items()):

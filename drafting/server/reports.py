@@ -226,7 +226,10 @@ def create_from_report(ws: Workspace, file_name: str, upload: Path) -> Created:
     last = result.data
     notes = list(result.notes)
     if result.blanks:
-        notes.append(f"原报告有 {len(result.blanks)} 个空白或未读到的单元格，已按 0 计：" + "；".join(result.blanks[:8]))
+        notes.append(
+            f"原报告有 {len(result.blanks)} 个空白或未读到的单元格，已按 0 计："
+            + "；".join(result.blanks[:8])
+        )
     year = last.year + 1
     path = ws.new_data_path(file_name or f"report-{year}.yaml")
     atomic_write(path, template_yaml(last.agency.name, year, last))

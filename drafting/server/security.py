@@ -114,7 +114,9 @@ class Guard:
                 await _plain(send, 403, "请求来自其他网站，已拒绝。")
                 return
             if not hmac.compare_digest(headers.get(CSRF_HEADER, ""), self.csrf):
-                await _plain(send, 403, "请求缺少本页面的校验码（可能来自其他网站或已过期的页面），请刷新页面后重试。")
+                await _plain(
+                    send, 403, "请求缺少本页面的校验码（可能来自其他网站或已过期的页面），请刷新页面后重试。"
+                )
                 return
             declared = headers.get("content-length")
             if declared is not None and (not declared.isdigit() or int(declared) > self.max_body):

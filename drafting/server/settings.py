@@ -20,7 +20,11 @@ PRESET_CHOICES = ("offline", "deepseek", "qwen", "glm", "kimi", "ollama", "vllm"
 class ModelChoice:
     def __init__(self, model: str | None = None, base_url: str | None = None, api_key_env: str | None = None):
         self._lock = threading.Lock()
-        self._flags: dict[str, str | None] = {"model": model, "base_url": base_url, "api_key_env": api_key_env}
+        self._flags: dict[str, str | None] = {
+            "model": model,
+            "base_url": base_url,
+            "api_key_env": api_key_env,
+        }
 
     def settings(self) -> Any:
         from ..config import load_settings

@@ -96,7 +96,7 @@ class Workspace:
         if Path(name).suffix.lower() not in DATA_SUFFIXES:
             name += ".yaml"
         if _BAD_NAME.search(name) or name.startswith(".") or name.endswith(DRAFT_SUFFIX):
-            raise InputError(f"文件名“{name}”不可用。", hint="文件名不能含有 / \\ : * ? \" < > | 等字符。")
+            raise InputError(f"文件名“{name}”不可用。", hint='文件名不能含有 / \\ : * ? " < > | 等字符。')
         path = (self.root / name).resolve()
         if path.parent != self.root:
             raise InputError(f"文件名“{name}”不可用。")
@@ -151,9 +151,13 @@ def _summarise(path: Path, draft_path: Path) -> Summary:
         loaded = load_data(path)
     except DataError as exc:
         errors = sum(1 for i in exc.issues if i.is_error)
-        return Summary(path.name, path.stem, Status("error", "数据有误", f"{errors} 处错误"), draft_path.exists(), 0)
+        return Summary(
+            path.name, path.stem, Status("error", "数据有误", f"{errors} 处错误"), draft_path.exists(), 0
+        )
     except DraftingError as exc:
-        return Summary(path.name, path.stem, Status("unreadable", "无法读取", exc.message), draft_path.exists(), 0)
+        return Summary(
+            path.name, path.stem, Status("unreadable", "无法读取", exc.message), draft_path.exists(), 0
+        )
     draft = _draft(draft_path)
     status = report_status(loaded, draft)
     revisions = len(draft.history) if draft is not None else 0

@@ -1,0 +1,84 @@
+"""Helpers for the web workspace's tests: a workspace folder, the real server (uvicorn) on a free
+loopback port in a thread, and the chromium the browser tests drive."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from drafting.server import ServerOptions, create_app
+
+from .conftest import EXAMPLES
+
+CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def chromium() -> str | None:
+    return next((p for p in CHROMIUM_CANDIDATES if Path(p).is_file()), None)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def workspace(tmp_path: Path, *examples: str) -> Path:
+    root = tmp_path / "工作区"
+    root.mkdir()
+    for name in examples:
+        shutil.copy(EXAMPLES / name, root / name)
+    return root
+
+
+@dataclass
+class Running:
+    url: str  # http://127.0.0.1:PORT
+    root: Path
+    app: Any
+    port: int
+
+    @property
+    def csrf(self) -> str:
+        token: str = self.app.state.drafting.csrf
+        return token
+
+
+@contextmanager
+def running(root: Path, **options: Any) -> Iterator[Running]:
+    """``drafting serve ROOT`` as a real HTTP server, until the block ends."""
+    import uvicorn
+
+    port = free_port()
+    app = create_app(root, ServerOptions(port=port, **options))
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("the server did not start")
+        time.sleep(0.02)
+    try:
+        yield Running(f"http://127.0.0.1:{port}", root, app, port)
+    finally:
+        server.should_exit = True
+        thread.join(10)
