@@ -92,6 +92,8 @@ def _check_port(host: str, port: int) -> int:
     from ..errors import InputError
 
     with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as s:
+        # As uvicorn binds: a port left in TIME_WAIT by a server just stopped is free to reuse.
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             s.bind((host, port))
         except OSError:

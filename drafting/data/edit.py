@@ -39,22 +39,52 @@ def set_values(text: str, changes: Mapping[str, Any], suffix: str = ".yaml") -> 
     """``text`` with the value at each dotted path (``table3.new.natural``, ``facts.active``)
     replaced, or added when the file lacks it. Values are plain: None, int, Decimal, float, str,
     a date, or a list of str (a topic's facts)."""
+    return apply_changes(text, changes, suffix)[0]
+
+
+def apply_changes(
+    text: str, changes: Mapping[str, Any], suffix: str = ".yaml"
+) -> tuple[str, tuple[Any, dict[tuple[str, ...], tuple[int, int]]]]:
+    """``set_values``, and the new text as the loader reads it (values and key positions), which
+    the verification had to read anyway: the caller validates it without reading it again."""
     if suffix.lower() == ".json":
-        return _set_json(text, changes)
-    for path, value in changes.items():
-        keys = path.split(".")
-        value = _plain(value)
-        expected = _expected(text, keys, value)
-        try:
-            spliced: str | None = _splice(text, keys, value)
-        except _Unusual:
-            spliced = None
-        if spliced is None or _values(spliced) != expected:
-            spliced = _round_trip(text, keys, value)
-            if _values(spliced) != expected:
+        new = _set_json(text, changes)
+        return new, _parsed(new, ".json")
+    changes = {path: _plain(value) for path, value in changes.items()}
+    expected = _values(text)
+    if not isinstance(expected, dict):
+        raise InputError("数据文件的内容不是数据表，无法修改。", hint="可用 drafting init 生成一份完整模板。")
+    expected = copy.deepcopy(expected)
+    new = text
+    try:
+        for path, value in changes.items():
+            _put(expected, path.split("."), value)
+            new = _splice(new, path.split("."), value)
+    except _Unusual:
+        new = ""
+    parsed = _parsed(new, ".yaml") if new else None
+    if parsed is None or parsed[0] != expected:
+        # One change at a time through the round-trip dump, each verified as it is made.
+        new = text
+        for path, value in changes.items():
+            keys = path.split(".")
+            want = _expected(new, keys, value)
+            new = _round_trip(new, keys, value)
+            if _values(new) != want:
                 raise InputError(f"无法把“{path}”的新值写入数据文件。", hint="请检查数据文件的格式。")
-        text = spliced
-    return text
+        parsed = _parsed(new, ".yaml")
+    assert parsed is not None
+    return new, parsed
+
+
+def _parsed(text: str, suffix: str) -> tuple[Any, dict[tuple[str, ...], tuple[int, int]]] | None:
+    from .load import parse_document
+
+    try:
+        values, positions = parse_document(text, "", suffix)
+    except InputError:
+        return None
+    return values, dict(positions)
 
 
 # --- values --------------------------------------------------------------------------------

@@ -243,8 +243,13 @@ def _attachment(filename: str) -> dict[str, str]:
     }
 
 
+async def favicon(request: Request) -> Response:
+    return Response(status_code=204)
+
+
 routes = [
     Route("/", home),
+    Route("/favicon.ico", favicon),
     Route("/settings", settings_page),
     Route("/template.xlsx", template_xlsx),
     Route("/r/{name}", data_page),

@@ -61,34 +61,39 @@ def issue_json(issue: Issue) -> dict[str, Any]:
 
 
 def read_state(ws: Workspace, name: str) -> DataState:
-    from ..data import load_data
     from ..data.load import parse_document, read_text
 
     path = ws.data_path(name)
     content = path.read_bytes()
-    etag = etag_of(content)
     try:
-        raw, _ = parse_document(read_text(path), str(path), path.suffix.lower())
+        parsed = parse_document(read_text(path), str(path), path.suffix.lower())
     except InputError as exc:
-        return DataState(name, etag, {}, problem=str(exc))
+        return DataState(name, etag_of(content), {}, problem=str(exc))
+    return _validated(name, path, etag_of(content), parsed)
+
+
+def _validated(
+    name: str, path: Path, etag: str, parsed: tuple[Any, Mapping[tuple[str, ...], Any]]
+) -> DataState:
+    """What ``load_data`` (and so ``drafting validate``) reports on these values: the same
+    ``validate_raw`` on the same values and positions."""
+    from ..data.load import validate_raw
+
+    raw, positions = parsed
     if not isinstance(raw, dict):
-        return DataState(name, etag, {}, problem=f"{name}：文件内容不是数据表。")
-    issues: list[Issue] = []
-    title = path.stem
+        return DataState(
+            name, etag, {}, problem=f"{name}：文件内容不是数据表（应以 agency:、year: 等项目开头）。"
+        )
     try:
-        loaded = load_data(path)
-        issues = list(loaded.warnings)
-        title = loaded.data.title
+        loaded = validate_raw(raw, str(path), positions)  # reads raw, never changes it
     except DataError as exc:
-        issues = list(exc.issues)
-    except InputError as exc:
-        return DataState(name, etag, raw, problem=str(exc))
-    return DataState(name, etag, raw, issues, title=title)
+        return DataState(name, etag, raw, list(exc.issues), title=path.stem)
+    return DataState(name, etag, raw, list(loaded.warnings), title=loaded.data.title)
 
 
 def save_changes(ws: Workspace, name: str, if_match: str | None, changes: Mapping[str, Any]) -> DataState:
-    """Write ``changes`` (path → value as the page sends it) into the data file, then read it again."""
-    from ..data.edit import set_values
+    """Write ``changes`` (path → value as the page sends it) into the data file, then validate it."""
+    from ..data.edit import apply_changes
     from ..data.load import read_text
     from ..writers import atomic_write
 
@@ -98,9 +103,10 @@ def save_changes(ws: Workspace, name: str, if_match: str | None, changes: Mappin
         current = etag_of(path.read_bytes())
         if if_match is None or if_match != current:
             raise Stale(current)
-        text = read_text(path)
-        atomic_write(path, set_values(text, values, path.suffix.lower()))
-    return read_state(ws, name)
+        text, parsed = apply_changes(read_text(path), values, path.suffix.lower())
+        content = text.encode("utf-8")
+        atomic_write(path, content)
+    return _validated(name, path, etag_of(content), parsed)
 
 
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")

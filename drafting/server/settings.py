@@ -17,6 +17,22 @@ from ..errors import DraftingError, InputError
 PRESET_CHOICES = ("offline", "deepseek", "qwen", "glm", "kimi", "ollama", "vllm", "openai")
 
 
+_BLANK: dict[str, Any] = {
+    "offline": True,
+    "model": "",
+    "label": "",
+    "url": "",
+    "key_env": "",
+    "key_set": False,
+    "key_required": False,
+    "usable": False,
+    "base_url": "",
+    "api_key_env": "",
+    "problem": "",
+    "hint": "",
+}
+
+
 class ModelChoice:
     def __init__(self, model: str | None = None, base_url: str | None = None, api_key_env: str | None = None):
         self._lock = threading.Lock()
@@ -50,6 +66,9 @@ class ModelChoice:
 
     def describe(self) -> dict[str, Any]:
         """What the page shows: never the key, only whether its variable is set."""
+        return {**_BLANK, **self._describe()}
+
+    def _describe(self) -> dict[str, Any]:
         from ..config import OFFLINE, resolve_endpoint
 
         try:
