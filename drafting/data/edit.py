@@ -49,7 +49,9 @@ def apply_changes(
     the verification had to read anyway: the caller validates it without reading it again."""
     if suffix.lower() == ".json":
         new = _set_json(text, changes)
-        return new, _parsed(new, ".json")
+        written = _parsed(new, ".json")
+        assert written is not None  # json.dumps wrote it
+        return new, written
     changes = {path: _plain(value) for path, value in changes.items()}
     expected = _values(text)
     if not isinstance(expected, dict):
