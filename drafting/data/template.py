@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from .. import official
-from .model import ApplicantRow, Contact, Outcomes, ReportData, Table2, Table3, Table4
+from .model import ApplicantRow, Contact, Outcomes, PreviousYear, ReportData, Table2, Table3, Table4
 
 _KEY_WIDTH = 22  # values start here, so the rows of a table line up
 _COMMENT_COLUMN = 100
@@ -174,19 +174,25 @@ def template_yaml(agency: str, year: int, last: ReportData | None = None) -> str
         *[_line(2, key, "", _FACT_HINTS[key]) for key, _ in official.FACT_TOPICS],
     ]
     if last is not None:
-        lines += [
-            "",
-            f"# 上年（{last.year}年）数据：用于核对上年结转和同比表述。由 drafting init --from 复制，请勿修改。",
-            _line(0, "previous", "", "上年数据"),
-            _line(2, "year", str(last.year), "上年年度"),
-            _line(2, "table2", "", "上年表二"),
-            *_table2_lines(last.table2, 4),
-            _line(2, "table3", "", "上年表三"),
-            *_table3_lines(last.table3, 4),
-            _line(2, "table4", "", "上年表四"),
-            *_table4_lines(last.table4, 4),
-        ]
+        lines += _previous_lines(last, "由 drafting init --from 复制，请勿修改。")
     return "\n".join(lines) + "\n"
+
+
+def _previous_lines(last: ReportData | PreviousYear, origin: str = "") -> list[str]:
+    """``previous``: last year's tables, for C1, C2 and the year-on-year wording."""
+    lines = [
+        "",
+        f"# 上年（{last.year}年）数据：用于核对上年结转和同比表述。{origin}",
+        _line(0, "previous", "", "上年数据"),
+        _line(2, "year", str(last.year), "上年年度"),
+    ]
+    if last.table2 is not None:
+        lines += [_line(2, "table2", "", "上年表二"), *_table2_lines(last.table2, 4)]
+    if last.table3 is not None:
+        lines += [_line(2, "table3", "", "上年表三"), *_table3_lines(last.table3, 4)]
+    if last.table4 is not None:
+        lines += [_line(2, "table4", "", "上年表四"), *_table4_lines(last.table4, 4)]
+    return lines
 
 
 def _stated(row: ApplicantRow | None) -> dict[str, int | Decimal]:
@@ -271,20 +277,8 @@ def data_yaml(data: ReportData, notes: Sequence[str] = (), *, header: str = IMPO
         _line(0, "facts", "", "正文素材"),
         *_fact_lines(data),
     ]
-    last = data.previous
-    if last is not None:
-        lines += [
-            "",
-            f"# 上年（{last.year}年）数据：用于核对上年结转和同比表述。",
-            _line(0, "previous", "", "上年数据"),
-            _line(2, "year", str(last.year), "上年年度"),
-        ]
-        if last.table2 is not None:
-            lines += [_line(2, "table2", "", "上年表二"), *_table2_lines(last.table2, 4)]
-        if last.table3 is not None:
-            lines += [_line(2, "table3", "", "上年表三"), *_table3_lines(last.table3, 4)]
-        if last.table4 is not None:
-            lines += [_line(2, "table4", "", "上年表四"), *_table4_lines(last.table4, 4)]
+    if data.previous is not None:
+        lines += _previous_lines(data.previous)
     return "\n".join(lines) + "\n"
 
 

@@ -13,8 +13,8 @@ from starlette.routing import Route
 
 from ..errors import InputError
 from . import reports
-from .app import state
 from .reports import issue_json
+from .state import state
 
 MAX_JSON = 1024 * 1024
 UPLOAD_SUFFIXES = {

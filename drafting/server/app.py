@@ -9,9 +9,7 @@ traceback and no detail that could carry a secret.
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -22,52 +20,19 @@ from starlette.staticfiles import StaticFiles
 
 from ..backends.base import BackendError
 from ..errors import DataError, DraftingError, InputError
-from .desk import Busy, Desk, DraftStale, NeedsConfirm, error_json
+from . import api, pages
+from .desk import Busy, DraftStale, NeedsConfirm, error_json
 from .reports import Stale, issue_json
-from .security import Guard
+from .security import Guard, allowed_hosts
 from .settings import ModelChoice
+from .state import ServerOptions, State
 from .workspace import NotInWorkspace, Workspace
 
 HERE = Path(__file__).parent
-MAX_UPLOAD = 20 * 1024 * 1024
-
-
-@dataclass
-class ServerOptions:
-    host: str = "127.0.0.1"
-    port: int = 8765
-    token: str | None = None
-    max_upload: int = MAX_UPLOAD
-    model: str | None = None
-    base_url: str | None = None
-    api_key_env: str | None = None
-
-
-@dataclass
-class State:
-    ws: Workspace
-    options: ServerOptions
-    csrf: str
-    models: ModelChoice
-    desks: dict[str, Desk] = field(default_factory=dict)
-
-    def desk(self, name: str) -> Desk:
-        path = self.ws.data_path(name)
-        desk = self.desks.get(path.name)
-        if desk is None:
-            desk = self.desks[path.name] = Desk(self.ws, path)
-        return desk
-
-
-def state(request: Request) -> State:
-    s: State = request.app.state.drafting
-    return s
+__all__ = ["ServerOptions", "create_app"]
 
 
 def create_app(root: Path, options: ServerOptions | None = None) -> Starlette:
-    from . import api, pages
-    from .security import allowed_hosts
-
     options = options or ServerOptions()
     ws = Workspace(root)
     st = State(
@@ -119,9 +84,7 @@ async def _error(request: Request, exc: Exception) -> Response:
     if isinstance(exc, Stale):
         body["etag"] = exc.etag
     if _wants_html(request):
-        from .pages import error_page
-
-        return error_page(request, status, exc.message, exc.hint)
+        return pages.error_page(request, status, exc.message, exc.hint)
     return JSONResponse(body, status_code=status)
 
 
@@ -129,15 +92,9 @@ async def _internal(request: Request, exc: Exception) -> Response:
     message = f"内部错误：{type(exc).__name__}。这是本工具的问题，不是您的数据的问题。"
     hint = "请重试；如仍出错，请把操作步骤反馈给维护者。"
     if _wants_html(request):
-        from .pages import error_page
-
-        return error_page(request, 500, message, hint)
+        return pages.error_page(request, 500, message, hint)
     return JSONResponse({"message": message, "hint": hint}, status_code=500)
 
 
 def _wants_html(request: Request) -> bool:
     return request.method == "GET" and not request.url.path.startswith("/api/")
-
-
-def json_error(message: str, status: int = 400, **extra: Any) -> JSONResponse:
-    return JSONResponse({"message": message, **extra}, status_code=status)

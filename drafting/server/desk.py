@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import DraftingError, InputError
 from .events import Channel, TextDeltas, run_in_thread
-from .workspace import Workspace, etag_of
+from .workspace import Workspace, etag_of, stamp
 
 if TYPE_CHECKING:
     from ..config import Settings
@@ -133,8 +133,8 @@ class Desk:
         from ..revise.session import RevisionSession, backend_for
 
         with self.lock:
-            stamp = _stamp(self.draft)
-            key = (stamp, settings.model, settings.base_url, settings.api_key_env)
+            now = stamp(self.draft)
+            key = (now, settings.model, settings.base_url, settings.api_key_env)
             current = self._session
             if current is not None and current.pending is None and key != self._session_key:
                 self._drop_session()
@@ -158,7 +158,7 @@ class Desk:
         """After a change is saved: the documents beside the draft follow (``revise`` does this on
         quitting; here there is no quitting), and the session key follows the file."""
         session.finish()
-        self._session_key = (_stamp(self.draft), *self._session_key[1:])
+        self._session_key = (stamp(self.draft), *self._session_key[1:])
 
     def start_revision(
         self,
@@ -236,14 +236,6 @@ class Desk:
             if self._session is None or self._session.pending is None:
                 return None
             return proposal_json(self._session.pending)
-
-
-def _stamp(path: Path) -> tuple[int, int] | None:
-    try:
-        st = path.stat()
-    except OSError:
-        return None
-    return st.st_mtime_ns, st.st_size
 
 
 class Progress:

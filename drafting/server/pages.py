@@ -14,9 +14,9 @@ from starlette.routing import Route
 
 from .. import official
 from ..errors import InputError
-from .app import state
 from .grids import layout, shown, value_at
 from .reports import issue_json, read_state
+from .state import state
 
 DOWNLOADS = (
     ("docx", "Word 文档（.docx）", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),

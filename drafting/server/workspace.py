@@ -127,7 +127,7 @@ class Workspace:
     def summary(self, path: Path) -> Summary:
         """A report's status, kept until its data file or draft changes."""
         draft = self.draft_path(path)
-        key = (_stamp(path), _stamp(draft))
+        key = (stamp(path), stamp(draft))
         cached = self._summaries.get(path.name)
         if cached is not None and cached[0] == key:
             return cached[1]
@@ -136,7 +136,8 @@ class Workspace:
         return summary
 
 
-def _stamp(path: Path) -> tuple[int, int] | None:
+def stamp(path: Path) -> tuple[int, int] | None:
+    """When a file last changed, and its size: enough to tell that someone wrote it."""
     try:
         st = path.stat()
     except OSError:
