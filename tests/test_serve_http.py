@@ -372,3 +372,104 @@ def test_a_report_from_last_years_published_report(client: TestClient, root: Pat
     last = load_data(root / TOWNSHIP).data
     assert new.year == 2025 and new.previous is not None and new.previous.year == 2024
     assert new.table3.carried_over == last.table3.carry_forward.model_copy(update={"total": None})
+
+
+# --- revising through the page's calls -------------------------------------------------------
+
+
+def _drafted(client: TestClient) -> dict[str, str]:
+    csrf = _csrf(client)
+    assert client.post(f"/api/r/{TOWNSHIP}/draft", headers=csrf).status_code == 202
+    _wait_for_draft(client, TOWNSHIP)
+    return csrf
+
+
+def _draft_etag(client: TestClient) -> str:
+    etag: str = client.app.state.drafting.desk(TOWNSHIP).etag()  # type: ignore[attr-defined]
+    return etag
+
+
+def test_pins_regeneration_edits_undo_and_redo_use_the_revision_session(
+    client: TestClient, root: Path
+) -> None:
+    from drafting.document import load_draft
+    from drafting.revise import pins
+
+    csrf = _drafted(client)
+    path = root / "drafts" / "township-2024.draft.json"
+    call = lambda action, body: client.post(  # noqa: E731
+        f"/api/r/{TOWNSHIP}/{action}", json=body, headers={"if-match": _draft_etag(client), **csrf}
+    )
+    sentence = pins.sentences(load_draft(path).section("other").paragraphs[0])[0]
+    assert call("pin", {"section": "other", "sentence": sentence}).status_code == 200
+    assert load_draft(path).section("other").pinned == [sentence]
+    edited = call("edit", {"section": "other", "text": "本年度没有其他需要报告的事项。"})
+    assert edited.status_code == 200
+    proposal = edited.json()["proposal"]
+    assert any(p["op"] == "insert" for p in proposal["diff"])
+    assert any(f["rule"] == "PIN" and f["new"] for f in proposal["findings"])  # the pin went missing
+    refused = call("accept", {"confirm": False})
+    assert refused.status_code == 409 and refused.json()["confirm"]  # asks before adding an error
+    assert call("reject", {}).status_code == 200
+    regenerated = call("regenerate", {"section": "overview"})
+    assert regenerated.status_code == 200
+    assert call("accept", {"confirm": False}).status_code == 200
+    text = "一、总体情况的新写法。"
+    assert call("edit", {"section": "overview", "text": text}).status_code == 200
+    assert call("accept", {"confirm": True}).status_code == 200
+    assert load_draft(path).section("overview").paragraphs == [text]
+    assert call("undo", {}).status_code == 200
+    assert load_draft(path).section("overview").paragraphs != [text]
+    assert call("redo", {}).status_code == 200
+    assert load_draft(path).section("overview").paragraphs == [text]
+    kinds = [entry["kind"] for entry in load_draft(path).history]
+    assert kinds[-5:] == ["pin", "regenerate", "manual", "undo", "redo"]
+    # The CLI reads the same history.
+    log = CliRunner().invoke(cli, ["revise", str(path), "--log"])
+    assert log.exit_code == 0 and "固定句子" in log.output and "重做" in log.output
+    # An instruction needs a model; offline, the page is told so.
+    offline = call("revise", {"section": "problems", "instruction": "压缩到200字以内"})
+    assert offline.status_code == 400 and "模型" in offline.json()["message"]
+
+
+def test_one_revision_in_flight_per_draft(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from .llm_support import FAST, KEY
+    from .openai_stub import stub_server
+    from .revise_support import append_reply
+
+    for name, value in FAST.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("OPENAI_API_KEY", KEY)
+    with stub_server(reply=append_reply(), latency=1.0) as stub:
+        client = TestClient(
+            create_app(root, ServerOptions(port=PORT, model="openai:m", base_url=stub.base_url)),
+            base_url=BASE,
+        )
+        csrf = _csrf(client)
+        CliRunner().invoke(cli, ["draft", str(root / TOWNSHIP), "-o", str(root / "drafts")])
+        body = {"section": "problems", "instruction": "补充一句"}
+        first = client.post(
+            f"/api/r/{TOWNSHIP}/revise", json=body, headers={"if-match": _draft_etag(client), **csrf}
+        )
+        assert first.status_code == 202
+        second = client.post(
+            f"/api/r/{TOWNSHIP}/revise", json=body, headers={"if-match": _draft_etag(client), **csrf}
+        )
+        assert second.status_code == 409 and "正在修订" in second.json()["message"]
+        assert client.post(f"/api/r/{TOWNSHIP}/draft", headers=csrf).status_code == 409
+        page = client.get(f"/r/{TOWNSHIP}/draft").text
+        assert KEY not in page and "OPENAI_API_KEY" in client.get("/settings").text
+        _wait_for_draft(client, TOWNSHIP)
+
+
+def test_each_finding_links_to_its_paragraph(client: TestClient) -> None:
+    import re
+
+    _drafted(client)
+    html = client.get(f"/r/{TOWNSHIP}/draft").text
+    links = re.findall(r'<a href="#(p-[a-z_]+-\d+)" class="js-goto">', html)
+    assert links, "no finding was linked"
+    for anchor in links:
+        paragraph = re.search(rf'<p class="para" id="{anchor}">([^<]*)</p>', html)
+        assert paragraph is not None, anchor
+        assert "【待补充" in paragraph.group(1)  # township-2024's findings are its R1 markers
