@@ -43,17 +43,18 @@ def set_values(text: str, changes: Mapping[str, Any], suffix: str = ".yaml") -> 
 
 
 def apply_changes(
-    text: str, changes: Mapping[str, Any], suffix: str = ".yaml"
+    text: str, changes: Mapping[str, Any], suffix: str = ".yaml", *, values: Any = None
 ) -> tuple[str, tuple[Any, dict[tuple[str, ...], tuple[int, int]]]]:
     """``set_values``, and the new text as the loader reads it (values and key positions), which
-    the verification had to read anyway: the caller validates it without reading it again."""
+    the verification had to read anyway: the caller validates it without reading it again.
+    ``values`` are ``text`` as the loader read it, when the caller still has them (never changed)."""
     if suffix.lower() == ".json":
         new = _set_json(text, changes)
         written = _parsed(new, ".json")
         assert written is not None  # json.dumps wrote it
         return new, written
     changes = {path: _plain(value) for path, value in changes.items()}
-    expected = _values(text)
+    expected = _values(text) if values is None else values
     if not isinstance(expected, dict):
         raise InputError("数据文件的内容不是数据表，无法修改。", hint="可用 drafting init 生成一份完整模板。")
     expected = copy.deepcopy(expected)

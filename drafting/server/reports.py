@@ -12,6 +12,7 @@ import datetime as dt
 import re
 import shutil
 import tempfile
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -80,6 +81,8 @@ def _validated(
     from ..data.load import validate_raw
 
     raw, positions = parsed
+    with _LOCK:
+        _READ[path] = (etag, raw)  # the next save starts from these values instead of reading again
     if not isinstance(raw, dict):
         return DataState(
             name, etag, {}, problem=f"{name}：文件内容不是数据表（应以 agency:、year: 等项目开头）。"
@@ -103,11 +106,17 @@ def save_changes(ws: Workspace, name: str, if_match: str | None, changes: Mappin
         current = etag_of(path.read_bytes())
         if if_match is None or if_match != current:
             raise Stale(current)
-        text, parsed = apply_changes(read_text(path), values, path.suffix.lower())
+        known = _READ.get(path)
+        old = known[1] if known is not None and known[0] == current else None
+        text, parsed = apply_changes(read_text(path), values, path.suffix.lower(), values=old)
         content = text.encode("utf-8")
         atomic_write(path, content)
     return _validated(name, path, etag_of(content), parsed)
 
+
+# The values of each data file as last read or written, by its ETag (the hash of its bytes).
+_READ: dict[Path, tuple[str, Any]] = {}
+_LOCK = threading.Lock()
 
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
