@@ -56,6 +56,7 @@ class Desk:
         self.last_job: Channel | None = None
         self._session: RevisionSession | None = None
         self._session_key: tuple[Any, ...] = ()
+        self._cached: dict[str, tuple[Any, Any]] = {}
 
     # --- the draft file -----------------------------------------------------------------------
 
@@ -72,6 +73,35 @@ class Desk:
     def _free(self) -> None:
         if self.job is not None:
             raise Busy("起草" if self.job.kind == "draft" else "修订")
+
+    def cached(self, name: str, key: Any, compute: Callable[[], Any]) -> Any:
+        """``compute()``, kept while ``key`` (a file's stamp) is unchanged: the draft page's checks
+        and the data's hash are worked out once per change, not once per view."""
+        held = self._cached.get(name)
+        if held is not None and held[0] == key:
+            return held[1]
+        value = compute()
+        self._cached[name] = (key, value)
+        return value
+
+    def findings(self, draft: Any) -> list[dict[str, Any]]:
+        from . import views
+
+        return list(
+            self.cached("findings", (stamp(self.draft), len(draft.history)), lambda: views.findings(draft))
+        )
+
+    def data_hash(self) -> str:
+        def compute() -> str:
+            from ..data import load_data
+            from ..draft import data_hash
+
+            try:
+                return data_hash(load_data(self.data).data)
+            except DraftingError:
+                return ""
+
+        return str(self.cached("data_hash", stamp(self.data), compute))
 
     # --- drafting -----------------------------------------------------------------------------
 

@@ -123,13 +123,13 @@ async def draft_page(request: Request) -> Response:
             "sections": sections,
             "parts": [(p.id, p.heading) for p in off.PARTS],
             "tables": views.tables(draft),
-            "findings": views.findings(draft),
+            "findings": desk.findings(draft),
             "history": [describe(e, labels) for e in reversed(session.history)],
             "undo": describe(undo, labels) if undo else "",
             "redo": describe(redo, labels) if redo else "",
             "etag": desk.etag(),
             "pending": desk.pending(settings),
-            "stale": draft.provenance.data_hash != _data_hash(desk),
+            "stale": draft.provenance.data_hash != desk.data_hash(),
         }
 
     context = await run_in_threadpool(build)
@@ -146,17 +146,6 @@ async def draft_page(request: Request) -> Response:
         boot=json.dumps(boot, ensure_ascii=False),
         **context,
     )
-
-
-def _data_hash(desk: Any) -> str:
-    from ..data import load_data
-    from ..draft import data_hash
-    from ..errors import DraftingError
-
-    try:
-        return data_hash(load_data(desk.data).data)
-    except DraftingError:
-        return ""
 
 
 async def settings_page(request: Request) -> Response:
