@@ -90,8 +90,19 @@ def _validated(
     try:
         loaded = validate_raw(raw, str(path), positions)  # reads raw, never changes it
     except DataError as exc:
-        return DataState(name, etag, raw, list(exc.issues), title=path.stem)
+        return DataState(name, etag, raw, list(exc.issues), title=_title(raw, path))
     return DataState(name, etag, raw, list(loaded.warnings), title=loaded.data.title)
+
+
+def _title(raw: dict[str, Any], path: Path) -> str:
+    """The report's title from the values as they stand, even when they break a rule."""
+    from .. import official
+
+    agency, year = raw.get("agency"), raw.get("year")
+    name = agency.get("name") if isinstance(agency, dict) else None
+    if isinstance(name, str) and name.strip() and isinstance(year, int):
+        return official.report_title(name.strip(), year)
+    return path.stem
 
 
 def save_changes(ws: Workspace, name: str, if_match: str | None, changes: Mapping[str, Any]) -> DataState:
