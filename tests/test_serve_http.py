@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -518,3 +519,16 @@ def test_the_cli_does_not_load_the_web_stack_until_serve_runs() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert "LOADED []" in done.stdout, done.stdout + done.stderr
+
+
+def test_refusals_are_in_chinese(client: TestClient) -> None:
+    assert "找不到" in client.get("/no/such/page").text
+    assert "没有数据文件" in client.get("/api/r/nothing.yaml/data").json()["message"]
+    assert "找不到" in client.get("/api/nothing").json()["message"]
+    malformed = client.post(
+        "/api/reports",
+        content=b"--zz\r\nbroken",
+        headers={"content-type": "multipart/form-data; boundary=zz", **_csrf(client)},
+    )
+    assert malformed.status_code == 400
+    assert re.search(r"[A-Za-z]{6,}", malformed.json()["message"]) is None

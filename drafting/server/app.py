@@ -12,6 +12,7 @@ import secrets
 from pathlib import Path
 
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -57,7 +58,7 @@ def create_app(root: Path, options: ServerOptions | None = None) -> Starlette:
                 max_body=options.max_upload,
             )
         ],
-        exception_handlers={DraftingError: _error, Exception: _internal},
+        exception_handlers={DraftingError: _error, HTTPException: _http, Exception: _internal},
     )
     app.state.drafting = st
     return app
@@ -86,6 +87,23 @@ async def _error(request: Request, exc: Exception) -> Response:
     if _wants_html(request):
         return pages.error_page(request, status, exc.message, exc.hint)
     return JSONResponse(body, status_code=status)
+
+
+_HTTP_TEXT = {
+    400: "请求内容无法识别。",
+    404: "找不到这个页面。",
+    405: "不支持这种请求方式。",
+}
+
+
+async def _http(request: Request, exc: Exception) -> Response:
+    """Starlette's own refusals (unknown address, malformed upload), in Chinese: its English
+    detail is kept only where it is ours (the upload cap's message)."""
+    assert isinstance(exc, HTTPException)
+    text = _HTTP_TEXT.get(exc.status_code) or (exc.detail if exc.status_code == 413 else "请求无法处理。")
+    if _wants_html(request):
+        return pages.error_page(request, exc.status_code, text, "请回到首页重试。")
+    return JSONResponse({"message": text, "hint": ""}, status_code=exc.status_code)
 
 
 async def _internal(request: Request, exc: Exception) -> Response:
