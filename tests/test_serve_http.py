@@ -532,3 +532,38 @@ def test_refusals_are_in_chinese(client: TestClient) -> None:
     )
     assert malformed.status_code == 400
     assert re.search(r"[A-Za-z]{6,}", malformed.json()["message"]) is None
+
+
+def test_a_filled_excel_file_becomes_a_yaml_data_file_with_its_facts(
+    client: TestClient, root: Path, tmp_path: Path
+) -> None:
+    from openpyxl import load_workbook
+
+    from drafting.data import load_data
+    from drafting.data.excel import template_workbook
+
+    path = tmp_path / "filled.xlsx"
+    path.write_bytes(template_workbook("某市某局", 2025))
+    wb = load_workbook(path)
+    wb["表三"]["D7"] = 4  # 新收 自然人, with nothing concluded: H2 holds only when 结转 is 4 too
+    wb["正文素材"]["B5"] = "通过门户网站主动公开政府信息120条"
+    wb.save(path)
+    response = client.post(
+        "/api/reports",
+        files={"file": ("filled.xlsx", path.read_bytes())},
+        data={"kind": "excel"},
+        headers=_csrf(client),
+    )
+    assert response.status_code == 200, response.text
+    assert any("H2" in i["text"] for i in response.json()["issues"])  # written anyway, shown at its cell
+    created = root / response.json()["name"]
+    from drafting.data.load import parse_document
+
+    raw, _ = parse_document(created.read_text(encoding="utf-8"), "x", ".yaml")
+    assert raw["facts"]["active"] == ["通过门户网站主动公开政府信息120条"]
+    assert raw["table3"]["new"]["natural"] == 4
+    from drafting.errors import DataError
+
+    with pytest.raises(DataError) as caught:
+        load_data(created)  # validate says what the page says
+    assert [i.rule for i in caught.value.issues if i.is_error] == ["H2"]

@@ -217,6 +217,8 @@ def create_from_workbook(ws: Workspace, file_name: str, upload: Path) -> Created
     """An Excel template filled in (``drafting init --xlsx``): its values, as a YAML data file.
     Cells that are not numbers where numbers belong are named by sheet and cell, and nothing is
     written; a cross-sum that does not hold is written anyway and shown at its cell on the page."""
+    from pydantic import ValidationError
+
     from ..data.excel import read_workbook
     from ..data.load import validate_raw
     from ..data.model import ReportData
@@ -228,16 +230,14 @@ def create_from_workbook(ws: Workspace, file_name: str, upload: Path) -> Created
         loaded = validate_raw(raw, upload.name, positions)
         data, issues = loaded.data, list(loaded.warnings)
     except DataError as exc:
-        shape = [i for i in exc.issues if i.rule not in _RULE_IDS]
-        if shape:
+        try:
+            data = ReportData.model_validate(raw)  # only cross-sums are wrong: shown at their cells
+        except ValidationError:
             return Created(None, issues=list(exc.issues))
-        data, issues = ReportData.model_validate(raw), list(exc.issues)
+        issues = list(exc.issues)
     path = ws.new_data_path(file_name or f"report-{data.year}.yaml")
     atomic_write(path, data_yaml(data, header="由 Excel 数据表导入（drafting serve）。"))
     return Created(path, issues=issues)
-
-
-_RULE_IDS = frozenset({"H1", "H2", "H3", "H4", "C1", "C2", "F2", "F3", "F4", "P1", "P2"})
 
 
 def create_from_report(ws: Workspace, file_name: str, upload: Path) -> Created:

@@ -20,7 +20,6 @@ from __future__ import annotations
 import hmac
 from collections.abc import Iterable
 from http.cookies import SimpleCookie
-from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 from starlette.exceptions import HTTPException
@@ -180,7 +179,3 @@ async def _plain(send: Send, status: int, text: str) -> None:
     ]
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
-
-
-def token_matches(given: Any, expected: str) -> bool:
-    return isinstance(given, str) and hmac.compare_digest(given, expected)

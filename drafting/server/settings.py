@@ -14,9 +14,6 @@ from typing import Any
 
 from ..errors import DraftingError, InputError
 
-PRESET_CHOICES = ("offline", "deepseek", "qwen", "glm", "kimi", "ollama", "vllm", "openai")
-
-
 _BLANK: dict[str, Any] = {
     "offline": True,
     "model": "",
