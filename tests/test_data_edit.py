@@ -12,9 +12,10 @@ import pytest
 
 from drafting.data import load_data
 from drafting.data.edit import set_values
-from drafting.data.load import parse_document, validate_raw
+from drafting.data.load import validate_raw
 from drafting.data.template import data_yaml, template_yaml
 from drafting.errors import DataError
+from drafting.yamlfile import parse_document
 
 from .conftest import EXAMPLES
 

@@ -393,8 +393,8 @@ def _draft_etag(client: TestClient) -> str:
 def test_pins_regeneration_edits_undo_and_redo_use_the_revision_session(
     client: TestClient, root: Path
 ) -> None:
+    from drafting import pins
     from drafting.document import load_draft
-    from drafting.revise import pins
 
     csrf = _drafted(client)
     path = root / "drafts" / "township-2024.draft.json"
@@ -557,7 +557,7 @@ def test_a_filled_excel_file_becomes_a_yaml_data_file_with_its_facts(
     assert response.status_code == 200, response.text
     assert any("H2" in i["text"] for i in response.json()["issues"])  # written anyway, shown at its cell
     created = root / response.json()["name"]
-    from drafting.data.load import parse_document
+    from drafting.yamlfile import parse_document
 
     raw, _ = parse_document(created.read_text(encoding="utf-8"), "x", ".yaml")
     assert raw["facts"]["active"] == ["通过门户网站主动公开政府信息120条"]

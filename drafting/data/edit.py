@@ -81,7 +81,7 @@ def apply_changes(
 
 
 def _parsed(text: str, suffix: str) -> tuple[Any, dict[tuple[str, ...], tuple[int, int]]] | None:
-    from .load import parse_document
+    from ..yamlfile import parse_document
 
     try:
         values, positions = parse_document(text, "", suffix)
@@ -103,7 +103,7 @@ def _plain(value: Any) -> Any:
 
 
 def _values(text: str) -> Any:
-    from .load import parse_document
+    from ..yamlfile import parse_document
 
     return parse_document(text, "", ".yaml")[0]
 

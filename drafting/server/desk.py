@@ -334,7 +334,7 @@ def finding_json(f: Any) -> dict[str, Any]:
 
 
 def proposal_json(p: Proposal) -> dict[str, Any]:
-    from ..revise.diff import pieces, summary
+    from ..textdiff import pieces, summary
 
     before, after = "\n".join(p.before.paragraphs), "\n".join(p.after.paragraphs)
     return {

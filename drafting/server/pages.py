@@ -84,7 +84,7 @@ async def data_page(request: Request) -> Response:
 
 async def draft_page(request: Request) -> Response:
     from .. import official as off
-    from ..revise import pins
+    from .. import pins
     from ..revise.session import describe
     from . import views
 
@@ -149,7 +149,7 @@ async def draft_page(request: Request) -> Response:
 
 
 async def settings_page(request: Request) -> Response:
-    from ..config import PRESETS
+    from ..backends.endpoints import PRESETS
 
     presets = [(name, preset.default_model or "", preset.key_env) for name, preset in PRESETS.items()]
     return render(request, "settings.html.j2", title="模型设置", presets=presets)

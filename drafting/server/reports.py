@@ -62,7 +62,8 @@ def issue_json(issue: Issue) -> dict[str, Any]:
 
 
 def read_state(ws: Workspace, name: str) -> DataState:
-    from ..data.load import parse_document, read_text
+    from ..files import read_text
+    from ..yamlfile import parse_document
 
     path = ws.data_path(name)
     content = path.read_bytes()
@@ -108,8 +109,7 @@ def _title(raw: dict[str, Any], path: Path) -> str:
 def save_changes(ws: Workspace, name: str, if_match: str | None, changes: Mapping[str, Any]) -> DataState:
     """Write ``changes`` (path → value as the page sends it) into the data file, then validate it."""
     from ..data.edit import apply_changes
-    from ..data.load import read_text
-    from ..writers import atomic_write
+    from ..files import atomic_write, read_text
 
     path = ws.data_path(name)
     values = {p: _value(p, v) for p, v in changes.items()}
@@ -182,7 +182,7 @@ def _decimal(text: str) -> Decimal | str:
 
 def create_blank(ws: Workspace, file_name: str, agency: str, year: int) -> Path:
     from ..data.template import template_yaml
-    from ..writers import atomic_write
+    from ..files import atomic_write
 
     agency = agency.strip()
     if not agency:
@@ -197,7 +197,7 @@ def create_from_last(ws: Workspace, file_name: str, last_name: str) -> Path:
     """``drafting init --from``: last year's data file → this year's, agency copied, 结转 carried."""
     from ..data import load_data
     from ..data.template import template_yaml
-    from ..writers import atomic_write
+    from ..files import atomic_write
 
     last = load_data(ws.data_path(last_name)).data
     year = last.year + 1
@@ -223,7 +223,7 @@ def create_from_workbook(ws: Workspace, file_name: str, upload: Path) -> Created
     from ..data.load import validate_raw
     from ..data.model import ReportData
     from ..data.template import data_yaml
-    from ..writers import atomic_write
+    from ..files import atomic_write
 
     raw, positions = read_workbook(upload)
     try:
@@ -244,9 +244,9 @@ def create_from_report(ws: Workspace, file_name: str, upload: Path) -> Created:
     """Last year's published report (``drafting import``): its tables become ``previous``, so the
     new file for the year after starts with 上年结转 and 现行有效件数 carried over."""
     from ..data.template import template_yaml
+    from ..files import atomic_write
     from ..reading import read_report
     from ..reading.to_data import imported
-    from ..writers import atomic_write
 
     result = imported(read_report(upload))
     last = result.data

@@ -48,7 +48,8 @@ class ModelChoice:
 
     def change(self, model: str, base_url: str, api_key_env: str) -> None:
         """A new choice, refused (with the library's message) unless the CLI would accept it."""
-        from ..config import OFFLINE, load_settings, resolve_endpoint
+        from ..backends.resolve import model_kind, resolve_model
+        from ..config import OFFLINE, load_settings
 
         flags = {
             "model": model.strip() or OFFLINE,
@@ -56,8 +57,13 @@ class ModelChoice:
             "api_key_env": api_key_env.strip() or None,
         }
         settings = load_settings(**flags)
-        if settings.model.strip().lower() != OFFLINE:
+        kind = model_kind(settings.model)
+        if kind == "chat":  # the key may be set later: the page says whether it is
+            from ..backends.endpoints import resolve_endpoint
+
             resolve_endpoint(settings=settings)
+        elif kind == "replay":
+            resolve_model(settings=settings)
         with self._lock:
             self._flags = flags
 
@@ -66,14 +72,19 @@ class ModelChoice:
         return {**_BLANK, **self._describe()}
 
     def _describe(self) -> dict[str, Any]:
-        from ..config import OFFLINE, resolve_endpoint
+        from ..backends.endpoints import resolve_endpoint
+        from ..backends.resolve import model_kind
+        from ..config import OFFLINE
 
         try:
             settings = self.settings()
         except DraftingError as exc:
             return {"offline": True, "model": "", "problem": exc.message}
-        if settings.model.strip().lower() == OFFLINE:
+        kind = model_kind(settings.model)
+        if kind == "offline":
             return {"offline": True, "model": OFFLINE, "label": "离线起草（不使用模型）"}
+        if kind == "replay":
+            return {"offline": False, "model": settings.model, "label": settings.model, "usable": True}
         try:
             endpoint = resolve_endpoint(settings=settings)
         except InputError as exc:
