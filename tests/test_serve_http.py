@@ -309,10 +309,12 @@ def test_a_draft_made_in_the_page_is_the_draft_the_cli_makes(
     assert md.status_code == 200 and md.text == web.read_text(encoding="utf-8")
     assert "attachment" in md.headers["content-disposition"]
     check = client.get(f"/r/{TOWNSHIP}/check.json").json()
-    cli_check = CliRunner().invoke(
-        cli, ["check", str(root / "drafts" / "township-2024.draft.json"), "--json"]
-    )
+    draft = str(root / "drafts" / "township-2024.draft.json")
+    cli_check = CliRunner().invoke(cli, ["check", draft, "--data", str(root / TOWNSHIP), "--final", "--json"])
     assert check == json.loads(cli_check.output)
+    assert check["ok"] is False and any(
+        f["rule"] == "R1" and f["severity"] == "error" for f in check["findings"]
+    )
 
 
 def test_the_draft_streams_its_progress_per_section(root: Path) -> None:
@@ -468,7 +470,7 @@ def test_each_finding_links_to_its_paragraph(client: TestClient) -> None:
 
     _drafted(client)
     html = client.get(f"/r/{TOWNSHIP}/draft").text
-    links = re.findall(r'<a href="#(p-[a-z_]+-\d+)" class="js-goto">', html)
+    links = re.findall(r'<a href="#(p-[a-z_]+-\d+)" class="js-goto"', html)
     assert links, "no finding was linked"
     for anchor in links:
         paragraph = re.search(rf'<p class="para" id="{anchor}">([^<]*)</p>', html)

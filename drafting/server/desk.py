@@ -4,7 +4,7 @@ as ``drafting revise``.
 A desk runs one job at a time (a draft, or a model's revision): one revision in flight per draft.
 Every change the session saves is guarded twice: by the draft file's ETag the page sends (a draft
 changed by the CLI or another tab is refused with 412, never overwritten), and by the session's own
-digest check when it saves. When the file changed and nothing is pending, the session is opened
+digest check when it saves; both inside the draft's save lock (``Workspace.save_lock``). When the file changed and nothing is pending, the session is opened
 again from the file, as reopening ``drafting revise`` would.
 """
 
@@ -22,7 +22,9 @@ from .workspace import Workspace, etag_of, stamp
 if TYPE_CHECKING:
     from ..config import Settings
     from ..data.model import ReportData
+    from ..document import Draft
     from ..narrative import SectionOutcome, SectionWriter
+    from ..revise.checking import RevisionFinding
     from ..revise.session import Proposal, RevisionSession
 
 
@@ -84,12 +86,12 @@ class Desk:
         self._cached[name] = (key, value)
         return value
 
-    def findings(self, draft: Any) -> list[dict[str, Any]]:
+    def findings(self, draft: Draft) -> list[dict[str, Any]]:
+        """``drafting check DRAFT --data DATA --final``, once per change of either file."""
         from . import views
 
-        return list(
-            self.cached("findings", (stamp(self.draft), len(draft.history)), lambda: views.findings(draft))
-        )
+        key = (stamp(self.draft), stamp(self.data), len(draft.history))
+        return list(self.cached("findings", key, lambda: views.findings(self.draft, self.data, draft)))
 
     def data_hash(self) -> str:
         def compute() -> str:
@@ -231,7 +233,7 @@ class Desk:
             return proposal_json(action(self.session(settings)))
 
     def accept(self, settings: Settings, if_match: str | None, confirm: bool) -> dict[str, Any]:
-        with self.lock:
+        with self.lock, self.ws.save_lock(self.draft):
             self._free()
             self._check(if_match)
             session = self.session(settings)
@@ -254,7 +256,7 @@ class Desk:
         self, settings: Settings, if_match: str | None, action: Callable[[RevisionSession], Any]
     ) -> None:
         """Undo, redo, pin, unpin: a change saved at once."""
-        with self.lock:
+        with self.lock, self.ws.save_lock(self.draft):
             self._free()
             self._check(if_match)
             session = self.session(settings)
@@ -322,15 +324,10 @@ def internal(exc: Exception) -> dict[str, Any]:
     }
 
 
-def finding_json(f: Any) -> dict[str, Any]:
-    return {
-        "rule": f.rule,
-        "severity": f.severity,
-        "message": f.message,
-        "location": f.location,
-        "new": bool(getattr(f, "new", False)),
-        "text": f.render(),
-    }
+def finding_json(f: RevisionFinding) -> dict[str, Any]:
+    """A finding on a proposed revision: the library's finding, whether the change brought it, and
+    the line the terminal loop prints for it."""
+    return {**f.finding.as_dict(), "new": f.new, "text": f.render()}
 
 
 def proposal_json(p: Proposal) -> dict[str, Any]:

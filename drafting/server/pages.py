@@ -123,7 +123,8 @@ async def draft_page(request: Request) -> Response:
             "sections": sections,
             "parts": [(p.id, p.heading) for p in off.PARTS],
             "tables": views.tables(draft),
-            "findings": desk.findings(draft),
+            "findings": (found := desk.findings(draft)),
+            "flagged": views.flagged_cells(found),
             "history": [describe(e, labels) for e in reversed(session.history)],
             "undo": describe(undo, labels) if undo else "",
             "redo": describe(redo, labels) if redo else "",
@@ -174,7 +175,7 @@ async def download(request: Request) -> Response:
 
 
 async def check_json(request: Request) -> Response:
-    """Exactly ``drafting check drafts/<stem>.draft.json --json``."""
+    """The check report as ``drafting check … --final --json`` prints it (``_check``)."""
     payload = await run_in_threadpool(_check, request)
     body = json.dumps(payload, ensure_ascii=False, indent=2).encode("utf-8")
     st = state(request)
@@ -196,14 +197,15 @@ async def check_page(request: Request) -> Response:
 
 
 def _check(request: Request) -> dict[str, Any]:
-    from ..checks import has_errors, run_checks
-    from ..reading import read_report
+    """Exactly ``drafting check drafts/<stem>.draft.json --data <data file> --final --json``."""
+    from ..check import check_file
+    from ..checks import has_errors
 
     st = state(request)
     desk = st.desk(request.path_params["name"])
     if not desk.draft.is_file():
         raise InputError("这份报告还没有草稿。", hint="请先点击“起草”。")
-    findings = run_checks(read_report(desk.draft))
+    findings = check_file(desk.draft, desk.data, final=True)
     return {"ok": not has_errors(findings), "findings": [f.as_dict() for f in findings]}
 
 

@@ -113,7 +113,7 @@ def save_changes(ws: Workspace, name: str, if_match: str | None, changes: Mappin
 
     path = ws.data_path(name)
     values = {p: _value(p, v) for p, v in changes.items()}
-    with ws.lock(path):
+    with ws.save_lock(path):
         current = etag_of(path.read_bytes())
         if if_match is None or if_match != current:
             raise Stale(current)

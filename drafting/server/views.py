@@ -1,14 +1,20 @@
 """What the draft page shows: the draft's sections and tables with an anchor on every paragraph and
-table, and the check findings linked to them.
+every number cell, and the check findings linked to them.
 
-A finding's location is the reader's ``Paragraph.where()`` (``一、总体情况 第4段``): the page links it
-by reading the draft the way the checks read it (``reading.from_draft``) and matching the same text,
-so the numbering is never worked out a second time here.
+The findings are ``drafting check DRAFT --data DATA --final``'s (``check.check_file``): the page
+judges the draft as about to be published, as its 可发布 state does. A finding about table cells
+names them (``Finding.cells``, the ids of ``official``): each is the cell of the draft's table with
+the same data key, and the data page's input for it. A finding about text names its paragraph by
+the reader's ``Paragraph.where()`` (``一、总体情况 第4段``): the page links it by reading the draft
+the way the checks read it (``reading.from_draft``) and matching the same words, so the numbering
+is never worked out a second time here.
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from ..document import Draft
@@ -21,6 +27,7 @@ class ViewCell:
     number: bool
     rows: int
     cols: int
+    path: str = ""  # a number cell's data key (``table3.new.natural``): what findings point at
 
 
 @dataclass(frozen=True)
@@ -32,17 +39,41 @@ class ViewTable:
 
 
 def tables(draft: Draft) -> dict[str, ViewTable]:
+    """The draft's tables as stored, each number cell with its data key from the official layout
+    (the stored table is that layout filled in, row for row and cell for cell)."""
+    from ..layout import LAYOUTS
+
     out = {}
     for table_id in draft.tables:
         table = draft.table(table_id)
+        shape = LAYOUTS[table_id]() if table_id in LAYOUTS else None
 
-        def cells(rows: Any) -> list[list[ViewCell]]:
-            return [
-                [ViewCell(c.text, c.kind == "header", c.kind == "number", c.rowspan, c.colspan) for c in row]
-                for row in rows
-            ]
+        def cells(rows: Any, shaped: Any) -> list[list[ViewCell]]:
+            same = shaped is not None and [len(r) for r in rows] == [len(r) for r in shaped]
+            out_rows = []
+            for r, row in enumerate(rows):
+                line = []
+                for c, cell in enumerate(row):
+                    path = shaped[r][c].path if same and cell.kind == "number" else ""
+                    line.append(
+                        ViewCell(
+                            cell.text,
+                            cell.kind == "header",
+                            cell.kind == "number",
+                            cell.rowspan,
+                            cell.colspan,
+                            path,
+                        )
+                    )
+                out_rows.append(line)
+            return out_rows
 
-        out[table_id] = ViewTable(table_id, table.part, cells(table.header), cells(table.body))
+        out[table_id] = ViewTable(
+            table_id,
+            table.part,
+            cells(table.header, shape.header if shape else None),
+            cells(table.body, shape.body if shape else None),
+        )
     return out
 
 
@@ -81,24 +112,46 @@ def anchor_for(location: str, anchors: dict[str, str]) -> str:
     return ""
 
 
-def findings(draft: Draft) -> list[dict[str, Any]]:
-    """The check library's findings on the draft (as ``drafting check DRAFT``), each with a link."""
-    from ..checks import run_checks
+def section_anchors(draft: Draft) -> dict[str, str]:
+    """``五、存在的主要问题及改进情况 存在的主要问题`` → ``sec-problems``: where a finding about a whole
+    section (``official.section_label``) points."""
+    from .. import official
 
-    anchors = paragraph_anchors(draft)
+    return {official.section_label(s.id, " "): f"sec-{s.id}" for s in draft.sections}
+
+
+def findings(draft_path: Path, data_path: Path, draft: Draft) -> list[dict[str, Any]]:
+    """The findings on the draft file (as ``drafting check DRAFT --data DATA --final``), each with
+    the anchor it links to and the data keys of the cells it is about."""
+    from ..check import check_file
+
+    anchors = {**paragraph_anchors(draft), **section_anchors(draft)}
+    folder = f"{data_path.parent}{os.sep}"  # the page names the workspace's files by name alone
     out = []
-    for f in run_checks(draft):
-        cells = getattr(f, "cells", None)  # structured cell ids, where the check library gives them
-        anchor = anchor_for(f.location, anchors)
+    for f in check_file(draft_path, data_path, final=True):
+        paths = [c.path for c in f.cells]
+        anchor = f"cell-{paths[0]}" if paths else anchor_for(f.location, anchors)
         out.append(
             {
                 "rule": f.rule,
                 "severity": f.severity,
                 "error": f.is_error,
                 "message": f.message,
-                "location": f.location,
+                "location": f.location.replace(folder, "数据文件 ", 1)
+                if f.category == "data"
+                else f.location,
                 "anchor": anchor,
-                "cells": cells if isinstance(cells, list | tuple) else [],
+                "paths": paths,
             }
         )
+    return out
+
+
+def flagged_cells(found: list[dict[str, Any]]) -> dict[str, str]:
+    """Each cell some finding is about → ``error`` or ``warning`` (the worse one), for the tables."""
+    out: dict[str, str] = {}
+    for f in found:
+        for path in f["paths"]:
+            if f["error"] or path not in out:
+                out[path] = "error" if f["error"] else "warning"
     return out

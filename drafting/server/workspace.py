@@ -10,6 +10,8 @@ from __future__ import annotations
 import hashlib
 import re
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -56,7 +58,7 @@ class Workspace:
     def __init__(self, root: Path) -> None:
         self.root = root.resolve()
         self.drafts = self.root / DRAFTS
-        self._locks: dict[Path, threading.Lock] = {}
+        self._locks: dict[Path, threading.RLock] = {}
         self._guard = threading.Lock()
         self._summaries: dict[str, tuple[tuple[Any, ...], Summary]] = {}
 
@@ -107,10 +109,20 @@ class Workspace:
     def draft_path(self, data: Path) -> Path:
         return self.drafts / f"{data.stem}{DRAFT_SUFFIX}"
 
-    def lock(self, path: Path) -> threading.Lock:
-        """One writer at a time per file within this server."""
+    @contextmanager
+    def save_lock(self, path: Path) -> Iterator[None]:
+        """Hold the save lock of ``path`` (a data file or a draft) from the moment a save checks
+        what is on disk (its ETag, the session's digest) until its rename is done.
+
+        THE one place the server takes a lock (issue 17): today one writer at a time per file
+        within this server, while a change made by the CLI meanwhile is caught by the ETag / digest
+        check. When ``drafting.locks`` lands, this body becomes
+        ``with file_lock(path): yield`` — the per-draft lock across processes that
+        ``drafting revise`` and ``drafting draft`` take too."""
         with self._guard:
-            return self._locks.setdefault(path, threading.Lock())
+            lock = self._locks.setdefault(path, threading.RLock())
+        with lock:
+            yield
 
     # --- reading --------------------------------------------------------------------------------
 
@@ -160,7 +172,7 @@ def _summarise(path: Path, draft_path: Path) -> Summary:
             path.name, path.stem, Status("unreadable", "无法读取", exc.message), draft_path.exists(), 0
         )
     draft = _draft(draft_path)
-    status = report_status(loaded, draft)
+    status = report_status(loaded, draft, path, draft_path)
     revisions = len(draft.history) if draft is not None else 0
     return Summary(path.name, loaded.data.title, status, draft is not None, revisions)
 
@@ -176,22 +188,30 @@ def _draft(path: Path) -> Draft | None:
         return None
 
 
-def report_status(loaded: Loaded, draft: Draft | None) -> Status:
-    """数据有误 / 待补充 N 处 / 可发布, from the library's own counts: the markers of the draft (or of
-    the offline draft the data would give, before there is one) and the checks' errors."""
+def report_status(loaded: Loaded, draft: Draft | None, data_path: Path, draft_path: Path) -> Status:
+    """数据有误 / 待补充 N 处 / 草稿有误 / 可发布, as ``drafting check DRAFT --data DATA --final``
+    judges the draft (``check.final_findings``: 【待补充】 and empty 问题/改进 are not publishable).
+    Before there is a current draft, the offline draft the data would give is judged instead, so
+    the places still to fill are counted from the start."""
+    from ..check import TO_FILL, check_file, final_findings
     from ..checks import run_checks
-    from ..draft import count_markers, data_hash, draft_report
+    from ..draft import data_hash, draft_report
 
     current = draft is not None and draft.provenance.data_hash == data_hash(loaded.data)
-    shown = draft if draft is not None and current else draft_report(loaded)
-    markers = count_markers(shown)
-    if markers:
-        return Status("todo", f"待补充 {markers} 处", "" if current else "尚未按最新数据起草")
+    if current:
+        findings = check_file(draft_path, data_path, final=True)
+    else:
+        would_be = draft_report(loaded)
+        findings = final_findings(run_checks(would_be, loaded.data), would_be, loaded.data)
+    to_fill = sum(1 for f in findings if f.rule in TO_FILL and f.is_error)
+    if to_fill:
+        return Status("todo", f"待补充 {to_fill} 处", "" if current else "尚未按最新数据起草")
     if draft is None:
         return Status("nodraft", "未起草", "数据已齐，可以起草")
     if not current:
         return Status("stale", "草稿待更新", "数据已改动，请重新起草")
-    errors = [f for f in run_checks(draft, loaded.data) if f.is_error]
+    errors = sum(1 for f in findings if f.is_error)
     if errors:
-        return Status("error", "草稿有误", f"检查发现 {len(errors)} 处错误")
-    return Status("ready", "可发布")
+        return Status("error", "草稿有误", f"检查发现 {errors} 处错误")
+    warnings = len(findings)
+    return Status("ready", "可发布", f"另有 {warnings} 条提示，请核对" if warnings else "")

@@ -317,6 +317,23 @@
     });
     totals();
     showIssues(state.issues || []);
+    linked();
+  }
+
+  // Cells a check finding on the draft page names (?cells=table3.new.natural,…): marked, and the
+  // first one focused, so the author lands where the figure is typed.
+  function linked() {
+    const wanted = new URLSearchParams(window.location.search).get("cells");
+    if (!wanted) return;
+    const cells = wanted.split(",").map((p) => p.trim()).filter(Boolean)
+      .map((p) => $(`input.js-value[data-path="${CSS.escape(p)}"]`) || $(`td.derived[data-path="${CSS.escape(p)}"]`))
+      .filter(Boolean);
+    cells.forEach((c) => (c.closest("td") || c).classList.add("linked"));
+    const first = cells.find((c) => c.tagName === "INPUT") || cells[0];
+    if (first) {
+      first.scrollIntoView({ block: "center" });
+      if (first.focus) first.focus();
+    }
   }
 
   // ---- drafting: one click, progress per section ----------------------------------------------
@@ -517,8 +534,12 @@
       if (e.key === "Escape") { $$(".js-confirm, .js-conflict").forEach((b) => { if (!b.classList.contains("js-conflict")) b.hidden = true; }); }
     });
     $$(".js-goto").forEach((a) => a.addEventListener("click", () => {
-      const target = document.getElementById(a.getAttribute("href").slice(1));
-      if (target) { target.classList.add("flash"); setTimeout(() => target.classList.remove("flash"), 2000); }
+      // A finding about table cells lights up every cell it names; one about text, its paragraph.
+      const paths = (a.dataset.paths || "").split(" ").filter(Boolean);
+      const targets = paths.length
+        ? paths.map((p) => document.getElementById("cell-" + p)).filter(Boolean)
+        : [document.getElementById(a.getAttribute("href").slice(1))].filter(Boolean);
+      targets.forEach((t) => { t.classList.add("flash"); setTimeout(() => t.classList.remove("flash"), 2500); });
     }));
     showPins();
     if (proposal) showProposal(proposal);
