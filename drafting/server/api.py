@@ -102,6 +102,12 @@ async def create_report(request: Request) -> Response:
                 reports.create_from_last, st.ws, file_name, str(form.get("last", ""))
             )
             return JSONResponse({"name": path.name, "url": f"/r/{_quote(path.name)}"})
+        if kind == "workbook":  # an Excel data sheet already in the folder
+            workbook = st.ws.workbook_path(str(form.get("workbook", "")))
+            created = await run_in_threadpool(
+                reports.create_from_workbook, st.ws, file_name or f"{workbook.stem}.yaml", workbook
+            )
+            return _created(created, workbook.name)
         if kind not in UPLOAD_SUFFIXES:
             raise InputError("请选择新建报告的方式。")
         upload = form.get("file")
@@ -120,15 +126,19 @@ async def create_report(request: Request) -> Response:
                 return handler(st.ws, file_name, Path(tmp.name))
 
         created = await run_in_threadpool(create)
+    return _created(created, upload.filename, again="重新上传")
+
+
+def _created(created: reports.Created, source: str, again: str = "再转换") -> Response:
     body: dict[str, Any] = {
         "notes": created.notes,
         "issues": [issue_json(i) for i in created.issues],
     }
     if created.path is None:
         body["message"] = (
-            f"{upload.filename} 有 {sum(1 for i in created.issues if i.is_error)} 处无法读取的单元格，未生成数据文件。"
+            f"{source} 有 {sum(1 for i in created.issues if i.is_error)} 处无法读取的单元格，未生成数据文件。"
         )
-        body["hint"] = "请在 Excel 中改正下列单元格后重新上传。"
+        body["hint"] = f"请在 Excel 中改正下列单元格，保存后{again}。"
         return JSONResponse(body, status_code=422)
     body.update(name=created.path.name, url=f"/r/{_quote(created.path.name)}")
     return JSONResponse(body)

@@ -25,7 +25,7 @@ from . import api, pages
 from .desk import Busy, DraftStale, NeedsConfirm, error_json
 from .reports import Stale, issue_json
 from .security import Guard, allowed_hosts
-from .settings import ModelChoice
+from .settings import SETTINGS_FILE, ModelChoice
 from .state import ServerOptions, State
 from .workspace import NotInWorkspace, Workspace
 
@@ -40,7 +40,7 @@ def create_app(root: Path, options: ServerOptions | None = None) -> Starlette:
         ws,
         options,
         secrets.token_urlsafe(24),
-        ModelChoice(options.model, options.base_url, options.api_key_env),
+        ModelChoice(options.model, options.base_url, options.api_key_env, store=ws.root / SETTINGS_FILE),
     )
     routes = [
         *pages.routes,

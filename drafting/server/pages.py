@@ -56,7 +56,14 @@ def error_page(request: Request, status: int, message: str, hint: str = "") -> H
 async def home(request: Request) -> Response:
     st = state(request)
     summaries = await run_in_threadpool(st.ws.summaries)
-    return render(request, "home.html.j2", title="年度报告工作区", reports=summaries, folder=str(st.ws.root))
+    return render(
+        request,
+        "home.html.j2",
+        title="年度报告工作区",
+        reports=summaries,
+        workbooks=st.ws.workbooks(),
+        folder=str(st.ws.root),
+    )
 
 
 async def data_page(request: Request) -> Response:

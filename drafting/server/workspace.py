@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from ..document import Draft
 
 DATA_SUFFIXES = (".yaml", ".yml", ".json")
+WORKBOOK_SUFFIX = ".xlsx"
 DRAFTS = "drafts"
 DRAFT_SUFFIX = ".draft.json"
 _BAD_NAME = re.compile(r"[\x00-\x1f/\\:*?\"<>|]")
@@ -43,6 +44,14 @@ class Status:
     key: str  # error | todo | ready | nodraft | stale | unreadable
     label: str  # 数据有误 / 待补充 N 处 / 可发布 / …
     detail: str = ""
+
+
+@dataclass(frozen=True)
+class Workbook:
+    """An Excel data sheet in the folder, and the data file made from it ("" while there is none)."""
+
+    name: str
+    converted: str
 
 
 @dataclass(frozen=True)
@@ -74,6 +83,36 @@ class Workspace:
             and p.is_file()
         ]
         return sorted(found, key=lambda p: p.name)
+
+    def workbooks(self) -> list[Workbook]:
+        """Excel data sheets (``drafting init --xlsx``) lying in the folder, each with the data file
+        it was converted to, if there is one: the page edits data files, so a workbook is offered
+        for conversion (the workbook itself is never changed)."""
+        found = [
+            p
+            for p in self.root.iterdir()
+            if p.suffix.lower() == WORKBOOK_SUFFIX and not p.name.startswith((".", "~$")) and p.is_file()
+        ]
+        out = []
+        for path in sorted(found, key=lambda p: p.name):
+            converted = next(
+                (c.name for c in (path.with_suffix(s) for s in DATA_SUFFIXES) if c.is_file()), ""
+            )
+            out.append(Workbook(path.name, converted))
+        return out
+
+    def workbook_path(self, name: str) -> Path:
+        """The Excel workbook a name stands for; ``NotInWorkspace`` for anything else."""
+        path = (self.root / name).resolve() if name and not _BAD_NAME.search(name) else None
+        if (
+            path is None
+            or name.startswith((".", "~$"))
+            or path.suffix.lower() != WORKBOOK_SUFFIX
+            or path.parent != self.root
+            or not path.is_file()
+        ):
+            raise NotInWorkspace(f"本工作区中没有 Excel 数据表“{name}”。", hint="请回到首页选择。")
+        return path
 
     def data_path(self, name: str) -> Path:
         """The data file a name stands for; ``NotInWorkspace`` for anything else."""

@@ -56,8 +56,8 @@
   // ---- home: new reports ---------------------------------------------------------------------
 
   function initHome() {
-    const result = $(".js-create-result");
     $$(".js-create").forEach((form) => {
+      const result = $(".js-create-result", form.closest("section"));
       form.addEventListener("submit", async (event) => {
         event.preventDefault();
         const data = new FormData(form);

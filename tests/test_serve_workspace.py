@@ -1,0 +1,221 @@
+"""The web workspace's home page and draft page as an author meets them over HTTP: each report's
+status from the library's publishability rule (``check_file(final=True)``), findings linked to the
+exact table cells they are about, Excel data sheets already in the folder offered for conversion,
+and a model choice kept in the workspace for the next run (never a key)."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from pathlib import Path
+
+import pytest
+from starlette.testclient import TestClient
+
+from drafting.server import ServerOptions, create_app
+
+from .serve_support import workspace
+
+PORT = 8765
+BASE = f"http://127.0.0.1:{PORT}"
+TOWNSHIP = "township-2024.yaml"  # three topics without facts: 【待补充】 in its draft
+COMPLETE = "daxinganling-2023.yaml"  # every topic given: publishable once drafted
+
+
+def _client(root: Path, **options: object) -> TestClient:
+    return TestClient(create_app(root, ServerOptions(port=PORT, **options)), base_url=BASE)  # type: ignore[arg-type]
+
+
+def _csrf(client: TestClient) -> dict[str, str]:
+    return {"x-csrf-token": client.app.state.drafting.csrf}  # type: ignore[attr-defined]
+
+
+def _statuses(client: TestClient) -> dict[str, tuple[str, str]]:
+    """Each report's file name → (status label, detail), as the home page shows them."""
+    html = client.get("/").text
+    rows = re.findall(
+        r"<code>([^<]+)</code></td>\s*<td><span class=\"status status-\w+\">([^<]*)</span>"
+        r"(?: <span class=\"muted\">([^<]*)</span>)?",
+        html,
+    )
+    return {name: (label, detail) for name, label, detail in rows}
+
+
+def _draft(client: TestClient, name: str) -> None:
+    assert client.post(f"/api/r/{name}/draft", headers=_csrf(client)).status_code == 202
+    for _ in range(400):
+        if client.app.state.drafting.desks[name].job is None:  # type: ignore[attr-defined]
+            return
+        time.sleep(0.05)
+    raise AssertionError("the draft did not finish")
+
+
+def _save(client: TestClient, name: str, changes: dict[str, object]) -> dict[str, object]:
+    etag = client.get(f"/api/r/{name}/data").headers["etag"]
+    response = client.patch(
+        f"/api/r/{name}/data", json={"changes": changes}, headers={"if-match": etag, **_csrf(client)}
+    )
+    assert response.status_code == 200, response.text
+    body: dict[str, object] = response.json()
+    return body
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    return workspace(tmp_path, TOWNSHIP, COMPLETE)
+
+
+def test_each_report_is_publishable_only_as_check_final_says(root: Path) -> None:
+    client = _client(root)
+    statuses = _statuses(client)
+    assert statuses[COMPLETE] == ("未起草", "数据已齐，可以起草")
+    assert statuses[TOWNSHIP][0] == "待补充 3 处"  # counted on the draft the data would give
+
+    _draft(client, COMPLETE)
+    _draft(client, TOWNSHIP)
+    statuses = _statuses(client)
+    assert statuses[COMPLETE][0] == "可发布"
+    assert statuses[TOWNSHIP] == ("待补充 3 处", "")
+
+    # 存在问题 declared empty: the draft says 未发现需要专门报告的问题 — not publishable.
+    _save(client, COMPLETE, {"facts.problems": []})
+    assert _statuses(client)[COMPLETE] == ("待补充 1 处", "尚未按最新数据起草")
+    _draft(client, COMPLETE)
+    assert _statuses(client)[COMPLETE] == ("待补充 1 处", "")
+    page = client.get(f"/r/{COMPLETE}/draft").text
+    assert "错误［S7］" in page and 'href="#sec-problems"' in page
+
+    # A figure changed after drafting: the draft must follow the data first.
+    _save(client, COMPLETE, {"facts.problems": ["政策解读形式单一"]})
+    _draft(client, COMPLETE)
+    assert _statuses(client)[COMPLETE][0] == "可发布"
+    _save(client, COMPLETE, {"fees.notices": 1, "fees.billed": 0, "fees.collected": 0})
+    assert _statuses(client)[COMPLETE] == ("草稿待更新", "数据已改动，请重新起草")
+
+
+def test_a_data_file_that_breaks_a_rule_is_said_so_and_its_cell_linked_from_the_draft(root: Path) -> None:
+    client = _client(root)
+    _draft(client, COMPLETE)
+    natural = client.get(f"/api/r/{COMPLETE}/data").json()["values"]["table3.new.natural"]
+    saved = _save(client, COMPLETE, {"table3.new.natural": int(natural) + 5})
+    assert [i["rule"] for i in saved["issues"]] == ["H2"]  # type: ignore[index, union-attr]
+    assert _statuses(client)[COMPLETE] == ("数据有误", "1 处错误")
+
+    page = client.get(f"/r/{COMPLETE}/draft").text
+    # The finding names its cell by the official ids; the draft's table marks that very cell …
+    cell = re.search(r'<td class="num flag-error"[^>]*? id="cell-([^"]+)" data-path="\1"', page)
+    assert cell is not None and cell.group(1) == "table3.carry_forward.natural"
+    # … the finding links to it, and to the same cell on the data page.
+    link = re.search(r'<a href="#cell-([^"]+)" class="js-goto" data-paths="([^"]*)">([^<]*)</a>', page)
+    assert link is not None and link.group(1) == "table3.carry_forward.natural"
+    assert link.group(2) == "table3.carry_forward.natural"
+    assert link.group(3).startswith(f"数据文件 {COMPLETE} 第")  # the workspace's own file, by name
+    assert f'href="/r/{COMPLETE}?cells=table3.carry_forward.natural"' in page
+    data_page = client.get(f"/r/{COMPLETE}?cells=table3.carry_forward.natural").text
+    assert 'data-path="table3.carry_forward.natural"' in data_page
+    # The check report is the CLI's, with the same cells.
+    report = client.get(f"/r/{COMPLETE}/check.json").json()
+    h2 = [f for f in report["findings"] if f["rule"] == "D3-H2"]
+    assert h2 and h2[0]["cells"] == [{"table": "table3", "row": "carry_forward", "column": "natural"}]
+
+
+def test_every_number_cell_of_a_drafted_table_carries_its_data_key(root: Path) -> None:
+    from drafting import official
+    from drafting.layout import LAYOUTS
+
+    client = _client(root)
+    _draft(client, COMPLETE)
+    page = client.get(f"/r/{COMPLETE}/draft").text
+    shown = set(re.findall(r'<td class="num[^"]*"[^>]*? id="cell-([^"]+)"', page))
+    expected = {c.path for make in LAYOUTS.values() for row in make().body for c in row if c.kind == "number"}
+    assert shown == expected
+    # Each is exactly one official cell, and back: Cell.path is cells_of_path's inverse.
+    for path in expected:
+        (cell,) = official.cells_of_path(path)
+        assert cell.path == path
+
+
+def test_an_excel_sheet_in_the_folder_is_offered_for_conversion(root: Path, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from drafting.data import load_data
+    from drafting.data.excel import template_workbook
+
+    sheet = template_workbook("某县某局", 2025)
+    (root / "数据表.xlsx").write_bytes(sheet)
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(template_workbook("某县某局", 2025))
+    wb = load_workbook(bad)
+    wb["表三"]["D7"] = "十二件"
+    wb.save(root / "有错.xlsx")
+    (root / "~$数据表.xlsx").write_bytes(b"")  # Excel's lock file while the sheet is open: not a sheet
+
+    client = _client(root)
+    home = client.get("/").text
+    assert "数据表.xlsx" in home and "尚未转换" in home and "~$" not in home
+    converted = client.post(
+        "/api/reports", data={"kind": "workbook", "workbook": "数据表.xlsx"}, headers=_csrf(client)
+    )
+    assert converted.status_code == 200, converted.text
+    assert converted.json()["name"] == "数据表.yaml"
+    assert load_data(root / "数据表.yaml").data.agency.name == "某县某局"
+    assert (root / "数据表.xlsx").read_bytes() == sheet  # left as it was
+    assert "已转换为 <code>数据表.yaml</code>" in client.get("/").text
+
+    refused = client.post(
+        "/api/reports", data={"kind": "workbook", "workbook": "有错.xlsx"}, headers=_csrf(client)
+    )
+    assert refused.status_code == 422
+    assert any("表三!D7" in i["text"] for i in refused.json()["issues"])
+    assert not (root / "有错.yaml").exists()
+    for name in ("../数据表.xlsx", "数据表.yaml", "~$数据表.xlsx", "none.xlsx"):
+        outside = client.post(
+            "/api/reports", data={"kind": "workbook", "workbook": name}, headers=_csrf(client)
+        )
+        assert outside.status_code == 404, name
+
+
+def test_the_model_choice_is_kept_in_the_workspace_and_never_a_key(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from drafting.server.settings import SETTINGS_FILE
+
+    client = _client(root)
+    assert "离线起草" in client.get("/settings").text
+    chosen = client.post(
+        "/api/settings",
+        json={"model": "deepseek", "base_url": "", "api_key_env": "MY_DEEPSEEK_KEY"},
+        headers=_csrf(client),
+    )
+    assert chosen.status_code == 200, chosen.text
+    assert chosen.json()["key_env"] == "MY_DEEPSEEK_KEY" and chosen.json()["key_set"] is False
+    stored = json.loads((root / SETTINGS_FILE).read_text(encoding="utf-8"))
+    assert stored == {"model": "deepseek", "api_key_env": "MY_DEEPSEEK_KEY"}
+
+    # The next run in this folder starts from it; the key's variable is read, never stored.
+    monkeypatch.setenv("MY_DEEPSEEK_KEY", "sk-secret-value-1234567890")
+    again = _client(root)
+    page = again.get("/settings").text
+    assert "openai:deepseek-chat" in page or "deepseek" in page
+    assert "已设置" in page and "sk-secret-value" not in page
+    assert "sk-secret" not in (root / SETTINGS_FILE).read_text(encoding="utf-8")
+    assert SETTINGS_FILE not in again.get("/").text  # not a report
+    # A flag given to serve wins for that run.
+    flagged = _client(root, model="offline")
+    assert flagged.app.state.drafting.models.settings().model == "offline"  # type: ignore[attr-defined]
+
+    # A key pasted into the wrong box, or an address carrying one, is refused and not echoed.
+    for body in (
+        {"model": "deepseek", "base_url": "", "api_key_env": "sk-abcdefghijklmnopqrstuvwxyz012345"},
+        {"model": "openai:m", "base_url": "http://user:sk-abc123@127.0.0.1:8000/v1", "api_key_env": ""},
+        {"model": "openai:m", "base_url": "http://127.0.0.1:8000/v1?key=sk-abc123", "api_key_env": ""},
+    ):
+        refused = again.post("/api/settings", json=body, headers=_csrf(again))
+        assert refused.status_code == 400, body
+        assert "sk-abc" not in refused.text
+    assert json.loads((root / SETTINGS_FILE).read_text(encoding="utf-8"))["model"] == "deepseek"
+
+    # A saved file that cannot be used is ignored: the page shows the CLI's settings.
+    (root / SETTINGS_FILE).write_text("{not json", encoding="utf-8")
+    assert "离线起草" in _client(root).get("/settings").text
