@@ -24,7 +24,7 @@ import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..errors import InputError
 
@@ -39,34 +39,46 @@ def set_values(text: str, changes: Mapping[str, Any], suffix: str = ".yaml") -> 
     """``text`` with the value at each dotted path (``table3.new.natural``, ``facts.active``)
     replaced, or added when the file lacks it. Values are plain: None, int, Decimal, float, str,
     a date, or a list of str (a topic's facts)."""
-    return apply_changes(text, changes, suffix)[0]
+    return apply_changes(text, changes, suffix).text
+
+
+class Applied(NamedTuple):
+    """A change made: the new text, and the new text as the loader reads it (values and key
+    positions), which the verification had to read anyway — the caller validates it without
+    reading it again. ``tree`` is the new text's node tree (None when the fast parser did not
+    read it): given back with the next change of this text, that change finds its values without
+    parsing the text again, so a save reads the YAML once."""
+
+    text: str
+    values: Any
+    positions: dict[tuple[str, ...], tuple[int, int]]
+    tree: Any = None
 
 
 def apply_changes(
-    text: str, changes: Mapping[str, Any], suffix: str = ".yaml", *, values: Any = None
-) -> tuple[str, tuple[Any, dict[tuple[str, ...], tuple[int, int]]]]:
-    """``set_values``, and the new text as the loader reads it (values and key positions), which
-    the verification had to read anyway: the caller validates it without reading it again.
-    ``values`` are ``text`` as the loader read it, when the caller still has them (never changed)."""
+    text: str, changes: Mapping[str, Any], suffix: str = ".yaml", *, values: Any = None, tree: Any = None
+) -> Applied:
+    """``set_values``, read back. ``values`` and ``tree`` are ``text`` as the loader read it and
+    its node tree (``Applied.values`` / ``.tree`` of the change that wrote it), when the caller
+    still has them; neither is changed."""
     if suffix.lower() == ".json":
         new = _set_json(text, changes)
         written = _parsed(new, ".json")
         assert written is not None  # json.dumps wrote it
-        return new, written
+        return Applied(new, *written)
     changes = {path: _plain(value) for path, value in changes.items()}
     expected = _values(text) if values is None else values
     if not isinstance(expected, dict):
         raise InputError("数据文件的内容不是数据表，无法修改。", hint="可用 drafting init 生成一份完整模板。")
-    expected = copy.deepcopy(expected)
     new = text
     try:
         for path, value in changes.items():
-            _put(expected, path.split("."), value)
-            new = _splice(new, path.split("."), value)
+            expected = _with(expected, path.split("."), value)
+            new = _splice(new, path.split("."), value, tree if new is text else None)
     except _Unusual:
         new = ""
-    parsed = _parsed(new, ".yaml") if new else None
-    if parsed is None or parsed[0] != expected:
+    read = _read_back(new) if new else None
+    if read is None or read.values != expected:
         # One change at a time through the round-trip dump, each verified as it is made.
         new = text
         for path, value in changes.items():
@@ -75,9 +87,21 @@ def apply_changes(
             new = _round_trip(new, keys, value)
             if _values(new) != want:
                 raise InputError(f"无法把“{path}”的新值写入数据文件。", hint="请检查数据文件的格式。")
-        parsed = _parsed(new, ".yaml")
-    assert parsed is not None
-    return new, parsed
+        read = _read_back(new)
+    assert read is not None
+    return read
+
+
+def _read_back(text: str) -> Applied | None:
+    """``text`` read as the loader reads it, with its node tree when the fast parser read it."""
+    from ..yamlfile import compose_fast, plain_fast
+
+    tree = compose_fast(text)
+    fast = plain_fast(tree) if tree is not None else None
+    if fast is not None:
+        return Applied(text, fast[0], fast[1], tree)
+    parsed = _parsed(text, ".yaml")
+    return None if parsed is None else Applied(text, *parsed)
 
 
 def _parsed(text: str, suffix: str) -> tuple[Any, dict[tuple[str, ...], tuple[int, int]]] | None:
@@ -114,6 +138,20 @@ def _expected(text: str, keys: Sequence[str], value: Any) -> Any:
         raise InputError("数据文件的内容不是数据表，无法修改。", hint="可用 drafting init 生成一份完整模板。")
     _put(data, keys, value)
     return data
+
+
+def _with(data: dict[str, Any], keys: Sequence[str], value: Any) -> dict[str, Any]:
+    """``data`` with ``value`` at ``keys``: the mappings along the path copied, the rest shared
+    (never changed), so a save does not copy the whole document to know what to expect."""
+    out = dict(data)
+    node = out
+    for key in keys[:-1]:
+        child = node.get(key)
+        child = dict(child) if isinstance(child, dict) else {}
+        node[key] = child
+        node = child
+    node[keys[-1]] = value
+    return out
 
 
 def _put(data: dict[str, Any], keys: Sequence[str], value: Any) -> None:
@@ -156,10 +194,12 @@ def _compose(text: str) -> Any:
         raise _Unusual from None
 
 
-def _splice(text: str, keys: Sequence[str], value: Any) -> str:
+def _splice(text: str, keys: Sequence[str], value: Any, tree: Any = None) -> str:
+    """``text`` with one value replaced at its place in the node tree (``tree``, when it is
+    ``text``'s; else the text is composed here)."""
     from ruamel.yaml.nodes import MappingNode
 
-    node = _compose(text)
+    node = tree if tree is not None else _compose(text)
     if not isinstance(node, MappingNode):
         raise _Unusual
     for depth, key in enumerate(keys):

@@ -62,20 +62,24 @@ def issue_json(issue: Issue) -> dict[str, Any]:
 
 
 def read_state(ws: Workspace, name: str) -> DataState:
-    from ..files import read_text
-    from ..yamlfile import parse_document
+    from ..files import decode
+    from ..yamlfile import compose_fast, parse_document, plain_fast
 
     path = ws.data_path(name)
     content = path.read_bytes()
+    suffix = path.suffix.lower()
     try:
-        parsed = parse_document(read_text(path), str(path), path.suffix.lower())
+        text = decode(content, str(path))
+        tree = compose_fast(text) if suffix != ".json" else None
+        fast = plain_fast(tree) if tree is not None else None
+        parsed = fast if fast is not None else parse_document(text, str(path), suffix)
     except InputError as exc:
         return DataState(name, etag_of(content), {}, problem=str(exc))
-    return _validated(name, path, etag_of(content), parsed)
+    return _validated(name, path, etag_of(content), parsed, tree if fast is not None else None)
 
 
 def _validated(
-    name: str, path: Path, etag: str, parsed: tuple[Any, Mapping[tuple[str, ...], Any]]
+    name: str, path: Path, etag: str, parsed: tuple[Any, Mapping[tuple[str, ...], Any]], tree: Any = None
 ) -> DataState:
     """What ``load_data`` (and so ``drafting validate``) reports on these values: the same
     ``validate_raw`` on the same values and positions."""
@@ -83,7 +87,7 @@ def _validated(
 
     raw, positions = parsed
     with _LOCK:
-        _READ[path] = (etag, raw)  # the next save starts from these values instead of reading again
+        _READ[path] = (etag, raw, tree)  # the next save starts from these instead of parsing again
     if not isinstance(raw, dict):
         return DataState(
             name, etag, {}, problem=f"{name}：文件内容不是数据表（应以 agency:、year: 等项目开头）。"
@@ -109,24 +113,28 @@ def _title(raw: dict[str, Any], path: Path) -> str:
 def save_changes(ws: Workspace, name: str, if_match: str | None, changes: Mapping[str, Any]) -> DataState:
     """Write ``changes`` (path → value as the page sends it) into the data file, then validate it."""
     from ..data.edit import apply_changes
-    from ..files import atomic_write, read_text
+    from ..files import atomic_write, decode
 
     path = ws.data_path(name)
     values = {p: _value(p, v) for p, v in changes.items()}
     with ws.save_lock(path):
-        current = etag_of(path.read_bytes())
+        raw = path.read_bytes()
+        current = etag_of(raw)
         if if_match is None or if_match != current:
             raise Stale(current)
-        known = _READ.get(path)
-        old = known[1] if known is not None and known[0] == current else None
-        text, parsed = apply_changes(read_text(path), values, path.suffix.lower(), values=old)
-        content = text.encode("utf-8")
+        with _LOCK:
+            known = _READ.get(path)
+        old, tree = (known[1], known[2]) if known is not None and known[0] == current else (None, None)
+        applied = apply_changes(decode(raw, str(path)), values, path.suffix.lower(), values=old, tree=tree)
+        content = applied.text.encode("utf-8")
         atomic_write(path, content)
-    return _validated(name, path, etag_of(content), parsed)
+    return _validated(name, path, etag_of(content), (applied.values, applied.positions), applied.tree)
 
 
-# The values of each data file as last read or written, by its ETag (the hash of its bytes).
-_READ: dict[Path, tuple[str, Any]] = {}
+# Each data file as last read or written, by its ETag (the hash of its bytes): its values, and its
+# node tree when the fast parser read it. A save whose ETag matches starts from them, so the file's
+# text is parsed once per save (the read-back of what it wrote), not again before it.
+_READ: dict[Path, tuple[str, Any, Any]] = {}
 _LOCK = threading.Lock()
 
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
