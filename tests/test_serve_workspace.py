@@ -219,3 +219,35 @@ def test_the_model_choice_is_kept_in_the_workspace_and_never_a_key(
     # A saved file that cannot be used is ignored: the page shows the CLI's settings.
     (root / SETTINGS_FILE).write_text("{not json", encoding="utf-8")
     assert "离线起草" in _client(root).get("/settings").text
+
+
+def test_a_data_edit_reads_the_yaml_once(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The read-back of what a save wrote (kept by ETag) is where the next save starts: one parse
+    of the file per edit (a cell typed into), and the verification still reads every byte written."""
+    from ruamel.yaml.main import YAML
+
+    from drafting.server import reports
+    from drafting.server.workspace import Workspace
+
+    parses: list[str] = []
+    compose, load = YAML.compose, YAML.load
+    monkeypatch.setattr(YAML, "compose", lambda self, text: parses.append("compose") or compose(self, text))
+    monkeypatch.setattr(YAML, "load", lambda self, text: parses.append("load") or load(self, text))
+    ws = Workspace(root)
+    state = reports.read_state(ws, TOWNSHIP)
+    assert len(parses) == 1
+    for n in range(3):
+        parses.clear()
+        state = reports.save_changes(ws, TOWNSHIP, state.etag, {"table2.licensing": n})
+        assert parses == ["compose"], n
+        assert state.raw["table2"]["licensing"] == n and not state.problem
+    # A change made outside (another ETag): the save reads the file afresh, and refuses a stale page.
+    text = (root / TOWNSHIP).read_text(encoding="utf-8") + "# 另一个窗口加的一行注释\n"
+    (root / TOWNSHIP).write_text(text, encoding="utf-8")
+    with pytest.raises(reports.Stale):
+        reports.save_changes(ws, TOWNSHIP, state.etag, {"table2.licensing": 1})
+    parses.clear()
+    fresh = reports.read_state(ws, TOWNSHIP)
+    reports.save_changes(ws, TOWNSHIP, fresh.etag, {"table2.licensing": 1})
+    assert parses == ["compose", "compose"]  # the page's read, then the save's read-back
+    assert (root / TOWNSHIP).read_text(encoding="utf-8").endswith("# 另一个窗口加的一行注释\n")
