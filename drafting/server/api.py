@@ -19,7 +19,7 @@ from .state import state
 MAX_JSON = 1024 * 1024
 UPLOAD_SUFFIXES = {
     "excel": (".xlsx",),
-    "report": (".docx", ".html", ".htm", ".txt", ".md"),
+    "report": (".docx", ".pdf", ".html", ".htm", ".txt", ".md"),
 }
 
 
@@ -234,7 +234,14 @@ async def revision_action(request: Request) -> Response:
     return JSONResponse({**result, "etag": desk.etag()})
 
 
+async def csrf_token(request: Request) -> Response:
+    """The CSRF token, for our page when the server was restarted under it (the token is new each
+    run). Only a page of this origin can read the answer; the Host check keeps other names out."""
+    return JSONResponse({"csrf": state(request).csrf}, headers={"cache-control": "no-store"})
+
+
 routes = [
+    Route("/api/csrf", csrf_token, methods=["GET"]),
     Route("/api/reports", create_report, methods=["POST"]),
     Route("/api/settings", change_settings, methods=["POST"]),
     Route("/api/r/{name}/data", get_data, methods=["GET"]),

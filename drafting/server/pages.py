@@ -40,6 +40,9 @@ def _env() -> Any:
         lstrip_blocks=True,
     )
     env.globals["cell_label"] = official.cell_label
+    from .views import marked
+
+    env.filters["marked"] = marked
     return env
 
 

@@ -26,6 +26,7 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 CSRF_HEADER = "x-csrf-token"
+CSRF_FAILED_HEADER = b"x-csrf-failed"
 TOKEN_COOKIE = "drafting_token"
 SAFE_METHODS = frozenset({"GET", "HEAD"})
 
@@ -113,8 +114,13 @@ class Guard:
                 await _plain(send, 403, "请求来自其他网站，已拒绝。")
                 return
             if not hmac.compare_digest(headers.get(CSRF_HEADER, ""), self.csrf):
+                # Marked, so that our page opened before a restart of the server can fetch the
+                # new token (``GET /api/csrf``, readable by this origin only) and send it again.
                 await _plain(
-                    send, 403, "请求缺少本页面的校验码（可能来自其他网站或已过期的页面），请刷新页面后重试。"
+                    send,
+                    403,
+                    "请求缺少本页面的校验码（可能来自其他网站或已过期的页面），请刷新页面后重试。",
+                    ((CSRF_FAILED_HEADER, b"1"),),
                 )
                 return
             declared = headers.get("content-length")
@@ -171,11 +177,12 @@ def _with_headers(send: Send) -> Send:
     return sending
 
 
-async def _plain(send: Send, status: int, text: str) -> None:
+async def _plain(send: Send, status: int, text: str, extra: Iterable[tuple[bytes, bytes]] = ()) -> None:
     body = text.encode("utf-8")
     headers: list[tuple[bytes, bytes]] = [
         (b"content-type", b"text/plain; charset=utf-8"),
         (b"content-length", str(len(body)).encode()),
+        *extra,
     ]
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})

@@ -13,9 +13,12 @@ is never worked out a second time here.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from markupsafe import Markup, escape
 
 from ..document import Draft
 
@@ -120,10 +123,46 @@ def section_anchors(draft: Draft) -> dict[str, str]:
     return {official.section_label(s.id, " "): f"sec-{s.id}" for s in draft.sections}
 
 
+# The words a 【待补充：…】 marker of the offline writer opens with → the topic of facts whose
+# absence it stands for: a marker's finding links to where the author writes those facts. A marker
+# worded otherwise (a model's, one typed by hand) links to the facts as a whole.
+_MARKER_TOPICS = (
+    ("主动公开", "active"),
+    ("依申请公开", "on_request"),
+    ("政府信息管理", "management"),
+    ("平台建设", "platforms"),
+    ("监督保障", "oversight"),
+    ("存在的主要问题", "problems"),
+    ("改进措施", "improvements"),
+    ("其他需要报告", "other"),
+)
+
+
+def marker_topic(evidence: str) -> str:
+    """The topic of facts a 【待补充：…】 marker asks for ("" when it cannot be told)."""
+    head = evidence.removeprefix("【待补充：")[:16]
+    return next((topic for words, topic in _MARKER_TOPICS if words in head), "")
+
+
+_MARKER = re.compile(r"【[^】]{0,40}待[补填][^】]*】")
+
+
+def marked(text: str) -> Markup:
+    """A paragraph as HTML, escaped, with each 【待补充】 marker in a ``<mark>``: the author sees at
+    once what is still to write."""
+    out = []
+    last = 0
+    for m in _MARKER.finditer(text):
+        out += [escape(text[last : m.start()]), Markup("<mark>"), escape(m.group()), Markup("</mark>")]
+        last = m.end()
+    out.append(escape(text[last:]))
+    return Markup("").join(out)
+
+
 def findings(draft_path: Path, data_path: Path, draft: Draft) -> list[dict[str, Any]]:
     """The findings on the draft file (as ``drafting check DRAFT --data DATA --final``), each with
     the anchor it links to and the data keys of the cells it is about."""
-    from ..check import check_file
+    from ..check import TO_FILL, check_file
 
     anchors = {**paragraph_anchors(draft), **section_anchors(draft)}
     folder = f"{data_path.parent}{os.sep}"  # the page names the workspace's files by name alone
@@ -142,6 +181,8 @@ def findings(draft_path: Path, data_path: Path, draft: Draft) -> list[dict[str, 
                 else f.location,
                 "anchor": anchor,
                 "paths": paths,
+                "topic": marker_topic(f.evidence) if f.rule == "R1" else "",
+                "fill": f.rule in TO_FILL,
             }
         )
     return out

@@ -244,7 +244,8 @@ def report_status(loaded: Loaded, draft: Draft | None, data_path: Path, draft_pa
         findings = final_findings(run_checks(would_be, loaded.data), would_be, loaded.data)
     to_fill = sum(1 for f in findings if f.rule in TO_FILL and f.is_error)
     if to_fill:
-        return Status("todo", f"待补充 {to_fill} 处", "" if current else "尚未按最新数据起草")
+        detail = "尚未起草" if draft is None else "" if current else "数据已改动，尚未重新起草"
+        return Status("todo", f"待补充 {to_fill} 处", detail)
     if draft is None:
         return Status("nodraft", "未起草", "数据已齐，可以起草")
     if not current:

@@ -3,7 +3,7 @@
 "use strict";
 
 (function () {
-  const csrf = document.querySelector('meta[name="csrf-token"]').content;
+  let csrf = document.querySelector('meta[name="csrf-token"]').content;
 
   function $(sel, root) { return (root || document).querySelector(sel); }
   function $$(sel, root) { return Array.from((root || document).querySelectorAll(sel)); }
@@ -14,7 +14,7 @@
     return node;
   }
 
-  async function call(method, url, body, etag) {
+  async function call(method, url, body, etag, retried) {
     const headers = { "X-CSRF-Token": csrf };
     let payload = body;
     if (body !== undefined && !(body instanceof FormData)) {
@@ -25,8 +25,17 @@
     let response;
     try {
       response = await fetch(url, { method, headers, body: payload, credentials: "same-origin" });
+      if (response.status === 403 && response.headers.get("x-csrf-failed") && !retried) {
+        // drafting serve was restarted while this page stayed open: its token is new. Fetch it
+        // and send the same request again, so nothing typed on the page is lost to a restart.
+        const fresh = await fetch("/api/csrf", { credentials: "same-origin" });
+        if (fresh.ok) {
+          csrf = (await fresh.json()).csrf;
+          return call(method, url, body, etag, true);
+        }
+      }
     } catch (e) {
-      return { ok: false, status: 0, data: { message: "无法连接到 drafting serve：它可能已经停止。请在终端中重新启动后刷新页面。" } };
+      return { ok: false, status: 0, data: { message: "无法连接到 drafting serve：它可能已经停止。请在终端中重新运行 drafting serve，然后再操作。" } };
     }
     let data = {};
     const type = response.headers.get("content-type") || "";
@@ -80,6 +89,13 @@
         }
       });
     });
+    // The file chooser's own button speaks the browser's language: ours says 选择文件 and shows the name.
+    $$(".js-file").forEach((input) => {
+      input.addEventListener("change", () => {
+        const shown = $(".js-file-name", input.closest(".file-field"));
+        shown.textContent = input.files.length ? input.files[0].name : "未选择文件";
+      });
+    });
     const year = $(".js-template-year");
     const link = $(".js-template-link");
     if (year && link) {
@@ -103,6 +119,7 @@
     let timer = null;
     let saving = null;
     let conflict = false;
+    let held = false;
     const saveState = $(".js-save-state");
 
     function number(text) {
@@ -142,38 +159,49 @@
 
     function queue(path, value) {
       pending[path] = value;
+      held = false;
       saveState.textContent = "正在保存…";
       clearTimeout(timer);
       timer = setTimeout(flush, 300);
     }
 
+    // One save at a time, each with the ETag the last one returned; what is typed meanwhile waits
+    // in ``pending`` and goes with the next save. A save the server refused (other than a change
+    // made elsewhere) is held until the author changes something again, not retried in a loop.
     async function flush() {
       clearTimeout(timer);
-      if (conflict) return;
-      if (saving) { await saving; }
+      while (saving) await saving;
+      if (conflict || held) return;
       const changes = Object.assign({}, pending);
       if (!Object.keys(changes).length) return;
       Object.keys(changes).forEach((k) => delete pending[k]);
+      const keep = () => Object.keys(changes).forEach((k) => { if (!(k in pending)) pending[k] = changes[k]; });
       saving = (async () => {
         const r = await call("PATCH", `/api/r/${encodeURIComponent(state.name)}/data`, { changes }, etag);
         if (r.ok) {
           etag = r.data.etag;
           showIssues(r.data.issues);
           saveState.textContent = Object.keys(pending).length ? "正在保存…" : "已保存";
+          saveState.classList.remove("failed");
         } else if (r.status === 412) {
           conflict = true;
-          Object.assign(pending, changes);
+          keep();
           saveState.textContent = "未保存：数据文件已在别处改动";
+          saveState.classList.add("failed");
           $(".js-conflict").hidden = false;
           $(".js-reload").focus();
         } else {
-          Object.assign(pending, changes);
-          saveState.textContent = "未保存：" + message(r.data);
+          keep();
+          held = true;
+          saveState.textContent = r.status === 0
+            ? "未保存：无法连接到 drafting serve（它可能已经停止）。请在终端中重新运行它，再改动任意一处，未保存的修改会一并保存；在此之前请不要关闭本页。"
+            : "未保存：" + message(r.data) + "（改正后会再次保存）";
+          saveState.classList.add("failed");
         }
       })();
       await saving;
       saving = null;
-      if (Object.keys(pending).length && !conflict) timer = setTimeout(flush, 300);
+      if (Object.keys(pending).length && !conflict && !held) timer = setTimeout(flush, 300);
     }
 
     function cellOf(path) {
@@ -202,6 +230,10 @@
       const list = $(".js-issues");
       list.textContent = "";
       const errors = issues.filter((i) => i.severity === "error").length;
+      const count = $(".js-issue-count");
+      count.hidden = !issues.length;
+      count.textContent = errors ? `数据有 ${errors} 处错误，点此查看` : `${issues.length} 条提示，点此查看`;
+      count.className = "issue-count js-issue-count " + (errors ? "error" : "warning");
       $(".js-issues-summary").textContent = issues.length
         ? `${errors} 处错误，${issues.length - errors} 条提示（与 drafting validate 的结果相同）。`
         : "数据有效，没有发现问题。";
@@ -225,7 +257,11 @@
               msgRow.appendChild(td);
               row.after(msgRow);
             }
-            const line = el("p", "cellmsg " + issue.severity, text);
+            // Under its row the cell needs no file position: its column, the rule, what to do.
+            const column = issue.cell.includes(" / ") ? issue.cell.split(" / ").pop() + "：" : "";
+            const kind = issue.severity === "error" ? "错误" : "提示";
+            const line = el("p", "cellmsg " + issue.severity, `${kind}［${issue.rule}］${column}${issue.message}。${issue.fix}`);
+            line.title = text;
             line.dataset.path = issue.path;
             msgRow.firstChild.appendChild(line);
             if (target.tagName === "INPUT") target.setAttribute("aria-invalid", issue.severity === "error" ? "true" : "false");
@@ -318,6 +354,9 @@
     totals();
     showIssues(state.issues || []);
     linked();
+    // From a 【待补充】 finding on the draft page (#topic-…): ready to add the first fact.
+    const topic = window.location.hash.startsWith("#topic-") && $(window.location.hash);
+    if (topic) $(".js-add", topic).focus();
   }
 
   // Cells a check finding on the draft page names (?cells=table3.new.natural,…): marked, and the
@@ -415,7 +454,13 @@
 
     function showPins() {
       $$(".js-pins").forEach((p) => { p.hidden = p.dataset.section !== section.value; });
+      $$(".paper .section").forEach((s) => s.classList.toggle("current", s.dataset.section === section.value));
     }
+
+    section.addEventListener("change", () => {
+      const shown = document.getElementById("sec-" + section.value);
+      if (shown) shown.scrollIntoView({ block: "start", behavior: "smooth" });
+    });
 
     function showProposal(p) {
       proposal = p;
@@ -526,8 +571,20 @@
     $(".js-reject").addEventListener("click", () => act("reject", {}, () => { showProposal(null); say("已放弃，本节未作改动。"); }));
     $(".js-undo").addEventListener("click", () => act("undo", {}));
     $(".js-redo").addEventListener("click", () => act("redo", {}));
-    $$(".js-pin").forEach((b) => b.addEventListener("click", () => act("pin", { section: section.value, sentence: b.dataset.sentence })));
-    $$(".js-unpin").forEach((b) => b.addEventListener("click", () => act("unpin", { section: section.value, sentence: b.dataset.sentence })));
+    // Pinning reloads the page: the list stays open where the author was working.
+    const pinAction = (action, b) => {
+      sessionStorage.setItem("drafting-open-pins", section.value);
+      act(action, { section: section.value, sentence: b.dataset.sentence });
+    };
+    $$(".js-pin").forEach((b) => b.addEventListener("click", () => pinAction("pin", b)));
+    $$(".js-unpin").forEach((b) => b.addEventListener("click", () => pinAction("unpin", b)));
+    const openPins = sessionStorage.getItem("drafting-open-pins");
+    if (openPins) {
+      sessionStorage.removeItem("drafting-open-pins");
+      section.value = openPins;
+      const box = $(`.js-pins[data-section="${CSS.escape(openPins)}"]`);
+      if (box) box.open = true;
+    }
     $$(".js-reload").forEach((b) => b.addEventListener("click", () => window.location.reload()));
     document.addEventListener("keydown", (e) => {
       if (e.altKey && e.key.toLowerCase() === "a" && !proposalBox.hidden) { e.preventDefault(); $(".js-accept").click(); }
