@@ -356,7 +356,7 @@
     linked();
     // From a 【待补充】 finding on the draft page (#topic-…): ready to add the first fact.
     const topic = window.location.hash.startsWith("#topic-") && $(window.location.hash);
-    if (topic) $(".js-add", topic).focus();
+    if (topic) setTimeout(() => $(".js-add", topic).focus(), 0);  // after the browser's own jump to it
   }
 
   // Cells a check finding on the draft page names (?cells=table3.new.natural,…): marked, and the
