@@ -299,3 +299,19 @@ def test_a_page_open_across_a_restart_fetches_the_new_csrf_token(root: Path) -> 
     )
     assert saved.status_code == 200
     assert client.get("/api/csrf", headers={"host": "evil.example:8765"}).status_code == 421
+
+
+def test_a_draft_refused_for_bad_data_says_what_and_where_without_the_folder(root: Path) -> None:
+    client = _client(root)
+    natural = client.get(f"/api/r/{COMPLETE}/data").json()["values"]["table3.new.natural"]
+    _save(client, COMPLETE, {"table3.new.natural": int(natural) + 2})
+    assert "有误" in client.get(f"/r/{COMPLETE}/draft").text  # said before the button is pressed
+    _draft(client, COMPLETE)
+    event, data = client.app.state.drafting.desks[COMPLETE].last_job.events[-1]  # type: ignore[attr-defined]
+    failed = json.loads(data)
+    assert event == "failed"
+    assert failed["message"].startswith(f"{COMPLETE}：") and str(root) not in data
+    assert [i["rule"] for i in failed["issues"]] == ["H2"]
+    assert failed["data_url"] == f"/r/{COMPLETE}"
+    missing = client.get("/r/none.yaml")
+    assert missing.status_code == 404 and str(root) not in missing.text

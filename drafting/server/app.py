@@ -23,7 +23,7 @@ from ..backends.base import BackendError
 from ..errors import DataError, DraftingError, InputError
 from . import api, pages
 from .desk import Busy, DraftStale, NeedsConfirm, error_json
-from .reports import Stale, issue_json
+from .reports import Stale
 from .security import Guard, allowed_hosts
 from .settings import SETTINGS_FILE, ModelChoice
 from .state import ServerOptions, State
@@ -79,13 +79,12 @@ _STATUS: tuple[tuple[type[DraftingError], int], ...] = (
 async def _error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, DraftingError)
     status = next((code for kind, code in _STATUS if isinstance(exc, kind)), 400)
-    body = error_json(exc)
-    if isinstance(exc, DataError):
-        body["issues"] = [issue_json(i) for i in exc.issues]
+    ws: Workspace = request.app.state.drafting.ws
+    body = error_json(exc, ws)
     if isinstance(exc, Stale):
         body["etag"] = exc.etag
     if _wants_html(request):
-        return pages.error_page(request, status, exc.message, exc.hint)
+        return pages.error_page(request, status, body["message"], body["hint"])
     return JSONResponse(body, status_code=status)
 
 

@@ -14,6 +14,7 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from ..errors import DraftingError, InputError
 from .events import Channel, TextDeltas, run_in_thread
@@ -135,7 +136,10 @@ class Desk:
             finally:
                 writer.close()
             if outcome.error is not None:
-                self._end(channel, "failed", error_json(outcome.error))
+                failed = error_json(outcome.error, self.ws)
+                if failed.get("issues"):
+                    failed["data_url"] = f"/r/{quote(self.data.name)}"
+                self._end(channel, "failed", failed)
                 return
             assert outcome.written is not None
             written = outcome.written.draft
@@ -213,7 +217,7 @@ class Desk:
             try:
                 proposal = action(session, TextDeltas(channel))
             except DraftingError as exc:
-                self._end(channel, "failed", error_json(exc))
+                self._end(channel, "failed", error_json(exc, self.ws))
                 return
             except Exception as exc:
                 self._end(channel, "failed", internal(exc))
@@ -310,10 +314,20 @@ class Progress:
 # --- JSON for the page ---------------------------------------------------------------------------
 
 
-def error_json(exc: DraftingError) -> dict[str, Any]:
-    out: dict[str, Any] = {"message": exc.message, "hint": exc.hint}
+def error_json(exc: DraftingError, ws: Workspace | None = None) -> dict[str, Any]:
+    """Our error as the page shows it: the message and what to do, the workspace's folder left out
+    of paths; a data file's issues, each at its cell (for the page to list and link)."""
+    from ..errors import DataError
+    from .reports import issue_json
+
+    def plain(text: str) -> str:
+        return ws.plain(text) if ws is not None else text
+
+    out: dict[str, Any] = {"message": plain(exc.message), "hint": plain(exc.hint)}
     if isinstance(exc, NeedsConfirm):
         out["confirm"] = exc.errors
+    if isinstance(exc, DataError):
+        out["issues"] = [issue_json(i) for i in exc.issues]
     return out
 
 

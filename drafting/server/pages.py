@@ -102,7 +102,8 @@ async def draft_page(request: Request) -> Response:
     name = request.path_params["name"]
     desk = st.desk(name)
     if not desk.draft.is_file():
-        return render(request, "nodraft.html.j2", title="尚未起草", name=name)
+        summary = await run_in_threadpool(st.ws.summary, desk.data)
+        return render(request, "nodraft.html.j2", title="尚未起草", name=name, summary=summary)
     settings = st.models.settings()
 
     def build() -> dict[str, Any]:

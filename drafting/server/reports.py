@@ -74,7 +74,7 @@ def read_state(ws: Workspace, name: str) -> DataState:
         fast = plain_fast(tree) if tree is not None else None
         parsed = fast if fast is not None else parse_document(text, str(path), suffix)
     except InputError as exc:
-        return DataState(name, etag_of(content), {}, problem=str(exc))
+        return DataState(name, etag_of(content), {}, problem=ws.plain(str(exc)))
     return _validated(name, path, etag_of(content), parsed, tree if fast is not None else None)
 
 

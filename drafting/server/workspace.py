@@ -8,6 +8,7 @@ the folder: nothing outside it (``..``, absolute paths, links leading out) can b
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import threading
 from collections.abc import Iterator
@@ -145,6 +146,11 @@ class Workspace:
             raise InputError(f"工作区中已有“{name}”，未做改动。", hint="请换一个文件名。")
         return path
 
+    def plain(self, text: str) -> str:
+        """A message of the library with the workspace's folder left out of its paths: the page
+        names the files of its folder by name (``drafts/…`` for the drafts)."""
+        return text.replace(f"{self.root}{os.sep}", "")
+
     def draft_path(self, data: Path) -> Path:
         return self.drafts / f"{data.stem}{DRAFT_SUFFIX}"
 
@@ -207,9 +213,8 @@ def _summarise(path: Path, draft_path: Path) -> Summary:
             path.name, path.stem, Status("error", "数据有误", f"{errors} 处错误"), draft_path.exists(), 0
         )
     except DraftingError as exc:
-        return Summary(
-            path.name, path.stem, Status("unreadable", "无法读取", exc.message), draft_path.exists(), 0
-        )
+        shown = exc.message.replace(f"{path.parent}{os.sep}", "")
+        return Summary(path.name, path.stem, Status("unreadable", "无法读取", shown), draft_path.exists(), 0)
     draft = _draft(draft_path)
     status = report_status(loaded, draft, path, draft_path)
     revisions = len(draft.history) if draft is not None else 0

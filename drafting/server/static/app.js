@@ -412,6 +412,18 @@
             button.disabled = false;
             msg.textContent = message(d);
             msg.className = "js-draft-message error-text";
+            if (d.issues && d.issues.length) {
+              // The data file breaks a rule: what and where, and the way to the cells.
+              const list = el("ul", "issues");
+              d.issues.forEach((i) => list.appendChild(el("li", i.severity, i.text)));
+              msg.appendChild(list);
+            }
+            if (d.data_url) {
+              const link = el("a", "button primary", "到“填写数据”页改正");
+              link.href = d.data_url;
+              msg.appendChild(link);
+              link.focus();
+            }
           },
         });
       });
