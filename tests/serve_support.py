@@ -40,6 +40,25 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def excel_sheet(
+    path: Path, cells: dict[str, dict[str, object]], agency: str = "某市某局", year: int = 2025
+) -> Path:
+    """The Excel template ``drafting init --xlsx`` writes, saved at ``path`` with ``cells`` typed in
+    as an author would (sheet → cell → value)."""
+    from openpyxl import load_workbook
+
+    from drafting.data.excel import template_workbook
+
+    path.write_bytes(template_workbook(agency, year))
+    if cells:
+        book = load_workbook(path)
+        for sheet, values in cells.items():
+            for ref, value in values.items():
+                book[sheet][ref] = value
+        book.save(path)
+    return path
+
+
 def workspace(tmp_path: Path, *examples: str) -> Path:
     root = tmp_path / "工作区"
     root.mkdir()

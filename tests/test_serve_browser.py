@@ -21,7 +21,7 @@ from playwright.sync_api import expect
 from .llm_support import FAST, KEY, SERVER_SENTENCE, good_reply
 from .openai_stub import StubServer, stub_server
 from .revise_support import REVISED, append_reply
-from .serve_support import CHROMIUM_ARGS, Running, chromium, running, workspace
+from .serve_support import CHROMIUM_ARGS, Running, chromium, excel_sheet, running, workspace
 
 # CI (.ci/run) installs chromium and sets this: there a missing browser fails the run instead of
 # skipping the tests, so CI never passes without having driven the pages.
@@ -135,16 +135,7 @@ def test_facts_are_lists_with_their_todo_state(page: Page, server: Running) -> N
 
 
 def test_a_bad_excel_upload_names_the_cells(page: Page, server: Running, tmp_path: Path) -> None:
-    from openpyxl import load_workbook
-
-    from drafting.data.excel import template_workbook
-
-    path = tmp_path / "数据表.xlsx"
-    path.write_bytes(template_workbook("某市某局", 2025))
-    wb = load_workbook(path)
-    wb["表三"]["D7"] = "十二件"
-    wb["表四"]["A7"] = -1
-    wb.save(path)
+    path = excel_sheet(tmp_path / "数据表.xlsx", {"表三": {"D7": "十二件"}, "表四": {"A7": -1}})
     page.goto(server.url)
     card = page.locator('form[data-kind="excel"]')
     card.locator('input[type="file"]').set_input_files(str(path))

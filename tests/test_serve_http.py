@@ -19,7 +19,7 @@ from starlette.testclient import TestClient
 from drafting.cli import cli
 from drafting.server import ServerOptions, create_app
 
-from .serve_support import running, workspace
+from .serve_support import excel_sheet, running, workspace
 
 PORT = 8765
 BASE = f"http://127.0.0.1:{PORT}"
@@ -180,16 +180,7 @@ def test_uploads_are_capped(root: Path) -> None:
 def test_a_bad_excel_file_names_its_cells_and_writes_nothing(
     client: TestClient, root: Path, tmp_path: Path
 ) -> None:
-    from openpyxl import load_workbook
-
-    from drafting.data.excel import template_workbook
-
-    path = tmp_path / "bad.xlsx"
-    path.write_bytes(template_workbook("某市某局", 2025))
-    wb = load_workbook(path)
-    wb["表三"]["D7"] = "十二"
-    wb["表三"]["E7"] = -3
-    wb.save(path)
+    path = excel_sheet(tmp_path / "bad.xlsx", {"表三": {"D7": "十二", "E7": -3}})
     before = sorted(p.name for p in root.iterdir())
     response = client.post(
         "/api/reports",
@@ -539,17 +530,12 @@ def test_refusals_are_in_chinese(client: TestClient) -> None:
 def test_a_filled_excel_file_becomes_a_yaml_data_file_with_its_facts(
     client: TestClient, root: Path, tmp_path: Path
 ) -> None:
-    from openpyxl import load_workbook
-
     from drafting.data import load_data
-    from drafting.data.excel import template_workbook
 
-    path = tmp_path / "filled.xlsx"
-    path.write_bytes(template_workbook("某市某局", 2025))
-    wb = load_workbook(path)
-    wb["表三"]["D7"] = 4  # 新收 自然人, with nothing concluded: H2 holds only when 结转 is 4 too
-    wb["正文素材"]["B5"] = "通过门户网站主动公开政府信息120条"
-    wb.save(path)
+    # 新收 自然人 4, with nothing concluded: H2 holds only when 结转 is 4 too.
+    path = excel_sheet(
+        tmp_path / "filled.xlsx", {"表三": {"D7": 4}, "正文素材": {"B5": "通过门户网站主动公开政府信息120条"}}
+    )
     response = client.post(
         "/api/reports",
         files={"file": ("filled.xlsx", path.read_bytes())},

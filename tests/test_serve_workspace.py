@@ -15,7 +15,7 @@ from starlette.testclient import TestClient
 
 from drafting.server import ServerOptions, create_app
 
-from .serve_support import workspace
+from .serve_support import excel_sheet, workspace
 
 PORT = 8765
 BASE = f"http://127.0.0.1:{PORT}"
@@ -136,19 +136,11 @@ def test_every_number_cell_of_a_drafted_table_carries_its_data_key(root: Path) -
         assert cell.path == path
 
 
-def test_an_excel_sheet_in_the_folder_is_offered_for_conversion(root: Path, tmp_path: Path) -> None:
-    from openpyxl import load_workbook
-
+def test_an_excel_sheet_in_the_folder_is_offered_for_conversion(root: Path) -> None:
     from drafting.data import load_data
-    from drafting.data.excel import template_workbook
 
-    sheet = template_workbook("某县某局", 2025)
-    (root / "数据表.xlsx").write_bytes(sheet)
-    bad = tmp_path / "bad.xlsx"
-    bad.write_bytes(template_workbook("某县某局", 2025))
-    wb = load_workbook(bad)
-    wb["表三"]["D7"] = "十二件"
-    wb.save(root / "有错.xlsx")
+    sheet = excel_sheet(root / "数据表.xlsx", {}, agency="某县某局").read_bytes()
+    excel_sheet(root / "有错.xlsx", {"表三": {"D7": "十二件"}}, agency="某县某局")
     (root / "~$数据表.xlsx").write_bytes(b"")  # Excel's lock file while the sheet is open: not a sheet
 
     client = _client(root)
