@@ -307,3 +307,28 @@ def test_a_draft_refused_for_bad_data_says_what_and_where_without_the_folder(roo
     assert failed["data_url"] == f"/r/{COMPLETE}"
     missing = client.get("/r/none.yaml")
     assert missing.status_code == 404 and str(root) not in missing.text
+
+
+def test_a_bug_of_ours_is_said_in_chinese_without_its_detail(
+    root: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from drafting.server import pages, reports
+
+    def broken(*_: object, **__: object) -> None:
+        raise RuntimeError("detail that could hold sk-secret-0123456789")
+
+    monkeypatch.setattr(reports, "read_state", broken)
+    monkeypatch.setattr(pages, "read_state", broken)
+    client = TestClient(
+        create_app(root, ServerOptions(port=PORT)), base_url=BASE, raise_server_exceptions=False
+    )
+    page = client.get(f"/r/{TOWNSHIP}")
+    api = client.get(f"/api/r/{TOWNSHIP}/data")
+    for response in (page, api):
+        assert response.status_code == 500
+        assert "内部错误" in response.text and "sk-secret" not in response.text
+    assert api.json()["hint"].startswith("请重试")
+    assert "Traceback" not in capsys.readouterr().err
+    monkeypatch.setenv("DRAFTING_DEBUG", "1")
+    client.get(f"/api/r/{TOWNSHIP}/data")
+    assert "RuntimeError: detail that could hold" in capsys.readouterr().err  # the maintainer's view

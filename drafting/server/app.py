@@ -22,7 +22,7 @@ from starlette.staticfiles import StaticFiles
 from ..backends.base import BackendError
 from ..errors import DataError, DraftingError, InputError
 from . import api, pages
-from .desk import Busy, DraftStale, NeedsConfirm, error_json
+from .desk import Busy, DraftStale, NeedsConfirm, error_json, internal
 from .reports import Stale
 from .security import Guard, allowed_hosts
 from .settings import SETTINGS_FILE, ModelChoice
@@ -106,11 +106,10 @@ async def _http(request: Request, exc: Exception) -> Response:
 
 
 async def _internal(request: Request, exc: Exception) -> Response:
-    message = f"内部错误：{type(exc).__name__}。这是本工具的问题，不是您的数据的问题。"
-    hint = "请重试；如仍出错，请把操作步骤反馈给维护者。"
+    body = internal(exc)
     if _wants_html(request):
-        return pages.error_page(request, 500, message, hint)
-    return JSONResponse({"message": message, "hint": hint}, status_code=500)
+        return pages.error_page(request, 500, body["message"], body["hint"])
+    return JSONResponse(body, status_code=500)
 
 
 def _wants_html(request: Request) -> bool:

@@ -332,9 +332,17 @@ def error_json(exc: DraftingError, ws: Workspace | None = None) -> dict[str, Any
 
 
 def internal(exc: Exception) -> dict[str, Any]:
+    """A bug of ours, as the page says it (no detail that could carry a secret); the terminal that
+    runs ``drafting serve`` gets the traceback when ``DRAFTING_DEBUG`` is set, as the CLI does."""
+    import os
+    import sys
+    import traceback
+
+    if os.environ.get("DRAFTING_DEBUG"):
+        traceback.print_exception(exc, file=sys.stderr)
     return {
         "message": f"内部错误：{type(exc).__name__}。这是本工具的问题，不是您的数据的问题。",
-        "hint": "请重试；如仍出错，请把操作步骤反馈给维护者。",
+        "hint": "请重试；如仍出错，请在启动 drafting serve 前设置环境变量 DRAFTING_DEBUG=1，重试后把终端中显示的内容和操作步骤反馈给维护者。",
     }
 
 
