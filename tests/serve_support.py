@@ -101,3 +101,43 @@ def running(root: Path, **options: Any) -> Iterator[Running]:
     finally:
         server.should_exit = True
         thread.join(10)
+
+
+@contextmanager
+def serve_command(*args: str) -> Iterator[tuple[str, list[str]]]:
+    """``drafting serve ARGS --port 0`` as a user runs it: the address it printed (once it answers)
+    and the lines it printed before; stopped with Ctrl+C (SIGINT) when the block ends."""
+    import signal
+    import subprocess
+    import sys
+
+    import httpx
+
+    process = subprocess.Popen(
+        [sys.executable, "-c", "from drafting.cli import main; main()", "serve", *args, "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    printed: list[str] = []
+    try:
+        assert process.stdout is not None
+        url = ""
+        for _ in range(6):
+            line = process.stdout.readline()
+            printed.append(line)
+            if "http://127.0.0.1:" in line:
+                url = line[line.index("http://") :].strip()
+                break
+        assert url, f"no address printed: {printed}"
+        for _ in range(100):
+            try:
+                httpx.get(url, timeout=2)
+                break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        yield url, printed
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=15)
+        assert "Traceback" not in (process.stderr.read() if process.stderr else "")

@@ -19,7 +19,7 @@ from starlette.testclient import TestClient
 from drafting.cli import cli
 from drafting.server import ServerOptions, create_app
 
-from .serve_support import excel_sheet, running, workspace
+from .serve_support import excel_sheet, running, serve_command, workspace
 
 PORT = 8765
 BASE = f"http://127.0.0.1:{PORT}"
@@ -471,34 +471,9 @@ def test_each_finding_links_to_its_paragraph(client: TestClient) -> None:
 
 def test_the_serve_command_starts_a_server_and_stops_on_ctrl_c(root: Path) -> None:
     """``drafting serve FOLDER --port 0`` as a user runs it: the address printed answers."""
-    import signal
-
-    process = subprocess.Popen(
-        [sys.executable, "-c", "from drafting.cli import main; main()", "serve", str(root), "--port", "0"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert process.stdout is not None
-        url = ""
-        for _ in range(5):
-            line = process.stdout.readline()
-            if "http://127.0.0.1:" in line:
-                url = line[line.index("http://") :].strip()
-                break
-        assert url, "no address printed"
-        for _ in range(100):
-            try:
-                response = httpx.get(url, timeout=2)
-                break
-            except httpx.TransportError:
-                time.sleep(0.1)
+    with serve_command(str(root)) as (url, _):
+        response = httpx.get(url, timeout=5)
         assert response.status_code == 200 and "年度报告工作区" in response.text
-    finally:
-        process.send_signal(signal.SIGINT)
-        process.wait(timeout=15)
-    assert "Traceback" not in (process.stderr.read() if process.stderr else "")
 
 
 def test_the_cli_does_not_load_the_web_stack_until_serve_runs() -> None:

@@ -332,3 +332,28 @@ def test_a_bug_of_ours_is_said_in_chinese_without_its_detail(
     monkeypatch.setenv("DRAFTING_DEBUG", "1")
     client.get(f"/api/r/{TOWNSHIP}/data")
     assert "RuntimeError: detail that could hold" in capsys.readouterr().err  # the maintainer's view
+
+
+def test_serve_makes_a_new_users_folder_and_refuses_a_file(tmp_path: Path) -> None:
+    """``drafting serve 报告/`` as the README says it, before there is any such folder."""
+    import httpx
+
+    from .serve_support import serve_command
+
+    folder = tmp_path / "报告"
+    with serve_command(str(folder)) as (url, printed):
+        assert folder.is_dir() and any("已新建工作区文件夹" in line for line in printed)
+        home = httpx.get(url, timeout=5).text
+        assert "这个文件夹里还没有报告" in home
+    (tmp_path / "a-file.yaml").write_text("year: 2025\n", encoding="utf-8")
+    from click.testing import CliRunner
+
+    from drafting.cli import cli
+
+    for target, said in (
+        (tmp_path / "a-file.yaml", "不是一个文件夹"),
+        (tmp_path / "没有" / "报告", "不存在"),
+    ):
+        result = CliRunner().invoke(cli, ["serve", str(target), "--port", "0"])
+        assert result.exit_code == 2 and said in result.output, result.output
+    assert not (tmp_path / "没有").exists()

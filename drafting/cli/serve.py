@@ -42,18 +42,29 @@ def command(
 ) -> None:
     """在浏览器中完成全部工作：填写数据、起草、逐节修订、检查、下载。
 
-    FOLDER 是工作区文件夹（默认当前文件夹）：其中每个数据文件（.yaml/.yml/.json）是一份报告，
+    FOLDER 是工作区文件夹（默认当前文件夹；不存在时新建）：其中每个数据文件（.yaml/.yml/.json）是一份报告，
     草稿写在 FOLDER/drafts/，与命令行的 drafting draft 相同。页面只在本机可用；
     模型设置同 drafting draft（--model 等，或在页面的“模型设置”中选择），密钥只从环境变量读取。
     """
     from ..config import load_settings
-    from ..errors import InputError
+    from ..errors import InputError, os_reason
     from ..server.security import is_loopback
 
-    if not folder.is_dir():
+    if folder.exists() and not folder.is_dir():
         raise InputError(
             f"{folder} 不是一个文件夹。", hint="请给出报告数据文件所在的文件夹，如 drafting serve 报告/"
         )
+    if not folder.exists():  # a new user's first run: the workspace starts empty
+        if not folder.parent.is_dir():
+            raise InputError(
+                f"无法新建工作区文件夹 {folder}：上一级文件夹 {folder.parent} 不存在。",
+                hint="请检查路径，或先新建上一级文件夹。",
+            )
+        try:
+            folder.mkdir()
+        except OSError as exc:
+            raise InputError(f"无法新建工作区文件夹 {folder}：{os_reason(exc)}。") from None
+        click.echo(f"已新建工作区文件夹：{folder}")
     if not is_loopback(host) and not token:
         raise InputError(
             f"监听地址 {host} 不是本机：其他电脑也能访问，必须同时用 --token 设置访问令牌。",

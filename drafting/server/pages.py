@@ -198,13 +198,19 @@ async def check_page(request: Request) -> Response:
     from ..checks import CATEGORIES, CATEGORY_LABELS
 
     payload = await run_in_threadpool(_check, request)
+    ws = state(request).ws
+    for f in payload["findings"]:  # the page names the workspace's files by name
+        f["location"], f["message"] = ws.plain(f["location"]), ws.plain(f["message"])
     groups = [
         (CATEGORY_LABELS[c], [f for f in payload["findings"] if f["category"] == c])
         for c in CATEGORIES
         if any(f["category"] == c for f in payload["findings"])
     ]
     name = request.path_params["name"]
-    return render(request, "check.html.j2", title="检查报告", name=name, payload=payload, groups=groups)
+    stem = state(request).ws.data_path(name).stem
+    return render(
+        request, "check.html.j2", title="检查报告", name=name, stem=stem, payload=payload, groups=groups
+    )
 
 
 def _check(request: Request) -> dict[str, Any]:

@@ -287,17 +287,22 @@
       input.addEventListener("input", () => { totals(); queue(input.dataset.path, sent(input)); });
       input.addEventListener("change", () => flush());
       input.addEventListener("keydown", (e) => {
-        if (e.key === "Enter") { e.preventDefault(); flush(); moveDown(input); }
+        // As in a spreadsheet: Enter and ↓ go to the cell below, ↑ to the cell above.
+        if (e.key === "Enter" || e.key === "ArrowDown") { e.preventDefault(); flush(); moveDown(input, 1); }
+        if (e.key === "ArrowUp") { e.preventDefault(); flush(); moveDown(input, -1); }
       });
     });
 
-    function moveDown(input) {
+    function moveDown(input, step) {
       const td = input.closest("td");
       if (!td) return;
       const inputs = $$("input.js-value", input.closest("table"));
       const rect = input.getBoundingClientRect();
-      const below = inputs.filter((i) => i.getBoundingClientRect().top > rect.top + 2 && Math.abs(i.getBoundingClientRect().left - rect.left) < 4);
-      if (below.length) below[0].focus();
+      const column = inputs.filter((i) => Math.abs(i.getBoundingClientRect().left - rect.left) < 4);
+      const next = step > 0
+        ? column.find((i) => i.getBoundingClientRect().top > rect.top + 2)
+        : column.reverse().find((i) => i.getBoundingClientRect().top < rect.top - 2);
+      if (next) { next.focus(); next.select(); }
     }
 
     // Facts: a list per topic; null (not given: 【待补充】), [] (nothing to add) or the items.
@@ -629,6 +634,7 @@
   }
 
   document.addEventListener("DOMContentLoaded", () => {
+    $$(".js-print").forEach((b) => b.addEventListener("click", () => window.print()));
     if ($(".page-home")) initHome();
     if ($(".js-data")) initData();
     if ($(".draft-start")) initDraftButton();
