@@ -276,10 +276,12 @@ def test_an_endpoint_that_keeps_failing_costs_the_prose_not_the_draft(
         out = tmp_path / "drafts"
         result = run_draft(server, out, "--format", "md")
         assert len(server.requests) == 8  # 4 sections × 2 attempts, no re-ask on a dead endpoint
-    assert result.exit_code == 0, result.output
+    # The draft is written, and the exit code says the model was not usable (issue 17: 4, was 0).
+    assert result.exit_code == 4, result.output
+    assert "未能使用" in result.output and "退出码 4" in result.output
     draft = read_draft(out)
     for section in draft.sections:
-        assert section.backend == "offline"
+        assert section.backend == "offline" and section.fallback == "server"
         assert "HTTP 500" in section.notes[0] and "已尝试 2 次" in section.notes[0]
         assert section.paragraphs == offline.write_section(section.id, DATA)
     assert result.output.count("已改用离线文本") == 4
