@@ -192,6 +192,6 @@ def load_settings(**flags: Any) -> Settings:
         label = SETTING_LABELS.get(name, name)
         shown = redact(repr(merged.get(name)))[:80]
         raise InputError(
-            f"设置项 {name}（{label}）的值 {shown} 无效：{explain(first)[0]}。",
+            f"设置项 {name}（{label}）的值 {shown} 无效：{redact(explain(first)[0])}。",
             hint=f"该值来自{where}；请改为有效的值，或删除该设置使用默认值。",
         ) from None

@@ -202,7 +202,7 @@ class ModelWriter:
                 if exc.fatal or exc.kind == "cancelled":
                     raise  # a setting to fix, or Ctrl-C: no point writing this draft
                 reason = f"模型接口调用失败：{exc.message}"
-                cause = cause_of(exc.kind)
+                cause = cause_of(exc)
                 if exc.kind not in OUTPUT_KINDS or ask == 2:
                     break  # the retry policy already spent its attempts on this one
                 retry = f"回答无法使用（{exc.message.rstrip('。')}），请写得简洁完整"
@@ -268,7 +268,7 @@ def writer_for(settings: Settings) -> SectionWriter:
         model.replay.require([None], official.SECTION_IDS)  # a draft has no eval case
     backend = get_backend(model)
     if settings.cache and model.endpoint is not None:  # a replay is local and exact: never cached
-        from .backends.cached import cached
+        from .backends.cached import cached, max_bytes_of
 
-        backend = cached(backend, model.endpoint)
+        backend = cached(backend, model.endpoint, max_bytes=max_bytes_of(settings))
     return ModelWriter(backend, prompts)

@@ -14,7 +14,6 @@ import signal
 import subprocess
 import sys
 import time
-import zipfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -32,6 +31,7 @@ from .llm_support import (
     FAST,
     KEY,
     SERVER_SENTENCE,
+    all_written_text,
     good_reply,
     good_text,
     run_traced_cli,
@@ -86,18 +86,6 @@ def read_draft(out: Path, stem: str = "daxinganling-2023") -> Draft:
     return load_draft(out / f"{stem}.draft.json")
 
 
-def all_written_text(*roots: Path) -> bytes:
-    """Every byte the run left on disk, docx parts unzipped."""
-    blob = b""
-    for root in roots:
-        for path in root.rglob("*"):
-            if not path.is_file():
-                continue
-            blob += path.read_bytes()
-            if path.suffix == ".docx":
-                with zipfile.ZipFile(path) as z:
-                    blob += b"".join(z.read(n) for n in z.namelist())
-    return blob
 
 
 # --- done when ---------------------------------------------------------------------------------

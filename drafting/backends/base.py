@@ -114,7 +114,7 @@ ErrorKind = Literal[
     "server",  # 5xx
     "timeout",  # no answer within the read timeout, or past the request's (or the draft's) deadline
     "stalled",  # a stream with no piece of the answer for the stall timeout (keep-alives only)
-    "connection",  # refused, reset, dropped mid-stream
+    "connection",  # refused, reset, dropped mid-stream (``begun`` tells the last apart)
     "invalid_response",  # not JSON, no choices, wrong shape
     "truncated",  # finish_reason length, or a stream that ended without a finish reason
     "too_long",  # far longer than the request allows: cut off and refused
@@ -152,12 +152,20 @@ class BackendError(DraftingError):
         retry_after: float | None = None,
         attempts: int = 1,
         retryable: bool | None = None,
+        begun: bool = False,
     ) -> None:
         super().__init__(message, hint=hint)
         self.kind: ErrorKind = kind
         self.retry_after = retry_after
         self.attempts = attempts
         self._retryable = retryable
+        # The endpoint had begun to answer (a connection that broke mid-stream): it was reached.
+        self.begun = begun
+
+    @property
+    def unreachable(self) -> bool:
+        """The endpoint could not be reached at all (refused, reset before any answer)."""
+        return self.kind == "connection" and not self.begun
 
     @property
     def retryable(self) -> bool:
@@ -184,9 +192,10 @@ CAUSE_LABELS: dict[str, str] = {
 }
 
 
-def cause_of(kind: ErrorKind) -> FallbackCause:
+def cause_of(error: BackendError) -> FallbackCause:
     """The fallback cause a failed request stands for."""
-    if kind in ("connection", "cancelled"):
+    kind = error.kind
+    if error.unreachable or kind == "cancelled":
         return "unreachable"
     if kind in SLOW_KINDS:
         return "timeout"

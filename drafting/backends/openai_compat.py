@@ -52,6 +52,7 @@ from tenacity import (
 from tenacity.stop import stop_base
 
 from .. import deadlines
+from ..keys import looks_like_key
 from ..threads import submit
 from .base import SLOW_KINDS, BackendError, ChatRequest, Completion, OnText, Usage, redact
 
@@ -263,7 +264,7 @@ class OpenAICompatBackend:
             final = self._final(failure, attempts, started)
             # Unreachable, or no answer in time (not a deadline that ran out: the endpoint may
             # just be slower than the time that was left).
-            if final.kind == "connection" or (final.kind in SLOW_KINDS and failure.retryable):
+            if final.unreachable or (final.kind in SLOW_KINDS and failure.retryable):
                 self._down, self._down_until = final, time.monotonic() + _DOWN_FOR
             raise final  # outside the except: no chained SDK error
         return Completion(
@@ -292,6 +293,7 @@ class OpenAICompatBackend:
             kind=error.kind,
             hint=error.hint or "接口暂时不可用：请稍后重试，或换用其他模型。",
             attempts=attempts,
+            begun=error.begun,
         )
 
     # --- one HTTP attempt ----------------------------------------------------------------------
@@ -336,7 +338,7 @@ class OpenAICompatBackend:
                 hint="可稍后重试，或用 DRAFTING_TIMEOUT 调大等待时间。",
             )
         except (openai.APIConnectionError, httpx2.TransportError):
-            error = self._connection_error()
+            error = self._connection_error(begun=attempt.response is not None)
         except ValueError:  # a body that is not JSON (json.JSONDecodeError is a ValueError)
             error = BackendError(
                 f"模型接口 {self.endpoint.display_url} 返回的内容不是有效的 JSON。", kind="invalid_response"
@@ -495,12 +497,18 @@ class OpenAICompatBackend:
             hint="模型没有遵守长度限制：可换用其他模型，或在提示词中要求写得更简洁。",
         )
 
-    def _connection_error(self) -> BackendError:
-        return BackendError(
-            f"无法连接模型接口 {self.endpoint.display_url}，或连接在回答完成前中断。",
-            kind="cancelled" if self._cancelled.is_set() else "connection",
-            hint="请检查网络和接口地址（--base-url）；本地服务（Ollama、vLLM）请确认已启动。",
-        )
+    def _connection_error(self, *, begun: bool = False) -> BackendError:
+        hint = "请检查网络和接口地址（--base-url）；本地服务（Ollama、vLLM）请确认已启动。"
+        if self._cancelled.is_set():
+            return BackendError("已取消。", kind="cancelled")
+        if begun:
+            return BackendError(
+                f"模型接口 {self.endpoint.display_url} 的连接在回答完成前中断。",
+                kind="connection",
+                hint=hint,
+                begun=True,
+            )
+        return BackendError(f"无法连接模型接口 {self.endpoint.display_url}。", kind="connection", hint=hint)
 
     def _status_error(self, exc: openai.APIStatusError) -> BackendError:
         status = exc.status_code
@@ -509,20 +517,20 @@ class OpenAICompatBackend:
         url, model, key_env = self.endpoint.display_url, self.endpoint.model, self.endpoint.api_key_env
         if status == 401:
             return BackendError(
-                f"模型接口拒绝了密钥（HTTP 401）：密钥无效、已过期或不属于该服务。{note}",
+                f"模型接口 {url} 拒绝了密钥（HTTP 401）：密钥无效、已过期或不属于该服务。{note}",
                 kind="auth",
                 hint=f"请检查环境变量 {key_env} 中的密钥是否为 {url} 的有效密钥（可用 --api-key-env 指定其他变量）。",
             )
         if status in (402, 403):
             return BackendError(
-                f"模型接口拒绝访问（HTTP {status}）：该密钥无权使用模型“{model}”，或账户余额不足、未开通服务。{note}",
+                f"模型接口 {url} 拒绝访问（HTTP {status}）：该密钥无权使用模型“{model}”，或账户余额不足、未开通服务。{note}",
                 kind="forbidden",
                 hint="请在服务商控制台确认模型权限和余额，或用 --model 换用其他模型。",
             )
         if status == 404:
             if "model" in said.lower() or "模型" in said:
                 return BackendError(
-                    f"模型“{model}”不存在（HTTP 404）。{note}",
+                    f"模型“{model}”不存在（HTTP 404，接口 {url}）。{note}",
                     kind="not_found",
                     hint="请检查模型名（--model openai:<模型名>），名称须与服务商文档中的完全一致。",
                 )
@@ -533,7 +541,7 @@ class OpenAICompatBackend:
             )
         if status in (400, 422):
             return BackendError(
-                f"模型接口拒绝了请求（HTTP {status}）。{note}",
+                f"模型接口 {url} 拒绝了请求（HTTP {status}）。{note}",
                 kind="bad_request",
                 hint="请检查模型名与接口地址是否匹配；若该服务不支持流式输出，可设置 DRAFTING_STREAM=false 后重试。",
             )
@@ -542,18 +550,18 @@ class OpenAICompatBackend:
             return self._provider_error(exc.body, said)
         if status == 429:
             return BackendError(
-                f"模型接口请求过于频繁（HTTP 429）。{note}",
+                f"模型接口 {url} 请求过于频繁（HTTP 429）。{note}",
                 kind="rate_limit",
                 retry_after=_retry_after(exc.response.headers),
                 hint="可稍后重试，或用 --concurrency、--jobs 减少同时发出的请求。",
             )
         if status >= 500 or status in (408, 409):
             return BackendError(
-                f"模型接口服务出错（HTTP {status}）。{note}",
+                f"模型接口 {url} 服务出错（HTTP {status}）。{note}",
                 kind="server",
                 retry_after=_retry_after(exc.response.headers),
             )
-        return BackendError(f"模型接口返回错误（HTTP {status}）。{note}", kind="bad_request")
+        return BackendError(f"模型接口 {url} 返回错误（HTTP {status}）。{note}", kind="bad_request")
 
     def _server_text(self, exc: openai.APIStatusError) -> str:
         body = exc.body
@@ -669,6 +677,15 @@ class OpenAICompatBackend:
             raise self._invalid(f"finish_reason 为 {finish!r}，不是 stop")
         if not text.strip():
             raise BackendError("模型返回了空的回答。", kind="empty")
+        if any(secret in text for secret in self._secrets) or looks_like_key(text):
+            # A server that echoes the request, or a model that repeats a key it saw: such an
+            # answer must reach no draft, cache or history. Asking again gets the same answer.
+            raise BackendError(
+                f"模型接口 {self.endpoint.display_url} 的回答中有一段像是密钥的字符，已丢弃，不会写入草稿、缓存或修改历史。",
+                kind="invalid_response",
+                retryable=False,
+                hint="接口可能把请求原样送回（代理或测试服务），请检查接口地址（--base-url）。",
+            )
         return Completion(text=text, finish_reason=finish, usage=usage, model=model)
 
 

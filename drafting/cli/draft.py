@@ -222,6 +222,13 @@ def _model_summary(draft: Draft, say: Say) -> int:
     if not fell:
         return 0
     why = "，".join(f"{CAUSE_LABELS[c]} {fell.count(c)} 部分" for c in CAUSE_LABELS if c in fell)
+    if "timeout" in fell:
+        say(
+            "  时限可以调整：DRAFTING_STALL_TIMEOUT（等待下一段文字）、DRAFTING_DEADLINE（每个请求）、"
+            "DRAFTING_DRAFT_DEADLINE（每份草稿），单位秒，也可写在 config.toml 中。",
+            None,
+            True,
+        )
     if never_reached(draft):
         say(
             f"  模型 {draft.provenance.backend} 未能使用：{len(sections)} 部分都没有得到模型的回答（{why}），"

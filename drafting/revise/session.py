@@ -30,6 +30,7 @@ from ..config import OFFLINE
 from ..document import Draft, Section, SectionUsage, load_draft, parse_draft
 from ..errors import DraftingError, InputError, OutputError
 from ..files import decode_utf8, read_bytes
+from ..keys import looks_like_key
 from ..history import ChangeKind, Entry, Stacks, TextState, entries, next_number, replay
 from ..narrative import clean
 from .checking import RevisionFinding, change_findings, section_findings
@@ -212,6 +213,11 @@ class RevisionSession:
         instruction = instruction.strip()
         if not instruction:
             raise InputError("修改要求是空的。", hint="请写明要怎样修改，如“压缩到200字以内”。")
+        if looks_like_key(instruction):
+            raise InputError(
+                "修改要求中有一段像是密钥（如 sk- 开头的一串字符）：为免泄露，这次没有发给模型，也没有记入修改历史。",
+                hint="请删去这段字符后重新输入。密钥只放在环境变量里，不要写进修改要求。",
+            )
         if asks_for_data_change(instruction):
             raise tables_locked(instruction, self.draft.provenance.data_file, str(self.path))
         if self.backend is None:
@@ -285,6 +291,11 @@ class RevisionSession:
         paragraphs = split_paragraphs(text)
         if not paragraphs:
             raise InputError("修改后的正文是空的，本节未作改动。")
+        if looks_like_key(text):
+            raise InputError(
+                "修改后的正文中有一段像是密钥（如 sk- 开头的一串字符）：为免泄露，本节未作改动，也没有记入修改历史。",
+                hint="请删去这段字符后重新保存。",
+            )
         after = TextState(paragraphs=paragraphs, backend=MANUAL, edited=True)
         return self._propose(section, "manual", "手工修改", after, model=MANUAL)
 
