@@ -30,8 +30,8 @@ from ..config import OFFLINE
 from ..document import Draft, Section, SectionUsage, load_draft, parse_draft
 from ..errors import DraftingError, InputError, OutputError
 from ..files import decode_utf8, read_bytes
-from ..keys import looks_like_key
 from ..history import ChangeKind, Entry, Stacks, TextState, entries, next_number, replay
+from ..keys import looks_like_key
 from ..narrative import clean
 from .checking import RevisionFinding, change_findings, section_findings
 from .locked import asks_for_data_change, needs_model, tables_locked
