@@ -86,8 +86,6 @@ def read_draft(out: Path, stem: str = "daxinganling-2023") -> Draft:
     return load_draft(out / f"{stem}.draft.json")
 
 
-
-
 # --- done when ---------------------------------------------------------------------------------
 
 
