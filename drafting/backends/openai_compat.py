@@ -31,7 +31,6 @@ import logging
 import math
 import queue
 import re
-import socket
 import threading
 import time
 from collections.abc import Callable
@@ -54,6 +53,7 @@ from tenacity.stop import stop_base
 from .. import deadlines
 from ..keys import looks_like_key
 from ..threads import submit
+from .attempt import Attempt
 from .base import SLOW_KINDS, BackendError, ChatRequest, Completion, OnText, Usage, redact
 
 if TYPE_CHECKING:
@@ -83,63 +83,6 @@ _TICK = 0.2
 # The read timeout of an attempt runs this much past the timer, so that the timer, with its
 # clearer message, is what ends a silent attempt.
 _GRACE = 1.0
-
-
-class _Attempt:
-    """One HTTP attempt, run on a pool thread, watched by the calling thread: what arrived, in
-    order (``events``), and the response once its headers are in, to hang it up."""
-
-    def __init__(self) -> None:
-        self.events: queue.SimpleQueue[tuple[str, Any]] = queue.SimpleQueue()
-        self.response: httpx2.Response | None = None
-        self.abandoned = False
-        self.finished = False  # the pool thread is done with the connection (it may be reused)
-        self._lock = threading.Lock()
-
-    def put(self, kind: str, value: Any = None) -> None:
-        self.events.put((kind, value))
-
-    def finish(self, kind: str, value: Any = None) -> None:
-        """The last event: from now on the connection is the pool's again, and must not be
-        shut down under the next request that reuses it."""
-        with self._lock:
-            self.finished = True
-        self.events.put((kind, value))
-
-    def opened(self, response: httpx2.Response) -> None:
-        """The response headers are in (the client's response hook, on the pool thread)."""
-        with self._lock:
-            self.response = response
-            abandoned = self.abandoned
-        if abandoned:
-            _hang_up(response)
-
-    def abandon(self) -> None:
-        """The calling thread has given up: wake the pool thread and let it end."""
-        with self._lock:
-            self.abandoned = True
-            response = None if self.finished else self.response
-        if response is not None:
-            _hang_up(response)
-
-    @property
-    def received(self) -> int:
-        """Bytes of the body read from the wire so far."""
-        response = self.response
-        return response.num_bytes_downloaded if response is not None else 0
-
-
-def _hang_up(response: httpx2.Response) -> None:
-    """Shut down the response's socket (the ``network_stream`` response extension): a thread
-    blocked reading it wakes with an error. The plain socket's shutdown, even under TLS, so that
-    the TLS state the reading thread is using is left alone."""
-    stream = response.extensions.get("network_stream")
-    sock = stream.get_extra_info("socket") if stream is not None else None
-    if isinstance(sock, socket.socket):
-        try:
-            socket.socket.shutdown(sock, socket.SHUT_RDWR)
-        except OSError:
-            pass  # already closed
 
 
 class OpenAICompatBackend:
@@ -320,7 +263,7 @@ class OpenAICompatBackend:
             "max_tokens": request.max_tokens,
             "timeout": timeout,
         }
-        attempt = _Attempt()
+        attempt = Attempt()
         submit(self._run, attempt, kwargs, stream)
         error: BackendError | None = None
         try:
@@ -356,7 +299,7 @@ class OpenAICompatBackend:
             return scope.at, scope
         return own, None
 
-    def _run(self, attempt: _Attempt, kwargs: dict[str, Any], stream: bool) -> None:
+    def _run(self, attempt: Attempt, kwargs: dict[str, Any], stream: bool) -> None:
         """On a pool thread: send the request and hand over what arrives, until it ends or the
         calling thread abandons it (which shuts the socket and so ends any read in progress)."""
         self._local.attempt = attempt
@@ -391,7 +334,7 @@ class OpenAICompatBackend:
 
     def _watch(
         self,
-        attempt: _Attempt,
+        attempt: Attempt,
         request: ChatRequest,
         until: float,
         limit: deadlines.Deadline | None,
