@@ -153,8 +153,14 @@ def keep_edits(draft: Draft, existing: Path) -> Draft:
 def never_reached(draft: Draft) -> bool:
     """A model was asked, and no section has its answer because of the endpoint: every section
     fell back for being unreachable, timing out or failing (``ENDPOINT_CAUSES``), none for an
-    answer the checks refused. ``drafting draft`` exits 4 for such a draft."""
-    return draft.provenance.backend != OFFLINE and all(s.fallback in ENDPOINT_CAUSES for s in draft.sections)
+    answer the checks refused (an accepted edit kept over from the draft before is not counted:
+    it is the author's text). ``drafting draft`` exits 4 for such a draft."""
+    asked = [s for s in draft.sections if not s.edited]
+    return (
+        draft.provenance.backend != OFFLINE
+        and bool(asked)
+        and all(s.fallback in ENDPOINT_CAUSES for s in asked)
+    )
 
 
 def count_markers(draft: Draft) -> int:
@@ -285,25 +291,7 @@ def draft_files(
             on_done(outcome)
         return outcome.stops_batch
 
-    if jobs <= 1 or len(paths) <= 1:
-        for path in paths:
-            outcome = draft_file(
-                path,
-                out_dir,
-                formats,
-                previous=previous,
-                writer=writer,
-                concurrency=concurrency,
-                deadline=deadline,
-            )
-            if finish(outcome):
-                break
-        return outcomes
-    loads = _prefetch(paths, previous)
-
-    def one(index: int) -> FileOutcome:
-        path = paths[index]
-        load = loads[index].result
+    def draft_one(path: Path, load: Load | None = None) -> FileOutcome:
         return draft_file(
             path,
             out_dir,
@@ -314,6 +302,16 @@ def draft_files(
             load=load,
             deadline=deadline,
         )
+
+    if jobs <= 1 or len(paths) <= 1:
+        for path in paths:
+            if finish(draft_one(path)):
+                break
+        return outcomes
+    loads = _prefetch(paths, previous)
+
+    def one(index: int) -> FileOutcome:
+        return draft_one(paths[index], loads[index].result)
 
     # Drafts not yet started are dropped after a setting error; those in flight still report.
     map_bounded(one, range(len(paths)), jobs, on_each=lambda _, outcome: finish(outcome))

@@ -29,7 +29,7 @@ from drafting.cli import cli
 from drafting.document import Draft, load_draft
 
 from .conftest import REFERENCE_EXAMPLE, ROOT
-from .llm_support import KEY, SERVER_SENTENCE, all_written_text, good_reply
+from .llm_support import KEY, SERVER_SENTENCE, all_written_text, fast_settings, good_reply
 from .openai_stub import FAULTS, StubServer, stub_server
 
 MODEL = "openai:fault-model"
@@ -44,8 +44,6 @@ SHORT = {
     "DRAFTING_DEADLINE": "4",
     "DRAFTING_DRAFT_DEADLINE": "10",
     "DRAFTING_MAX_ATTEMPTS": "3",
-    "DRAFTING_BACKOFF_INITIAL": "0.01",
-    "DRAFTING_BACKOFF_MAX": "0.05",
 }
 
 # fault → (exit code, words the output must hold, the sections' fallback cause or None for the model's text)
@@ -87,8 +85,7 @@ def test_every_fault_the_server_knows_has_a_case() -> None:
 
 @pytest.fixture(autouse=True)
 def short_and_keyed(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name, value in SHORT.items():
-        monkeypatch.setenv(name, value)
+    fast_settings(monkeypatch, **SHORT)
     monkeypatch.setenv("OPENAI_API_KEY", KEY)
 
 

@@ -129,3 +129,34 @@ def test_a_holder_killed_with_sigkill_leaves_no_stale_lock(tmp_path: Path) -> No
     assert lock_path(target).exists()  # left behind by the killed holder, but not locked
     with file_lock(target, timeout=2):
         pass
+
+
+def test_a_redraft_waits_for_a_save_in_progress_and_keeps_its_change(tmp_path: Path) -> None:
+    from drafting.draft import draft_file
+    from drafting.revise.session import RevisionSession
+
+    from .conftest import REFERENCE_EXAMPLE
+    from .revise_support import STEM, draft_dir
+
+    draft = draft_dir(tmp_path)  # written to tmp_path / "out"
+    mine = "我局还存在一些不足，记为保存中的修改。"
+    holding = threading.Event()
+
+    def save_slowly() -> None:
+        session = RevisionSession(draft)
+        session.edit("problems", mine)
+        with file_lock(draft):  # as a save in progress holds it (the accept takes it again)
+            holding.set()
+            time.sleep(0.5)
+            session.accept()
+
+    saver = threading.Thread(target=save_slowly)
+    saver.start()
+    assert holding.wait(5)
+    outcome = draft_file(REFERENCE_EXAMPLE, draft.parent, ("md",))  # drafting draft over it, meanwhile
+    saver.join(5)
+    assert outcome.error is None and outcome.written is not None
+    assert draft.name == f"{STEM}.draft.json"
+    kept = outcome.written.draft.section("problems")
+    assert kept.paragraphs == [mine] and kept.edited  # carried over, not overwritten
+    assert [e["kind"] for e in outcome.written.draft.history][:1] == ["manual"]

@@ -429,7 +429,10 @@ class OpenAICompatBackend:
         return BackendError(
             what,
             kind="stalled",
-            hint="服务可能在排队或已卡住：可稍后重试，或用 DRAFTING_STALL_TIMEOUT 调大等待时间。",
+            hint=(
+                "服务可能在排队或已卡住：可稍后重试；本地模型首次加载较慢时，"
+                "可用 DRAFTING_STALL_TIMEOUT 调大等待时间。"
+            ),
         )
 
     def _too_long(self, request: ChatRequest) -> BackendError:
