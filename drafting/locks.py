@@ -25,6 +25,11 @@ it still holds it, and whoever locks a file checks that it is still the one at t
 inode), so a waiter that opened the old file before the unlink tries again instead of believing it
 holds a lock nobody else can see.
 
+Whoever removes leftovers from a folder (``.tmp``, ``.bak``) must not remove a ``.lock`` file
+without holding its lock: a waiter would then lock a new file while the holder still holds the old
+one. A ``.lock`` left by a holder that was killed is harmless (it is not locked) and goes at the
+next release.
+
 The lock is re-entrant within one thread (a web handler that holds it around a revision session's
 save, which takes it too, does not wait for itself) and waits at most ``timeout`` seconds, polling:
 a save holds it for milliseconds, a redraft for as long as its documents take to render.
@@ -81,7 +86,7 @@ def file_lock(path: Path | str, *, timeout: float = DEFAULT_WAIT) -> Iterator[No
     Raises ``FileBusy`` (an ``OutputError``: exit code 2) if another process or thread holds it
     for longer than ``timeout`` seconds, and ``OutputError`` if the folder cannot be written."""
     sidecar = lock_path(Path(path))
-    key = (threading.get_ident(), str(sidecar.absolute()))
+    key = (threading.get_ident(), os.path.realpath(sidecar))  # one key however the path is spelt
     with _held_guard:
         mine = _held.get(key)
         if mine is not None:
