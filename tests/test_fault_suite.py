@@ -208,8 +208,8 @@ def test_after_one_section_finds_the_endpoint_hung_the_others_do_not_wait(
     result, took = run_one_at_a_time(server.base_url, tmp_path / "drafts")
     assert result.exit_code == 4, result.output
     assert result.output.count("此前的请求已是如此") == 3
-    assert len(server.requests) == 2
-    assert took < 2 * 2 * 1.0 + 3  # two stall timeouts of 1 s, and no more (with room to spare)
+    assert len(server.requests) == 2  # the first section's two attempts; the others sent none
+    assert took < CEILING
 
 
 def run_one_at_a_time(url: str, out: Path) -> tuple[Result, float]:
