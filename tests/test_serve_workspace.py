@@ -357,3 +357,49 @@ def test_serve_makes_a_new_users_folder_and_refuses_a_file(tmp_path: Path) -> No
         result = CliRunner().invoke(cli, ["serve", str(target), "--port", "0"])
         assert result.exit_code == 2 and said in result.output, result.output
     assert not (tmp_path / "没有").exists()
+
+
+def test_saves_take_the_same_lock_as_the_command_line(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A save from the page waits while another process (``drafting revise``, ``drafting draft``)
+    holds the file's lock, and when the wait runs out says so (409) and writes nothing."""
+    import subprocess
+    import sys
+
+    from drafting.server import workspace as ws_module
+
+    client = _client(root)
+    data = root / TOWNSHIP
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time\n"
+            "from drafting.locks import file_lock\n"
+            f"with file_lock({str(data)!r}):\n"
+            "    print('held', flush=True)\n"
+            "    time.sleep(float(sys.argv[1]))\n",
+            "1.0",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+    started = time.monotonic()
+    _save(client, TOWNSHIP, {"fees.notices": 3})  # waits for the other process, then saves
+    assert time.monotonic() - started > 0.3
+    holder.wait(timeout=10)
+    assert client.get(f"/api/r/{TOWNSHIP}/data").json()["values"]["fees.notices"] == "3"
+
+    monkeypatch.setattr(ws_module, "SAVE_WAIT", 0.3)
+    holder = subprocess.Popen(holder.args, stdout=subprocess.PIPE, text=True)  # type: ignore[arg-type]
+    assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+    before = data.read_bytes()
+    etag = client.get(f"/api/r/{TOWNSHIP}/data").headers["etag"]
+    busy = client.patch(
+        f"/api/r/{TOWNSHIP}/data",
+        json={"changes": {"fees.notices": 4}},
+        headers={"if-match": etag, **_csrf(client)},
+    )
+    holder.wait(timeout=10)
+    assert busy.status_code == 409 and "正在被另一个窗口修改" in busy.json()["message"]
+    assert str(root) not in busy.text and data.read_bytes() == before

@@ -21,6 +21,7 @@ from starlette.staticfiles import StaticFiles
 
 from ..backends.base import BackendError
 from ..errors import DataError, DraftingError, InputError
+from ..locks import FileBusy
 from . import api, pages
 from .desk import Busy, DraftStale, NeedsConfirm, error_json, internal
 from .reports import Stale
@@ -65,6 +66,7 @@ def create_app(root: Path, options: ServerOptions | None = None) -> Starlette:
 
 
 _STATUS: tuple[tuple[type[DraftingError], int], ...] = (
+    (FileBusy, 409),
     (Stale, 412),
     (DraftStale, 412),
     (Busy, 409),

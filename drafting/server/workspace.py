@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -27,6 +26,7 @@ DATA_SUFFIXES = (".yaml", ".yml", ".json")
 WORKBOOK_SUFFIX = ".xlsx"
 DRAFTS = "drafts"
 DRAFT_SUFFIX = ".draft.json"
+SAVE_WAIT = 10.0  # seconds a save from the page waits for another window's save of the same file
 _BAD_NAME = re.compile(r"[\x00-\x1f/\\:*?\"<>|]")
 
 
@@ -68,8 +68,6 @@ class Workspace:
     def __init__(self, root: Path) -> None:
         self.root = root.resolve()
         self.drafts = self.root / DRAFTS
-        self._locks: dict[Path, threading.RLock] = {}
-        self._guard = threading.Lock()
         self._summaries: dict[str, tuple[tuple[Any, ...], Summary]] = {}
 
     # --- names and paths ----------------------------------------------------------------------
@@ -159,14 +157,13 @@ class Workspace:
         """Hold the save lock of ``path`` (a data file or a draft) from the moment a save checks
         what is on disk (its ETag, the session's digest) until its rename is done.
 
-        THE one place the server takes a lock (issue 17): today one writer at a time per file
-        within this server, while a change made by the CLI meanwhile is caught by the ETag / digest
-        check. When ``drafting.locks`` lands, this body becomes
-        ``with file_lock(path): yield`` — the per-draft lock across processes that
-        ``drafting revise`` and ``drafting draft`` take too."""
-        with self._guard:
-            lock = self._locks.setdefault(path, threading.RLock())
-        with lock:
+        The one place the server takes a lock: ``drafting.locks.file_lock``, the per-file lock
+        across processes and threads that ``drafting revise`` and ``drafting draft`` take too, so
+        a save from the page and one from the command line never interleave. A page waits at most
+        ``SAVE_WAIT`` seconds and is then told the file is being changed elsewhere (409)."""
+        from ..locks import file_lock
+
+        with file_lock(path, timeout=SAVE_WAIT):
             yield
 
     # --- reading --------------------------------------------------------------------------------

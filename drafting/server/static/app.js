@@ -120,6 +120,7 @@
     let saving = null;
     let conflict = false;
     let held = false;
+    let retryIn = 300;
     const saveState = $(".js-save-state");
 
     function number(text) {
@@ -190,6 +191,10 @@
           saveState.classList.add("failed");
           $(".js-conflict").hidden = false;
           $(".js-reload").focus();
+        } else if (r.status === 409) {
+          keep();  // another window is saving this very file: a moment later, the same change again
+          retryIn = 1000;
+          saveState.textContent = "另一个窗口正在保存这个文件，稍后自动重试…";
         } else {
           keep();
           held = true;
@@ -201,7 +206,8 @@
       })();
       await saving;
       saving = null;
-      if (Object.keys(pending).length && !conflict && !held) timer = setTimeout(flush, 300);
+      if (Object.keys(pending).length && !conflict && !held) timer = setTimeout(flush, retryIn);
+      retryIn = 300;
     }
 
     function cellOf(path) {
