@@ -403,3 +403,22 @@ def test_saves_take_the_same_lock_as_the_command_line(root: Path, monkeypatch: p
     holder.wait(timeout=10)
     assert busy.status_code == 409 and "正在被另一个窗口修改" in busy.json()["message"]
     assert str(root) not in busy.text and data.read_bytes() == before
+
+
+def test_a_draft_that_never_reached_its_model_says_so(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """As ``drafting draft`` exits 4: every section fell back because the endpoint never answered."""
+    from .llm_support import FAST, KEY
+    from .serve_support import free_port
+
+    for name, value in FAST.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("DRAFTING_MAX_ATTEMPTS", "1")
+    monkeypatch.setenv("OPENAI_API_KEY", KEY)
+    closed = f"http://127.0.0.1:{free_port()}/v1"  # nothing listens there
+    client = _client(root, model="openai:m", base_url=closed)
+    _draft(client, COMPLETE)
+    page = client.get(f"/r/{COMPLETE}/draft").text
+    assert "这份草稿没有用上模型 openai:m" in page and KEY not in page
+    offline = _client(root)
+    _draft(offline, COMPLETE)
+    assert "没有用上模型" not in offline.get(f"/r/{COMPLETE}/draft").text

@@ -95,6 +95,7 @@ async def data_page(request: Request) -> Response:
 async def draft_page(request: Request) -> Response:
     from .. import official as off
     from .. import pins
+    from ..draft import never_reached
     from ..revise.session import describe
     from . import views
 
@@ -142,6 +143,7 @@ async def draft_page(request: Request) -> Response:
             "etag": desk.etag(),
             "pending": desk.pending(settings),
             "stale": draft.provenance.data_hash != desk.data_hash(),
+            "unreached": never_reached(draft),
         }
 
     context = await run_in_threadpool(build)
