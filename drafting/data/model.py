@@ -56,7 +56,7 @@ Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 # The agency's full name: the title, and the Word file's author (which holds at most 255).
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100), _Writable]
 # The self-reference (我局) and the short name.
-Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50), _Writable]
+Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100), _Writable]
 # One of the author's facts: a sentence or a paragraph.
 Fact = Annotated[
     str,
