@@ -42,17 +42,12 @@ def parse_document(text: str, source: str, suffix: str) -> tuple[Any, dict[tuple
     """Parse YAML or JSON text into plain Python values and a map of key paths to positions."""
     if suffix == ".json":
         parse_json(text, source)  # JSON's own messages are clearer for JSON than YAML's
-    # The C composer recurses (and crashes the process) only on nesting far deeper than a text of
-    # this few lines and brackets can hold; the fast path itself refuses aliases, tags and nesting
-    # past MAX_DEPTH, and leaves them to the round-trip loader, which is screened first.
-    screened = _may_nest_deep(text)
-    if screened:
-        screen(text, source)
     fast = parse_fast(text)  # the same result from the C parser, when installed (below)
     if fast is not None:
         return fast
-    if not screened:
-        screen(text, source)  # nesting, aliases, tags and numbers, before the composer sees the text
+    # What the fast path left (aliases, tags, deep nesting, long numbers, syntax errors) is
+    # screened before the round-trip loader composes it.
+    screen(text, source)
     # JSON is YAML 1.2, so one loader serves both and gives positions for both.
     from ruamel.yaml import YAML
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
@@ -303,6 +298,14 @@ def compose_fast(text: str) -> Any | None:
     # No C extension; or a version directive, which only the round-trip loader honours.
     if getattr(main, "CParser", None) is None or "%YAML" in text:
         return None
+    # The C composer recurses, and crashes the process on nesting ~20,000 deep (less on a thread's
+    # smaller stack). A text of few lines and brackets cannot nest deep; a longer one is screened
+    # first (and one the screen refuses is left to the round-trip path, which says why).
+    if _may_nest_deep(text):
+        try:
+            screen(text, "")
+        except InputError:
+            return None
     try:
         node = YAML(typ="safe").compose(text)
     except Exception:  # whatever went wrong, the round-trip loader reads the file and reports it

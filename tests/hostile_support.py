@@ -170,26 +170,20 @@ def _edit_workbook(edit: Callable[[object], None]) -> bytes:
     return out.getvalue()
 
 
-def formula_title() -> bytes:
-    def edit(wb: object) -> None:
-        from drafting.data.excel import SHEET_INFO, workbook_layout
+def formula_in(sheet: str, path: str, formula: str) -> Callable[[], bytes]:
+    """The template with ``formula`` typed into the input cell of ``path`` on ``sheet``."""
 
-        spec = next(s for s in workbook_layout() if s.name == SHEET_INFO)
-        name = next(c for c in spec.cells if c.path == "agency.name")
-        wb[SHEET_INFO][name.ref] = "=cmd|' /C calc'!A0"  # type: ignore[index]
+    def make() -> bytes:
+        def edit(wb: object) -> None:
+            from drafting.data.excel import workbook_layout
 
-    return _edit_workbook(edit)
+            spec = next(s for s in workbook_layout() if s.name == sheet)
+            cell = next(c for c in spec.cells if c.path == path)
+            wb[sheet][cell.ref] = formula  # type: ignore[index]
 
+        return _edit_workbook(edit)
 
-def formula_count() -> bytes:
-    def edit(wb: object) -> None:
-        from drafting.data.excel import SHEET_TABLE2, workbook_layout
-
-        spec = next(s for s in workbook_layout() if s.name == SHEET_TABLE2)
-        cell = next(c for c in spec.cells if c.path == "table2.licensing")
-        wb[SHEET_TABLE2][cell.ref] = "=1+2"  # type: ignore[index]
-
-    return _edit_workbook(edit)
+    return make
 
 
 def stray_cell() -> bytes:
@@ -488,8 +482,15 @@ CASES: list[Hostile] = [
         (2,),
         "编码",
     ),
-    Hostile("xlsx-formula-title", validate("d.xlsx", formula_title), (1,), "公式"),
-    Hostile("xlsx-formula-count", validate("d.xlsx", formula_count), (1,), "公式"),
+    Hostile(
+        "xlsx-formula-title",
+        validate("d.xlsx", formula_in("基本信息", "agency.name", "=cmd|' /C calc'!A0")),
+        (1,),
+        "公式",
+    ),
+    Hostile(
+        "xlsx-formula-count", validate("d.xlsx", formula_in("表二", "table2.licensing", "=1+2")), (1,), "公式"
+    ),
     Hostile("xlsx-dtd", validate("d.xlsx", xlsx_with_dtd), (2,), "DTD"),
     Hostile("xlsx-bomb", validate("d.xlsx", xlsx_bomb), (2,), "解压"),
     # drafts from data the writers must handle: written, correctly
