@@ -11,6 +11,7 @@ Together they keep one input within about 500 MB of memory and a few seconds.
 
 from __future__ import annotations
 
+import functools
 import io
 from typing import IO, Final, Literal
 
@@ -54,6 +55,16 @@ MAX_TABLE_CELLS: Final = 100_000  # one table's rows × columns, merged cells ex
 MAX_SPAN: Final = 1_000  # a colspan wider than this is capped (browsers do the same)
 
 PAGES_HINT: Final = "请确认这是一份政府信息公开工作年度报告；如确是，请另存为 .docx 或 .txt 后再试。"
+
+
+@functools.cache
+def quiet(module: str) -> None:
+    """Silence a library's warnings for good (``openpyxl``, ``pypdfium2``, ``docx``): they are in
+    English, about parts of a file it drops or forms it cannot load, and nothing a user could act
+    on. The command line silences every warning; this keeps them from scripts' users too."""
+    import warnings
+
+    warnings.filterwarnings("ignore", module=module)
 
 
 def check_size(size: int, source: str, kind: Kind) -> None:

@@ -339,9 +339,11 @@ def html_deep(depth: int) -> str:
 
 
 def html_with_dtd() -> str:
+    """An XHTML page with its XML declaration and DTD, as some portals serve: bs4 warns in English."""
     return (
-        '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd">\n<?xml version="1.0"?>'
-        + _our_html().split(">", 1)[1]
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" '
+        '"http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd">\n' + _our_html().split(">", 1)[1]
     )
 
 

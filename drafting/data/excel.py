@@ -561,12 +561,13 @@ def _open(path: Path) -> Workbook:
     from openpyxl.utils.exceptions import InvalidFileException
 
     from ..files import read_bytes
-    from ..limits import check_package
+    from ..limits import check_package, quiet
 
     if not path.is_file():
         raise InputError(f"找不到文件：{path}", hint="请检查文件路径是否正确。")
     raw = read_bytes(path, "Excel 数据文件", limit="workbook")
     check_package(raw, str(path), "Excel 工作簿")  # sizes and DTDs, before openpyxl inflates a byte
+    quiet("openpyxl")
     try:
         # The raw cells, not the cached results of formulas: we recompute every total ourselves.
         return load_workbook(io.BytesIO(raw), data_only=False)

@@ -18,7 +18,7 @@ import io
 from typing import Any
 
 from ..errors import InputError
-from ..limits import MAX_SPAN, MAX_TABLE_CELLS, check_package
+from ..limits import MAX_SPAN, MAX_TABLE_CELLS, check_package, quiet
 from .blocks import Block, Grid, GridCell, Line
 from .normalize import clean_line
 
@@ -32,6 +32,7 @@ def docx_blocks(raw: bytes, source: str) -> list[Block]:
     from docx.oxml.ns import qn
 
     check_package(raw, source, "Word 文档")  # sizes and DTDs, before python-docx inflates a byte
+    quiet("docx")
     try:
         document = docx.Document(io.BytesIO(raw))
     except (PackageNotFoundError, KeyError, ValueError, OSError) as exc:

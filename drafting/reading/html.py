@@ -9,6 +9,7 @@ nothing a reader of ours could act on: they are silenced."""
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -102,6 +103,7 @@ def _title_above(container: Any) -> str:
     return ""
 
 
+@functools.cache
 def _quiet_bs4() -> None:
     import warnings
 

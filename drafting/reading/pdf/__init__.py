@@ -14,7 +14,7 @@ import threading
 from typing import Final
 
 from ...errors import InputError
-from ...limits import MAX_PDF_CHARS, MAX_PDF_PAGES, PAGES_HINT
+from ...limits import MAX_PDF_CHARS, MAX_PDF_PAGES, PAGES_HINT, quiet
 from ..blocks import Block
 from .flow import Page, blocks, drop_furniture, page_number_like
 from .ruling import tables
@@ -49,6 +49,7 @@ def _read_pages(raw_bytes: bytes, source: str) -> list[Page]:
 
     from .page import page_content
 
+    quiet("pypdfium2")
     try:
         document = pdfium.PdfDocument(raw_bytes)
     except pdfium.PdfiumError as exc:
