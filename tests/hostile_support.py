@@ -355,7 +355,9 @@ def long_paragraph_report() -> str:
 
     text = render(draft_report(load_data(REFERENCE_EXAMPLE)), "txt")
     assert isinstance(text, str)
-    sentence = "本机关认真落实政府信息公开条例，2023年共办理各类事项12件，同比增长3%。"
+    # Text pasted without its punctuation (a PDF's copy, a table's cells run together): the runs of
+    # word characters that patterns for mail addresses and Chinese numerals scanned from every place.
+    sentence = "本机关认真落实政府信息公开条例要求加强组织领导完善工作机制二〇二三年共办理一百二十件"
     long = "　　" + sentence * (32_000 // len(sentence))
     return text.replace("\n\n二、", f"\n\n{long}\n\n二、", 1)
 
