@@ -46,3 +46,39 @@ def fullwidth_punctuation(text: str) -> str:
         keep = ch in ",:" and before.isdigit() and after.isdigit()
         out.append(ch if keep else full)
     return "".join(out)
+
+
+# --- characters no document can hold --------------------------------------------------------------
+# XML (and so Word, and our HTML) cannot hold the C0 control characters but tab and line breaks,
+# nor U+FFFE/U+FFFF or a lone surrogate; the C1 controls it can hold are invisible garbage in a
+# report. They reach us from pasted text, a PDF's copy or an unusual editor.
+
+
+def _unwritable_code(code: int) -> bool:
+    return (
+        (code < 0x20 and code not in (0x09, 0x0A, 0x0D))
+        or 0x7F <= code <= 0x9F
+        or 0xD800 <= code <= 0xDFFF
+        or code in (0xFFFE, 0xFFFF)
+    )
+
+
+_UNWRITABLE: Final = frozenset(chr(c) for c in range(0x10000) if _unwritable_code(c))
+_DROP: Final = dict.fromkeys(map(ord, _UNWRITABLE))
+
+
+def unwritable(text: str) -> str | None:
+    """The first character of ``text`` no document can hold, or None."""
+    if text.isprintable():  # the common case, in C: no control character at all
+        return None
+    return next((c for c in text if c in _UNWRITABLE), None)
+
+
+def writable(text: str) -> str:
+    """``text`` without the characters no document can hold (tabs and line breaks stay)."""
+    return text if text.isprintable() else text.translate(_DROP)
+
+
+def char_name(c: str) -> str:
+    """How a message names an invisible character: ``U+000B``."""
+    return f"U+{ord(c):04X}"

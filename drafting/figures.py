@@ -141,7 +141,7 @@ def bindable_numbers(data: ReportData) -> set[Decimal]:
 
 
 # Document numbers and dates are not figures: 〔2021〕30号, 《…》 titles, 1月1日.
-_NOT_FIGURES = re.compile(r"〔\d+〕\d+号|《[^》]*》|\d{1,2}月\d{1,2}日")
+_NOT_FIGURES = re.compile(r"〔\d+〕\d+号|《[^《》]*》|\d{1,2}月\d{1,2}日")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 
@@ -215,14 +215,18 @@ _UNITS = "万元|人次|件|条|次|项|份|篇|名|人|场|期|起|宗|家|个|
 _ARABIC = re.compile(rf"(?<![\d.])(\d+(?:\.\d+)?)\s*({_UNITS})?")
 # 一 alone is almost always a word (一项重点工作, 一件事, 一次性), not a figure; 个 after a Chinese
 # numeral is figurative (六个部分, 一个平台): neither is read as a stated figure.
+# At most 16 numerals (九千九百九十九万九千九百九十九 is 15): an unbounded run would be scanned to its
+# end from every position in it, which is quadratic in a long paragraph.
 _CHINESE = re.compile(
-    r"(?<![第每之初\d.])([零〇一二两三四五六七八九十百千万]+?)(万元|件|条|次|项|份|篇|名|人次|场|期|起|宗|家|元)"
+    r"(?<![第每之初\d.])([零〇一二两三四五六七八九十百千万]{1,16}?)(万元|件|条|次|项|份|篇|名|人次|场|期|起|宗|家|元)"
 )
 # Not figures: citations, titles, calendar dates, phone numbers, web and mail addresses, list
-# numbering such as (1) or 1. at the head of an item, ordinals (第3次).
+# numbering such as (1) or 1. at the head of an item, ordinals (第3次). A mail address is tried
+# only where a run of its characters starts, and a title stops at the next 《: tried from every
+# position of a long paragraph, either would be quadratic.
 _NOT_STATED = re.compile(
-    r"〔\d+〕\d+号|[（(]\d{4}[)）]\d+号|《[^》]*》|\d{1,2}月\d{1,2}日|\d{1,2}月(?=份|底|初|中旬|下旬|上旬)|"
-    r"https?://\S+|www\.\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\d{3,4}[-－—]\d{7,8}(?:[-－]\d+)?|1[3-9]\d{9}|"
+    r"〔\d+〕\d+号|[（(]\d{4}[)）]\d+号|《[^《》]*》|\d{1,2}月\d{1,2}日|\d{1,2}月(?=份|底|初|中旬|下旬|上旬)|"
+    r"https?://\S+|www\.\S+|(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\d{3,4}[-－—]\d{7,8}(?:[-－]\d+)?|1[3-9]\d{9}|"
     r"[（(]\d{1,2}[)）]|(?<![\d.])\d{1,2}[.、](?=[^\d])|第\d+|邮[编政]编?码?[:：]?\s*\d{6}"
 )
 

@@ -28,7 +28,7 @@ from .backends.base import (
     Usage,
     cause_of,
 )
-from .chars import fullwidth_punctuation
+from .chars import fullwidth_punctuation, writable
 from .config import OFFLINE
 from .data.model import ReportData
 from .document import SectionUsage
@@ -109,7 +109,7 @@ def clean(text: str, section: str) -> list[str]:
         line = _HEADING.sub("", line)
         line = _BULLET.sub("", line)
         line = _LEADING_STAR.sub("", _EMPHASIS.sub("", line)).strip()
-        line = fullwidth_punctuation(line)
+        line = fullwidth_punctuation(writable(line))  # no control character reaches a document
         if not line or line.rstrip("：:。") in headings:
             continue
         out.append(line)

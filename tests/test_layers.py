@@ -23,6 +23,7 @@ LAYERS = {
     "deadlines": 1,
     "__init__": 1,  # the package's face: names imported on first use only
     "files": 2,
+    "limits": 2,
     "layout": 2,
     "config": 2,
     "yamlfile": 3,

@@ -137,6 +137,12 @@ def _is_cell(loc: tuple[str, ...]) -> bool:
 
 
 def _type_fix(kind: str) -> str:
+    if kind == "value_error":
+        return ""  # our own validators say the fix in their message
+    if kind == "string_too_long":
+        return "请删减到规定的字数以内"
+    if kind == "too_long":
+        return "请合并或删减"
     if kind.startswith("int"):
         return "填写不带引号、不带小数的阿拉伯数字，如 0、12；没有就填 0"
     if kind.startswith("decimal") or kind == "finite_number":
