@@ -193,6 +193,13 @@ def lead(s: str, fact: str) -> str:
     return s + fact
 
 
+def enumerated(items: list[str]) -> str:
+    """一是…；二是…。, or the one item as it is."""
+    if len(items) == 1:
+        return items[0] + "。"
+    return "；".join(f"{'一二三四五六七八九'[i]}是{x}" for i, x in enumerate(items)) + "。"
+
+
 def join_facts(p: Pick, key: str, s: str, facts: list[str]) -> str:
     if not facts:
         return ""
@@ -844,11 +851,10 @@ def problems(c: Case, p: Pick, fault: Fault) -> str:
             f"{year}年，{s}政府信息公开工作仍存在以下不足：",
         ),
     )
-    nums = "一二三四五六"
     if len(items) == 2 and p.flag("two-sides", 30):
         body = f"一方面，{items[0]}；另一方面，{items[1]}。"
     else:
-        body = "；".join(f"{nums[i]}是{x}" for i, x in enumerate(items)) + "。"
+        body = enumerated(items)
     paragraphs = [opener + body]
     if fault("measures-in-problems"):
         imp = c.facts("improvements") or ["加强业务培训"]
@@ -910,8 +916,7 @@ def improvements(c: Case, p: Pick, fault: Fault) -> str:
         )
         items.append(made)
         fault.put(f"编造了素材中没有的措施：“{made}”", made)
-    nums = "一二三四五六"
-    body = "；".join(f"{nums[i]}是{x}" for i, x in enumerate(items)) + "。"
+    body = enumerated(items)
     return finish(p, [opener + body])
 
 
