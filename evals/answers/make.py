@@ -38,7 +38,7 @@ sys.path.insert(0, str(ROOT))
 
 from drafting.data import load_data  # noqa: E402
 from drafting.data.model import ReportData  # noqa: E402
-from drafting.figures import Figures, bindable_numbers, compute  # noqa: E402
+from drafting.figures import RESULT_GROUPS, Figures, bindable_numbers, compute  # noqa: E402
 from drafting.numbers import mentions, protected_spans  # noqa: E402
 from drafting.offline import clause, fee_statement, marker, write_section  # noqa: E402
 from drafting.tables import format_number  # noqa: E402
@@ -614,16 +614,6 @@ def _year_on_year(c: Case, p: Pick, fault: Fault) -> str:
     return options[choice]
 
 
-GROUP_WORDS = (
-    ("disclosed", "予以公开"),
-    ("partial", "部分公开"),
-    ("withheld", "不予公开"),
-    ("unable", "无法提供"),
-    ("not_processed", "不予处理"),
-    ("other_handling", "其他处理"),
-)
-
-
 def _results(c: Case, p: Pick, fault: Fault, sep: bool) -> str:
     f = c.f
     groups = dict(f.groups)
@@ -642,12 +632,12 @@ def _results(c: Case, p: Pick, fault: Fault, sep: bool) -> str:
         fault.put(
             f"予以公开与部分公开的件数互换（予以公开{f.groups['disclosed']}件、部分公开{f.groups['partial']}件）"
         )
-    listed = "、".join(f"{word}{num(groups[k], sep)}件" for k, word in GROUP_WORDS if groups[k])
+    listed = "、".join(f"{word}{num(groups[k], sep)}件" for k, word in RESULT_GROUPS if groups[k])
     style = p("results", ("qizhong", "sum", "share", "colon"))
     verb = p("concluded-verb", ("办结", "已办结", "办理完毕", "作出答复"))
     if style == "sum" and groups["disclosed"] and groups["partial"]:
         both = groups["disclosed"] + groups["partial"]
-        rest = "、".join(f"{word}{num(groups[k], sep)}件" for k, word in GROUP_WORDS[2:] if groups[k])
+        rest = "、".join(f"{word}{num(groups[k], sep)}件" for k, word in RESULT_GROUPS[2:] if groups[k])
         text = (
             f"全年{verb}{num(concluded, sep)}件，其中予以公开和部分公开共{num(both, sep)}件"
             + (f"，{rest}" if rest else "")
@@ -688,18 +678,23 @@ def _results(c: Case, p: Pick, fault: Fault, sep: bool) -> str:
     return text
 
 
+# What a model makes up for a topic the author left empty or missing.
+INVENTED_TOPIC = {
+    "management": "{s}严格落实信息发布保密审查制度，全年审核拟公开信息56条。",
+    "platforms": "{s}持续优化政府网站栏目设置，及时更新政务新媒体信息，全年发布信息120条。",
+    "oversight": "{s}将政务公开工作纳入年度考核，全年组织专题培训2次，开展自查4次。",
+}
+
+
 def _topic(c: Case, p: Pick, fault: Fault, topic: str, label: str) -> str:
     facts = c.facts(topic)
     s = c.s
+    if not facts and fault("invented-empty-topic") and fault.where == topic and not fault.used:
+        made = INVENTED_TOPIC[topic].format(s=s)
+        left = "没有提供素材（应留【待补充】）" if facts is None else "写了 []（没有需要补充的内容）"
+        fault.put(f"“{label}”作者{left}，却编造了内容", made)
+        return made
     if facts is None:
-        if fault("invented-empty-topic") and fault.where == topic and not fault.used:
-            made = {
-                "management": f"{s}严格落实信息发布保密审查制度，全年审核拟公开信息56条。",
-                "platforms": f"{s}持续加强门户网站建设，全年更新栏目信息120余条。",
-                "oversight": f"{s}将政务公开工作纳入年度考核，组织专题培训2次。",
-            }[topic]
-            fault.put(f"“{label}”作者没有提供素材（应留【待补充】），却编造了内容", made)
-            return made
         return marker(
             p(
                 f"{topic}-marker",
@@ -714,14 +709,6 @@ def _topic(c: Case, p: Pick, fault: Fault, topic: str, label: str) -> str:
             )
         )
     if not facts:
-        if fault("invented-empty-topic") and fault.where == topic and not fault.used:
-            made = {
-                "platforms": f"{s}持续优化政府网站栏目设置，及时更新政务新媒体信息，全年发布信息120条。",
-                "oversight": f"{s}将政务公开工作纳入年度考核，全年组织专题培训2次，开展自查4次。",
-                "management": f"{s}严格落实保密审查制度，全年审核拟公开信息56条。",
-            }[topic]
-            fault.put(f"“{label}”作者写了 []（没有需要补充的内容），却编造了内容", made)
-            return made
         return p(
             f"{topic}-empty",
             {
