@@ -13,9 +13,9 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__, official, offline
 from .backends.base import BackendError
@@ -23,10 +23,14 @@ from .data.load import Loaded
 from .data.model import ReportData
 from .document import Draft, Provenance, Section, SectionUsage, load_draft, part_heading
 from .errors import DraftingError, Issue
+from .files import atomic_write_all
 from .narrative import OfflineWriter, SectionOutcome, SectionWriter
 from .tables import build_tables
 from .threads import map_bounded, submit
-from .writers import DEFAULT_FORMATS, atomic_write_all, render
+from .writers import DEFAULT_FORMATS, render
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 __all__ = ["DEFAULT_FORMATS", "draft_files", "draft_report", "write_draft"]
 
@@ -110,17 +114,22 @@ def write_draft(draft: Draft, out_dir: Path, stem: str, formats: Sequence[str] =
 
 def keep_edits(draft: Draft, existing: Path) -> Draft:
     """Over an existing draft, keep its accepted revisions and manual edits where the data they
-    rely on did not change, its pinned sentences, and its history (``revise.carry`` says how).
+    rely on did not change, its pinned sentences, and its history (``carry`` says how).
     The edits given up are named in their sections' notes and kept, with their text, in the
     history. A draft file that cannot be read is written over, as before."""
     if not existing.is_file():
         return draft
-    from .revise.carry import carry_edits
-
     try:
         previous = load_draft(existing)
-        return carry_edits(previous, draft)[0]
     except DraftingError:
+        return draft
+    if not previous.history and not any(s.edited or s.pinned for s in previous.sections):
+        return draft  # never revised: nothing to carry (and the revision package stays unloaded)
+    from .carry import carry_edits
+
+    try:
+        return carry_edits(previous, draft)[0]
+    except DraftingError:  # a damaged history: written over, as an unreadable file is
         return draft
 
 
@@ -198,6 +207,8 @@ def draft_file(
 def _prefetch(paths: Sequence[Path], previous: Path | None) -> list[Future[Loaded]]:
     """Load the files in order on one pool thread, ahead of the drafts: reading is CPU work that
     can happen while earlier drafts wait on the network, instead of after."""
+    from concurrent.futures import Future
+
     from .data import load_data
 
     futures: list[Future[Loaded]] = [Future() for _ in paths]

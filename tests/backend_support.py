@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from drafting.backends.base import ChatRequest, Message
+from drafting.backends.endpoints import Endpoint, RetryPolicy
 from drafting.backends.openai_compat import OpenAICompatBackend
-from drafting.config import Endpoint, RetryPolicy
 
 from .llm_support import KEY
 from .openai_stub import StubServer

@@ -10,7 +10,7 @@ from collections import Counter
 from pathlib import Path
 
 from drafting import official
-from drafting.evaluation.replay import load_replay
+from drafting.backends.replay import load_replay
 from drafting.evaluation.suite import load_suite
 
 from .conftest import ROOT

@@ -13,8 +13,8 @@ from click.testing import CliRunner
 
 from drafting import config
 from drafting.backends.base import BackendError, ChatRequest, Message
+from drafting.backends.cached import CachedBackend, ResponseCache, cache_key, default_path
 from drafting.backends.scripted import ScriptedBackend
-from drafting.cache import CachedBackend, ResponseCache, cache_key, default_path
 from drafting.cli import cli
 from drafting.errors import OutputError
 

@@ -1,8 +1,9 @@
 """What every chat backend speaks: a request, a completion, its usage, and the errors it raises.
 
-A backend is named with one string (``openai:qwen-plus``, ``deepseek``, ``ollama:qwen2.5:7b``) and
-resolved in one place, :func:`get_backend`. The offline drafter is not a backend: it writes from the
-data, not from rendered prompts (see ``narrative.OfflineWriter``).
+A backend is named with one string (``openai:qwen-plus``, ``deepseek``, ``ollama:qwen2.5:7b``,
+``replay:answers.yaml``) and resolved in one place, ``resolve.py``. The offline drafter is not a
+backend: it writes from the data, not from rendered prompts (see ``narrative.OfflineWriter``).
+This module imports no other backend module, so every backend can import it.
 """
 
 from __future__ import annotations
@@ -10,12 +11,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal, Protocol
+from typing import Literal, Protocol
 
 from ..errors import DraftingError
-
-if TYPE_CHECKING:
-    from ..config import Endpoint
 
 Role = Literal["system", "user", "assistant"]
 
@@ -33,6 +31,11 @@ class ChatRequest:
     messages: tuple[Message, ...]
     temperature: float = 0.3
     max_tokens: int = 2000
+    # Who asks: the narrative section this request writes, and which ask (1, or 2 for the re-ask).
+    # A replay answers by them and the eval recorder files answers under them; they follow from
+    # the messages, so the cache key leaves them out.
+    section: str | None = None
+    ask: int = 1
 
     def params(self) -> dict[str, float | int]:
         return {"temperature": self.temperature, "max_tokens": self.max_tokens}
@@ -153,16 +156,3 @@ def redact(text: str, secrets: Iterable[str] = ()) -> str:
     for secret in sorted({s for s in secrets if s and len(s) >= 4}, key=len, reverse=True):
         text = text.replace(secret, "***")
     return _KEY_LIKE.sub("***", text)
-
-
-def get_backend(spec: str | Endpoint, **options: Any) -> Backend:
-    """The chat backend a model spec names: ``openai:<model>``, a preset (``deepseek``,
-    ``qwen:qwen-max``, ``ollama:qwen2.5:7b`` …) or a resolved :class:`~drafting.config.Endpoint`.
-    ``options`` are settings overrides (``base_url``, ``api_key_env``, ``timeout`` …), as flags give.
-    The SDK is imported here, never at start-up."""
-    from ..config import Endpoint, resolve_endpoint
-
-    endpoint = spec if isinstance(spec, Endpoint) else resolve_endpoint(spec, **options)
-    from .openai_compat import OpenAICompatBackend
-
-    return OpenAICompatBackend(endpoint)

@@ -37,7 +37,7 @@ from tenacity.stop import stop_base
 from .base import BackendError, ChatRequest, Completion, OnText, Usage, redact
 
 if TYPE_CHECKING:
-    from ..config import Endpoint
+    from .endpoints import Endpoint
 
 log = logging.getLogger("drafting.backends")
 

@@ -19,7 +19,7 @@ def _when(ts: float | None) -> str:
 @command.command("stats")
 def stats() -> None:
     """显示缓存位置、条数和大小。"""
-    from ..cache import ResponseCache
+    from ..backends.cached import ResponseCache
 
     s = ResponseCache().stats()
     click.echo(f"缓存文件：{s.path}")
@@ -33,7 +33,7 @@ def stats() -> None:
 @command.command("clear")
 def clear() -> None:
     """清空缓存。"""
-    from ..cache import ResponseCache
+    from ..backends.cached import ResponseCache
 
     removed = ResponseCache().clear()
     click.echo(f"已清除 {removed} 条缓存。")

@@ -9,7 +9,7 @@ and a killed process leaves the file before or after a change, never between.
 
 Tables are locked: an instruction that asks for a data change is answered, not sent to a model.
 Pinned sentences are put back if a revision or regeneration loses them. No terminal code here: the
-terminal loop (``tui.py``), the non-interactive command and a future web workspace all drive this.
+terminal loop (``cli/revise_tui.py``), the non-interactive command and a future web workspace all drive this.
 """
 
 from __future__ import annotations
@@ -24,14 +24,14 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import ValidationError
 
-from .. import official, offline
+from .. import official, offline, pins
 from ..backends.base import Backend, BackendError, ChatRequest, OnText
+from ..config import OFFLINE
 from ..document import Draft, Section, SectionUsage, load_draft
 from ..errors import DraftingError, InputError, OutputError
-from ..narrative import OFFLINE, clean
-from . import pins
-from .checking import Finding, change_findings, section_findings
-from .history import ChangeKind, Entry, Stacks, TextState, entries, next_number, replay
+from ..history import ChangeKind, Entry, Stacks, TextState, entries, next_number, replay
+from ..narrative import clean
+from .checking import RevisionFinding, change_findings, section_findings
 from .locked import asks_for_data_change, needs_model, tables_locked
 from .prompt import RevisionPrompts, retry_request
 
@@ -51,7 +51,7 @@ class Proposal:
     instruction: str
     before: TextState
     after: TextState
-    findings: list[Finding]  # on ``after``; ``new`` marks those the change brought
+    findings: list[RevisionFinding]  # on ``after``; ``new`` marks those the change brought
     restored: list[str] = field(default_factory=list)  # pinned sentences put back
     model: str = ""
     prompt_version: str | None = None
@@ -64,11 +64,11 @@ class Proposal:
         return self.before.paragraphs != self.after.paragraphs
 
     @property
-    def new_findings(self) -> list[Finding]:
+    def new_findings(self) -> list[RevisionFinding]:
         return [f for f in self.findings if f.new]
 
     @property
-    def new_errors(self) -> list[Finding]:
+    def new_errors(self) -> list[RevisionFinding]:
         return [f for f in self.findings if f.new and f.is_error]
 
 
@@ -141,7 +141,7 @@ class RevisionSession:
         self.changed = False  # this session changed the draft file
         self._prompts_dir = prompts_dir
         self._prompts: RevisionPrompts | None = None
-        self._checked: dict[tuple[Any, ...], list[Finding]] = {}
+        self._checked: dict[tuple[Any, ...], list[RevisionFinding]] = {}
 
     # --- reading --------------------------------------------------------------------------------
 
@@ -162,7 +162,7 @@ class RevisionSession:
                 hint=f"可修订的节：{'、'.join(official.SECTION_IDS)}。",
             ) from None
 
-    def findings(self, section_id: str) -> list[Finding]:
+    def findings(self, section_id: str) -> list[RevisionFinding]:
         """The checks on a section as it stands (kept until its text or pins change)."""
         section = self.section(section_id)
         key = (section_id, tuple(section.paragraphs), tuple(section.pinned))
@@ -441,7 +441,7 @@ class RevisionSession:
             return ""
 
     def _save(self, draft: Draft) -> None:
-        from ..writers import atomic_write
+        from ..files import atomic_write
 
         if self._disk_digest() != self._digest:
             raise OutputError(
@@ -466,7 +466,8 @@ class RevisionSession:
         ended before it could: a document older than the draft). They are rendered first, then
         replaced together (``atomic_write_all``); one that cannot be rendered (PDF without
         LibreOffice) is reported and the others are still written."""
-        from ..writers import atomic_write_all, render
+        from ..files import atomic_write_all
+        from ..writers import render
 
         try:
             stamp = self.path.stat().st_mtime
@@ -495,20 +496,27 @@ class RevisionSession:
 
 
 def backend_for(settings: Settings) -> Backend | None:
-    """The chat backend the settings name, or None for offline. Revisions bypass the response
-    cache: a retry must reach the model, and a revision's request (the current text) rarely repeats."""
-    from ..config import OFFLINE, resolve_endpoint
+    """The chat backend of the model the settings name (``backends.resolve``), or None for
+    offline. Revisions bypass the response cache: a retry must reach the model, and a revision's
+    request (the current text) rarely repeats. A replay is refused: its answers are first drafts of
+    each section, not answers to an instruction."""
+    from ..backends.resolve import get_backend, model_kind, resolve_model
 
-    if settings.model.strip().lower() == OFFLINE:
-        return None
-    from ..backends.base import get_backend
-
-    return get_backend(resolve_endpoint(settings=settings))
+    if model_kind(settings.model) == "replay":
+        raise InputError(
+            f"修订不能使用回放模型“{settings.model}”：回放文件里是起草各部分时的回答，不是对修改要求的回答。",
+            hint=(
+                "按文字要求修订请用真实模型，如 --model deepseek 或 --model openai:<模型名>；"
+                "用 --model offline 时仍可手工修改、按数据重新生成、固定句子、撤销和重做。"
+            ),
+        )
+    model = resolve_model(settings=settings)
+    return None if model.kind == "offline" else get_backend(model)
 
 
 def describe(entry: Entry, labels: Sequence[tuple[str, str]] = ()) -> str:
     """One line for an entry: ``#3 2026-11-20 10:31 按要求修订 problems：压缩到200字以内``."""
-    from .history import KIND_LABELS
+    from ..history import KIND_LABELS
 
     names = dict(labels)
     where = names.get(entry.section or "", entry.section or "")

@@ -7,7 +7,7 @@ answers it throws away, and how many faults of each class it catches.
     python evals/answers/measure.py --json out.json   # the figures and every verdict, for comparing runs
 
 Each labelled answer of ``answers.yaml`` goes through what ``drafting draft`` does to a model's
-answer before it accepts it — ``narrative.clean`` then ``narrative.check_section`` against its case's
+answer before it accepts it — ``narrative.clean`` then ``narrative.model_check`` against its case's
 data (the case as ``suite.yaml`` loads it, with last year's data) — and nothing else: no re-ask, no
 fallback, no model. An answer is rejected when the check returns any finding.
 
@@ -33,7 +33,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent.parent))
 
 from drafting.data.model import ReportData  # noqa: E402
-from drafting.evaluation.replay import load_replay  # noqa: E402
+from drafting.backends.replay import load_replay  # noqa: E402
 from drafting.evaluation.suite import Contains, NotContains, load_suite  # noqa: E402
 
 FAITHFUL = "faithful"
@@ -41,12 +41,11 @@ KEEP_OUT = frozenset({"chatter-before", "chatter-after", "chatter-note", "repeat
 
 
 def judge(section: str, text: str, data: ReportData) -> tuple[list[str], list[tuple[str, str]]]:
-    """(the cleaned paragraphs, the findings as (code, message)): today's model-path check.
-    Phase 2 replaces this one call with ``checks.check_section(…, strict=True)``."""
-    from drafting.narrative import check_section, clean
+    """(the cleaned paragraphs, the findings as (rule, message)): the model path's check."""
+    from drafting.narrative import clean, model_check
 
     paragraphs = clean(text, section)
-    return paragraphs, [(f.code, f.message) for f in check_section(section, paragraphs, data)]
+    return paragraphs, [(f.rule, f.message) for f in model_check(section, paragraphs, data)]
 
 
 @dataclass

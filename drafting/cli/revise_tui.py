@@ -1,5 +1,5 @@
-"""The terminal loop of ``drafting revise``: prompt_toolkit reads, rich writes, the session does
-the work. All terminal code of the revision lives here.
+"""The terminal loop of ``drafting revise``: prompt_toolkit reads, rich writes, the session
+(``drafting.revise.session``, no terminal code) does the work.
 
 The author picks a section (its number or id), then types an instruction in Chinese at the prompt
 (or ``i`` for several lines, ``e`` to write it in $EDITOR). The revision streams in, then the diff
@@ -24,12 +24,13 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from .. import pins
 from ..backends.base import BackendError
 from ..errors import DraftingError
-from . import pins
-from .checking import Finding
-from .diff import diff_text, summary
-from .session import Proposal, RevisionSession, describe, split_paragraphs
+from ..revise.checking import RevisionFinding
+from ..revise.session import Proposal, RevisionSession, describe, split_paragraphs
+from ..textdiff import summary
+from .diffs import diff_text
 
 if TYPE_CHECKING:
     from prompt_toolkit.input import Input
@@ -162,7 +163,7 @@ class Loop:
             grid.add_row(number, text)
         self.out.print(grid)
 
-    def show_findings(self, findings: list[Finding], *, only_new: bool = False) -> None:
+    def show_findings(self, findings: list[RevisionFinding], *, only_new: bool = False) -> None:
         shown = [f for f in findings if f.new] if only_new else findings
         if not shown:
             self.say("检查：通过" if not findings else "检查：没有新的问题", "green")

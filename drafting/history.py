@@ -15,8 +15,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from ..document import Draft, Section, SectionUsage
-from ..errors import InputError, validation_problem
+from .document import Draft, Section, SectionUsage
+from .errors import InputError, validation_problem
 
 ChangeKind = Literal["revise", "manual", "regenerate"]
 EntryKind = Literal["revise", "manual", "regenerate", "undo", "redo", "pin", "unpin", "redraft"]

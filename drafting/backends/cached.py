@@ -18,10 +18,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from . import config
-from .backends.base import Backend, ChatRequest, Completion, OnText, Usage
-from .errors import OutputError, os_reason
+from .. import config
+from ..errors import OutputError, os_reason
+from .base import Backend, ChatRequest, Completion, OnText, Usage
+
+if TYPE_CHECKING:
+    from .endpoints import Endpoint
 
 FILE_NAME = "responses.sqlite3"
 
@@ -189,3 +193,11 @@ class CachedBackend:
         completion = self.inner.complete(request, on_text)  # an error propagates and nothing is stored
         self.cache.put(key, completion, self._scope[1])
         return completion
+
+
+def cached(inner: Backend, endpoint: Endpoint, repeat: int = 1) -> CachedBackend:
+    """``inner`` behind the response cache. A repeat after the first (an eval's) has its own cache
+    scope, or every repeat would replay the first answer; the first shares the cache with
+    ``drafting draft``."""
+    scope = endpoint.base_url + ("" if repeat == 1 else f"#repeat={repeat}")
+    return CachedBackend(inner, ResponseCache(), scope, endpoint.model)
