@@ -41,11 +41,24 @@ KEEP_OUT = frozenset({"chatter-before", "chatter-after", "chatter-note", "repeat
 
 
 def judge(section: str, text: str, data: ReportData) -> tuple[list[str], list[tuple[str, str]]]:
-    """(the cleaned paragraphs, the findings as (rule, message)): the model path's check."""
-    from drafting.narrative import clean, model_check
+    """(the cleaned paragraphs, the findings as (rule, message)): the model path's judgement
+    (``narrative.judge``: cleaning, the strict checks, the prompt echo), on the prompt the
+    package ships."""
+    from drafting.narrative import judge as judge_answer
+    from drafting.prompts import load_prompts, render
 
-    paragraphs = clean(text, section)
-    return paragraphs, [(f.rule, f.message) for f in model_check(section, paragraphs, data)]
+    prompt = render(_prompts(load_prompts), section, data).request.messages
+    judged = judge_answer(section, text, data, prompt)
+    return judged.paragraphs, [(f.rule, f.message) for f, _ in judged.findings]
+
+
+_LOADED: list[object] = []
+
+
+def _prompts(load: object) -> object:
+    if not _LOADED:
+        _LOADED.append(load())  # type: ignore[operator]
+    return _LOADED[0]
 
 
 @dataclass
