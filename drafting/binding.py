@@ -611,7 +611,7 @@ class Binder:
             return False
         if concept in _REQUEST_CONCEPTS:
             sentence = sentence_before(ctx.text, m) + m.after
-            specific = concept in ("concluded", "carry_forward", "new") and ctx.about_requests
+            specific = concept in ("concluded", "carry_forward", "new", "carried_over", "handled") and ctx.about_requests
             if "申请" not in sentence and "申请" not in m.after and not specific:
                 return False
         return True

@@ -8,6 +8,7 @@ Numbers come from ``figures`` (the same set the number check binds to) and label
 from __future__ import annotations
 
 from . import official, offline
+from .facts import usable
 from .data.model import ReportData
 from .figures import RESULT_GROUPS, Figures, compute
 from .tables import format_number
@@ -128,7 +129,7 @@ def fact_lines(section: str, data: ReportData) -> list[str]:
     out = []
     for topic in SECTION_TOPICS[section]:
         label = official.FACT_LABELS[topic]
-        facts = data.facts.get(topic)
+        facts = usable(data, topic)
         if facts is None:
             out.append(
                 f"{label}：（作者未提供素材。此处写{offline.marker('……')}标记，说明需要补充的内容，不要编造）"

@@ -22,12 +22,15 @@ LAYERS = {
     "__init__": 1,  # the package's face: names imported on first use only
     "files": 2,
     "layout": 2,
+    "cleaning": 2,  # a model's answer made into paragraphs: chatter, notes, headings, URLs
     "config": 2,
     "yamlfile": 3,
     "backends": 3,
     "data": 4,
     "tables": 5,
     "figures": 6,
+    "binding": 6,  # a number bound to the figure its words name (tables and facts)
+    "facts": 6,  # the author's facts screened: instructions and contradicting figures left out
     "document": 6,
     "statements": 7,
     "offline": 7,

@@ -31,6 +31,7 @@ from . import (  # noqa: F401 - registers checks
     fees,
     register,
     sources,
+    stated_years,
     structure,
     tables,
     years,

@@ -26,6 +26,7 @@ from .sources import NOTHING
 _MARKER: Final = "【待补充"
 _HEAD: Final = re.compile(r"^（([一二三四五])）")
 _DATA_TOPICS: Final = ("active", "on_request")  # sub-parts with table figures of their own
+_FEE_WORDS: Final = re.compile(r"信息处理费|收费通知|收费")
 _SENTENCE: Final = re.compile(r"[^。；;！!？?\n]+")
 _TABLE_WORDS: Final = re.compile(
     r"申请|复议|诉讼|规范性文件|规章|行政许可|行政处罚|行政强制|行政事业性收费|办结|结转|予以公开|部分公开|不予公开|"
@@ -89,7 +90,10 @@ def completeness(ctx: Context) -> Iterator[Finding]:
                 yield from _topic(ctx, data, topic, parts[topic])
     elif section == "other":
         yield from _fees(ctx, data, paragraphs)
-        yield from _topic(ctx, data, "other", paragraphs)
+        # The fee statement is the data's, not a topic's: the topic is what follows it.
+        rest = [p for p in paragraphs if not _FEE_WORDS.search(p.text)]
+        if rest:
+            yield from _topic(ctx, data, "other", rest)
     elif section in ("problems", "improvements"):
         yield from _topic(ctx, data, section, paragraphs)
 

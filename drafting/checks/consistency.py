@@ -85,7 +85,7 @@ def fmt(value: Decimal) -> str:
     return format(value.normalize(), "f") if value == value.to_integral_value() else format(value, "f")
 
 
-def _mismatch(ctx: Context, p: Paragraph, m: Mention, b: Binding, n: int) -> Finding:
+def _mismatch(ctx: Context, p: Paragraph, m: Mention, b: Binding, n: int, allowed: set[Decimal]) -> Finding:
     figure = b.figure
     stated = f"{m.text}"
     quoted = snippet(p.text, m.start, m.end)
@@ -104,6 +104,22 @@ def _mismatch(ctx: Context, p: Paragraph, m: Mention, b: Binding, n: int) -> Fin
             evidence=f"正文“{quoted}”：{stated}；{figure.label}：{figure.shown()}",
             place=place,
             cells=figure.cells,
+            reask=reask,
+        )
+    if figure.key.startswith("fact:") and m.value is not None and not matches(m.value, allowed):
+        # Found nowhere in the data (not merely another fact's figure): a number without a source.
+        message = (
+            f"正文“{quoted}”中的 {stated} 在数据文件中找不到出处：{figure.label}中同一事项为 {figure.shown()}，"
+            "请核对，或把该数字写入数据文件的 facts"
+        )
+        reask = f"“{said}”：素材中{_short(figure.label)}为{figure.shown()}，没有{stated}这个数字。请改为素材中的数字。"
+        return ctx.found(
+            "N0",
+            "error",
+            message,
+            p.where(),
+            evidence=f"正文“{quoted}”：{stated}；{figure.label}：{figure.shown()}；数据文件中没有这个数",
+            place=place,
             reask=reask,
         )
     if figure.key == "new" and b.word in ("收到", "接收", "接到", "新收", "新接收"):
@@ -148,12 +164,13 @@ def _short(label: str) -> str:
         "N4": "规章、规范性文件和处理决定等数字与表二一致",
         "N5": "正文中写到素材里的事项时，数字与素材一致（培训次数、建议提案件数等）",
     },
-    also=("F2", "F3"),
+    also=("F2", "F3", "N0"),
     scope="narrative",
 )
 def labelled(ctx: Context) -> Iterator[Finding]:
     if ctx.figures is None:
         return
+    allowed = bindable(ctx)
     for p in ctx.paragraphs():
         if p.part is None:
             continue  # the preamble states the period and contacts, not figures
@@ -163,7 +180,7 @@ def labelled(ctx: Context) -> Iterator[Finding]:
                 continue
             b = bindings[0]
             seen[b.figure.key] = seen.get(b.figure.key, 0) + 1
-            yield _mismatch(ctx, p, m, b, seen[b.figure.key])
+            yield _mismatch(ctx, p, m, b, seen[b.figure.key], allowed)
 
 
 def bindable(ctx: Context) -> set[Decimal]:

@@ -144,6 +144,8 @@ def sources(ctx: Context) -> Iterator[Finding]:
         return  # empty topics: ``completeness`` (M2) speaks for them
     n = 0
     for offset, sentence, p in _body(ctx, section):
+        if _MARKER in sentence:
+            continue
         head, colon, rest = _strip_head(sentence).partition("：")
         text = rest.strip() if colon and rest.strip() else head  # ``……重点做好以下工作：一是……``
         text = _strip_head(text)
@@ -166,11 +168,24 @@ def sources(ctx: Context) -> Iterator[Finding]:
         )
 
 
-def _items(text: str) -> list[str]:
-    """The problems a paragraph of 五之（一） lists: its clauses after the opening ``……不足：``."""
+# How a problem is worded: a sentence without such words (a remark, a transition) is not one.
+PROBLEM_WORDS: Final = re.compile(
+    r"不足|不够|有待|较少|偏少|较弱|偏弱|单一|不强|不高|不深|不准|不到位|不及时|不规范|不完善|不充分|不平衡|"
+    r"滞后|欠缺|薄弱|缺乏|偏低|待加强|待提升|待提高|问题|困难|短板|差距"
+)
+
+
+def _items(text: str) -> list[tuple[str, bool]]:
+    """The clauses of a paragraph of 五之（一） after its opening ``……不足：``, each with whether it
+    states a problem (an enumerated clause, 一是……, or one worded as a problem)."""
     head, colon, rest = text.partition("：")
     body = rest if colon and len(head) <= 100 else text
-    return [c for c in (_strip_head(x) for x in re.split(r"[；;。]", body)) if c]
+    out = []
+    for clause in re.split(r"[；;。]", body):
+        item = _strip_head(clause)
+        if item:
+            out.append((item, item != clause.strip() or bool(PROBLEM_WORDS.search(item))))
+    return out
 
 
 def _problems(ctx: Context, data: ReportData, facts: list[str]) -> Iterator[Finding]:
@@ -178,7 +193,7 @@ def _problems(ctx: Context, data: ReportData, facts: list[str]) -> Iterator[Find
     for p in ctx.paragraphs():
         if p.part is None:
             continue
-        for item in _items(p.text):
+        for item, problem in _items(p.text):
             if _MARKER in item or NOTHING.search(item):
                 continue
             if MEASURE.search(item) and overlap(item, facts) < 0.8:
@@ -193,7 +208,7 @@ def _problems(ctx: Context, data: ReportData, facts: list[str]) -> Iterator[Find
                     reask=f"“{item}”：这是改进措施，本节只写存在的问题。请删去这句（改进措施另有一节）。",
                 )
                 continue
-            if not facts or re.search(r"存在|不足|问题", item) and len(_content(item)) <= 12:
+            if not problem or not facts or re.search(r"存在|不足|问题", item) and len(_content(item)) <= 12:
                 continue
             score = overlap(item, facts)
             if score < PROBLEM_OVERLAP_MIN:

@@ -39,7 +39,7 @@ sys.path.insert(0, str(ROOT))
 from drafting.data import load_data  # noqa: E402
 from drafting.data.model import ReportData  # noqa: E402
 from drafting.figures import RESULT_GROUPS, Figures, bindable_numbers, compute  # noqa: E402
-from drafting.numbers import mentions, protected_spans  # noqa: E402
+from drafting.numbers import mentions  # noqa: E402
 from drafting.offline import clause, fee_statement, marker, write_section  # noqa: E402
 from drafting.tables import format_number  # noqa: E402
 
@@ -109,16 +109,8 @@ class Case:
 
 def tidy(fact: str) -> str:
     """An author's fact as a clause, the way a model copies it: full-width punctuation, except
-    inside URLs, addresses and citations (``offline.clause`` turns http:// into http：//, the
-    cleaning bug of issue 10, which a model copying the author's fact does not make)."""
-    out, last = [], 0
-    for start, end in protected_spans(fact):
-        out.append(clause(fact[last:start]) if fact[last:start].strip() else fact[last:start])
-        out.append(fact[start:end])
-        last = end
-    tail = fact[last:]
-    out.append(clause(tail) if tail.strip() else "")
-    return "".join(out).rstrip("。；，")
+    inside URLs, addresses and citations (``offline.clause``)."""
+    return clause(fact).rstrip("。；，")
 
 
 CASE_FILES = (
@@ -1337,9 +1329,6 @@ def _q(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-# The offline text copies a fact that addresses the model (issue 17): there the plain answer for the
-# sections not under test is the first faithful answer instead.
-OFFLINE_COPIES_INJECTION = frozenset({"injected"})
 
 HEADER = "# 由 evals/answers/make.py 生成，请勿手改：改 make.py 后运行 python evals/answers/make.py。\n"
 
@@ -1379,10 +1368,6 @@ def replay_text(answers: list[Answer]) -> str:
             continue
         case = next(a.case for a in answers if a.case.key == key)
         text = "\n\n".join(write_section(section, case.d))
-        if key in OFFLINE_COPIES_INJECTION:
-            text = next(
-                a.text for a in answers if a.case.key == key and a.section == section and a.label == FAITHFUL
-            )
         lines.append(f"  - case: [{', '.join(others)}]")
         lines.append(f"    section: {section}")
         lines.append("    reply: " + _yaml_block(text, "      ").rstrip("\n"))
