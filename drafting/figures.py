@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from . import official
 from .chars import ascii_digits
@@ -83,6 +83,26 @@ def compute(data: ReportData) -> Figures:
     )
 
 
+def share(part: int, whole: int) -> Decimal | None:
+    """``part`` as a percentage of ``whole``, to one decimal, half up (as reports round)."""
+    if not whole:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def shares(data: ReportData) -> list[tuple[str, Decimal]]:
+    """The percentages a narrative may state, computed here so that no writer computes one:
+    (what it is, as a sentence's subject, the percentage)."""
+    f = compute(data)
+    out: list[tuple[str, Decimal | None]] = [
+        ("自然人申请占本年新收申请的比例", share(f.new_natural, f.new)),
+        ("予以公开和部分公开占办结数的比例", share(f.groups["disclosed"] + f.groups["partial"], f.concluded)),
+    ]
+    if f.previous_new:
+        out.append(("本年新收申请与上年相比的增减幅度", share(abs(f.new - f.previous_new), f.previous_new)))
+    return [(label, value) for label, value in out if value is not None]
+
+
 def _numbers(values: object) -> set[Decimal]:
     out: set[Decimal] = set()
     if isinstance(values, bool):
@@ -124,6 +144,7 @@ def bindable_numbers(data: ReportData) -> set[Decimal]:
     out |= _numbers(table4_values(data.table4))
     out |= _numbers([f.review, f.litigation, f.review["total"] + f.litigation["total"]])
     out |= _numbers(data.fees.model_dump())
+    out |= {value for _, value in shares(data)}
     for topic, _ in official.FACT_TOPICS:
         for fact in data.facts.get(topic) or []:
             out |= set(numbers_in(fact))
