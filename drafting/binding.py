@@ -602,7 +602,7 @@ class Binder:
             return "上年结转", "carried_over"
         return word, concept
 
-    def _allowed_concept(self, concept: str, m: Mention, ctx: Context) -> bool:
+    def _allowed_concept(self, concept: str, m: Mention, ctx: Context, word: str = "") -> bool:
         if concept in TABLE2_CONCEPTS and not self.table2:
             return False
         if (concept in _TABLE4_RESULTS or concept in _TABLE4_TOTALS) and not self.table4:
@@ -611,7 +611,8 @@ class Binder:
             return False
         if concept in _REQUEST_CONCEPTS:
             sentence = sentence_before(ctx.text, m) + m.after
-            specific = concept in ("concluded", "carry_forward", "new", "carried_over", "handled") and ctx.about_requests
+            # In a paragraph about 依申请公开, a word only applications use needs no 申请 beside it.
+            specific = word not in WEAK_WORDS and ctx.about_requests
             if "申请" not in sentence and "申请" not in m.after and not specific:
                 return False
         return True
@@ -621,7 +622,13 @@ class Binder:
         if named is None:
             return self._total_of_list(m, ctx, index)
         word, concept = named
-        if not self._allowed_concept(concept, m, ctx):
+        if word in WEAK_WORDS and concept in _REQUEST_CONCEPTS:
+            # ``行政复议方面，全年收到4件``: a verb every count shares, in a sentence about cases.
+            before = sentence_before(ctx.text, m)
+            case = max(before.rfind("复议"), max(before.rfind(w) for w in _LITIGATION_WORDS))
+            if case > before.rfind("申请"):
+                concept = "review" if before.rfind("复议") == case else "litigation"
+        if not self._allowed_concept(concept, m, ctx, word):
             return None
         doc_field = None
         if concept in ("normative", "rules"):

@@ -35,6 +35,7 @@ from .registry import Context, check, paragraph_place
 UP: Final = ("增加", "增长", "上升", "提高", "增多", "多")
 DOWN: Final = ("减少", "下降", "降低", "减", "少")
 FLAT: Final = ("持平", "基本持平", "相同", "相当")
+# (words like 有所增加 read by their last word: 增加)
 DOUBLE: Final = ("翻番", "翻一番")
 _DIRECTION: Final = re.compile("|".join(sorted((*UP, *DOWN, *FLAT, *DOUBLE), key=len, reverse=True)))
 _HUNDRED: Final = Decimal(100)
@@ -169,6 +170,17 @@ def changes(ctx: Context) -> Iterator[Finding]:
         found = bound(ctx, p)
         bctx = BindContext(p.text, [m for m, _ in found], {}, False)
         n = 0
+        for said, problem in _directions(b, bctx, found, data):
+            n += 1
+            yield ctx.found(
+                "N6",
+                severity,
+                f"正文“{said}”{problem}",
+                p.where(),
+                evidence=f"正文“{said}”；{problem}",
+                place=paragraph_place(p, f"change#{n}"),
+                reask=f"“{said}”：{problem}。请按数据改写。",
+            )
         for m, _ in found:
             if m.value is None or not (m.is_figure or m.kind in ("percent", "points", "multiple")):
                 continue
@@ -223,6 +235,36 @@ def _change(b: Binder, bctx: BindContext, found: list[tuple[Mention, list[Bindin
             return None
         return f"与数据不符：本年{fmt(subject.now)}件，上年{fmt(subject.before)}件，应为{fmt(exact.quantize(Decimal('0.1'), rounding=ROUND_HALF_UP))}%"
     return None
+
+
+# A direction stated without an amount: 与上年基本持平, 较上年有所增加.
+_BARE_DIRECTION: Final = re.compile(
+    r"(?:较上年|比上年|与上年相比|同比|较去年|比去年|与去年相比|与(?:19|20)\d{2}年(?:相比)?|较(?:19|20)\d{2}年|比(?:19|20)\d{2}年)"
+    r"[^，。；;\d]{0,8}?(基本持平|持平|相当|有所增加|有所减少|有所下降|有所上升|略有增加|略有减少|略有下降|大幅增加|大幅下降|明显增加|明显减少|增加|增长|上升|减少|下降)"
+    r"(?![^，。；;]{0,2}[\d一二三四五六七八九十两])"
+)
+
+
+def _directions(
+    b: Binder, bctx: BindContext, found: list[tuple[Mention, list[Binding]]], data: ReportData
+) -> Iterator[tuple[str, str]]:
+    for hit in _BARE_DIRECTION.finditer(bctx.text):
+        probe = Mention("count", hit.start(), hit.start(), "", Decimal(0), "件", sentence=_sentence_of(bctx.text, hit.start()))
+        subject = _subject(b, bctx, found, probe, data)
+        if subject is None or subject.before is None:
+            continue
+        diff = subject.now - subject.before
+        actual = "up" if diff > 0 else "down" if diff < 0 else "flat"
+        stated = _direction(hit.group(1))
+        if stated is None or stated == actual:
+            continue
+        word = {"up": "增加", "down": "减少", "flat": "持平"}[actual]
+        name = subject.binding.figure.label
+        yield hit.group(), f"方向不对：本年{name}为{fmt(subject.now)}件，上年为{fmt(subject.before)}件，应为{word}"
+
+
+def _sentence_of(text: str, pos: int) -> int:
+    return sum(text.count(mark, 0, pos) for mark in "。；;！!？?\n")
 
 
 def _share(b: Binder, bctx: BindContext, found: list[tuple[Mention, list[Binding]]], m: Mention, data: ReportData, before: str) -> str | None:

@@ -38,7 +38,10 @@ CLAIMS: Final = (
     Claim("no_carried_over", re.compile(r"无上一?年度?结转|上一?年度?无结转|没有上一?年度?结转")),
     Claim(
         "all_concluded",
-        re.compile(r"无(?:结转|转入|转)(?:至|到)?下一?年度?|没有结转(?:至|到)?下一?年|(?:均|全部|都)(?:已|已经)?(?:按时)?(?:办结|办理完毕)"),
+        re.compile(
+            r"无(?:结转|转入|转)(?:至|到)?下一?年度?|没有结转(?:至|到)?下一?年"
+            r"|(?:均|全部|都)(?:已|已经)?(?:按时|按期|如期|及时|在法定期限内)?(?:办结|办理完毕|答复完毕)"
+        ),
     ),
     Claim("cases_closed", re.compile(r"(?:均|全部|都)(?:已|已经)?(?:审结|结案)")),
     Claim(
@@ -48,7 +51,13 @@ CLAIMS: Final = (
             r"|(?:行政复议|复议)[、和及与]?(?:行政诉讼|诉讼)?(?:案件)?(?:均为|均是|都是|为)[0零]件?"
         ),
     ),
-    Claim("all_upheld", re.compile(r"(?:均|全部|都|皆)(?:获|被|予|已)?(?:依法)?维持|结果均为维持")),
+    Claim(
+        "all_upheld",
+        re.compile(
+            r"(?:均|全部|都|皆)(?:获|被|予|已)?(?:依法)?维持|结果均为维持|结果(?:为|是)维持"
+            r"|(?:经审结|已审结|审结后)[^，。；]{0,6}维持|维持(?:了)?原(?:答复|决定|处理)"
+        ),
+    ),
     Claim("no_normative", re.compile(r"未(?:制发|出台|印发|制定)[^。；，]{0,8}规范性文件")),
     Claim("no_notices", re.compile(r"未(?:发出|下发|出具)[^。；，]{0,8}收费通知")),
     Claim("no_fees", re.compile(r"未(?:实际)?收取[^。；，]{0,8}(?:信息处理费|费用)|无收取信息处理费|未收费")),
@@ -174,7 +183,10 @@ def judge(
 def _upheld(
     clause: str, before: str, review: dict[str, int], lit: dict[str, int], subject_count: int | None
 ) -> Problem | None:
-    blocks = _blocks_named(clause) or _last_block(before) or {"review", "litigation"}
+    # The cases a claim speaks of: named in its clause, else in its sentence (``行政复议3件、行政诉讼
+    # 1件，均获维持``: both), else the last named before it.
+    sentence = re.split(r"[。；;！？\n]", before)[-1]
+    blocks = _blocks_named(clause) or _blocks_named(sentence) or _last_block(before) or {"review", "litigation"}
     closed_only = "已审结" in clause or "审结的" in clause or subject_count is not None
     for block in ("review", "litigation"):
         if block not in blocks:

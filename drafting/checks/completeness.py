@@ -129,10 +129,12 @@ def _fees(ctx: Context, data: ReportData, paragraphs: list[Paragraph]) -> Iterat
     text = "".join(p.text for p in paragraphs)
     if "信息处理费" not in text and "收费" not in text:
         return  # no fee statement at all: F1 says so
+    from ..numbers import mentions
     from ..tables import format_number
 
+    stated = {m.yuan() for p in paragraphs for m in mentions(p.text) if m.kind == "money"}
     wanted = {"应收": fees.billed, "实收": fees.collected}
-    missing = [f"{k}{format_number(v)}元" for k, v in wanted.items() if v and format_number(v) not in text]
+    missing = [f"{k}{format_number(v)}元" for k, v in wanted.items() if v and v not in stated]
     if not missing:
         return
     said = "、".join(missing)

@@ -15,8 +15,10 @@ from ..numbers import CALENDAR_KINDS, mentions
 from .finding import Finding
 from .registry import Context, check, paragraph_place
 
-_FUTURE: Final = re.compile(r"将|下一步|计划|拟|力争|明年|下一年度|下年度")
-_COMPARE: Final = re.compile(r"上年|上一年|去年|同比|较|比|相比|与")
+_FUTURE: Final = re.compile(r"将|下一步|计划|拟|力争|明年|下一年度|下年度|结转|继续办理")
+# Last year named as the term of a comparison: 较2023年, 比2023年（125件）, 与2023年相比, 2023年同期.
+_COMPARED_BEFORE: Final = re.compile(r"(?:较|比|与|和|同|上年（|上年\(|去年（)\s*$")
+_COMPARED_AFTER: Final = re.compile(r"^(?:同期|相比|的|为|度为|全年为|（|\()")
 _CITED: Final = re.compile(r"修订|修正|年版|颁布|施行|印发|发布")
 
 
@@ -49,7 +51,8 @@ def stated_years(ctx: Context) -> Iterator[Finding]:
                 continue
             if y == year + 1 and (ctx.section == "improvements" or _FUTURE.search(sentence)):
                 continue
-            if y == year - 1 and _COMPARE.search(sentence):
+            before = p.text[max(0, m.start - 4) : m.start]
+            if y == year - 1 and (_COMPARED_BEFORE.search(before) or _COMPARED_AFTER.match(p.text[m.end :])):
                 continue
             if y < year and _CITED.search(p.text[m.end : m.end + 6]):
                 continue

@@ -40,6 +40,7 @@ from drafting.data import load_data  # noqa: E402
 from drafting.data.model import ReportData  # noqa: E402
 from drafting.figures import RESULT_GROUPS, Figures, bindable_numbers, compute  # noqa: E402
 from drafting.numbers import mentions  # noqa: E402
+from drafting.facts import known_urls  # noqa: E402
 from drafting.offline import clause, fee_statement, marker, write_section  # noqa: E402
 from drafting.tables import format_number  # noqa: E402
 
@@ -1310,10 +1311,47 @@ def generate() -> list[Answer]:
                 out.append(answer)
     for key, section, label, index, *style in FAULTS:
         out.append(_build(cases[key], section, index, label, *style))
+    out.extend(handwritten(cases))
     ids = Counter(a.id for a in out)
     dup = [i for i, n in ids.items() if n > 1]
     if dup:
         raise SystemExit(f"answer ids repeated: {dup}")
+    return out
+
+
+HANDWRITTEN = HERE / "handwritten.yaml"
+
+
+def handwritten(cases: dict[str, Case]) -> list[Answer]:
+    """The hand-written answers (``handwritten.yaml``): faithful ones as written, each fault its
+    twin with one edit (``edit: [old, new]`` — ``old`` must occur exactly once — or ``append`` /
+    ``prepend``)."""
+    from ruamel.yaml import YAML
+
+    raw = YAML(typ="safe").load(HANDWRITTEN.read_text(encoding="utf-8"))
+    by_id: dict[str, Answer] = {}
+    out: list[Answer] = []
+    for entry in raw["answers"]:
+        case = cases[entry["case"]]
+        label = entry.get("label", FAITHFUL)
+        if label == FAITHFUL:
+            text = entry["reply"].rstrip("\n")
+        else:
+            twin = by_id[entry["id"].split("--", 1)[0]]
+            text = twin.text
+            if "edit" in entry:
+                old, new = entry["edit"]
+                if text.count(old) != 1:
+                    raise SystemExit(f"{entry['id']}: the edit's text occurs {text.count(old)} times in its twin")
+                text = text.replace(old, new)
+            text = entry.get("prepend", "") + text + entry.get("append", "")
+        answer = Answer(entry["id"], case, entry["section"], text, label, entry.get("note", ""))
+        answer.absent = list(entry.get("absent", []))
+        if label == FAITHFUL:
+            answer.present = [url for url in known_urls(case.d) if url in text]
+            _sanity(answer)
+        by_id[answer.id] = answer
+        out.append(answer)
     return out
 
 
