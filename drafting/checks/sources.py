@@ -263,8 +263,6 @@ def _host(url: str) -> str:
 
 def _addresses(ctx: Context, data: ReportData) -> Iterator[Finding]:
     known = known_urls(data)
-    if not known:
-        return
     n = 0
     for p in ctx.paragraphs():
         for m in mentions(p.text):
@@ -286,7 +284,7 @@ def _addresses(ctx: Context, data: ReportData) -> Iterator[Finding]:
 
 
 def _address_finding(ctx: Context, p: Paragraph, written: str, known: Sequence[str], n: int) -> Finding:
-    right = "、".join(known)
+    right = "、".join(known) or "（数据文件中没有网址或邮箱）"
     return ctx.found(
         "M6",
         "error",
@@ -294,7 +292,11 @@ def _address_finding(ctx: Context, p: Paragraph, written: str, known: Sequence[s
         p.where(),
         evidence=f"正文“{written}”；数据文件：{right}",
         place=paragraph_place(p, f"address#{n}"),
-        reask=f"“{written}”：这个网址或邮箱写错了，数据中为 {right}。请照数据原样写（半角字符，不加空格）。",
+        reask=(
+            f"“{written}”：这个网址或邮箱写错了，数据中为 {right}。请照数据原样写（半角字符，不加空格）。"
+            if known
+            else f"“{written}”：数据和素材中没有这个网址或邮箱。请删去。"
+        ),
     )
 
 

@@ -1319,19 +1319,19 @@ def generate() -> list[Answer]:
     return out
 
 
-HANDWRITTEN = HERE / "handwritten.yaml"
+HANDWRITTEN = (HERE / "handwritten.yaml", HERE / "handwritten-2.yaml")
 
 
 def handwritten(cases: dict[str, Case]) -> list[Answer]:
-    """The hand-written answers (``handwritten.yaml``): faithful ones as written, each fault its
+    """The hand-written answers (``handwritten*.yaml``): faithful ones as written, each fault its
     twin with one edit (``edit: [old, new]`` — ``old`` must occur exactly once — or ``append`` /
     ``prepend``)."""
     from ruamel.yaml import YAML
 
-    raw = YAML(typ="safe").load(HANDWRITTEN.read_text(encoding="utf-8"))
+    entries = [e for path in HANDWRITTEN for e in YAML(typ="safe").load(path.read_text(encoding="utf-8"))["answers"]]
     by_id: dict[str, Answer] = {}
     out: list[Answer] = []
-    for entry in raw["answers"]:
+    for entry in entries:
         case = cases[entry["case"]]
         label = entry.get("label", FAITHFUL)
         if label == FAITHFUL:
