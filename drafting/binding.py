@@ -623,11 +623,16 @@ class Binder:
             return self._total_of_list(m, ctx, index)
         word, concept = named
         if word in WEAK_WORDS and concept in _REQUEST_CONCEPTS:
-            # ``行政复议方面，全年收到4件``: a verb every count shares, in a sentence about cases.
+            # ``行政复议方面，全年收到4件``: a verb every count shares, in a sentence about cases —
+            # of one kind (both named, ``复议、诉讼案件…共办理74件``: which figure is not said).
             before = sentence_before(ctx.text, m)
-            case = max(before.rfind("复议"), max(before.rfind(w) for w in _LITIGATION_WORDS))
-            if case > before.rfind("申请"):
-                concept = "review" if before.rfind("复议") == case else "litigation"
+            cases = before[before.rfind("申请") + 1 :]
+            named = {"review"} if "复议" in cases else set()
+            named |= {"litigation"} if any(w in cases for w in _LITIGATION_WORDS) else set()
+            if len(named) > 1:
+                return None
+            if named:
+                concept = named.pop()
         if not self._allowed_concept(concept, m, ctx, word):
             return None
         doc_field = None
