@@ -212,12 +212,21 @@ def _repair_urls(line: str, urls: Iterable[str]) -> str:
     for url in urls:
         if not url or url in line:
             continue
-        pattern = r"[\s　]*".join(_loose(ch) for ch in url)
-        line = re.sub(pattern, lambda _m, u=url: u, line)
+        pattern = re.compile(r"[\s　]*".join(_loose(ch) for ch in url))
+        line = pattern.sub(url.replace("\\", "\\\\"), line)
     return line
 
 
-_LOOSE: Final = {":": "[:：]", ".": "[.。．]", "/": "[/／]", "-": "[-－]", "_": "[_＿]", "?": "[?？]", "=": "[=＝]", "&": "[&＆]"}
+_LOOSE: Final = {
+    ":": "[:：]",
+    ".": "[.。．]",
+    "/": "[/／]",
+    "-": "[-－]",
+    "_": "[_＿]",
+    "?": "[?？]",
+    "=": "[=＝]",
+    "&": "[&＆]",
+}
 
 
 def _loose(ch: str) -> str:

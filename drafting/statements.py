@@ -8,8 +8,8 @@ Numbers come from ``figures`` (the same set the number check binds to) and label
 from __future__ import annotations
 
 from . import official, offline
-from .facts import usable
 from .data.model import ReportData
+from .facts import usable
 from .figures import RESULT_GROUPS, Figures, compute, share, shares
 from .tables import format_number
 
@@ -58,7 +58,9 @@ def table3_statements(data: ReportData, f: Figures) -> list[str]:
         pct = share(abs(diff), f.previous_new)
         rate = f"（{'增长' if diff > 0 else '下降'}{pct}%）" if diff and pct is not None else ""
         change = f"增加{diff}件" if diff > 0 else f"减少{-diff}件" if diff < 0 else "持平"
-        out.append(f"上年（{data.previous.year}年）{_row('new')}：{f.previous_new}件；本年与上年相比{change}{rate}")
+        out.append(
+            f"上年（{data.previous.year}年）{_row('new')}：{f.previous_new}件；本年与上年相比{change}{rate}"
+        )
     out.append(f"表三 {_row('carried_over')}：{f.carried_over}件")
     out.append(f"本年度办理的申请合计（一、二两项之和）：{f.handled}件")
     group_labels = {
@@ -153,7 +155,9 @@ def fact_lines(section: str, data: ReportData) -> list[str]:
                 f"{label}：（作者未提供素材。此处只写{offline.marker('……')}标记，说明需要补充的内容，不要编造）"
             )
         elif not facts:
-            out.append(f"{label}：（作者说明本项没有需要补充的内容。只写一句“本年度无需单独说明的{label}事项。”，不要写做法）")
+            out.append(
+                f"{label}：（作者说明本项没有需要补充的内容。只写一句“本年度无需单独说明的{label}事项。”，不要写做法）"
+            )
         else:
             out.append(f"{label}：")
             out.extend(f"- {offline.clause(fact)}" for fact in facts)

@@ -29,6 +29,7 @@ LAYERS = {
     "data": 4,
     "tables": 5,
     "figures": 6,
+    "catalogue": 6,  # the data's figures with their names: tables by concept, facts with their words
     "binding": 6,  # a number bound to the figure its words name (tables and facts)
     "facts": 6,  # the author's facts screened: instructions and contradicting figures left out
     "document": 6,

@@ -5,6 +5,7 @@ their scope, year on year and shares, completeness, invention, cleaning, the re-
 from __future__ import annotations
 
 import re
+
 import pytest
 
 from drafting import offline
@@ -72,14 +73,27 @@ def test_a_fact_binds_its_number_with_its_words(body: str, rule: str | None) -> 
         ("公民、法人和其他组织提出政府信息公开申请66件。", None),  # every applicant: 一's 总计
         ("信息公开申请中同意公开答复3件，部分公开答复17件。", None),  # 答复 is the verb, not （七）
         ("尚未办结的4件结转下年度继续办理。", None),
-        ("从办理结果看：予以公开3件、部分公开17件、不予公开7件、无法提供27件、不予处理6件、其他处理4件，共计64件。", None),
-        ("从办理结果看：予以公开3件、部分公开17件、不予公开7件、无法提供27件、不予处理6件、其他处理4件，共计66件。", "N1"),
+        (
+            "从办理结果看：予以公开3件、部分公开17件、不予公开7件、无法提供27件、不予处理6件、其他处理4件，共计64件。",
+            None,
+        ),
+        (
+            "从办理结果看：予以公开3件、部分公开17件、不予公开7件、无法提供27件、不予处理6件、其他处理4件，共计66件。",
+            "N1",
+        ),
         ("行政复议方面，全年收到4件，维持2件、纠正1件、尚未审结1件。", None),
-        ("依据《条例》第二十条第（一）项和国办公开办函〔2021〕30号，在20个工作日内答复，新收1,286件之外无其他。", None),
+        (
+            "依据《条例》第二十条第（一）项和国办公开办函〔2021〕30号，在20个工作日内答复，新收1,286件之外无其他。",
+            None,
+        ),
     ],
 )
 def test_numbers_bind_to_the_label_they_stand_with(sentence: str, rule: str | None) -> None:
-    found = {f.rule for f in check_section("overview", [sentence], DISTRICT) if f.is_error and f.category != "structure"}
+    found = {
+        f.rule
+        for f in check_section("overview", [sentence], DISTRICT)
+        if f.is_error and f.category != "structure"
+    }
     found -= {"N0"} if rule != "N0" else set()  # 1,286 is not a figure of this data: N0, not binding
     assert (rule in found) if rule else not found & {"N1", "N2", "N3", "N4", "N5"}, found
 
@@ -103,7 +117,9 @@ def test_binding_reads_what_real_reports_write() -> None:
     binder = Binder(DISTRICT)
     keys = {
         m.text: [b.figure.key for b in bindings]
-        for m, bindings in binder.read("信息公开申请中同意公开答复 3 件，部分公开答复 17 件，不予公开答复 7件。")
+        for m, bindings in binder.read(
+            "信息公开申请中同意公开答复 3 件，部分公开答复 17 件，不予公开答复 7件。"
+        )
     }
     assert keys == {"3 件": ["disclosed"], "17 件": ["partial"], "7件": ["withheld"]}
     ((_, applicants),) = [x for x in binder.read("收到公民、法人和其他组织政府信息公开申请66件。") if x[1]]
@@ -121,7 +137,10 @@ def test_binding_reads_what_real_reports_write() -> None:
         ("2024年，我局新收申请66件。被提起行政诉讼3件，已审结的2件均获维持，另有1件尚未审结。", False),
         ("2024年，我局新收申请66件。被申请行政复议4件，结果均为维持。", True),
         ("2024年，我局新收申请66件。行政复议4件、行政诉讼3件，均获维持。", True),
-        ("2024年，我局新收申请66件，其中法人或其他组织8件。所有申请均在法定期限内答复，无逾期答复的申请。", False),
+        (
+            "2024年，我局新收申请66件，其中法人或其他组织8件。所有申请均在法定期限内答复，无逾期答复的申请。",
+            False,
+        ),
         ("2024年，我局未收到法人或其他组织提出的申请。", True),
         ("全部申请均已按期办结。", True),
         ("尚未办结的4件结转下年度继续办理。", False),
@@ -153,7 +172,10 @@ def test_a_claim_without_a_figure_for_its_subject_is_no_finding() -> None:
     ("text", "wrong"),
     [
         ("2024年，我局新收政府信息公开申请144件，比上年（125件）增加19件，增长15.2%。", False),
-        ("2024年，我局新收政府信息公开申请144件，较2023年增加19件、同比增长15%。", False),  # rounded to the unit
+        (
+            "2024年，我局新收政府信息公开申请144件，较2023年增加19件、同比增长15%。",
+            False,
+        ),  # rounded to the unit
         ("2024年，我局新收政府信息公开申请144件，较上年减少19件。", True),
         ("2024年，我局新收政府信息公开申请144件，比上年增加19件，增长20%。", True),
         ("2024年，我局新收政府信息公开申请144件，与上年基本持平。", True),
@@ -195,10 +217,16 @@ def test_an_empty_topic_stays_empty() -> None:
     empty = load_data(ANSWERS / "empty-topics-2024.yaml").data  # 管理 None; 平台、监督 []
     paragraphs = offline.write_section("overview", empty)
     assert not _rules("overview", paragraphs, empty)
-    invented = [p.replace("本年度政府信息公开平台无调整。", "新设电子公开屏1块，实时发布惠民信息。") for p in paragraphs]
+    invented = [
+        p.replace("本年度政府信息公开平台无调整。", "新设电子公开屏1块，实时发布惠民信息。")
+        for p in paragraphs
+    ]
     assert "M2" in _rules("overview", invented, empty)
     marker = next(p for p in paragraphs if "【待补充" in p)
-    filled = [p if p != marker else marker.split("。", 1)[0] + "。严格落实信息发布保密审查制度。" for p in paragraphs]
+    filled = [
+        p if p != marker else marker.split("。", 1)[0] + "。严格落实信息发布保密审查制度。"
+        for p in paragraphs
+    ]
     assert "M2" in _rules("overview", filled, empty)
 
 
@@ -232,7 +260,9 @@ def test_problems_come_from_the_facts_and_measures_stay_out() -> None:
 
 def test_a_year_mid_sentence_must_be_the_reports() -> None:
     paragraphs = offline.write_section("overview", DISTRICT)
-    stale = [p.replace("现行有效行政规范性文件25件", "截至2023年底现行有效行政规范性文件25件") for p in paragraphs]
+    stale = [
+        p.replace("现行有效行政规范性文件25件", "截至2023年底现行有效行政规范性文件25件") for p in paragraphs
+    ]
     assert "Y2" in _rules("overview", stale, DISTRICT)
     ahead = [p.replace("结转下年度继续办理4件", "4件结转至2025年继续办理") for p in paragraphs]
     assert "Y2" not in _rules("overview", ahead, DISTRICT)
@@ -267,7 +297,9 @@ def test_urls_mail_file_numbers_and_times_keep_their_marks_everywhere() -> None:
     (line,) = clean_answer(answer, "overview").paragraphs
     assert url in line and "jtj@example.gov.cn" in line and "[2021]30号" in line and "9:00-17:00" in line
     assert "（http" in line and "公开，邮箱" in line
-    broken = clean_answer("（一）主动公开。通过网站（http：//www.example。gov.cn/jtj/）公开。", "overview", [url])
+    broken = clean_answer(
+        "（一）主动公开。通过网站（http：//www.example。gov.cn/jtj/）公开。", "overview", [url]
+    )
     assert url in broken.paragraphs[0]
 
 

@@ -62,7 +62,9 @@ def last_year(data: ReportData, key: str) -> Decimal | None:
         if key in simple:
             return Decimal(simple[key])
     if t4 is not None and key in ("review", "litigation"):
-        value = t4.review.sum if key == "review" else t4.litigation_direct.sum + t4.litigation_after_review.sum
+        value = (
+            t4.review.sum if key == "review" else t4.litigation_direct.sum + t4.litigation_after_review.sum
+        )
         return Decimal(value)
     if t2 is not None:
         if key in ("licensing", "penalty", "coercion"):
@@ -91,7 +93,9 @@ class Subject:
     before: Decimal | None
 
 
-def _subject(b: Binder, ctx: BindContext, found: list[tuple[Mention, list[Binding]]], m: Mention, data: ReportData) -> Subject | None:
+def _subject(
+    b: Binder, ctx: BindContext, found: list[tuple[Mention, list[Binding]]], m: Mention, data: ReportData
+) -> Subject | None:
     """The figure a comparison compares: the last bound table figure before it in its sentence,
     else the words before the comparison word (``新收申请较上年增加``)."""
     for other, bindings in reversed(found):
@@ -149,17 +153,31 @@ _DEFAULT_WHOLE: Final = {
 }
 
 
-@check("changes_and_shares", "consistency", {"N6": "同比增减、百分比和占比与数据算得的一致"}, scope="narrative")
+@check(
+    "changes_and_shares", "consistency", {"N6": "同比增减、百分比和占比与数据算得的一致"}, scope="narrative"
+)
 def changes(ctx: Context) -> Iterator[Finding]:
     data = ctx.data
     b = binder(ctx)
     if data is None or b is None:
         return
-    authored = any(data.facts.get(t) is not None for t in ("active", "on_request", "management", "platforms", "oversight"))
+    authored = any(
+        data.facts.get(t) is not None
+        for t in ("active", "on_request", "management", "platforms", "oversight")
+    )
     severity: Severity = "error" if ctx.strict_numbers or authored else "warning"
     fact_ratios = {
         m.value
-        for topic in ("active", "on_request", "management", "platforms", "oversight", "problems", "improvements", "other")
+        for topic in (
+            "active",
+            "on_request",
+            "management",
+            "platforms",
+            "oversight",
+            "problems",
+            "improvements",
+            "other",
+        )
         for fact in data.facts.get(topic) or []
         for m in mentions(fact)
         if m.is_ratio and m.value is not None
@@ -170,16 +188,16 @@ def changes(ctx: Context) -> Iterator[Finding]:
         found = bound(ctx, p)
         bctx = BindContext(p.text, [m for m, _ in found], {}, False)
         n = 0
-        for said, problem in _directions(b, bctx, found, data):
+        for words, why in _directions(b, bctx, found, data):
             n += 1
             yield ctx.found(
                 "N6",
                 severity,
-                f"正文“{said}”{problem}",
+                f"正文“{words}”{why}",
                 p.where(),
-                evidence=f"正文“{said}”；{problem}",
+                evidence=f"正文“{words}”；{why}",
                 place=paragraph_place(p, f"change#{n}"),
-                reask=f"“{said}”：{problem}。请按数据改写。",
+                reask=f"“{words}”：{why}。请按数据改写。",
             )
         for m, _ in found:
             if m.value is None or not (m.is_figure or m.kind in ("percent", "points", "multiple")):
@@ -202,11 +220,19 @@ def changes(ctx: Context) -> Iterator[Finding]:
                 p.where(),
                 evidence=f"正文“{said}”：{m.text}；{problem}",
                 place=paragraph_place(p, f"change#{n}"),
-                reask=f"“{said}”：{problem}。" + ("请改为数据算得的数字。" if "应为" in problem else "请删去这个数字。"),
+                reask=f"“{said}”：{problem}。"
+                + ("请改为数据算得的数字。" if "应为" in problem else "请删去这个数字。"),
             )
 
 
-def _change(b: Binder, bctx: BindContext, found: list[tuple[Mention, list[Binding]]], m: Mention, data: ReportData, before: str) -> str | None:
+def _change(
+    b: Binder,
+    bctx: BindContext,
+    found: list[tuple[Mention, list[Binding]]],
+    m: Mention,
+    data: ReportData,
+    before: str,
+) -> str | None:
     subject = _subject(b, bctx, found, m, data)
     if subject is None:
         return None  # what is compared is not a figure the data names: not judged
@@ -214,19 +240,30 @@ def _change(b: Binder, bctx: BindContext, found: list[tuple[Mention, list[Bindin
     if subject.before is None:
         return f"无法核对：数据中没有{name}的上年数字（数据文件的 previous），不能写同比"
     diff = subject.now - subject.before
-    if before.rstrip().endswith(("（", "(")) and _direction(before[before.rfind("上年") :] if "上年" in before else "") is None:
+    if (
+        before.rstrip().endswith(("（", "("))
+        and _direction(before[before.rfind("上年") :] if "上年" in before else "") is None
+    ):
         # 比上年（125件）: last year's figure given in brackets
         return None if m.value == subject.before else f"与数据不符：上年{name}为{fmt(subject.before)}件"
     direction = _direction(m.label or before)
     actual = "up" if diff > 0 else "down" if diff < 0 else "flat"
     assert m.value is not None
     if direction == "double":
-        return None if subject.now == 2 * subject.before else f"与数据不符：本年{fmt(subject.now)}件，上年{fmt(subject.before)}件，不是翻番"
+        return (
+            None
+            if subject.now == 2 * subject.before
+            else f"与数据不符：本年{fmt(subject.now)}件，上年{fmt(subject.before)}件，不是翻番"
+        )
     if direction is not None and direction != actual:
         word = {"up": "增加", "down": "减少", "flat": "持平"}[actual]
         return f"方向写反了：本年{name}为{fmt(subject.now)}件，上年为{fmt(subject.before)}件，应为{word}"
     if m.kind == "count":
-        return None if m.value == abs(diff) else f"与数据不符：本年{fmt(subject.now)}件，上年{fmt(subject.before)}件，应为相差{fmt(abs(diff))}件"
+        return (
+            None
+            if m.value == abs(diff)
+            else f"与数据不符：本年{fmt(subject.now)}件，上年{fmt(subject.before)}件，应为相差{fmt(abs(diff))}件"
+        )
     if m.kind == "percent":
         if subject.before == 0:
             return "无法计算：上年为0件，不能写百分比"
@@ -249,7 +286,15 @@ def _directions(
     b: Binder, bctx: BindContext, found: list[tuple[Mention, list[Binding]]], data: ReportData
 ) -> Iterator[tuple[str, str]]:
     for hit in _BARE_DIRECTION.finditer(bctx.text):
-        probe = Mention("count", hit.start(), hit.start(), "", Decimal(0), "件", sentence=_sentence_of(bctx.text, hit.start()))
+        probe = Mention(
+            "count",
+            hit.start(),
+            hit.start(),
+            "",
+            Decimal(0),
+            "件",
+            sentence=_sentence_of(bctx.text, hit.start()),
+        )
         subject = _subject(b, bctx, found, probe, data)
         if subject is None or subject.before is None:
             continue
@@ -260,14 +305,24 @@ def _directions(
             continue
         word = {"up": "增加", "down": "减少", "flat": "持平"}[actual]
         name = subject.binding.figure.label
-        yield hit.group(), f"方向不对：本年{name}为{fmt(subject.now)}件，上年为{fmt(subject.before)}件，应为{word}"
+        yield (
+            hit.group(),
+            f"方向不对：本年{name}为{fmt(subject.now)}件，上年为{fmt(subject.before)}件，应为{word}",
+        )
 
 
 def _sentence_of(text: str, pos: int) -> int:
     return sum(text.count(mark, 0, pos) for mark in "。；;！!？?\n")
 
 
-def _share(b: Binder, bctx: BindContext, found: list[tuple[Mention, list[Binding]]], m: Mention, data: ReportData, before: str) -> str | None:
+def _share(
+    b: Binder,
+    bctx: BindContext,
+    found: list[tuple[Mention, list[Binding]]],
+    m: Mention,
+    data: ReportData,
+    before: str,
+) -> str | None:
     assert m.value is not None
     clause_words = m.clause or before
     part_key = None
@@ -279,7 +334,12 @@ def _share(b: Binder, bctx: BindContext, found: list[tuple[Mention, list[Binding
         part_key = named[1]
     if part_key is None or part_key in ("accepted", "fee_amount"):
         for other, bindings in reversed(found):
-            if other.start < m.start and other.sentence == m.sentence and bindings and not _bracketed(b_text(bctx), other, m):
+            if (
+                other.start < m.start
+                and other.sentence == m.sentence
+                and bindings
+                and not _bracketed(b_text(bctx), other, m)
+            ):
                 part_key = bindings[0].figure.key
                 break
     if "办结率" in clause_words or "办结率" in before:
@@ -315,4 +375,3 @@ def _share(b: Binder, bctx: BindContext, found: list[tuple[Mention, list[Binding
 
 def b_text(ctx: BindContext) -> str:
     return ctx.text
-

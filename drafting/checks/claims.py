@@ -34,7 +34,12 @@ class Claim:
 
 
 CLAIMS: Final = (
-    Claim("no_requests", re.compile(r"(?:未|没有)(?:收到|受理|接到|接收)[^。；，]{0,24}申请|(?<![结转])无[^。；，上]{0,8}政府信息公开申请(?![^。；，]{0,4}结转)")),
+    Claim(
+        "no_requests",
+        re.compile(
+            r"(?:未|没有)(?:收到|受理|接到|接收)[^。；，]{0,24}申请|(?<![结转])无[^。；，上]{0,8}政府信息公开申请(?![^。；，]{0,4}结转)"
+        ),
+    ),
     Claim("no_carried_over", re.compile(r"无上一?年度?结转|上一?年度?无结转|没有上一?年度?结转")),
     Claim(
         "all_concluded",
@@ -127,10 +132,23 @@ def judge(
         if blocks:
             return None  # 未收到…复议申请: a case, judged by no_appeals
         key, name = _requests_subject(clause)
-        value = {"new": f.new, "legal_persons": t.new.legal_persons, "natural": t.new.natural, "carried_over": f.carried_over}[key]
-        return Problem(f"{name}为 {value} 件", (_t3(key if key in ("new", "carried_over") else "new"),)) if value else None
+        value = {
+            "new": f.new,
+            "legal_persons": t.new.legal_persons,
+            "natural": t.new.natural,
+            "carried_over": f.carried_over,
+        }[key]
+        return (
+            Problem(f"{name}为 {value} 件", (_t3(key if key in ("new", "carried_over") else "new"),))
+            if value
+            else None
+        )
     if kind == "no_carried_over":
-        return Problem(f"表三 二、上年结转为 {f.carried_over} 件", (_t3("carried_over"),)) if f.carried_over else None
+        return (
+            Problem(f"表三 二、上年结转为 {f.carried_over} 件", (_t3("carried_over"),))
+            if f.carried_over
+            else None
+        )
     if kind == "all_concluded":
         if blocks or "案件" in clause:
             return None  # 均已审结 or 案件均已办结: cases, judged by cases_closed
@@ -151,14 +169,18 @@ def judge(
         wrong = [b for b in ("review", "litigation") if b in named and totals[b]]
         if not wrong:
             return None
-        said = "、".join(f"表四 {'行政复议' if b == 'review' else '行政诉讼'} 总计为 {totals[b]} 件" for b in wrong)
+        said = "、".join(
+            f"表四 {'行政复议' if b == 'review' else '行政诉讼'} 总计为 {totals[b]} 件" for b in wrong
+        )
         return Problem(said, _t4(official.TOTAL_KEY, _ALL_BLOCKS))
     if kind == "all_upheld":
         return _upheld(clause, before, f.review, f.litigation, subject_count)
     if kind == "no_normative":
         issued = data.table2.normative.issued
         if issued and _table2_known(ctx):
-            return Problem(f"表二 行政规范性文件 本年制发件数为 {issued} 件", (Cell("table2", "normative", "issued"),))
+            return Problem(
+                f"表二 行政规范性文件 本年制发件数为 {issued} 件", (Cell("table2", "normative", "issued"),)
+            )
         return None
     if kind == "no_notices":
         unpaid = t.other_handling.overdue_fee.sum
@@ -176,7 +198,11 @@ def judge(
         return Problem(f"数据文件中实收信息处理费 {data.fees.collected} 元") if data.fees.collected else None
     if kind == "all_natural":
         others = t.new.legal_persons
-        return Problem(f"表三 一、本年新收 {official.TABLE3_LEGAL_PERSONS}为 {others} 件", (_t3("new"),)) if others else None
+        return (
+            Problem(f"表三 一、本年新收 {official.TABLE3_LEGAL_PERSONS}为 {others} 件", (_t3("new"),))
+            if others
+            else None
+        )
     return None
 
 
@@ -186,7 +212,9 @@ def _upheld(
     # The cases a claim speaks of: named in its clause, else in its sentence (``行政复议3件、行政诉讼
     # 1件，均获维持``: both), else the last named before it.
     sentence = re.split(r"[。；;！？\n]", before)[-1]
-    blocks = _blocks_named(clause) or _blocks_named(sentence) or _last_block(before) or {"review", "litigation"}
+    blocks = (
+        _blocks_named(clause) or _blocks_named(sentence) or _last_block(before) or {"review", "litigation"}
+    )
     closed_only = "已审结" in clause or "审结的" in clause or subject_count is not None
     for block in ("review", "litigation"):
         if block not in blocks:

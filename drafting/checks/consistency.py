@@ -92,10 +92,10 @@ def _mismatch(ctx: Context, p: Paragraph, m: Mention, b: Binding, n: int, allowe
     said = quote(p.text, m)
     place = paragraph_place(p, f"{figure.key}#{n}")
     if b.unit_slip(m):
-        message = (
-            f"正文“{quoted}”中的 {stated} 单位不对：{figure.label}为 {figure.shown()}，请改正单位"
+        message = f"正文“{quoted}”中的 {stated} 单位不对：{figure.label}为 {figure.shown()}，请改正单位"
+        reask = (
+            f"“{said}”：数据中{figure.label}为{figure.shown()}，单位是{figure.money}。请改正单位，数字不变。"
         )
-        reask = f"“{said}”：数据中{figure.label}为{figure.shown()}，单位是{figure.money}。请改正单位，数字不变。"
         return ctx.found(
             figure.rule,
             "error",
@@ -112,7 +112,7 @@ def _mismatch(ctx: Context, p: Paragraph, m: Mention, b: Binding, n: int, allowe
             f"正文“{quoted}”中的 {stated} 在数据文件中找不到出处：{figure.label}中同一事项为 {figure.shown()}，"
             "请核对，或把该数字写入数据文件的 facts"
         )
-        reask = f"“{said}”：素材中{_short(figure.label)}为{figure.shown()}，没有{stated}这个数字。请改为素材中的数字。"
+        reask = f"“{said}”：{figure.label}中为{figure.shown()}，没有{stated}这个数字。请改为素材中的数字。"
         return ctx.found(
             "N0",
             "error",
@@ -130,13 +130,15 @@ def _mismatch(ctx: Context, p: Paragraph, m: Mention, b: Binding, n: int, allowe
     elif figure.key.startswith("fact:"):
         message = f"正文“{quoted}”中的 {stated} 与{figure.label}中同一事项的数字 {figure.shown()} 不符：请以素材为准"
     else:
-        message = f"正文“{quoted}”中的 {stated} 与表格不符：{figure.label}为 {figure.shown()}，请改正正文或表格"
+        message = (
+            f"正文“{quoted}”中的 {stated} 与表格不符：{figure.label}为 {figure.shown()}，请改正正文或表格"
+        )
     if b.certain and figure.value is not None:
         unit = figure.money or m.unit
-        what = "素材中" if figure.key.startswith("fact:") else "数据中"
-        reask = f"“{said}”：{what}{_short(figure.label)}为{fmt(figure.value)}{unit}。请改为{fmt(figure.value)}{unit}。"
+        where = f"{figure.label}中" if figure.key.startswith("fact:") else f"数据中{figure.label}"
+        reask = f"“{said}”：{where}为{fmt(figure.value)}{unit}。请改为{fmt(figure.value)}{unit}。"
     else:
-        reask = f"“{said}”：数据中{_short(figure.label)}为{figure.shown()}，{stated}与之不符。请按数据改正或删去这个数字。"
+        reask = f"“{said}”：数据中{figure.label}为{figure.shown()}，{stated}与之不符。请按数据改正或删去这个数字。"
     return ctx.found(
         figure.rule,
         "error",
@@ -147,11 +149,6 @@ def _mismatch(ctx: Context, p: Paragraph, m: Mention, b: Binding, n: int, allowe
         cells=figure.cells,
         reask=reask,
     )
-
-
-def _short(label: str) -> str:
-    """A figure's name as the model reads it: ``表三 一、本年新收…`` → ``表三“一、本年新收…”``."""
-    return label
 
 
 @check(

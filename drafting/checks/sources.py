@@ -26,7 +26,6 @@ from ..data.model import ReportData
 from ..facts import addresses_model, known_urls, screened, usable
 from ..numbers import mentions
 from ..reading.model import Paragraph
-from .consistency import bound
 from .finding import Finding, fingerprint, identity
 from .registry import RULES, Context, check, paragraph_place
 
@@ -49,7 +48,8 @@ ACTIVITY: Final = re.compile(
 )
 # About the tables: bound by the number checks, not by the facts (every specific table word).
 _DATA_WORDS: Final = re.compile(
-    "申请|结转|复议|诉讼|" + "|".join(re.escape(w) for w in sorted(set(TABLE_WORDS) - WEAK_WORDS, key=len, reverse=True))
+    "申请|结转|复议|诉讼|"
+    + "|".join(re.escape(w) for w in sorted(set(TABLE_WORDS) - WEAK_WORDS, key=len, reverse=True))
 )
 NOTHING: Final = re.compile(
     r"无需|无调整|无变化|无新增|无其他|无需要|没有需要|没有新增|未发现|未作调整|未进行调整|没有调整|没有变化|^无$|^无[。]?$"
@@ -61,7 +61,9 @@ MEASURE: Final = re.compile(
     r"建立|完善|推动|推进|加大|提升|强化|开展|组织|丰富|优化|定期|每)|计划(?:于|在|将)|拟于|力争"
 )
 # Words that talk to the reader of a chat, not to the report's reader.
-_CHAT: Final = re.compile(r"您|你(?:的|们)?(?:要求|提供|需要)|作为(?:一个)?(?:AI|人工智能|语言模型)|我无法|我不能|抱歉")
+_CHAT: Final = re.compile(
+    r"您|你(?:的|们)?(?:要求|提供|需要)|作为(?:一个)?(?:AI|人工智能|语言模型)|我无法|我不能|抱歉"
+)
 
 
 def _content(text: str) -> str:
@@ -100,15 +102,15 @@ def _sources(data: ReportData, section: str) -> list[str]:
     return out
 
 
-def _body(ctx: Context, section: str) -> Iterator[tuple[int, str, Paragraph]]:
-    """(offset, sentence, paragraph) for each sentence of the section a source must back: 一's intro
+def _body(ctx: Context, section: str) -> Iterator[tuple[str, Paragraph]]:
+    """(sentence, paragraph) for each sentence of the section a source must back: 一's intro
     paragraph and the sub-part heads left out."""
     paragraphs = [p for p in ctx.paragraphs() if p.part is not None]
     for n, p in enumerate(paragraphs):
         if section == "overview" and n == 0 and not p.text.startswith("（"):
             continue  # the 总述: register, not facts
         for m in _SENTENCE.finditer(p.text):
-            yield m.start(), m.group(), p
+            yield m.group(), p
 
 
 def _strip_head(sentence: str) -> str:
@@ -144,7 +146,7 @@ def sources(ctx: Context) -> Iterator[Finding]:
     if not facts:
         return  # empty topics: ``completeness`` (M2) speaks for them
     n = 0
-    for offset, sentence, p in _body(ctx, section):
+    for sentence, p in _body(ctx, section):
         if _MARKER in sentence:
             continue
         head, colon, rest = _strip_head(sentence).partition("：")
@@ -214,7 +216,7 @@ def _problems(ctx: Context, data: ReportData, facts: list[str]) -> Iterator[Find
                     reask=f"“{item}”：这是改进措施，本节只写存在的问题。请删去这句（改进措施另有一节）。",
                 )
                 continue
-            if not problem or not facts or re.search(r"存在|不足|问题", item) and len(_content(item)) <= 12:
+            if not problem or not facts or (re.search(r"存在|不足|问题", item) and len(_content(item)) <= 12):
                 continue
             items.append((p, item, max(overlap(item, [f]) for f in facts)))
     extra = max(0, len(items) - len(facts))
@@ -241,7 +243,8 @@ def _injected(ctx: Context, data: ReportData) -> Iterator[Finding]:
     for p in ctx.paragraphs():
         for m in _SENTENCE.finditer(p.text):
             sentence = m.group().strip()
-            words = addresses_model(sentence) or (_CHAT.search(sentence).group() if _CHAT.search(sentence) else None)
+            chat = _CHAT.search(sentence)
+            words = addresses_model(sentence) or (chat.group() if chat else None)
             copied = bad and len(_content(sentence)) >= 6 and overlap(sentence, bad) >= 0.6
             if not words and not copied:
                 continue
@@ -300,7 +303,9 @@ def _address_finding(ctx: Context, p: Paragraph, written: str, known: Sequence[s
     )
 
 
-def prompt_echo(section: str, answer: str, prompt: Sequence[str], data: ReportData) -> list[tuple[Finding, str]]:
+def prompt_echo(
+    section: str, answer: str, prompt: Sequence[str], data: ReportData
+) -> list[tuple[Finding, str]]:
     """An answer that repeats a line of the system prompt or of the prompt's instructions and data
     (the author's facts and the format example excepted: copying a fact is what a draft does)."""
     from ..statements import fact_lines

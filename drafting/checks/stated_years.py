@@ -45,7 +45,9 @@ def stated_years(ctx: Context) -> Iterator[Finding]:
                 continue
             y = int(m.value)
             start = max(p.text.rfind(c, 0, m.start) for c in "。；;！？\n") + 1
-            end = min((i for i in (p.text.find(c, m.end) for c in "。；;！？\n") if i >= 0), default=len(p.text))
+            end = min(
+                (i for i in (p.text.find(c, m.end) for c in "。；;！？\n") if i >= 0), default=len(p.text)
+            )
             sentence = p.text[start:end]
             if y == year or (y, m.after[:2]) in given:
                 continue

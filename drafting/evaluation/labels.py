@@ -27,7 +27,9 @@ if TYPE_CHECKING:
 
 FAITHFUL: Final = "faithful"
 # Faults that only have to stay out of the draft: cleaning them away is as good as rejecting them.
-KEPT_OUT: Final = frozenset({"chatter-before", "chatter-after", "chatter-note", "repeated-heading", "url-damage"})
+KEPT_OUT: Final = frozenset(
+    {"chatter-before", "chatter-after", "chatter-note", "repeated-heading", "url-damage"}
+)
 
 
 @dataclass(frozen=True)
@@ -43,7 +45,13 @@ def verdicts(run: DraftRun) -> list[Verdict]:
     for section, label in run.labels.items():
         rejected = section in run.fallbacks or section in run.reasked
         if label == FAITHFUL:
-            how = "被退回重写" if section in run.reasked else "被替换为离线文本" if section in run.fallbacks else "直接采用"
+            how = (
+                "被退回重写"
+                if section in run.reasked
+                else "被替换为离线文本"
+                if section in run.fallbacks
+                else "直接采用"
+            )
             out.append(Verdict(section, label, not rejected, how))
             continue
         if rejected:

@@ -38,9 +38,9 @@ sys.path.insert(0, str(ROOT))
 
 from drafting.data import load_data  # noqa: E402
 from drafting.data.model import ReportData  # noqa: E402
+from drafting.facts import known_urls  # noqa: E402
 from drafting.figures import RESULT_GROUPS, Figures, bindable_numbers, compute  # noqa: E402
 from drafting.numbers import mentions  # noqa: E402
-from drafting.facts import known_urls  # noqa: E402
 from drafting.offline import clause, fee_statement, marker, write_section  # noqa: E402
 from drafting.tables import format_number  # noqa: E402
 

@@ -32,8 +32,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent.parent))
 
-from drafting.data.model import ReportData  # noqa: E402
 from drafting.backends.replay import load_replay  # noqa: E402
+from drafting.data.model import ReportData  # noqa: E402
 from drafting.evaluation.suite import Contains, NotContains, load_suite  # noqa: E402
 
 FAITHFUL = "faithful"
