@@ -175,6 +175,7 @@ COMPARISON: Final = re.compile(
 _WORD_PATTERN: Final = re.compile("|".join(re.escape(w) for w in sorted(TABLE_WORDS, key=len, reverse=True)))
 _DOC_VERBS: Final = (("废止", "repealed"), ("现行有效", "in_force"), ("有效", "in_force"))
 _DOC_ISSUED: Final = ("制发", "印发", "出台", "发布", "制定")
+LOOK_BACK: Final = 30  # how many mentions back a list, a subject or a part is looked for (linear time)
 _TOTAL_WORDS: Final = ("共计", "合计", "总计", "共")
 _REQUEST_CONCEPTS: Final = frozenset(
     {
@@ -406,7 +407,12 @@ class Binder:
         label = phrase_before(ctx.text, m.start)
         if not label.strip().startswith(_TOTAL_WORDS) or len(label.strip()) > 4:
             return None
-        earlier = [ctx.bound.get(i) for i in range(index) if ctx.mentions[i].sentence == m.sentence]
+        # The list it totals: the mentions of its sentence before it (a bounded look back).
+        earlier = [
+            ctx.bound.get(i)
+            for i in range(max(0, index - LOOK_BACK), index)
+            if ctx.mentions[i].sentence == m.sentence
+        ]
         keys = [b.figure.key for b in earlier if b is not None]
         if len(keys) >= 2 and all(k in dict(RESULT_GROUPS) or k == "disclosed+partial" for k in keys):
             figure = self.tables.figure("concluded")

@@ -156,6 +156,7 @@ class TableFigures:
 
     data: ReportData
     f: Figures = field(init=False)
+    cache: dict[tuple[str, str | None, str | None], Figure | None] = field(default_factory=dict, init=False)
 
     def __post_init__(self) -> None:
         self.f = compute(self.data)
@@ -186,7 +187,14 @@ class TableFigures:
     def figure(
         self, concept: str, *, block: str | None = None, doc_field: str | None = None
     ) -> Figure | None:
-        """The figure a concept names (表四 results in ``block``, 表二 documents in ``doc_field``)."""
+        """The figure a concept names (表四 results in ``block``, 表二 documents in ``doc_field``),
+        built once per report."""
+        key = (concept, block, doc_field)
+        if key not in self.cache:
+            self.cache[key] = self._figure(concept, block, doc_field)
+        return self.cache[key]
+
+    def _figure(self, concept: str, block: str | None, doc_field: str | None) -> Figure | None:
         data, f, t = self.data, self.f, self.data.table3
         if concept in TABLE4_RESULTS:
             blocks = (block,) if block else ("review", "litigation")

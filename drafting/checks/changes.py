@@ -16,12 +16,13 @@ not hold), and report N6.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Final
 
-from ..binding import COMPARISON, Binder, Binding, is_comparison, phrase_before, sentence_before
+from ..binding import COMPARISON, LOOK_BACK, Binder, Binding, is_comparison, phrase_before, sentence_before
 from ..binding import Context as BindContext
 from ..data.model import ReportData
 from ..data.rules import results_total
@@ -98,8 +99,8 @@ def _subject(
 ) -> Subject | None:
     """The figure a comparison compares: the last bound table figure before it in its sentence,
     else the words before the comparison word (``新收申请较上年增加``)."""
-    for other, bindings in reversed(found):
-        if other.start >= m.start or other.sentence != m.sentence or other.parent is not None:
+    for other, bindings in _before(found, m):
+        if other.sentence != m.sentence or other.parent is not None:
             continue
         if _bracketed(ctx.text, other, m):
             continue
@@ -116,6 +117,28 @@ def _subject(
     if binding is None or binding.figure.value is None:
         return None
     return Subject(binding, binding.figure.value, last_year(data, binding.figure.key))
+
+
+def _before(found: list[tuple[Mention, list[Binding]]], m: Mention) -> list[tuple[Mention, list[Binding]]]:
+    """The mentions before ``m``, nearest first, at most ``LOOK_BACK`` of them (linear time on a long
+    paragraph of comparisons)."""
+    at = bisect_left(_starts(found), m.start) if len(found) > LOOK_BACK else len(found)
+    while at > 0 and found[at - 1][0].start >= m.start:
+        at -= 1
+    return found[max(0, at - LOOK_BACK) : at][::-1]
+
+
+_STARTS: dict[int, tuple[object, list[int]]] = {}
+
+
+def _starts(found: list[tuple[Mention, list[Binding]]]) -> list[int]:
+    """The mentions' starts, computed once per paragraph's list."""
+    hit = _STARTS.get(id(found))
+    if hit is None or hit[0] is not found:
+        if len(_STARTS) > 64:
+            _STARTS.clear()
+        hit = _STARTS[id(found)] = (found, [x.start for x, _ in found])
+    return hit[1]
 
 
 def _bracketed(text: str, other: Mention, m: Mention) -> bool:
@@ -333,13 +356,8 @@ def _share(
     if named is not None and "率" not in clause_words[: (cut.start() if cut else 0)]:
         part_key = named[1]
     if part_key is None or part_key in ("accepted", "fee_amount"):
-        for other, bindings in reversed(found):
-            if (
-                other.start < m.start
-                and other.sentence == m.sentence
-                and bindings
-                and not _bracketed(b_text(bctx), other, m)
-            ):
+        for other, bindings in _before(found, m):
+            if other.sentence == m.sentence and bindings and not _bracketed(b_text(bctx), other, m):
                 part_key = bindings[0].figure.key
                 break
     if "办结率" in clause_words or "办结率" in before:

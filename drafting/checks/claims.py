@@ -11,6 +11,7 @@ contradicts is an error (N3 for requests and cases, N4 for 表二, F2/F3 for fee
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Final
@@ -125,7 +126,9 @@ def judge(
     kind: str, clause: str, before: str, data: ReportData, ctx: Context, subject_count: int | None
 ) -> Problem | None:
     """What the data says against a claim, or None when it holds or its subject is not a figure."""
-    f = compute(data)
+    f = ctx.memo.get("figures")
+    if f is None:
+        f = ctx.memo["figures"] = compute(data)
     t = data.table3
     blocks = _blocks_named(clause)
     if kind == "no_requests":
@@ -238,8 +241,16 @@ def _upheld(
 
 def _subject_count(ctx: Context, p: Paragraph, start: int, end: int) -> int | None:
     """The number of cases a 均获维持 clause speaks of (``已审结的2件均获维持``), when it states one."""
-    for m, _ in bound(ctx, p):
-        if start <= m.start < end and m.kind == "count" and m.value is not None:
+    found = bound(ctx, p)
+    key = f"starts:{id(p)}"
+    starts = ctx.memo.get(key)
+    if starts is None:
+        starts = ctx.memo[key] = [m.start for m, _ in found]
+    at = bisect_left(starts, start)
+    for m, _ in found[at:]:
+        if m.start >= end:
+            break
+        if m.kind == "count" and m.value is not None:
             return int(m.value)
     return None
 
