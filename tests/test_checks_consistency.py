@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 
 from drafting.checks import check_section, run_checks
-from drafting.figures import chinese_number, stated_numbers
 from drafting.reading import read_text
 
 from .checks_support import busy, errors, findings_of, handwritten, rules
@@ -89,19 +88,6 @@ def test_check_section_on_a_single_section() -> None:
     assert "Y3" in rules(errors(bad))
     with pytest.raises(ValueError):
         check_section("nonsense", ["x"], data)
-
-
-def test_stated_numbers_read_arabic_fullwidth_and_chinese() -> None:
-    assert chinese_number("三百零五") == 305
-    assert chinese_number("两") == 2
-    assert chinese_number("十二") == 12
-    found = [
-        (str(n.value), n.unit)
-        for n in stated_numbers(
-            "收到１２件，培训两次，发布三百零五条，作为一项重点工作，由六个部分组成，电话0457-2712345，〔2021〕30号"
-        )
-    ]
-    assert found == [("12", "件"), ("2", "次"), ("305", "条")]
 
 
 def test_check_section_shape_of_the_overview_and_empty_sections() -> None:

@@ -385,3 +385,22 @@ def test_mentions_are_ordered_and_never_overlap(text: str) -> None:
         assert 0 <= f.start < f.end <= len(text)
         assert text[f.start : f.end] == f.text
         assert f.parent is None or found[f.parent].is_figure
+
+
+def test_stated_numbers_read_arabic_fullwidth_and_chinese() -> None:
+    """Moved from the consistency tests with ``figures.stated_numbers``, which this module replaced:
+    the figures a check holds to the data (``consistency.unbound_figure``)."""
+    from drafting.checks.consistency import unbound_figure
+    from drafting.figures import chinese_number
+
+    assert chinese_number("三百零五") == 305
+    assert chinese_number("两") == 2
+    assert chinese_number("十二") == 12
+    found = [
+        (str(m.value), m.unit)
+        for m in figures(
+            "收到１２件，培训两次，发布三百零五条，作为一项重点工作，由六个部分组成，电话0457-2712345，〔2021〕30号"
+        )
+        if unbound_figure(m)
+    ]
+    assert found == [("12", "件"), ("2", "次"), ("305", "条")]
