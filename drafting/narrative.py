@@ -17,7 +17,17 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
 from . import official, offline
-from .backends.base import OUTPUT_KINDS, Backend, BackendError, ChatRequest, Completion, Message, Usage
+from .backends.base import (
+    OUTPUT_KINDS,
+    Backend,
+    BackendError,
+    ChatRequest,
+    Completion,
+    FallbackCause,
+    Message,
+    Usage,
+    cause_of,
+)
 from .config import OFFLINE
 from .data.model import ReportData
 from .document import SectionUsage
@@ -36,6 +46,7 @@ class SectionOutcome:
     prompt_version: str | None = None
     usage: SectionUsage | None = None
     fell_back: bool = False
+    fallback: FallbackCause | None = None  # why, when it fell back (``Section.fallback``)
 
 
 class SectionWriter(Protocol):
@@ -215,6 +226,7 @@ class ModelWriter:
         messages = rendered.request.messages
         reason = ""
         first: Judged | None = None
+        cause: FallbackCause = "rejected"
         for ask in (1, 2):
             request = ChatRequest(
                 messages,
@@ -229,6 +241,7 @@ class ModelWriter:
                 if exc.fatal or exc.kind == "cancelled":
                     raise  # a setting to fix, or Ctrl-C: no point writing this draft
                 reason = f"模型接口调用失败：{exc.message}"
+                cause = cause_of(exc)
                 if exc.kind not in OUTPUT_KINDS or ask == 2:
                     break  # the retry policy already spent its attempts on this one
                 retry = f"回答无法使用（{exc.message.rstrip('。')}），请写得简洁完整"
@@ -249,6 +262,7 @@ class ModelWriter:
                 )
             reason = _why(judged, first)
             first = first or judged
+            cause = "rejected"
             messages = (
                 *rendered.request.messages,
                 Message("assistant", completion.text),
@@ -262,6 +276,7 @@ class ModelWriter:
             prompt_version=rendered.version,
             usage=self._usage(tally, started),
             fell_back=True,
+            fallback=cause,
         )
 
     def _judge(self, section: str, text: str, data: ReportData, prompt: Sequence[Message]) -> Judged:
@@ -319,7 +334,7 @@ def writer_for(settings: Settings) -> SectionWriter:
         model.replay.require([None], official.SECTION_IDS)  # a draft has no eval case
     backend = get_backend(model)
     if settings.cache and model.endpoint is not None:  # a replay is local and exact: never cached
-        from .backends.cached import cached
+        from .backends.cached import cached, max_bytes_of
 
-        backend = cached(backend, model.endpoint)
+        backend = cached(backend, model.endpoint, max_bytes=max_bytes_of(settings))
     return ModelWriter(backend, prompts)
