@@ -309,6 +309,7 @@ class Binder:
         table4: bool = True,
         fees: bool = True,
         skip_facts: Iterable[tuple[str, int]] = (),
+        unread: Iterable[str] = (),
     ) -> None:
         self.data = data
         self.tables = TableFigures(data)
@@ -317,6 +318,8 @@ class Binder:
         self.table4 = table4
         self.fees = fees
         self.skip = set(skip_facts)
+        # Concepts whose figure the tables do not give with confidence (rows not read): not bound.
+        self.unread = set(unread)
 
     @cached_property
     def facts(self) -> list[FactFigure]:
@@ -359,6 +362,8 @@ class Binder:
         return word, concept
 
     def _allowed_concept(self, concept: str, m: Mention, ctx: Context, word: str = "") -> bool:
+        if concept in self.unread:
+            return False
         if concept in TABLE2_CONCEPTS and not self.table2:
             return False
         if (concept in TABLE4_RESULTS or concept in TABLE4_TOTALS) and not self.table4:

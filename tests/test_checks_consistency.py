@@ -120,3 +120,19 @@ def test_carry_forward_named_by_its_full_row_label_is_not_read_as_办理() -> No
     )
     findings = check_section("overview", [paragraph], data)
     assert not [x for x in findings if x.rule == "N1"], findings
+
+
+def test_a_group_whose_rows_were_not_read_binds_no_sentence() -> None:
+    """A published table read without some of its rows (a mangled conversion): the sums of those
+    groups are not the report's, so a sentence stating them is not held to them (issue 11's item 9)."""
+    from .checks_support import busy_page, text_of
+
+    text = text_of(busy_page())
+    assert "不予公开14件" in text and "\t\t5.属于三类内部事务信息\t4\t0\t0\t0\t0\t0\t4\n" in text
+    assert "N2" not in rules(errors(findings_of(text)))
+    torn = text.replace("\t\t5.属于三类内部事务信息\t4\t0\t0\t0\t0\t0\t4\n", "")
+    found = errors(findings_of(torn))
+    assert "S2" in rules(found)  # the missing row is reported as such
+    assert not [f for f in found if f.rule == "N2" and "不予公开" in f.message]
+    wrong = torn.replace("予以公开52件", "予以公开53件")
+    assert "N2" in rules(errors(findings_of(wrong)))  # the groups read whole are still held

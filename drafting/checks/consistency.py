@@ -57,10 +57,25 @@ def binder(ctx: Context) -> Binder | None:
             table4=_table4_known(ctx),
             fees=ctx.data is not None,
             skip_facts=skip,
+            unread=_unread(ctx),
         )
         ctx.memo["binder"] = found
     assert isinstance(found, Binder)
     return found
+
+
+def _unread(ctx: Context) -> set[str]:
+    """The 表三 result groups (and what sums them) whose rows a published report's table was read
+    without: their sums are not the report's, so no text is held to them (issue 11's analysis, item
+    9). The author's data has every row."""
+    t3 = ctx.report.table3
+    if ctx.data is not None or t3 is None:
+        return set()
+    missing = {r.path for r in official.TABLE3_RESULT_LEAVES if r.path not in t3.rows}
+    groups = {path.split(".", 1)[0] for path in missing}
+    if "disclosed" in groups or "partial" in groups:
+        groups.add("disclosed+partial")
+    return groups
 
 
 def bound(ctx: Context, p: Paragraph) -> list[tuple[Mention, list[Binding]]]:
