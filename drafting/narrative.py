@@ -2,9 +2,11 @@
 
 Two kinds, one shape (``write(section, data) -> SectionOutcome``): the offline rules
 (``OfflineWriter``) and a prompt sent to a chat backend (``ModelWriter``). The model path is:
-render the prompt → ask → strip fences and markdown → check structure and numbers → if wrong, one
-re-ask carrying the findings → if still wrong, the offline text, with the reason recorded in the
-draft and shown on the terminal. A failing endpoint costs the user one section's prose, never the
+render the prompt → ask → ``judge`` (``cleaning``: chatter, notes, fences, Markdown and repeated
+headings out; the strict checks of ``checks.model_findings``; an echoed prompt refused) → if wrong,
+one re-ask written for the model (``reask_message``: the answer's own words, what the data says, what
+to do) → if still wrong, the offline text, with the true reason (and what the re-ask broke anew)
+recorded in the draft and shown on the terminal. A failing endpoint costs the user one section's prose, never the
 draft; a wrong setting (bad key, unknown model, wrong base URL) stops the run with its cause.
 """
 
