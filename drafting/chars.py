@@ -29,22 +29,28 @@ _HALF_TO_FULL: Final = {",": "，", ";": "；", ":": "：", "(": "（", ")": "�
 
 
 def fullwidth_punctuation(text: str) -> str:
-    """Half-width punctuation in a Chinese sentence → full-width, leaving numbers (1,000 / 10:30)."""
+    """Half-width punctuation in a Chinese sentence → full-width, leaving alone what owns its marks:
+    URLs and e-mail addresses (``http://``), document numbers (``[2021]30号``), times (``9:00``) and
+    numbers (``1,286``) — the spans ``numbers.protected_spans`` names."""
+    if not any(ch in _HALF_TO_FULL or ch == '"' for ch in text):
+        return text  # most lines: nothing to do, and no need to read their numbers
+    from .numbers import protected_spans
+
+    keep = bytearray(len(text))
+    for start, end in protected_spans(text):
+        keep[start:end] = b"\x01" * (end - start)
     # Straight double quotes, when paired, open and close: "先审查、后公开" → “先审查、后公开”.
     quotes = iter("“”" * (text.count('"') // 2)) if text.count('"') % 2 == 0 else iter(())
     out = []
     for i, ch in enumerate(text):
-        if ch == '"':
-            out.append(next(quotes, ch))
-            continue
-        full = _HALF_TO_FULL.get(ch)
-        if full is None:
+        if keep[i]:
             out.append(ch)
-            continue
-        before = text[i - 1] if i else ""
-        after = text[i + 1] if i + 1 < len(text) else ""
-        keep = ch in ",:" and before.isdigit() and after.isdigit()
-        out.append(ch if keep else full)
+        elif ch == '"':
+            out.append(next(quotes, ch))
+        elif ch in ",:" and text[i - 1 : i].isdigit() and text[i + 1 : i + 2].isdigit():
+            out.append(ch)  # 1,0 or 10:3 the scan did not take for a number: not ours to change
+        else:
+            out.append(_HALF_TO_FULL.get(ch, ch))
     return "".join(out)
 
 

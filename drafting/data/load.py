@@ -35,6 +35,12 @@ class Loaded:
     data: ReportData
     warnings: list[Issue] = field(default_factory=list)
     raw: dict[str, Any] = field(default_factory=dict)
+    # Where each key stands in the file, so that a later check can name the line (``locate``).
+    positions: Mapping[tuple[str, ...], Location] = field(default_factory=dict)
+
+    def locate(self, issue: Issue) -> Issue:
+        """An issue found after loading (``facts.fact_issues``), placed at its line in the file."""
+        return _locate(issue, self.positions)
 
 
 def load_data(path: Path | str, *, previous: Path | str | None = None) -> Loaded:
@@ -87,7 +93,7 @@ def validate_raw(
     issues = [_locate(i, positions) for i in check_rules(data)]
     if any(i.is_error for i in issues):
         raise DataError(source, issues)
-    return Loaded(source, data, issues, raw)
+    return Loaded(source, data, issues, raw, positions)
 
 
 def _locate(issue: Issue, positions: Mapping[tuple[str, ...], Location]) -> Issue:
