@@ -91,6 +91,9 @@ class Settings(BaseModel):
     backoff_initial: float = Field(1.0, ge=0)
     backoff_max: float = Field(30.0, ge=0)
     max_retry_after: float = Field(60.0, ge=0)  # a longer Retry-After is not waited for
+    rpm: int | None = Field(None, ge=1)  # requests per window (a minute) the endpoint allows; None: no quota
+    tpm: int | None = Field(None, ge=1)  # tokens per window
+    rate_window: float = Field(60.0, gt=0)  # the window rpm and tpm count over (1 for a per-second quota)
 
 
 # Human names of the settings, for messages.
@@ -100,6 +103,9 @@ SETTING_LABELS = {
     "api_key_env": "密钥环境变量名",
     "concurrency": "每份草稿的并发请求数",
     "jobs": "同时起草的文件数",
+    "rpm": "每分钟请求数上限",
+    "tpm": "每分钟 tokens 上限",
+    "rate_window": "请求配额的计数时长（秒）",
 }
 
 
@@ -170,6 +176,9 @@ class Preset:
     key_env: str
     default_model: str | None  # None: the user must name the model
     key_required: bool = True  # local servers usually accept any key
+    # Quotas depend on the account's tier, so no preset assumes one; settings (rpm, tpm) give them.
+    rpm: int | None = None
+    tpm: int | None = None
 
 
 PRESETS: dict[str, Preset] = {
@@ -210,6 +219,9 @@ class Endpoint:
     timeout: float = 120.0
     connect_timeout: float = 10.0
     retry: RetryPolicy = RetryPolicy()
+    rpm: int | None = None  # requests per ``rate_window`` seconds; None: no quota of ours
+    tpm: int | None = None
+    rate_window: float = 60.0
 
     @property
     def name(self) -> str:
@@ -308,4 +320,7 @@ def resolve_endpoint(spec: str | None = None, settings: Settings | None = None, 
             backoff_max=settings.backoff_max,
             max_retry_after=settings.max_retry_after,
         ),
+        rpm=settings.rpm if settings.rpm is not None else preset.rpm,
+        tpm=settings.tpm if settings.tpm is not None else preset.tpm,
+        rate_window=settings.rate_window,
     )

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
@@ -22,6 +22,7 @@ from .data.model import ReportData
 from .document import SectionUsage
 
 if TYPE_CHECKING:
+    from .backends.ratelimit import RateLimiter
     from .config import Settings
     from .prompts import PromptSet
 
@@ -186,13 +187,24 @@ class _Tally:
         self.cached += completion.cached
 
 
+# An answer fetched before the writer runs (a batch result), or why there is none.
+Answer = Completion | BackendError
+
+
 class ModelWriter:
     """Writes a section with a prompt and a chat backend, checks it, re-asks once, falls back."""
 
-    def __init__(self, backend: Backend, prompts: PromptSet, check: Check = check_section) -> None:
+    def __init__(
+        self,
+        backend: Backend,
+        prompts: PromptSet,
+        check: Check = check_section,
+        limiter: RateLimiter | None = None,
+    ) -> None:
         self.backend = backend
         self.prompts = prompts
         self.check = check
+        self.limiter = limiter  # the quota its backend's requests go through, for a progress display
 
     @property
     def name(self) -> str:
@@ -205,9 +217,11 @@ class ModelWriter:
     def close(self) -> None:
         self.backend.close()
 
-    def _ask(self, request: ChatRequest, tally: _Tally) -> Completion:
+    def _ask(self, request: ChatRequest, tally: _Tally, answer: Answer | None = None) -> Completion:
         try:
-            completion = self.backend.complete(request)
+            if isinstance(answer, BackendError):
+                raise answer
+            completion = answer if answer is not None else self.backend.complete(request)
         except BackendError as exc:
             tally.requests += exc.attempts
             tally.asks += 1
@@ -215,7 +229,10 @@ class ModelWriter:
         tally.add(completion)
         return completion
 
-    def write(self, section: str, data: ReportData) -> SectionOutcome:
+    def write(self, section: str, data: ReportData, answers: Sequence[Answer] = ()) -> SectionOutcome:
+        """The section, written by the model. ``answers`` are answers already fetched for the first
+        asks (a provider batch's): they enter the same path — clean, check, re-ask, fallback — and
+        only the asks beyond them go to the backend."""
         from .prompts import render
 
         rendered = render(self.prompts, section, data)
@@ -226,7 +243,7 @@ class ModelWriter:
         for ask in (1, 2):
             request = ChatRequest(messages, rendered.request.temperature, rendered.request.max_tokens)
             try:
-                completion = self._ask(request, tally)
+                completion = self._ask(request, tally, answers[ask - 1] if ask <= len(answers) else None)
             except BackendError as exc:
                 if exc.fatal or exc.kind == "cancelled":
                     raise  # a setting to fix, or Ctrl-C: no point writing this draft
@@ -288,6 +305,13 @@ def writer_for(settings: Settings) -> SectionWriter:
     endpoint = resolve_endpoint(settings=settings)
     prompts = load_prompts()  # before the backend, so a broken prompt fails without a request
     backend: Backend = get_backend(endpoint)
-    if settings.cache:
+    limiter = None
+    if endpoint.rpm is not None or endpoint.tpm is not None:
+        from .backends.ratelimit import RateLimitedBackend, RateLimiter
+
+        # One limiter for the whole run: every section of every draft shares the endpoint's quota.
+        limiter = RateLimiter(endpoint.rpm, endpoint.tpm, endpoint.rate_window)
+        backend = RateLimitedBackend(backend, limiter)
+    if settings.cache:  # outside the limiter: an answer from the cache costs no quota
         backend = CachedBackend(backend, ResponseCache(), endpoint.base_url, endpoint.model)
-    return ModelWriter(backend, prompts)
+    return ModelWriter(backend, prompts, limiter=limiter)

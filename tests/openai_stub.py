@@ -4,7 +4,9 @@ The SDK under test talks HTTP to it exactly as it would to DeepSeek or a local v
 SSE streams, status codes and headers. Nothing of ours is mocked. A test queues faults for the next
 requests (``server.fail("rate_limit", "server_error")``) or for every request (``server.always``),
 sets a fixed latency, answers by a callable, and reads back what was sent and when (start and end
-times prove that requests overlapped).
+times prove that requests overlapped). ``limit_rate(n, window)`` makes it a provider with a quota:
+beyond ``n`` chat requests in any ``window`` seconds it answers 429. Other services (the batch API
+of ``batch_stub``) plug in as ``routes`` and share the same reply callable.
 """
 
 from __future__ import annotations
@@ -40,6 +42,8 @@ FAULTS = (
 )
 
 Reply = Callable[[dict[str, Any]], str]
+# A service plugged into the server: handles (handler, method, path, body) and says whether it did.
+Route = Callable[["_Handler", str, str, bytes], bool]
 
 
 @dataclass
@@ -73,6 +77,11 @@ class StubState:
     always: str = ""  # a fault applied to every request
     requests: list[Recorded] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    routes: list[Route] = field(default_factory=list)
+    chat_paths: set[str] = field(default_factory=lambda: {"/v1/chat/completions"})
+    rate_limit: tuple[int, float] | None = None  # (requests, window seconds) a provider's quota
+    accepted: deque[float] = field(default_factory=deque)  # arrival times within the window
+    rejected: int = 0  # 429s sent for the quota
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -108,13 +117,47 @@ class _Handler(BaseHTTPRequestHandler):
 
     # --- the endpoint -----------------------------------------------------------------------
 
+    def _routed(self, method: str) -> bytes | None:
+        """The request body, or None when a plugged-in service answered it."""
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length)
+        try:
+            for route in self.server.state.routes:
+                if route(self, method, self.path.split("?")[0], raw):
+                    return None
+        except (BrokenPipeError, ConnectionResetError):
+            return None  # the client hung up (a kill test)
+        return raw
+
     def do_GET(self) -> None:
-        self._error(404, "Not Found", "not_found")
+        if self._routed("GET") is not None:
+            self._error(404, "Not Found", "not_found")
+
+    def do_DELETE(self) -> None:
+        if self._routed("DELETE") is not None:
+            self._error(404, "Not Found", "not_found")
+
+    def _over_quota(self) -> bool:
+        """Whether this chat request exceeds the quota (counted on arrival, 429s not counted)."""
+        state = self.server.state
+        if state.rate_limit is None:
+            return False
+        limit, window = state.rate_limit
+        with state.lock:
+            now = time.monotonic()
+            while state.accepted and state.accepted[0] <= now - window:
+                state.accepted.popleft()
+            if len(state.accepted) >= limit:
+                state.rejected += 1
+                return True
+            state.accepted.append(now)
+            return False
 
     def do_POST(self) -> None:
         state = self.server.state
-        length = int(self.headers.get("Content-Length") or 0)
-        raw = self.rfile.read(length)
+        raw = self._routed("POST")
+        if raw is None:
+            return
         try:
             body = json.loads(raw or b"{}")
         except json.JSONDecodeError:
@@ -125,8 +168,14 @@ class _Handler(BaseHTTPRequestHandler):
             record = Recorded(self.path, headers, body, time.monotonic(), fault=fault)
             state.requests.append(record)
         try:
-            if self.path.split("?")[0] != "/v1/chat/completions":
+            if self.path.split("?")[0] not in state.chat_paths:
                 self._error(404, f"Unknown path {self.path}", "not_found")
+                return
+            if self._over_quota():
+                record.fault = "quota"
+                self._error(
+                    429, "Rate limit reached for requests", "rate_limit_exceeded", {"Retry-After": "1"}
+                )
                 return
             if state.latency:
                 time.sleep(state.latency)
@@ -273,6 +322,13 @@ class StubServer:
     def requests(self) -> list[Recorded]:
         with self.state.lock:
             return list(self.state.requests)
+
+    def limit_rate(self, requests: int, window: float = 60.0) -> None:
+        """Answer 429 beyond ``requests`` chat requests in any ``window`` seconds, as a provider does."""
+        with self.state.lock:
+            self.state.rate_limit = (requests, window)
+            self.state.accepted.clear()
+            self.state.rejected = 0
 
     def fail(self, *faults: str) -> None:
         """Answer the next requests with these faults, in order; then normally."""

@@ -15,6 +15,20 @@ MODEL_HELP = (
 )
 
 
+def parse_formats(value: str) -> tuple[str, ...]:
+    """``md,docx`` → ("md", "docx"), each a format we write; an unknown one is named."""
+    from ..errors import InputError
+    from ..writers import FORMATS
+
+    formats = tuple(dict.fromkeys(f.strip().lower().lstrip(".") for f in value.split(",") if f.strip()))
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown or not formats:
+        raise InputError(
+            f"不支持的输出格式：{'、'.join(unknown) or '（空）'}。", hint=f"可用的格式：{','.join(FORMATS)}。"
+        )
+    return formats
+
+
 def model_options(f: F) -> F:
     """``--model``, ``--base-url`` and ``--api-key-env``: which model endpoint, and which variable holds its key."""
     f = click.option(

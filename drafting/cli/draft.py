@@ -11,16 +11,12 @@ from typing import TYPE_CHECKING
 import click
 
 from ..writers import DEFAULT_FORMATS
-from ._options import model_options
+from ._options import model_options, parse_formats
 from .output import print_error, print_issues
 
 if TYPE_CHECKING:
     from ..document import SectionUsage
     from ..draft import FileOutcome
-
-
-def _formats(value: str) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(f.strip().lower().lstrip(".") for f in value.split(",") if f.strip()))
 
 
 Say = Callable[[str, str | None, bool], None]
@@ -109,16 +105,9 @@ def command(
     """
     from ..config import load_settings
     from ..draft import draft_files, usage_total
-    from ..errors import InputError
     from ..narrative import writer_for
-    from ..writers import FORMATS
 
-    fmts = _formats(formats)
-    unknown = [f for f in fmts if f not in FORMATS]
-    if unknown or not fmts:
-        raise InputError(
-            f"不支持的输出格式：{'、'.join(unknown) or '（空）'}。", hint=f"可用的格式：{','.join(FORMATS)}。"
-        )
+    fmts = parse_formats(formats)
     settings = load_settings(
         model=model,
         base_url=base_url,

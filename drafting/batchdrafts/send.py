@@ -1,0 +1,233 @@
+"""Sending requests as provider batches: ``submit``, the resumable steps of a shard, and ``cancel``.
+
+A shard goes planned → written (its JSONL) → uploading → uploaded (file id) → creating → created
+(batch id). Each state is recorded before the remote call it announces, so a run killed anywhere
+resumes from the ledger: a shard left ``uploading`` or ``creating`` asks the provider for the file or
+batch the lost call may have made before making one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .. import official
+from ..backends.batch.dialects import Dialect, dialect_for
+from ..backends.batch.ledger import Job, Ledger, NewAgency, NewRequest, Shard, ShardState, batch_dir
+from ..backends.batch.lines import custom_id, encode_line, line_body, plan_shards, prompt_digest
+from ..errors import DraftingError
+from .clients import Clients
+
+if TYPE_CHECKING:
+    from ..backends.batch.client import BatchClient
+    from ..config import Endpoint
+
+Say = Callable[[str], None]
+
+UNFINISHED: tuple[ShardState, ...] = ("planned", "written", "uploading", "uploaded", "creating")
+
+
+def _quiet(text: str) -> None:
+    """No one is told."""
+
+
+def files_dir() -> Path:
+    """Where the JSONL files we upload are kept (for the user to inspect; the ledger can rebuild them)."""
+    return batch_dir() / "files"
+
+
+@dataclass(frozen=True)
+class Submitted:
+    job_id: int | None  # None when nothing was new
+    agencies: int  # data files with new requests
+    requests: int  # new requests recorded
+    already: int  # data files whose requests had all been submitted before
+    shards: list[Shard] = field(default_factory=list)  # shards taken forward in this run
+    problems: list[tuple[Path, DraftingError]] = field(default_factory=list)  # files not read
+
+
+def _shard_bytes(ledger: Ledger, shard: Shard, dialect: Dialect) -> bytes:
+    """The shard's JSONL, rebuilt from the ledger byte for byte."""
+    return b"".join(encode_line(dialect, r.custom_id, r.body) for r in ledger.shard_requests(shard.id))
+
+
+def _advance_one(ledger: Ledger, client: BatchClient, shard: Shard, say: Say) -> Shard:
+    from ..writers import atomic_write_all
+
+    content = _shard_bytes(ledger, shard, client.dialect)
+    path = files_dir() / shard.name
+    if shard.state == "planned":
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_all({path: content})
+        digest = hashlib.sha256(content).hexdigest()
+        ledger.update_shard(shard.id, state="written", bytes=len(content), sha256=digest)
+        say(f"已写入批量请求文件 {path}（{shard.requests} 个请求）")
+        shard = ledger.shard(shard.id)
+    file_id = shard.file_id
+    if shard.state in ("written", "uploading"):
+        if shard.state == "uploading":  # a run stopped during the upload: did it arrive?
+            file_id = client.find_file(shard.name, len(content))
+        else:
+            ledger.update_shard(shard.id, state="uploading")
+        if file_id is None:
+            file_id = client.upload(shard.name, content)
+        ledger.update_shard(shard.id, state="uploaded", file_id=file_id)
+        say(f"已上传 {shard.name}（文件 {file_id}）")
+        shard = ledger.shard(shard.id)
+    if shard.state in ("uploaded", "creating"):
+        assert file_id is not None
+        batch = None
+        if shard.state == "creating":  # a run stopped during the create: was it made?
+            batch = client.find_batch(file_id)
+        else:
+            ledger.update_shard(shard.id, state="creating")
+        if batch is None:
+            batch = client.create(file_id, metadata={"drafting_shard": shard.name})
+        ledger.update_shard(
+            shard.id,
+            state="created",
+            batch_id=batch.id,
+            remote_status=batch.status,
+            total=batch.total or shard.requests,
+            completed=batch.completed,
+            failed=batch.failed,
+        )
+        say(f"已创建批量任务 {batch.id}（{shard.requests} 个请求）")
+    return ledger.shard(shard.id)
+
+
+def advance(ledger: Ledger, clients: Clients, say: Say = _quiet) -> list[Shard]:
+    """Take every unfinished shard of the ledger as far as it goes; the shards taken forward."""
+    jobs: dict[int, Job] = {}
+    out = []
+    for shard in ledger.shards(UNFINISHED):
+        job = jobs.setdefault(shard.job_id, ledger.job(shard.job_id))
+        out.append(_advance_one(ledger, clients.for_job(job), shard, say))
+    return out
+
+
+def plan(
+    ledger: Ledger,
+    job_id: int,
+    dialect: Dialect,
+    agencies: Sequence[NewAgency],
+    requests: Sequence[NewRequest],
+) -> list[int]:
+    """Record requests and the shards they go in (the provider's limits per file), before any file."""
+    lines = [encode_line(dialect, r.custom_id, r.body) for r in requests]
+    where = [f"{r.custom_id}" for r in requests]
+    groups = plan_shards([len(line) for line in lines], dialect, where)
+    stamp = time.strftime("%Y%m%d%H%M%S")
+    shards = []
+    for n, members in enumerate(groups, 1):
+        digest = hashlib.sha256(b"".join(lines[i] for i in members)).hexdigest()[:8]
+        shards.append((f"drafting-j{job_id}-{stamp}-{n:03d}-{digest}.jsonl", members))
+    return ledger.plan(job_id, agencies, requests, shards)
+
+
+def submit(
+    paths: Sequence[Path],
+    endpoint: Endpoint,
+    out_dir: Path,
+    formats: Sequence[str],
+    *,
+    previous: Path | None = None,
+    ledger: Ledger | None = None,
+    say: Say = _quiet,
+) -> Submitted:
+    """Render every section of every data file as ``draft`` would, record what is new, and send it
+    as batches. Requests already in the ledger (same agency, section, data and prompt) are not sent
+    again; unfinished shards of earlier runs are taken forward too."""
+    from ..data import load_data
+    from ..draft import data_hash
+    from ..prompts import SYSTEM_ID, load_prompts, render
+
+    dialect = dialect_for(endpoint)  # a provider without a batch API is refused before anything
+    endpoint.read_key()  # so is a missing key
+    prompts = load_prompts()
+    versions = prompts.versions()
+    agencies: list[NewAgency] = []
+    requests: list[NewRequest] = []
+    problems: list[tuple[Path, DraftingError]] = []
+    already = 0
+    seen: set[str] = set()
+    own = ledger or Ledger()
+    try:
+        for path in paths:
+            try:
+                loaded = load_data(path, previous=previous)
+            except DraftingError as exc:
+                problems.append((path, exc))
+                continue
+            data = loaded.data
+            digest = data_hash(data)
+            mine = []
+            for section in official.SECTION_IDS:
+                rendered = render(prompts, section, data)
+                pv = prompt_digest([versions[SYSTEM_ID], rendered.version], endpoint.model, rendered.request)
+                cid = custom_id(data.agency.name, section, digest, pv, 1)
+                body = line_body(dialect, endpoint.model, rendered.request)
+                mine.append(NewRequest(cid, len(agencies), section, 1, 1, body))
+            ids = {r.custom_id for r in mine}
+            if ids & seen or own.known(ids):
+                already += 1
+                continue
+            seen |= ids
+            agencies.append(NewAgency(str(path.resolve()), path.stem, data.agency.name, digest, versions))
+            requests.extend(mine)
+        job_id = None
+        if requests:
+            job_id = own.add_job(
+                provider=endpoint.provider,
+                model=endpoint.model,
+                base_url=endpoint.display_url,
+                api_key_env=endpoint.api_key_env,
+                out_dir=str(out_dir.resolve()),
+                formats=formats,
+                previous=str(previous.resolve()) if previous else None,
+            )
+            plan(own, job_id, dialect, agencies, requests)
+        with Clients() as clients:
+            shards = advance(own, clients, say)
+    finally:
+        if ledger is None:
+            own.close()
+    return Submitted(job_id, len(agencies), len(requests), already, shards, problems)
+
+
+def cancel(ledger: Ledger | None = None, batch_ids: Sequence[str] = (), say: Say = _quiet) -> list[Shard]:
+    """Cancel the batches still running (all, or those named). A shard not yet created is dropped:
+    its requests count as unanswered, for ``collect`` to ask again or give up on."""
+    own = ledger or Ledger()
+    out = []
+    try:
+        with Clients() as clients:
+            for shard in own.shards(("created", *UNFINISHED)):
+                if batch_ids and shard.batch_id not in batch_ids:
+                    continue
+                if shard.remote_status in ("completed", "expired", "cancelled", "failed"):
+                    continue
+                client = clients.for_job(own.job(shard.job_id))
+                batch_id = shard.batch_id
+                if shard.state == "creating" and shard.file_id:
+                    found = client.find_batch(shard.file_id)
+                    batch_id = found.id if found else None
+                if batch_id is None:
+                    own.update_shard(shard.id, state="created", remote_status="cancelled")
+                    own.record_results(shard.id, [], {"status": "cancelled", "total": shard.requests})
+                    say(f"已放弃尚未提交的 {shard.name}")
+                else:
+                    remote = client.cancel(batch_id)
+                    own.update_shard(
+                        shard.id, state="created", batch_id=batch_id, remote_status=remote.status
+                    )
+                    say(f"已请求取消批量任务 {batch_id}（{remote.status}）")
+                out.append(own.shard(shard.id))
+    finally:
+        if ledger is None:
+            own.close()
+    return out
