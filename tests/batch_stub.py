@@ -156,6 +156,11 @@ class BatchService:
                     if batch.status == "in_progress":
                         self._finish(batch, "expired", "batch_expired")
 
+    def input_lines(self, batch: StubBatch) -> list[dict[str, Any]]:
+        """The lines of a batch's input file, as uploaded."""
+        content = self.files[batch.input_file_id].content
+        return [json.loads(line) for line in content.decode("utf-8").splitlines()]
+
     @property
     def uploads(self) -> list[StubFile]:
         return [f for f in self.files.values() if f.purpose == self.dialect.purpose]

@@ -129,6 +129,19 @@ def plan(
     return ledger.plan(job_id, agencies, requests, shards)
 
 
+def _file_digest(path: Path, previous: Path | None) -> str:
+    """The bytes of a data file and of last year's; "" when either cannot be read (``load_data``
+    then says why)."""
+    h = hashlib.sha256()
+    try:
+        h.update(path.read_bytes())
+        if previous is not None:
+            h.update(b"\0" + previous.read_bytes())
+    except OSError:
+        return ""
+    return h.hexdigest()
+
+
 def submit(
     paths: Sequence[Path],
     endpoint: Endpoint,
@@ -158,6 +171,11 @@ def submit(
     own = ledger or Ledger()
     try:
         for path in paths:
+            where = str(path.resolve())
+            fingerprint = _file_digest(path, previous)
+            if fingerprint and own.submitted(where, fingerprint, versions, endpoint.provider, endpoint.model):
+                already += 1  # the same bytes, prompts and model: known without parsing the file
+                continue
             try:
                 loaded = load_data(path, previous=previous)
             except DraftingError as exc:
@@ -177,7 +195,7 @@ def submit(
                 already += 1
                 continue
             seen |= ids
-            agencies.append(NewAgency(str(path.resolve()), path.stem, data.agency.name, digest, versions))
+            agencies.append(NewAgency(where, path.stem, data.agency.name, digest, versions, fingerprint))
             requests.extend(mine)
         job_id = None
         if requests:

@@ -132,6 +132,14 @@ def m001_initial(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX agencies_by_path ON agencies (data_path, state)")
 
 
+@migration
+def m002_file_digest(db: sqlite3.Connection) -> None:
+    # The bytes of the data file (and last year's) as submitted: an unchanged file is known without
+    # parsing it, so submitting thousands of files again costs a hash each.
+    db.execute("ALTER TABLE agencies ADD COLUMN file_digest TEXT")
+    db.execute("CREATE INDEX agencies_by_file ON agencies (data_path, file_digest)")
+
+
 def migrate(db: sqlite3.Connection) -> None:
     db.execute("CREATE TABLE IF NOT EXISTS _drafting_migrations (name TEXT PRIMARY KEY, applied REAL)")
     applied = {row[0] for row in db.execute("SELECT name FROM _drafting_migrations")}
@@ -245,6 +253,11 @@ class NewAgency:
     agency: str
     data_digest: str
     prompt_versions: dict[str, str]
+    file_digest: str = ""
+
+
+def _versions(versions: dict[str, str]) -> str:
+    return json.dumps(versions, sort_keys=True)
 
 
 def _job(row: sqlite3.Row) -> Job:
@@ -444,6 +457,17 @@ class Ledger:
 
     # --- requests and shards -----------------------------------------------------------------------
 
+    def submitted(
+        self, data_path: str, file_digest: str, versions: dict[str, str], provider: str, model: str
+    ) -> bool:
+        """Whether this file, byte for byte, was submitted with these prompts to this model."""
+        rows = self._query(
+            "SELECT 1 FROM agencies a JOIN jobs j ON j.id = a.job_id WHERE a.data_path = ? AND a.file_digest = ?"
+            " AND a.prompt_versions = ? AND j.provider = ? AND j.model = ? AND a.state != 'superseded' LIMIT 1",
+            (data_path, file_digest, _versions(versions), provider, model),
+        )
+        return bool(rows)
+
     def known(self, custom_ids: Iterable[str]) -> set[str]:
         ids = list(custom_ids)
         found: set[str] = set()
@@ -473,16 +497,17 @@ class Ledger:
                 )
                 cur = db.execute(
                     "INSERT INTO agencies (job_id, data_path, stem, agency, data_digest, prompt_versions, state,"
-                    " created, updated) VALUES (?, ?, ?, ?, ?, ?, 'waiting', ?, ?)",
+                    " created, updated, file_digest) VALUES (?, ?, ?, ?, ?, ?, 'waiting', ?, ?, ?)",
                     (
                         job_id,
                         a.data_path,
                         a.stem,
                         a.agency,
                         a.data_digest,
-                        json.dumps(a.prompt_versions),
+                        _versions(a.prompt_versions),
                         now,
                         now,
+                        a.file_digest,
                     ),
                 )
                 ids.append(int(cur.lastrowid or 0))
