@@ -96,15 +96,19 @@ class StubBatch:
 
 @dataclass
 class Hold:
-    """A call held at a named point until released (or its client is killed)."""
+    """A call held at a named point until released (or its client is killed). Released with
+    ``drop``, a call held before its work (``upload``, ``create``) is dropped undone, as a request
+    cut off by the client's death never reaches a real server."""
 
     point: str
     nth: int
     reached: threading.Event = field(default_factory=threading.Event)
     released: threading.Event = field(default_factory=threading.Event)
     seen: int = 0
+    drop: bool = False
 
-    def release(self) -> None:
+    def release(self, drop: bool = False) -> None:
+        self.drop = drop
         self.released.set()
 
 
@@ -128,7 +132,8 @@ class BatchService:
 
     def hold(self, point: str, nth: int = 1) -> Hold:
         """Hold the ``nth`` call at ``point``: ``upload`` (before the file is kept), ``uploaded``
-        (kept, not yet answered), ``create``/``created`` (the same for a batch), ``content``."""
+        (kept, not yet answered), ``create``/``created`` (the same for a batch), ``content`` (a
+        result file's download), ``chat`` (a real-time request, before it is answered)."""
         h = Hold(point, nth)
         self.holds.append(h)
         return h
@@ -169,6 +174,9 @@ class BatchService:
 
     def route(self, handler: _Handler, method: str, path: str, raw: bytes) -> bool:
         prefix = self.dialect.prefix
+        if path == prefix + "/chat/completions":
+            self._checkpoint("chat")  # a test may hold a real-time request; the server answers it
+            return False
         if not path.startswith(prefix + "/files") and not path.startswith(prefix + "/batches"):
             return False
         rest = path[len(prefix) :].strip("/").split("/")
@@ -181,13 +189,16 @@ class BatchService:
             self._batches(handler, method, rest[1:], raw, query)
         return True
 
-    def _checkpoint(self, point: str) -> None:
+    def _checkpoint(self, point: str) -> bool:
+        """Wait here if a test holds this point; False when the held call is to be dropped."""
         for h in self.holds:
             if h.point == point:
                 h.seen += 1
                 if h.seen == h.nth:
                     h.reached.set()
                     h.released.wait(60)
+                    return not h.drop
+        return True
 
     def _page(self, handler: _Handler, items: list[dict[str, Any]], query: dict[str, str]) -> None:
         if "after" in query:
@@ -210,7 +221,9 @@ class BatchService:
         self, handler: _Handler, method: str, rest: list[str], raw: bytes, query: dict[str, str]
     ) -> None:
         if method == "POST" and not rest:
-            self._checkpoint("upload")
+            if not self._checkpoint("upload"):
+                handler.close_connection = True
+                return
             fields = _multipart(handler.headers.get("Content-Type", ""), raw)
             purpose = fields.get("purpose", (None, b""))[1].decode()
             if purpose != self.dialect.purpose:
@@ -252,7 +265,9 @@ class BatchService:
         self, handler: _Handler, method: str, rest: list[str], raw: bytes, query: dict[str, str]
     ) -> None:
         if method == "POST" and not rest:
-            self._checkpoint("create")
+            if not self._checkpoint("create"):
+                handler.close_connection = True
+                return
             body = json.loads(raw or b"{}")
             source = self.files.get(str(body.get("input_file_id")))
             if body.get("endpoint") != self.dialect.endpoint:
