@@ -11,6 +11,7 @@ bytes — and fails the batch with the provider's kind of error, so a wrong dial
 
 from __future__ import annotations
 
+import dataclasses
 import email.parser
 import email.policy
 import itertools
@@ -41,12 +42,21 @@ class StubDialect:
     max_bytes: int = 100 * MB
     refused: tuple[str, ...] = ()  # body parameters the batch model refuses
     counts_flat: bool = False  # counts beside request_counts, as Zhipu's reference shows
+    test_model: str = ""  # a free model that skips inference, with its own URL and limit
+    test_url: str = ""
+    test_max_requests: int = 0
 
 
 DIALECTS = {
     "openai": StubDialect("/v1", "/v1/chat/completions", "/v1/chat/completions", max_bytes=200 * MB),
     "qwen": StubDialect(
-        "/compatible-mode/v1", "/v1/chat/completions", "/v1/chat/completions", max_bytes=500 * MB
+        "/compatible-mode/v1",
+        "/v1/chat/completions",
+        "/v1/chat/completions",
+        max_bytes=500 * MB,
+        test_model="batch-test-model",
+        test_url="/v1/chat/ds-test",
+        test_max_requests=100,
     ),
     "glm": StubDialect("/api/paas/v4", "/v4/chat/completions", "/v4/chat/completions", counts_flat=True),
     "kimi": StubDialect("/v1", "/v1/chat/completions", "/v1/chat/completions", refused=("temperature",)),
@@ -270,7 +280,7 @@ class BatchService:
                 return
             body = json.loads(raw or b"{}")
             source = self.files.get(str(body.get("input_file_id")))
-            if body.get("endpoint") != self.dialect.endpoint:
+            if body.get("endpoint") not in (self.dialect.endpoint, self.dialect.test_url or None):
                 handler._error(400, f"Unsupported endpoint {body.get('endpoint')!r}", "invalid_request_error")
                 return
             if body.get("completion_window") != "24h" or source is None:
@@ -317,6 +327,9 @@ class BatchService:
         models: set[str] = set()
         ids: set[str] = set()
         d = self.dialect
+        first = json.loads(content.decode("utf-8").splitlines()[0]) if content.strip() else {}
+        if d.test_model and (first.get("body") or {}).get("model") == d.test_model:
+            d = dataclasses.replace(d, line_url=d.test_url, max_requests=d.test_max_requests, max_bytes=MB)
         if len(content) > d.max_bytes:
             errors.append(
                 {"code": "file_too_large", "message": f"File exceeds {d.max_bytes} bytes", "line": None}

@@ -92,6 +92,10 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         """Quiet: tests read ``requests`` instead of a log."""
 
+    def parse_request(self) -> bool:
+        self.arrived = time.monotonic()  # the request line is in: as a provider's gateway stamps it
+        return super().parse_request()
+
     # --- plumbing ---------------------------------------------------------------------------
 
     def _send(
@@ -144,7 +148,7 @@ class _Handler(BaseHTTPRequestHandler):
             return False
         limit, window = state.rate_limit
         with state.lock:
-            now = time.monotonic()
+            now = self.arrived
             while state.accepted and state.accepted[0] <= now - window:
                 state.accepted.popleft()
             if len(state.accepted) >= limit:

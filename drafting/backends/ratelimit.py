@@ -8,8 +8,14 @@ Why a sliding log and not a token bucket: providers count requests in a window (
 second). A bucket that holds N and refills N per minute lets 2N requests through within one
 minute — a burst at the start and the refill — which a provider counting per window answers with
 429s. A log of the sends in the last window allows exactly N in any window, the first N at once,
-so it is never slower than the quota itself. A small margin covers the difference between our send
-time and the server's arrival time.
+so it is never slower than the quota itself.
+
+When a send counts: the provider stamps a request when it arrives, which is after we let it go —
+later still when many go at once from a busy machine — and before its answer comes back. So a send
+counts from its answer's time, or from ``dispatch`` seconds after we let it go if the answer takes
+longer (a bound on how long a request takes to reach the server: 1 s, or 2 % of the window). The
+guarantee then does not depend on how loaded the machine is, and it costs at most
+``min(latency, dispatch)`` per window.
 """
 
 from __future__ import annotations
@@ -30,6 +36,12 @@ Clock = Callable[[], float]
 class _Entry:
     at: float  # when the request was let through
     tokens: int  # reserved, then what the answer reported
+    answered: float | None = None  # when its answer (or failure) came back
+
+    def counts_from(self, dispatch: float) -> float:
+        """The latest the provider can have stamped it: its answer, or ``dispatch`` after its release."""
+        bound = self.at + dispatch
+        return bound if self.answered is None else min(self.answered, bound)
 
 
 @dataclass(frozen=True)
@@ -59,7 +71,9 @@ class RateLimiter:
         margin: float | None = None,
     ) -> None:
         self.rpm, self.tpm, self.window = rpm, tpm, window
-        self.margin = margin if margin is not None else max(0.05, window * 0.01)
+        self.dispatch = min(window * 0.5, max(1.0, window * 0.02))
+        # Clocks and rounding: ours and the provider's need not agree to the millisecond.
+        self.margin = margin if margin is not None else min(window * 0.1, max(0.05, window * 0.005))
         self._clock = clock
         self._sleep = sleep
         self._cond = threading.Condition()
@@ -83,23 +97,25 @@ class RateLimiter:
             self._closed = True
             self._cond.notify_all()
 
-    def _prune(self, now: float) -> None:
-        while self._log and self._log[0].at <= now - self.window:
-            self._log.popleft()
+    def _prune(self, now: float) -> list[_Entry]:
+        """The sends that still count at ``now``, oldest first (by when they count from)."""
+        expired = now - self.window
+        self._log = deque(e for e in self._log if e.counts_from(self.dispatch) > expired)
+        return sorted(self._log, key=lambda e: e.counts_from(self.dispatch))
 
     def _delay(self, now: float, tokens: int) -> float:
         """Seconds until one more request of ``tokens`` fits; 0 when it fits now."""
-        self._prune(now)
+        log = self._prune(now)
         until = now
-        if self.rpm is not None and len(self._log) >= self.rpm:
-            until = max(until, self._log[len(self._log) - self.rpm].at + self.window)
-        if self.tpm is not None and self._log:
-            excess = sum(e.tokens for e in self._log) + min(tokens, self.tpm) - self.tpm
-            for entry in self._log:
+        if self.rpm is not None and len(log) >= self.rpm:
+            until = max(until, log[len(log) - self.rpm].counts_from(self.dispatch) + self.window)
+        if self.tpm is not None and log:
+            excess = sum(e.tokens for e in log) + min(tokens, self.tpm) - self.tpm
+            for entry in log:
                 if excess <= 0:
                     break
                 excess -= entry.tokens
-                until = max(until, entry.at + self.window)
+                until = max(until, entry.counts_from(self.dispatch) + self.window)
         return 0.0 if until <= now else until - now + self.margin
 
     def acquire(self, tokens: int = 0) -> _Entry:
@@ -136,6 +152,7 @@ class RateLimiter:
         (``tokens`` None: the reservation stands, since the provider may have counted it)."""
         with self._cond:
             self._in_flight -= 1
+            entry.answered = self._clock()
             if tokens is not None:
                 entry.tokens = tokens
                 self._answered += 1
@@ -144,7 +161,7 @@ class RateLimiter:
                 self._tokens_per_request += (tokens - self._tokens_per_request) / n
             now = self._clock()
             for _ in range(max(0, requests - 1)):  # retries the backend made were requests too
-                self._log.append(_Entry(now, 0))
+                self._log.append(_Entry(now, 0, now))
             self._cond.notify_all()  # a smaller actual usage may let a waiter through
 
     def stats(self) -> LimiterStats:
@@ -158,8 +175,7 @@ class RateLimiter:
             return None
         with self._cond:
             now = self._clock()
-            self._prune(now)
-            starts = [e.at for e in self._log]
+            starts = [e.counts_from(self.dispatch) for e in self._prune(now)]
             rpm = self.rpm
             if self.tpm is not None and self._tokens_per_request > 0:
                 by_tokens = max(1, math.floor(self.tpm / self._tokens_per_request))
@@ -168,7 +184,7 @@ class RateLimiter:
             if rpm is not None:
                 for _ in range(requests):
                     at = now if len(starts) < rpm else max(now, starts[-rpm] + self.window)
-                    starts.append(at)
+                    starts.append(at + min(self._latency, self.dispatch))
                     last = at
             return max(0.0, last - now) + self._latency
 

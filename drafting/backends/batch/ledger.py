@@ -50,7 +50,12 @@ def default_path() -> Path:
 
 Migration = Callable[[sqlite3.Connection], None]
 MIGRATIONS: list[Migration] = []
-migration = MIGRATIONS.append
+
+
+def migration(fn: Migration) -> Migration:
+    """Register a migration; they run in the order they are defined, each once."""
+    MIGRATIONS.append(fn)
+    return fn
 
 
 @migration
