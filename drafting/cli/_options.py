@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import TypeVar
 
 import click
@@ -13,6 +14,31 @@ MODEL_HELP = (
     "起草方式：offline（离线，默认）；openai:<模型名>（任何兼容 OpenAI 的接口，配合 --base-url）；"
     "或预设 deepseek、qwen、glm、kimi、ollama、vllm（可写作 预设:<模型名>）。"
 )
+
+
+def output_options(f: F) -> F:
+    """``-o/--output-dir``, ``--format`` and ``--previous``: where drafts go, in which formats, and
+    last year's data (``drafting draft``, ``drafting batch submit``)."""
+    from ..writers import DEFAULT_FORMATS
+
+    f = click.option(
+        "--previous", type=click.Path(path_type=Path), help="上年数据文件，用于结转核对和同比表述。"
+    )(f)
+    f = click.option(
+        "--format",
+        "formats",
+        default=",".join(DEFAULT_FORMATS),
+        show_default=True,
+        help="输出格式，逗号分隔。",
+    )(f)
+    return click.option(
+        "-o",
+        "--output-dir",
+        type=click.Path(path_type=Path),
+        default=Path("drafts"),
+        show_default=True,
+        help="输出目录。",
+    )(f)
 
 
 def parse_formats(value: str) -> tuple[str, ...]:

@@ -8,8 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ..writers import DEFAULT_FORMATS
-from ._options import model_options, parse_formats
+from ._options import model_options, output_options, parse_formats
 from .output import print_error
 
 if TYPE_CHECKING:
@@ -50,18 +49,7 @@ def command() -> None:
 
 @command.command("submit")
 @click.argument("data", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option(
-    "-o",
-    "--output-dir",
-    type=click.Path(path_type=Path),
-    default=Path("drafts"),
-    show_default=True,
-    help="collect 生成草稿的输出目录。",
-)
-@click.option(
-    "--format", "formats", default=",".join(DEFAULT_FORMATS), show_default=True, help="输出格式，逗号分隔。"
-)
-@click.option("--previous", type=click.Path(path_type=Path), help="上年数据文件，用于结转核对和同比表述。")
+@output_options
 @model_options
 @click.pass_context
 def submit_command(

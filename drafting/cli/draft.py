@@ -10,8 +10,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ..writers import DEFAULT_FORMATS
-from ._options import model_options, parse_formats
+from ._options import model_options, output_options, parse_formats
 from .output import print_error, print_issues
 
 if TYPE_CHECKING:
@@ -107,18 +106,7 @@ def _display(total: int, numbers: Callable[[int], Progress]) -> Iterator[tuple[S
 
 @click.command("draft")
 @click.argument("data", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option(
-    "-o",
-    "--output-dir",
-    type=click.Path(path_type=Path),
-    default=Path("drafts"),
-    show_default=True,
-    help="输出目录。",
-)
-@click.option(
-    "--format", "formats", default=",".join(DEFAULT_FORMATS), show_default=True, help="输出格式，逗号分隔。"
-)
-@click.option("--previous", type=click.Path(path_type=Path), help="上年数据文件，用于结转核对和同比表述。")
+@output_options
 @model_options
 @click.option("--concurrency", type=int, default=None, help="每份草稿同时发出的请求数（默认 4）。")
 @click.option("-j", "--jobs", type=int, default=None, help="同时起草的文件数（默认 1）。")

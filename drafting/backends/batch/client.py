@@ -9,7 +9,6 @@ flaky network never leaves two batches for one shard. Every message is Chinese a
 
 from __future__ import annotations
 
-import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,24 +16,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx2
 import openai
-from tenacity import (
-    RetryCallState,
-    Retrying,
-    retry_if_exception,
-    stop_after_attempt,
-    stop_any,
-    stop_before_delay,
-    wait_exponential_jitter,
-)
 
-from ..base import BackendError, redact
-from ..openai_compat import _retry_after
+from ..base import BackendError
+from ..openai_compat import _retry_after, retry_policy, server_text
 from .dialects import Dialect
 
 if TYPE_CHECKING:
     from ...config import Endpoint
-
-log = logging.getLogger("drafting.backends.batch")
 
 T = TypeVar("T")
 
@@ -118,9 +106,6 @@ class BatchClient:
         self._cancelled.set()
         self._client.close()
 
-    def _sleep(self, seconds: float) -> None:
-        self._cancelled.wait(seconds)  # Ctrl-C ends the wait at once
-
     # --- the calls -------------------------------------------------------------------------------
 
     def upload(self, name: str, content: bytes) -> str:
@@ -196,26 +181,8 @@ class BatchClient:
     # --- retries and errors ----------------------------------------------------------------------
 
     def _call(self, what: str, fn: Callable[[int], T]) -> T:
-        policy = self.endpoint.retry
-        backoff = wait_exponential_jitter(
-            multiplier=policy.backoff_initial, max=policy.backoff_max, jitter=policy.backoff_initial
-        )
-
-        def wait(state: RetryCallState) -> float:
-            error = state.outcome.exception() if state.outcome else None
-            if isinstance(error, BackendError) and error.retry_after is not None:
-                return min(error.retry_after, policy.max_retry_after)
-            return float(backoff(state))
-
-        retrying = Retrying(
-            stop=stop_any(stop_after_attempt(policy.max_attempts), stop_before_delay(policy.deadline)),
-            wait=wait,
-            retry=retry_if_exception(
-                lambda e: isinstance(e, BackendError) and e.retryable and not self._cancelled.is_set()
-            ),
-            sleep=self._sleep,
-            reraise=True,
-        )
+        """``fn(attempt)`` under the retry policy of ``openai_compat``; SDK errors become ours."""
+        retrying = retry_policy(self.endpoint, self._cancelled, f"{self.dialect.label}批量接口")
         failure: BackendError | None = None
         try:
             for attempt in retrying:
@@ -289,13 +256,4 @@ class BatchClient:
         return BackendError(f"{what}失败（HTTP {status}）。{note}", kind="bad_request")
 
     def _server_text(self, exc: openai.APIStatusError) -> str:
-        body = exc.body
-        text: object = None
-        if isinstance(body, dict):
-            inner = body.get("error")
-            text = body.get("message") or (inner.get("message") if isinstance(inner, dict) else inner)
-        if not isinstance(text, str) or not text:
-            text = exc.message
-        if "<html" in text.lower():
-            text = "（一个网页）"
-        return redact(" ".join(text.split()), self._secrets)[:200]
+        return server_text(exc, self._secrets)
