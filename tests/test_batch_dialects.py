@@ -80,13 +80,17 @@ def test_the_wrong_dialect_is_refused_by_the_provider_with_its_reason(tmp_path: 
     paths, datas = make_agencies(tmp_path / "data", 1)
     with batch_server(reply_for(datas), "glm") as (server, service):
         result = invoke(*submit_args(paths, base_url(server, "glm"), tmp_path / "out", "openai:glm-4-plus"))
-    assert result.exit_code == 1
-    assert (
-        "创建批量任务失败" in result.output
-        and "HTTP 400" in result.output
-        and "Unsupported endpoint" in result.output
-    )
-    assert "Traceback" not in result.output and not service.batches
+        assert result.exit_code == 1
+        assert "创建批量任务失败" in result.output and "HTTP 400" in result.output
+        assert "Unsupported endpoint" in result.output
+        assert "Traceback" not in result.output and not service.batches
+        # The refused shard does not hold up collect; cancel drops it, and collect asks in real time.
+        held = invoke("batch", "collect")
+        assert held.exit_code == 0 and "未能提交" in held.output and "batch cancel" in held.output
+        assert "已取消 1 个批量任务" in invoke("batch", "cancel").output
+        done = invoke("batch", "collect")
+        assert "本次生成草稿 1 份" in done.output, done.output
+    assert all(by_server(d) for d in drafts(tmp_path / "out").values())
 
 
 def test_a_batch_that_fails_validation_shows_why_and_is_asked_in_real_time(tmp_path: Path) -> None:

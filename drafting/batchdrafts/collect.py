@@ -171,7 +171,7 @@ def _plan_section(rows: Sequence[Request], reask: Reask) -> tuple[list[Answer], 
 
 def _collect_agency(ctx: _Context, agency: Agency) -> AgencyOutcome:
     from ..data import load_data
-    from ..draft import data_hash, draft_report, keep_edits, write_draft
+    from ..draft import data_hash, draft_report, keep_edits, usage_total, write_draft
 
     rows = ctx.ledger.agency_requests(agency.id)
     if any(r.state in ("queued", "sent") for r in rows):
@@ -213,8 +213,6 @@ def _collect_agency(ctx: _Context, agency: Agency) -> AgencyOutcome:
     report = keep_edits(report, out_dir / f"{agency.stem}.draft.json")
     written = write_draft(report, out_dir, agency.stem, ctx.job.formats)
     ctx.ledger.set_agency(agency.id, state="written", files=[str(f) for f in written.files])
-    from ..draft import usage_total
-
     notes = [f"{s.heading}{s.title or ''}：{note}" for s in written.draft.sections for note in s.notes]
     usage = usage_total([s.usage for s in written.draft.sections])
     return AgencyOutcome(agency, "written", files=written.files, notes=notes, usage=usage)
@@ -270,7 +268,7 @@ def collect(
     own = ledger or Ledger()
     try:
         with Clients() as clients:
-            advance(own, clients, say)  # a submission cut short is finished first
+            advance(own, clients, say, keep_going=True)  # a submission cut short is finished first
             finished, running = refresh(own, clients, download=True, say=say)
             prompts = load_prompts()
             outcomes: list[AgencyOutcome] = []

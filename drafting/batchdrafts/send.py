@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import official
+from ..backends.base import BackendError
 from ..backends.batch.dialects import Dialect, dialect_for
 from ..backends.batch.ledger import Job, Ledger, NewAgency, NewRequest, Shard, ShardState, batch_dir
 from ..backends.batch.lines import custom_id, encode_line, line_body, plan_shards, prompt_digest
@@ -100,13 +101,20 @@ def _advance_one(ledger: Ledger, client: BatchClient, shard: Shard, say: Say) ->
     return ledger.shard(shard.id)
 
 
-def advance(ledger: Ledger, clients: Clients, say: Say = _quiet) -> list[Shard]:
-    """Take every unfinished shard of the ledger as far as it goes; the shards taken forward."""
+def advance(ledger: Ledger, clients: Clients, say: Say = _quiet, *, keep_going: bool = False) -> list[Shard]:
+    """Take every unfinished shard of the ledger as far as it goes; the shards taken forward. With
+    ``keep_going`` (``collect``), a shard the provider refuses is reported and left for later or for
+    ``cancel``, so that it does not hold up the batches that are done."""
     jobs: dict[int, Job] = {}
     out = []
     for shard in ledger.shards(UNFINISHED):
         job = jobs.setdefault(shard.job_id, ledger.job(shard.job_id))
-        out.append(_advance_one(ledger, clients.for_job(job), shard, say))
+        try:
+            out.append(_advance_one(ledger, clients.for_job(job), shard, say))
+        except BackendError as exc:
+            if not keep_going or exc.kind in ("auth", "cancelled"):
+                raise
+            say(f"{shard.name} 未能提交：{exc.message}（可稍后重试 batch submit，或用 batch cancel 放弃）")
     return out
 
 
