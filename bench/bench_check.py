@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from drafting.checks import run_checks  # noqa: E402
-from drafting.checks.synthetic import TEXT_LAYOUTS, make_draft, page_of, random_data, render_page  # noqa: E402
+from drafting.evaluation.synthetic import TEXT_LAYOUTS, make_draft, page_of, random_data, render_page  # noqa: E402
 from drafting.reading import read_report, read_text  # noqa: E402
 
 TARGET = 100.0  # reports per second

@@ -1,8 +1,13 @@
 #!/usr/bin/env python3
-"""How fast drafting is, in the two figures issue 2 sets targets for.
+"""How fast drafting is: the two figures issue 2 sets targets for, and the start-up ratio of issue 9.
 
 1. Whole-process wall time of ``drafting draft examples/daxinganling-2023.yaml -o <tmp>`` (start-up
    included): the median of N runs after one warm-up. Target ≤ 0.4 s.
+   Start-up: the offline ``drafting draft EXAMPLE -o <tmp> --format md`` against merely importing its
+   unavoidable dependencies (``python -c "import pydantic, ruamel.yaml, click, rich"``), the two run
+   in turn N times after a warm-up each, in the same run; the median of the pairwise ratios, for wall
+   and for CPU time. Target ≤ 1.5×. Printed beside it, for reference: the same imports plus one
+   pydantic model (what any use of pydantic's ``BaseModel`` costs, before any of ours).
 2. In-process throughput over generated data files: ``load_data`` + ``draft_report`` + Markdown
    rendering for each, in drafts per second, with the load / draft / render split so the bottleneck
    shows. Target ≥ 50 drafts/s.
@@ -22,6 +27,7 @@ import argparse
 import os
 import random
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -43,7 +49,10 @@ from drafting.writers import render
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = Path("examples") / "daxinganling-2023.yaml"  # relative to ROOT, as a user types it
 CLI_TARGET_S = 0.4
+STARTUP_TARGET = 1.5
 THROUGHPUT_TARGET = 50.0
+DEPENDENCIES = "import pydantic, ruamel.yaml, click, rich"
+PYDANTIC_FLOOR = DEPENDENCIES + "\nfrom pydantic import BaseModel\nclass M(BaseModel):\n    x: int"
 
 COLUMNS = official.TABLE3_COLUMN_KEYS
 LEAVES = tuple(r.path for r in official.TABLE3_RESULT_LEAVES)
@@ -220,13 +229,61 @@ def time_cli(runs: int) -> list[float]:
         args = [*command, "draft", str(EXAMPLE), "-o", out]
         for i in range(runs + 1):  # the first run warms the disk cache and .pyc files
             start = time.perf_counter()
-            done = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, check=False)
+            done = subprocess.run(
+                args, cwd=ROOT, capture_output=True, text=True, check=False, env=child_env()
+            )
             elapsed = time.perf_counter() - start
             if done.returncode != 0:
                 raise SystemExit(f"bench: {' '.join(args)} failed ({done.returncode}):\n{done.stderr}")
             if i:
                 times.append(elapsed)
     return times
+
+
+def child_env() -> dict[str, str]:
+    """This environment, letting the warm-up write bytecode as a user's first run (or pip) does:
+    with ``PYTHONDONTWRITEBYTECODE`` every run would compile the package from source."""
+    return {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
+@dataclass(frozen=True)
+class Run:
+    wall: float
+    cpu: float  # user + system seconds of the child process
+
+
+def run_once(args: Sequence[str]) -> Run:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    done = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, check=False, env=child_env())
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode != 0:
+        raise SystemExit(f"bench: {' '.join(args)} failed ({done.returncode}):\n{done.stderr}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return Run(wall, cpu)
+
+
+def time_startup(runs: int) -> dict[str, list[Run]]:
+    """The offline md draft, the bare dependencies and the pydantic floor, in turn, ``runs`` times
+    each after one warm-up each: taken in turn, a drift in the machine's speed hits all three."""
+    with tempfile.TemporaryDirectory(prefix="bench-startup-") as out:
+        commands = {
+            "draft": [*cli_command(), "draft", str(EXAMPLE), "-o", out, "--format", "md"],
+            "dependencies": [sys.executable, "-c", DEPENDENCIES],
+            "floor": [sys.executable, "-c", PYDANTIC_FLOOR],
+        }
+        for args in commands.values():
+            run_once(args)
+        times: dict[str, list[Run]] = {name: [] for name in commands}
+        for _ in range(runs):
+            for name, args in commands.items():
+                times[name].append(run_once(args))
+    return times
+
+
+def pair_ratio(a: list[Run], b: list[Run], what: str) -> float:
+    return statistics.median(getattr(x, what) / getattr(y, what) for x, y in zip(a, b, strict=True))
 
 
 @dataclass
@@ -264,7 +321,7 @@ def yaml_parser() -> str:
     from ruamel.yaml import main
 
     if getattr(main, "CParser", None) is not None:
-        return "C (ruamel.yaml.clib): load_data takes the fast path of drafting/data/fastyaml.py"
+        return "C (ruamel.yaml.clib): load_data takes the fast path of drafting/yamlfile.py"
     return "pure Python round-trip (install ruamel.yaml.clib for the fast path; loading is ~4x slower)"
 
 
@@ -294,6 +351,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"target ≤ {CLI_TARGET_S} s; ratio {median / CLI_TARGET_S:.2f} of target: "
         f"{verdict(median <= CLI_TARGET_S)}"
     )
+
+    startup = time_startup(runs)
+    draft_runs, deps = startup["draft"], startup["dependencies"]
+    print(f"(1b) start-up: drafting draft {EXAMPLE} -o <tmp> --format md (offline) against")
+    print(f'     python -c "{DEPENDENCIES}"  ({runs} runs each, in turn, after 1 warm-up each)')
+    for what in ("wall", "cpu"):
+        ratio = pair_ratio(draft_runs, deps, what)
+        floor = pair_ratio(startup["floor"], deps, what)
+        print(
+            f"     {what:4} median {statistics.median(getattr(r, what) for r in draft_runs):.3f} s vs "
+            f"{statistics.median(getattr(r, what) for r in deps):.3f} s: ratio {ratio:.2f}× "
+            f"(target ≤ {STARTUP_TARGET}×: {verdict(ratio <= STARTUP_TARGET)}); "
+            f"the dependencies plus one pydantic model alone: {floor:.2f}×"
+        )
 
     with tempfile.TemporaryDirectory(prefix="bench-data-") as tmp:
         paths = generate(Path(tmp), files, args.seed)

@@ -41,10 +41,10 @@ def main() -> None:
     args = parser.parse_args()
 
     from drafting import offline
+    from drafting.cli.diffs import diff_text
     from drafting.data import load_data
     from drafting.draft import draft_report, write_draft
     from drafting.revise.checking import change_findings
-    from drafting.revise.diff import diff_text
     from drafting.revise.session import RevisionSession
 
     with tempfile.TemporaryDirectory() as tmp:

@@ -23,9 +23,12 @@ _EXPORTS = {
     "load_draft": "drafting.document",
     "render": "drafting.writers",
     "run_checks": "drafting.checks",
+    "check_file": "drafting.check",
     "check_section": "drafting.checks",
-    "get_backend": "drafting.backends.base",
+    "Finding": "drafting.checks",
+    "get_backend": "drafting.backends.resolve",
     "RevisionSession": "drafting.revise.session",
+    "run_eval": "drafting.evaluation.harness",
     "DraftingError": "drafting.errors",
 }
 __all__ = ["__version__", *_EXPORTS]

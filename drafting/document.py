@@ -13,8 +13,10 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from . import official
+from .backends.base import FallbackCause
 from .data.model import ReportData
-from .errors import InputError, os_reason, validation_problem
+from .errors import InputError, validation_problem
+from .files import read_text
 from .tables import Table
 
 SCHEMA: Literal["drafting.draft/1"] = "drafting.draft/1"
@@ -44,6 +46,10 @@ class Section(BaseModel):
     paragraphs: list[str]
     backend: str = "offline"  # who wrote the current text: offline, openai:<model>, manual
     notes: list[str] = Field(default_factory=list)  # e.g. why a section fell back to offline text
+    # Set when a model was asked and its text is not here: unreachable / timeout / server (the
+    # endpoint: the model was not usable), unusable (an answer too long, empty or cut off) or
+    # rejected (answers that failed the checks). ``backends.base.FallbackCause`` lists them.
+    fallback: FallbackCause | None = None
     prompt_version: str | None = None  # the section prompt's version when a model was asked
     usage: SectionUsage | None = None  # None when no model was asked
     # Set by ``drafting revise``: the text is an accepted revision or manual edit, which
@@ -75,7 +81,7 @@ class Draft(BaseModel):
     tables: dict[str, dict[str, Any]]  # Table.as_dict() by id: table2, table3, table4
     data: dict[str, Any]  # the validated data the draft was written from
     provenance: Provenance
-    # Revisions, undos, pins and redrafts, newest last (``drafting.revise.history`` reads them).
+    # Revisions, undos, pins and redrafts, newest last (``drafting.history`` reads them).
     history: list[dict[str, Any]] = Field(default_factory=list)
 
     def section(self, section_id: str) -> Section:
@@ -96,13 +102,7 @@ class Draft(BaseModel):
 
 def load_draft(path: Path | str) -> Draft:
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(f"找不到草稿文件：{path}") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"无法读取草稿文件 {path}：{os_reason(exc)}") from None
-    return parse_draft(text, str(path))
+    return parse_draft(read_text(path, "草稿文件", utf8_only=True), str(path))
 
 
 def parse_draft(content: str | dict[str, Any], source: str) -> Draft:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from . import official
+from .chars import ascii_digits
 from .data.model import ReportData, Table3
 from .data.rules import column_value, results_total
 from .tables import table3_rows, table4_values
@@ -142,13 +143,12 @@ def bindable_numbers(data: ReportData) -> set[Decimal]:
 # Document numbers and dates are not figures: 〔2021〕30号, 《…》 titles, 1月1日.
 _NOT_FIGURES = re.compile(r"〔\d+〕\d+号|《[^》]*》|\d{1,2}月\d{1,2}日")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
-_FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９．", "0123456789.")
 
 
 def numbers_in(text: str) -> list[Decimal]:
     """The Arabic numbers a text states (full-width digits included), leaving out citations,
     titles and calendar dates. The check library extends this to Chinese numerals."""
-    text = _NOT_FIGURES.sub(" ", text.translate(_FULLWIDTH_DIGITS))
+    text = _NOT_FIGURES.sub(" ", ascii_digits(text))
     out = []
     for match in _NUMBER.finditer(text):
         try:
@@ -231,7 +231,7 @@ def stated_numbers(text: str) -> list[StatedNumber]:
     """Every figure a sentence states, Arabic (full-width included) or Chinese (十二件, 两次,
     三百零五条), with its unit; citations, dates, phone numbers, addresses and list numbering left
     out. Years come back with unit 年 so that year checks can read them too."""
-    text = text.translate(_FULLWIDTH_DIGITS)
+    text = ascii_digits(text)
     masked = list(text)
     for m in _NOT_STATED.finditer(text):
         for i in range(m.start(), m.end()):

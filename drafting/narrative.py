@@ -17,16 +17,27 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
 from . import official, offline
-from .backends.base import OUTPUT_KINDS, Backend, BackendError, ChatRequest, Completion, Message, Usage
+from .backends.base import (
+    OUTPUT_KINDS,
+    Backend,
+    BackendError,
+    ChatRequest,
+    Completion,
+    FallbackCause,
+    Message,
+    Usage,
+    cause_of,
+)
+from .chars import fullwidth_punctuation
+from .config import OFFLINE
 from .data.model import ReportData
 from .document import SectionUsage
 
 if TYPE_CHECKING:
     from .backends.ratelimit import RateLimiter
+    from .checks import Finding
     from .config import Settings
     from .prompts import PromptSet
-
-OFFLINE = "offline"
 
 
 @dataclass(frozen=True)
@@ -37,6 +48,11 @@ class SectionOutcome:
     prompt_version: str | None = None
     usage: SectionUsage | None = None
     fell_back: bool = False
+    fallback: FallbackCause | None = None  # why, when it fell back (``Section.fallback``)
+    # The requests and answers the accepted text stands on (the first ask's too when the re-ask
+    # was accepted: the re-ask carries it); empty when it fell back. A batch's answers are kept in
+    # the response cache from these, so that ``draft`` of the same data asks nothing again.
+    answered: tuple[tuple[ChatRequest, Completion], ...] = ()
 
 
 class SectionWriter(Protocol):
@@ -98,7 +114,7 @@ def clean(text: str, section: str) -> list[str]:
         line = _HEADING.sub("", line)
         line = _BULLET.sub("", line)
         line = _LEADING_STAR.sub("", _EMPHASIS.sub("", line)).strip()
-        line = offline.fullwidth(line)
+        line = fullwidth_punctuation(line)
         if not line or line.rstrip("：:。") in headings:
             continue
         out.append(line)
@@ -107,69 +123,21 @@ def clean(text: str, section: str) -> list[str]:
 
 # --- checking a model's section -------------------------------------------------------------------
 
-
-@dataclass(frozen=True)
-class Finding:
-    code: str
-    message: str  # Chinese, addressed to the model in a re-ask and to the user in a note
+Check = Callable[[str, list[str], ReportData], "list[Finding]"]
 
 
-def _overview_shape(paragraphs: list[str]) -> list[Finding]:
-    findings = []
-    starts = [p[:3] for p in paragraphs]
-    last = -1
-    for n, (_, title) in enumerate(official.OVERVIEW_SUBSECTIONS, 1):
-        label = official.paren_ordinal(n)
-        where = [i for i, s in enumerate(starts) if s.startswith(label)]
-        if not where:
-            findings.append(
-                Finding("structure", f"缺少小节“{label}{title}”：它应单独成段，以“{label}{title}。”开头")
-            )
-            continue
-        i = where[0]
-        if title not in paragraphs[i][: len(label) + len(title) + 6]:
-            findings.append(Finding("structure", f"小节“{label}”应为“{label}{title}”"))
-        if i < last:
-            findings.append(Finding("structure", f"小节“{label}{title}”的顺序不对，应按（一）至（五）的顺序"))
-        last = max(last, i)
-    extra = official.paren_ordinal(len(official.OVERVIEW_SUBSECTIONS) + 1)
-    if any(s.startswith(extra) for s in starts):
-        findings.append(Finding("structure", f"本部分只有（一）至（五）五个小节，不应有“{extra}”"))
-    return findings
+def model_check(section: str, paragraphs: list[str], data: ReportData) -> list[Finding]:
+    """What a model's section is held to before it is accepted: the check library's errors on it,
+    strict (every number bound to the data, the five sub-parts of 一, 改进措施 opening on next year).
+    Warnings — a 【待补充】 marker the prompt asked for — do not justify a re-ask."""
+    from .checks import check_section
+
+    return [f for f in check_section(section, paragraphs, data, strict=True) if f.is_error]
 
 
-def check_section(section: str, paragraphs: list[str], data: ReportData) -> list[Finding]:
-    """The check of one model-written section: the check library's errors on its text (numbers
-    bound to the data, claims, years, register, the fee statement of 六), plus what the library
-    only warns about but a model's section must get right: all five sub-parts of 一, and
-    改进措施 opening on year+1."""
-    from .checks import check_section as library_check
-
-    if not "\n".join(paragraphs).strip():
-        return [Finding("empty", "正文为空")]
-    # Warnings (e.g. a 【待补充】 marker the prompt asked for) do not justify a re-ask.
-    findings = [
-        Finding(f.rule, f.message.rstrip("。"))
-        for f in library_check(section, paragraphs, data)
-        if f.severity == "error"
-    ]
-    if section == "overview":
-        findings += _overview_shape(paragraphs)
-    elif section == "improvements":
-        s, nxt = data.self_reference, data.year + 1
-        if not paragraphs[0].startswith(("下一步", f"{nxt}年")):
-            findings.append(Finding("opening", f"改进措施应以“{nxt}年，{s}将……”或“下一步，{s}将……”开头"))
-    return findings
-
-
-Check = Callable[[str, list[str], ReportData], list[Finding]]
-
-
-# --- the model path ------------------------------------------------------------------------------
-
-
-def reask_message(findings: list[Finding]) -> str:
-    items = "\n".join(f"{n}. {f.message}。" for n, f in enumerate(findings, 1))
+def reask_message(problems: Sequence[str]) -> str:
+    """The follow-up that sends a rejected answer back, one numbered line per problem."""
+    items = "\n".join(f"{n}. {p.rstrip('。')}。" for n, p in enumerate(problems, 1))
     return f"你上一次写的正文有以下问题：\n{items}\n请改正这些问题，按原来的要求重新输出本部分的完整正文（只输出正文）。"
 
 
@@ -198,7 +166,7 @@ class ModelWriter:
         self,
         backend: Backend,
         prompts: PromptSet,
-        check: Check = check_section,
+        check: Check = model_check,
         limiter: RateLimiter | None = None,
     ) -> None:
         self.backend = backend
@@ -240,19 +208,29 @@ class ModelWriter:
         tally = _Tally()
         messages = rendered.request.messages
         reason = ""
+        cause: FallbackCause = "rejected"
+        answered: list[tuple[ChatRequest, Completion]] = []
         for ask in (1, 2):
-            request = ChatRequest(messages, rendered.request.temperature, rendered.request.max_tokens)
+            request = ChatRequest(
+                messages,
+                rendered.request.temperature,
+                rendered.request.max_tokens,
+                section=section,
+                ask=ask,
+            )
             try:
                 completion = self._ask(request, tally, answers[ask - 1] if ask <= len(answers) else None)
             except BackendError as exc:
                 if exc.fatal or exc.kind == "cancelled":
                     raise  # a setting to fix, or Ctrl-C: no point writing this draft
                 reason = f"模型接口调用失败：{exc.message}"
+                cause = cause_of(exc)
                 if exc.kind not in OUTPUT_KINDS or ask == 2:
                     break  # the retry policy already spent its attempts on this one
-                retry = Finding(exc.kind, f"回答无法使用（{exc.message.rstrip('。')}），请写得简洁完整")
+                retry = f"回答无法使用（{exc.message.rstrip('。')}），请写得简洁完整"
                 messages = (*rendered.request.messages, Message("user", reask_message([retry])))
                 continue
+            answered.append((request, completion))
             paragraphs = clean(completion.text, section)
             findings = self.check(section, paragraphs, data)
             if not findings:
@@ -262,12 +240,15 @@ class ModelWriter:
                     notes=["模型第一次的回答未通过检查，重新提问后通过。"] if ask == 2 else [],
                     prompt_version=rendered.version,
                     usage=self._usage(tally, started),
+                    answered=tuple(answered),
                 )
-            reason = "模型的回答未通过检查：" + "；".join(f.message for f in findings)
+            problems = [f.message.rstrip("。") for f in findings]
+            reason = "模型的回答未通过检查：" + "；".join(problems)
+            cause = "rejected"
             messages = (
                 *rendered.request.messages,
                 Message("assistant", completion.text),
-                Message("user", reask_message(findings)),
+                Message("user", reask_message(problems)),
             )
         note = f"本节由模型 {self.name} 起草失败，已改用离线文本。原因：{reason}"
         return SectionOutcome(
@@ -277,6 +258,7 @@ class ModelWriter:
             prompt_version=rendered.version,
             usage=self._usage(tally, started),
             fell_back=True,
+            fallback=cause,
         )
 
     @staticmethod
@@ -294,24 +276,32 @@ class ModelWriter:
 
 
 def writer_for(settings: Settings) -> SectionWriter:
-    """The section writer a run's settings ask for. Only the model path loads prompts and the SDK."""
-    if settings.model.strip().lower() == OFFLINE:
+    """The section writer for the model the settings name (resolved by ``backends.resolve``):
+    the offline rules, or a prompt sent to a chat model or a replay. Only the model path loads
+    prompts and the SDK; a missing key, a bad replay or a broken prompt stops here, before any
+    request."""
+    from .backends.resolve import get_backend, resolve_model
+
+    model = resolve_model(settings=settings)
+    if model.kind == "offline":
         return OfflineWriter()
-    from .backends.base import get_backend
-    from .cache import CachedBackend, ResponseCache
-    from .config import resolve_endpoint
     from .prompts import load_prompts
 
-    endpoint = resolve_endpoint(settings=settings)
     prompts = load_prompts()  # before the backend, so a broken prompt fails without a request
-    backend: Backend = get_backend(endpoint)
+    if model.replay is not None:
+        model.replay.require([None], official.SECTION_IDS)  # a draft has no eval case
+    backend = get_backend(model)
     limiter = None
-    if endpoint.rpm is not None or endpoint.tpm is not None:
+    endpoint = model.endpoint
+    if endpoint is not None and (endpoint.rpm is not None or endpoint.tpm is not None):
         from .backends.ratelimit import RateLimitedBackend, RateLimiter
 
         # One limiter for the whole run: every section of every draft shares the endpoint's quota.
         limiter = RateLimiter(endpoint.rpm, endpoint.tpm, endpoint.rate_window)
         backend = RateLimitedBackend(backend, limiter)
-    if settings.cache:  # outside the limiter: an answer from the cache costs no quota
-        backend = CachedBackend(backend, ResponseCache(), endpoint.base_url, endpoint.model)
+    if settings.cache and endpoint is not None:  # a replay is local and exact: never cached
+        from .backends.cached import cached, max_bytes_of
+
+        # Outside the limiter: an answer from the cache costs no quota.
+        backend = cached(backend, endpoint, max_bytes=max_bytes_of(settings))
     return ModelWriter(backend, prompts, limiter=limiter)

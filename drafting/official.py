@@ -343,6 +343,51 @@ def cell_label(path: str) -> str:
     return _FIELD_LABELS.get(head, path)
 
 
+@dataclass(frozen=True)
+class Cell:
+    """One cell of an official table by its ids, as findings point at it: ``table`` (``table2``,
+    ``table3``, ``table4``), ``row`` (a 表二 row key, a 表三 row path such as ``withheld.state_secret``,
+    a 表四 block) and ``column`` (a column key, ``total`` for 总计, "" for a 表二 row of one value)."""
+
+    table: str
+    row: str
+    column: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"table": self.table, "row": self.row, "column": self.column}
+
+
+def row_cells(table: str, row: str) -> tuple[Cell, ...]:
+    """Every cell of one row, in the order the table prints them."""
+    if table == "table3":
+        return tuple(Cell(table, row, key) for key in (*TABLE3_COLUMN_KEYS, TOTAL_KEY))
+    if table == "table4":
+        return tuple(Cell(table, row, key) for key, _ in (*TABLE4_COLUMNS, (TOTAL_KEY, "")))
+    if table == "table2" and row in _TABLE2_ROWS:
+        return tuple(Cell(table, row, key) for key, _ in _TABLE2_ROWS[row][0].columns)
+    return ()
+
+
+def cells_of_path(path: str) -> tuple[Cell, ...]:
+    """The cells of this year's tables a data-file path names: one for a cell
+    (``table3.withheld.state_secret.commercial``), the whole row for a row (``table3.new``), none for
+    anything else (fees, the year, last year's figures)."""
+    head, _, rest = path.partition(".")
+    if head not in ("table2", "table3", "table4") or not rest:
+        return ()
+    if head == "table3":
+        for row in (rest, rest.rpartition(".")[0]):
+            if row in TABLE3_ROW_BY_PATH:
+                column = rest[len(row) + 1 :]
+                return (Cell(head, row, column),) if column else row_cells(head, row)
+        return ()
+    row, _, column = rest.partition(".")
+    cells = row_cells(head, row)
+    if not column:
+        return cells
+    return tuple(c for c in cells if c.column == column)
+
+
 def _strip_numbering(label: str) -> str:
     """``（三）不予公开`` → ``不予公开``; ``1.属于国家秘密`` → ``属于国家秘密``."""
     return re.sub(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+\.)", "", label)

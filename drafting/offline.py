@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from . import official
+from .chars import fullwidth_punctuation
 from .data.model import ReportData
 from .figures import RESULT_GROUPS, Figures, compute
 from .tables import format_number
@@ -25,33 +26,12 @@ def marker(what: str) -> str:
 
 # --- small writing helpers -------------------------------------------------------------------
 
-_HALF_TO_FULL = {",": "，", ";": "；", ":": "：", "(": "（", ")": "）", "?": "？", "!": "！"}
 _TRAILING = "。；;，,、 \t"
-
-
-def fullwidth(text: str) -> str:
-    """Half-width punctuation in a Chinese sentence → full-width, leaving numbers (1,000 / 10:30)."""
-    # Straight double quotes, when paired, open and close: "先审查、后公开" → “先审查、后公开”.
-    quotes = iter("“”" * (text.count('"') // 2)) if text.count('"') % 2 == 0 else iter(())
-    out = []
-    for i, ch in enumerate(text):
-        if ch == '"':
-            out.append(next(quotes, ch))
-            continue
-        full = _HALF_TO_FULL.get(ch)
-        if full is None:
-            out.append(ch)
-            continue
-        before = text[i - 1] if i else ""
-        after = text[i + 1] if i + 1 < len(text) else ""
-        keep = ch in ",:" and before.isdigit() and after.isdigit()
-        out.append(ch if keep else full)
-    return "".join(out)
 
 
 def clause(fact: str) -> str:
     """An author's fact as a clause: full-width punctuation, no closing mark of its own."""
-    text = fullwidth(fact.strip()).rstrip(_TRAILING)
+    text = fullwidth_punctuation(fact.strip()).rstrip(_TRAILING)
     # A half-width full stop ends the sentence too, unless it belongs to a number (3.) or a version.
     while text.endswith(".") and not text[-2:-1].isdigit():
         text = text[:-1].rstrip(_TRAILING)

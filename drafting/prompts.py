@@ -1,4 +1,4 @@
-"""Prompts as files: ``prompts/system.md`` (the register) and one file per narrative section.
+"""Prompts as files: ``prompt_files/system.md`` (the register) and one file per narrative section.
 
 Each file starts with front matter (id, section, version, parameters, the variables it uses) and
 its body is a langchain-core f-string template. Loading lints it: a variable the body uses but does
@@ -126,10 +126,14 @@ class RenderedPrompt:
     version: str  # the section file's version; the system prompt's is recorded beside it
 
 
+# The prompts that ship with the package (package data, so a normal install has them too).
+BUILT_IN = Path(__file__).resolve().parent / "prompt_files"
+
+
 def default_dir() -> Path:
-    """``prompts/`` beside the package, or ``$DRAFTING_PROMPTS`` (an office's own edited copies)."""
+    """``$DRAFTING_PROMPTS`` (an office's own edited copies), or the prompts the package ships."""
     override = os.environ.get("DRAFTING_PROMPTS")
-    return Path(override) if override else Path(__file__).resolve().parent.parent / "prompts"
+    return Path(override) if override else BUILT_IN
 
 
 # --- loading and linting -----------------------------------------------------------------------
@@ -150,12 +154,19 @@ def _split_front_matter(text: str, path: Path) -> tuple[str, str]:
 
 def _parse_front_matter(text: str, path: Path) -> FrontMatter:
     from ruamel.yaml import YAML
-    from ruamel.yaml.error import YAMLError
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    from .yamlfile import YAML_HINT, yaml_problem
 
     try:
         raw = YAML(typ="safe").load(text)
-    except YAMLError as exc:
-        raise PromptError(f"提示词文件 {path} 的设置块格式错误：{exc}") from None
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f"第{mark.line + 2}行" if mark else ""  # +1 for 1-based, +1 for the opening ---
+        problem, hint = yaml_problem(str(exc.problem or exc.context or ""))
+        raise PromptError(f"提示词文件 {path} 的设置块{where}格式错误（{problem}）。", hint=hint) from None
+    except YAMLError:
+        raise PromptError(f"提示词文件 {path} 的设置块格式错误。", hint=YAML_HINT) from None
     try:
         return FrontMatter.model_validate(raw or {})
     except ValidationError as exc:
@@ -171,9 +182,9 @@ def template_variables(body: str, path: Path) -> set[str]:
 
     try:
         return set(get_template_variables(body, "f-string"))
-    except ValueError as exc:
+    except ValueError:
         raise PromptError(
-            f"提示词文件 {path} 的正文中花括号用法有误：{exc}。",
+            f"提示词文件 {path} 的正文中花括号用法有误。",
             hint="变量写作 {变量名}（只能是简单的名字）；正文中要出现花括号本身时写作 {{ 和 }}。",
         ) from None
 

@@ -1,78 +1,28 @@
 """The three numeric tables, built from the data as a layout every writer renders.
 
-A ``Table`` is the official layout as data: rows of placed cells with their row and column spans,
-exactly as a Word or HTML table merges them. Writers never compute a number or spell a label; they
-only render cells. No model ever writes a table.
+A ``Table`` is an official layout (``drafting.layout``: labels and spans, as a Word or HTML table
+merges them) with its number cells filled from the data. Writers never compute a number or spell a
+label; they only render cells. No model ever writes a table.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any
 
-from . import official
+from . import layout, official
 from .data.model import ApplicantRow, ReportData, Table2, Table3, Table4
 from .data.rules import results_total
+from .layout import Cell, CellKind, Layout, Row
 
-CellKind = Literal["label", "number", "header"]
-
-
-@dataclass(frozen=True)
-class Cell:
-    text: str
-    kind: CellKind = "label"
-    rowspan: int = 1
-    colspan: int = 1
-
-    def as_dict(self) -> dict[str, Any]:
-        d: dict[str, Any] = {"text": self.text, "kind": self.kind}
-        if self.rowspan > 1:
-            d["rowspan"] = self.rowspan
-        if self.colspan > 1:
-            d["colspan"] = self.colspan
-        return d
-
-
-Row = tuple[Cell, ...]
+__all__ = ["Cell", "CellKind", "Row", "Table", "build_tables", "format_number"]
 
 
 @dataclass(frozen=True)
-class Table:
-    id: str  # table2 / table3 / table4
-    part: str  # the official part heading it belongs to
-    n_cols: int
-    header: tuple[Row, ...]  # rows repeated on every page
-    body: tuple[Row, ...]
-    label_cols: int = 1  # leading columns that hold labels, not numbers
+class Table(Layout):
     values: dict[str, Any] = field(default_factory=dict, compare=False)  # the numbers, by key
-
-    def grid(self, rows: tuple[Row, ...] | None = None) -> list[list[Cell | None]]:
-        """Rows with spans expanded: each position holds its cell where the cell starts, else None."""
-        rows = self.header + self.body if rows is None else rows
-        grid: list[list[Cell | None]] = []
-        taken: set[tuple[int, int]] = set()
-        for r, row in enumerate(rows):
-            line: list[Cell | None] = []
-            c = 0
-            cells = iter(row)
-            while c < self.n_cols:
-                if (r, c) in taken:
-                    line.append(None)
-                    c += 1
-                    continue
-                cell = next(cells, None)
-                if cell is None:
-                    raise ValueError(f"{self.id} row {r} is short of cells")
-                for dr in range(cell.rowspan):
-                    for dc in range(cell.colspan):
-                        taken.add((r + dr, c + dc))
-                line.append(cell)
-                line.extend([None] * (cell.colspan - 1))
-                c += cell.colspan
-            grid.append(line)
-        return grid
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -101,39 +51,36 @@ class Table:
         )
 
 
+def filled(shape: Layout, number: Callable[[str], int | Decimal], values: dict[str, Any]) -> Table:
+    """``shape`` with each number cell showing ``number(its data key)``."""
+
+    def fill(row: Row) -> Row:
+        return tuple(
+            Cell(format_number(number(c.path)), "number", c.rowspan, c.colspan) if c.kind == "number" else c
+            for c in row
+        )
+
+    header = tuple(fill(r) for r in shape.header)
+    body = tuple(fill(r) for r in shape.body)
+    return Table(shape.id, shape.part, shape.n_cols, header, body, shape.label_cols, values)
+
+
 def format_number(value: int | Decimal) -> str:
     if isinstance(value, Decimal):
         return format(value.normalize(), "f") if value else "0"
     return str(value)
 
 
-def _n(value: int | Decimal) -> Cell:
-    return Cell(format_number(value), "number")
-
-
-def _h(text: str, rowspan: int = 1, colspan: int = 1) -> Cell:
-    return Cell(text, "header", rowspan, colspan)
-
-
 # --- 表二 ------------------------------------------------------------------------------------
 
 
 def table2(t: Table2) -> Table:
-    part = official.PARTS[1].heading
-    body: list[Row] = []
-    for group in official.TABLE2_GROUPS:
-        body.append((_h(group.heading, colspan=4),))
-        if len(group.columns) == 3:
-            body.append((_h(official.TABLE2_INFO_HEADER), *(_h(label) for _, label in group.columns)))
-            for key, label in group.rows:
-                counts = getattr(t, key)
-                body.append((Cell(label), *(_n(getattr(counts, k)) for k, _ in group.columns)))
-        else:
-            body.append((_h(official.TABLE2_INFO_HEADER), _h(group.columns[0][1], colspan=3)))
-            for key, label in group.rows:
-                body.append((Cell(label), Cell(format_number(getattr(t, key)), "number", colspan=3)))
-    values = t.model_dump(mode="json")
-    return Table("table2", part, 4, (), tuple(body), 1, values)
+    def number(path: str) -> int | Decimal:
+        _, key, *column = path.split(".")
+        value: int | Decimal = getattr(getattr(t, key), column[0]) if column else getattr(t, key)
+        return value
+
+    return filled(layout.table2(), number, t.model_dump(mode="json"))
 
 
 # --- 表三 ------------------------------------------------------------------------------------
@@ -149,8 +96,7 @@ def table3_rows(t: Table3) -> dict[str, list[int]]:
     out = {}
     for spec in official.TABLE3_ROWS:
         if spec.path == "results_total":
-            keys = (*official.TABLE3_COLUMN_KEYS, official.TOTAL_KEY)
-            out[spec.path] = [results_total(t, k) for k in keys]
+            out[spec.path] = [results_total(t, k) for k in layout.TABLE3_KEYS]
         else:
             row = t.row(spec.path)
             assert row is not None
@@ -159,38 +105,14 @@ def table3_rows(t: Table3) -> dict[str, list[int]]:
 
 
 def table3(t: Table3) -> Table:
-    part = official.PARTS[2].heading
-    header: tuple[Row, ...] = (
-        (_h(official.TABLE3_CORNER, rowspan=3, colspan=3), _h(official.TABLE3_APPLICANTS, colspan=7)),
-        (
-            _h(official.TABLE3_COLUMNS[0][1], rowspan=2),
-            _h(official.TABLE3_LEGAL_PERSONS, colspan=5),
-            _h(official.TOTAL_LABEL, rowspan=2),
-        ),
-        tuple(_h(label) for _, label in official.TABLE3_COLUMNS[1:]),
-    )
     numbers = table3_rows(t)
-    results = [r for r in official.TABLE3_ROWS if r.in_results]
-    body: list[Row] = []
-    seen_groups: set[str] = set()
-    for spec in official.TABLE3_ROWS:
-        cells: list[Cell] = []
-        if spec.in_results and spec is results[0]:
-            cells.append(Cell(official.TABLE3_RESULTS_HEADING, rowspan=len(results)))
-        if not spec.in_results:
-            cells.append(Cell(spec.label, colspan=3))
-        elif not spec.group:
-            cells.append(Cell(spec.label, colspan=2))
-        else:
-            if spec.group not in seen_groups:
-                seen_groups.add(spec.group)
-                size = sum(1 for r in official.TABLE3_ROWS if r.group == spec.group)
-                cells.append(Cell(spec.group, rowspan=size))
-            cells.append(Cell(spec.label))
-        cells.extend(_n(v) for v in numbers[spec.path])
-        body.append(tuple(cells))
+
+    def number(path: str) -> int:
+        row, column = path.removeprefix("table3.").rsplit(".", 1)  # the row key may hold dots
+        return numbers[row][layout.TABLE3_KEYS.index(column)]
+
     values = {spec.cells_label: numbers[spec.path] for spec in official.TABLE3_ROWS}
-    return Table("table3", part, 10, header, tuple(body), 3, values)
+    return filled(layout.table3(), number, values)
 
 
 # --- 表四 ------------------------------------------------------------------------------------
@@ -206,19 +128,13 @@ def table4_values(t: Table4) -> list[int]:
 
 
 def table4(t: Table4) -> Table:
-    part = official.PARTS[3].heading
-    outcome_labels = [label for _, label in official.TABLE4_COLUMNS] + [official.TOTAL_LABEL]
-    header: tuple[Row, ...] = (
-        (_h(official.TABLE4_REVIEW, colspan=5), _h(official.TABLE4_LITIGATION, colspan=10)),
-        (
-            *(_h(label, rowspan=2) for label in outcome_labels),
-            _h(official.TABLE4_BLOCKS[1][1], colspan=5),
-            _h(official.TABLE4_BLOCKS[2][1], colspan=5),
-        ),
-        tuple(_h(label) for label in outcome_labels * 2),
-    )
-    values = table4_values(t)
-    return Table("table4", part, 15, header, (tuple(_n(v) for v in values),), 0, {"row": values})
+    def number(path: str) -> int:
+        _, block, column = path.split(".")
+        outcome = getattr(t, block)
+        value: int = outcome.sum if column == official.TOTAL_KEY else getattr(outcome, column)
+        return value
+
+    return filled(layout.table4(), number, {"row": table4_values(t)})
 
 
 def build_tables(data: ReportData) -> dict[str, Table]:

@@ -17,8 +17,10 @@ from __future__ import annotations
 import queue
 import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -58,6 +60,8 @@ _POOL = _Pool()
 
 def submit(fn: Callable[..., R], *args: Any) -> Future[R]:
     """Run ``fn(*args)`` on a pool thread; its result or exception arrives in the future."""
+    from concurrent.futures import Future  # and logging with it: not at start-up, for one draft
+
     future: Future[R] = Future()
 
     def task() -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from drafting.backends.base import ChatRequest, Message
+from drafting.backends.endpoints import Endpoint, RetryPolicy
 from drafting.backends.openai_compat import OpenAICompatBackend
-from drafting.config import Endpoint, RetryPolicy
 
 from .llm_support import KEY
 from .openai_stub import StubServer
@@ -24,6 +24,7 @@ def make_backend(
     *,
     stream: bool = True,
     timeout: float = 2.0,
+    stall_timeout: float = 2.0,
     max_attempts: int = 4,
     deadline: float = 20.0,
     backoff_initial: float = 0.01,
@@ -44,6 +45,7 @@ def make_backend(
         stream=stream,
         timeout=timeout,
         connect_timeout=timeout,
+        stall_timeout=stall_timeout,
         retry=RetryPolicy(
             max_attempts=max_attempts,
             deadline=deadline,

@@ -4,7 +4,10 @@ one model per file, parameters refused), answering lines with the server's own r
 
 Nothing advances by itself unless ``auto`` is set: a test moves batches on (``advance``), finishes
 them (``complete_all``), lets one expire half-done (``expire``), makes chosen lines fail
-(``line_fault``), and holds a call at a named point (``hold``) to kill the client there. It checks
+(``line_fault``), holds a call at a named point (``hold``) to kill the client there, and answers a
+call with one of the chat endpoint's fault modes (``fail_call``: the same faults, so that the batch
+client is held to the same deadlines and key hygiene as the chat backend) or with a download that
+stops half-way (``stall_body``). It checks
 what a provider checks — an unknown line URL, a second model, a refused parameter, too many lines or
 bytes — and fails the batch with the provider's kind of error, so a wrong dialect cannot pass.
 """
@@ -24,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from .openai_stub import Reply, StubServer, StubState, _completion, _Handler, default_reply
+from .openai_stub import FAULTS, Reply, StubServer, StubState, _completion, _Handler, default_reply
 
 MB = 1024 * 1024
 
@@ -63,7 +66,17 @@ DIALECTS = {
 }
 
 LineFault = Callable[[str, dict[str, Any]], str | None]  # (custom_id, body) → a fault or None
-LINE_FAULTS = ("server_error", "bad_request", "rate_limit", "length")
+LINE_FAULTS = (
+    "server_error",
+    "bad_request",
+    "rate_limit",
+    "length",
+    "echo_key",  # an answer that repeats the key the batch was created with
+    "error_echo",  # an error line whose message repeats that key
+    "huge",  # an answer far longer than max_tokens allows
+)
+# The batch-API calls a fault can be put on (``fail_call``).
+CALLS = ("upload", "files", "content", "create", "batches", "retrieve", "cancel")
 
 
 @dataclass
@@ -135,6 +148,8 @@ class BatchService:
         self.processed: dict[str, int] = {}  # custom_id → times answered
         self.calls: list[tuple[str, str]] = []  # (method, path) of every batch-API call
         self.holds: list[Hold] = []
+        self.call_faults: dict[str, list[str]] = {}  # call → faults for its next requests
+        self.keys: dict[str, str] = {}  # batch id → the key it was created with (for echo faults)
         self._ids = itertools.count(1)
         self.lock = threading.RLock()
 
@@ -147,6 +162,15 @@ class BatchService:
         h = Hold(point, nth)
         self.holds.append(h)
         return h
+
+    def fail_call(self, call: str, *faults: str) -> None:
+        """Answer the next requests of ``call`` (``CALLS``) with these faults: the chat endpoint's
+        (``openai_stub.FAULTS``: ``hang``, ``server_error``, ``unauthorized_echo`` …) or
+        ``stall_body`` (the headers and half the body, then silence)."""
+        assert call in CALLS, call
+        assert all(f in FAULTS or f == "stall_body" for f in faults), faults
+        with self.lock:
+            self.call_faults.setdefault(call, []).extend(faults)
 
     def release_all(self) -> None:
         for h in self.holds:
@@ -191,13 +215,36 @@ class BatchService:
             return False
         rest = path[len(prefix) :].strip("/").split("/")
         query = {k: v[0] for k, v in parse_qs(urlsplit(handler.path).query).items()}
+        call = _call_name(method, rest)
         with self.lock:
             self.calls.append((method, path))
+            queued = self.call_faults.get(call) or []
+            fault = queued.pop(0) if queued else ""
+        if fault == "stall_body":
+            self._stall_body(handler)
+            return True
+        if fault:
+            handler._answer({}, fault)  # the chat endpoint's fault, as the gateway in front gives it
+            return True
         if rest[0] == "files":
             self._files(handler, method, rest[1:], raw, query)
         else:
             self._batches(handler, method, rest[1:], raw, query)
         return True
+
+    def _stall_body(self, handler: _Handler) -> None:
+        """Headers and half a body, then nothing until the client hangs up."""
+        body = b'{"object": "list", "data": [' + b" " * 20_000 + b"]}"
+        handler.send_response(200)
+        handler.send_header("Content-Type", "application/json")
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        handler.wfile.write(body[: len(body) // 2])
+        handler.wfile.flush()
+        started = time.monotonic()
+        while time.monotonic() - started < 60 and not handler._client_gone(0.2):
+            pass
+        handler.close_connection = True
 
     def _checkpoint(self, point: str) -> bool:
         """Wait here if a test holds this point; False when the held call is to be dropped."""
@@ -295,6 +342,7 @@ class BatchService:
                     int(time.time()),
                 )
                 self.batches[batch.id] = batch
+                self.keys[batch.id] = handler.headers.get("Authorization", "").removeprefix("Bearer ")
                 if self.auto:
                     self._advance(batch, None)
             self._checkpoint("created")
@@ -389,9 +437,11 @@ class BatchService:
         rid = f"batch_req_{next(self._ids)}"
         self.processed[cid] = self.processed.get(cid, 0) + 1
         fault = self.line_fault(cid, body)
-        if fault in ("server_error", "bad_request", "rate_limit"):
-            status = {"server_error": 500, "bad_request": 400, "rate_limit": 429}[fault]
-            error = {"error": {"message": f"stub {fault}", "type": fault, "code": fault}}
+        key = self.keys.get(batch.id, "")
+        if fault in ("server_error", "bad_request", "rate_limit", "error_echo"):
+            status = {"server_error": 500, "bad_request": 400, "rate_limit": 429, "error_echo": 401}[fault]
+            message = f"Incorrect API key provided: {key}" if fault == "error_echo" else f"stub {fault}"
+            error = {"error": {"message": message, "type": fault, "code": fault}}
             batch.failures.append(
                 {
                     "id": rid,
@@ -402,6 +452,10 @@ class BatchService:
             )
             return
         text = self.state.reply(body)
+        if fault == "echo_key":
+            text = f"{text}（请求所用的密钥：{key}）"
+        if fault == "huge":
+            text = "政府信息公开工作。" * (int(body.get("max_tokens") or 2000) * 4 // 9 + 10)
         completion = _completion(
             str(body.get("model")), text, "length" if fault == "length" else "stop", body
         )
@@ -464,6 +518,17 @@ class BatchService:
         if self.dialect.counts_flat:
             out.update(counts)
         return out
+
+
+def _call_name(method: str, rest: list[str]) -> str:
+    """Which batch-API call a request is (``CALLS``)."""
+    if rest[0] == "files":
+        if not rest[1:]:
+            return "upload" if method == "POST" else "files"
+        return "content" if rest[2:] == ["content"] else "files"
+    if not rest[1:]:
+        return "create" if method == "POST" else "batches"
+    return "cancel" if rest[2:] == ["cancel"] else "retrieve"
 
 
 def _multipart(content_type: str, raw: bytes) -> dict[str, tuple[str | None, bytes]]:

@@ -8,16 +8,29 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from drafting.checks import Finding, run_checks
-from drafting.checks.synthetic import Page, expected_cells, make_draft, page_of, random_data, render_page
 from drafting.data.model import ReportData
 from drafting.document import Draft
+from drafting.evaluation.synthetic import Page, expected_cells, make_draft, page_of, random_data, render_page
 from drafting.reading import Report, read_report, read_text
 
 from .conftest import EXAMPLES, SHARED
 
 REFERENCE_TEXT = SHARED / "reference" / "2023-daxinganling-green-products-bureau.txt"
 CORPUS = SHARED / "corpus"
+# Our own page in the reference report's layout, and our example with a real report's figures:
+# what the tests of the shared files cover, without them (tests/fixtures/README.md).
+REFERENCE_LAYOUT = Path(__file__).parent / "fixtures" / "reference-layout-2023.txt"
+REAL_FIGURES = EXAMPLES / "pingtan-2021.yaml"  # the figures of real-003, in a data file of ours
+needs_reference = pytest.mark.skipif(
+    not REFERENCE_TEXT.is_file(),
+    reason=f"the shared reference report is not beside this checkout: {REFERENCE_TEXT}",
+)
+needs_corpus = pytest.mark.skipif(
+    not CORPUS.is_dir(), reason=f"the shared corpus is not beside this checkout: {CORPUS}"
+)
 DEFECTS = EXAMPLES.parent / "evals" / "defects"
 BUSY_SEED = 5  # random_data(5): applications in every group, 表四 cases, carry-over
 

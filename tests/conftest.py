@@ -24,3 +24,13 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         "LANGSMITH_TRACING",
     ):
         monkeypatch.delenv(name, raising=False)
+
+
+def write_config(text: str) -> Path:
+    """``config.toml`` in the test's ``DRAFTING_HOME``, holding ``text``."""
+    from drafting import config
+
+    path = config.config_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path

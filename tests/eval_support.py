@@ -19,7 +19,7 @@ EVALS = ROOT / "evals"
 SUITE = EVALS / "suite.yaml"
 REPLAY_SUITE = EVALS / "replay.yaml"
 DISTRICT = EXAMPLES / "district-dept-2024.yaml"
-PROMPTS = ROOT / "prompts"
+PROMPTS = ROOT / "drafting" / "prompt_files"
 
 
 def run_eval(*args: str | Path) -> Result:

@@ -19,9 +19,9 @@ from rich.console import Console
 
 from drafting import offline
 from drafting.cli import cli
+from drafting.cli.revise_tui import Screen, run
 from drafting.data import load_data
 from drafting.revise.session import RevisionSession
-from drafting.revise.tui import Screen, run
 
 from .conftest import REFERENCE_EXAMPLE
 from .llm_support import FAST, KEY
@@ -112,7 +112,7 @@ def offline_text(section: str) -> list[str]:
 
 
 class Terminal:
-    """The real loop (``tui.run``) with keys from a pipe and the screen in a string."""
+    """The real loop (``revise_tui.run``) with keys from a pipe and the screen in a string."""
 
     def __init__(
         self, session: RevisionSession, width: int = 80, editor: Any = None, history_file: Path | None = None

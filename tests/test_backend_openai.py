@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import pytest
 
 from drafting.backends.base import BackendError
-from drafting.config import resolve_endpoint
+from drafting.backends.endpoints import resolve_endpoint
 from drafting.errors import InputError
 
 from .backend_support import REQUEST, make_backend

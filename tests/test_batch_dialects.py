@@ -20,7 +20,7 @@ from drafting.backends.batch.lines import (
     read_line,
     read_results,
 )
-from drafting.config import resolve_endpoint
+from drafting.backends.endpoints import resolve_endpoint
 from drafting.errors import InputError
 
 from .batch_stub import base_url, batch_server

@@ -41,11 +41,49 @@ def test_json_shape_is_exact(tmp_path: Path) -> None:
     assert payload["ok"] is False
     assert payload["findings"]
     for finding in payload["findings"]:
-        assert list(finding) == ["rule", "category", "severity", "message", "location"]
-        assert all(isinstance(v, str) for v in finding.values())
+        assert list(finding) == [
+            "rule",
+            "category",
+            "severity",
+            "message",
+            "location",
+            "evidence",
+            "cells",
+            "fingerprint",
+        ]
+        assert all(isinstance(v, str) for k, v in finding.items() if k != "cells")
         assert finding["category"] in {"structure", "table", "consistency", "year", "register", "data"}
         assert finding["severity"] in {"error", "warning"}
+        assert finding["evidence"] and len(finding["fingerprint"]) == 16
+        assert all(list(c) == ["table", "row", "column"] for c in finding["cells"])
     assert {"H1", "R5"} <= {f["rule"] for f in payload["findings"]}
+    h1 = next(f for f in payload["findings"] if f["rule"] == "H1")
+    # the cell the total was printed in, by the ids of the official format; the figures compared
+    assert h1["cells"] == [{"table": "table3", "row": "new", "column": "total"}]
+    assert "151" in h1["evidence"]
+    r5 = next(f for f in payload["findings"] if f["rule"] == "R5")
+    assert r5["cells"] == [] and "(1)" in r5["evidence"]
+
+
+def test_fingerprints_hold_when_the_file_moves_and_its_wording_changes(tmp_path: Path) -> None:
+    """A reviewer's decision is stored against a fingerprint: the same report in another folder, or
+    with other words around the same problem, keeps it; another agency's report does not."""
+
+    def prints(path: Path) -> dict[str, str]:
+        _, out, _ = _run(str(path), "--json")
+        return {f["rule"]: f["fingerprint"] for f in json.loads(out)["findings"]}
+
+    broken = handwritten().replace("一是严格", "二是严格")
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b" / "c").mkdir(parents=True)
+    first = prints(write(tmp_path / "a" / "report.txt", broken))
+    moved = prints(write(tmp_path / "b" / "c" / "另一个名字.txt", broken))
+    assert first["R4"] == moved["R4"]
+    reworded = broken.replace("二是严格公开前保密审查", "二是严格落实公开前的保密审查")
+    assert reworded != broken
+    assert prints(write(tmp_path / "reworded.txt", reworded))["R4"] == first["R4"]
+    other = broken.replace(busy()[0].agency.name, "某县人民政府办公室", 1)
+    assert prints(write(tmp_path / "other.txt", other))["R4"] != first["R4"]
 
 
 def test_warnings_only_exit_0_and_ok_true(tmp_path: Path) -> None:
@@ -96,6 +134,9 @@ def test_invalid_data_file_becomes_findings(tmp_path: Path) -> None:
     code, out, _ = _run(str(report), "--data", str(data_file), "--json")
     assert code == 1
     assert any(f["category"] == "data" and f["rule"] == "D3-H1" for f in json.loads(out)["findings"])
+    d3 = next(f for f in json.loads(out)["findings"] if f["rule"] == "D3-H1")
+    assert d3["cells"] == [{"table": "table3", "row": "new", "column": "total"}]  # from the issue's path
+    assert "999" in d3["evidence"]
 
 
 @pytest.mark.parametrize(

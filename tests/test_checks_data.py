@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from drafting.checks import run_checks
-from drafting.checks.synthetic import make_draft
+from drafting.evaluation.synthetic import make_draft
 from drafting.reading import read_text
 from drafting.reading.from_draft import from_draft
 

@@ -1,4 +1,4 @@
-"""Settings precedence (flag > DRAFTING_* > config file > default), model specs and presets, paths."""
+"""Settings precedence (flag > DRAFTING_* > config file > default) and paths."""
 
 from __future__ import annotations
 
@@ -7,15 +7,10 @@ from pathlib import Path
 import pytest
 
 from drafting import config
-from drafting.config import Settings, load_settings, resolve_endpoint
+from drafting.config import Settings, load_settings
 from drafting.errors import InputError
 
-
-def _config_file(text: str) -> Path:
-    path = config.config_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
+from .conftest import write_config
 
 
 @pytest.mark.parametrize(
@@ -34,14 +29,14 @@ def test_model_precedence(
     monkeypatch: pytest.MonkeyPatch, file: str | None, env: str | None, flag: str | None, expected: str
 ) -> None:
     if file:
-        _config_file(f'model = "{file}"\n')
+        write_config(f'model = "{file}"\n')
     if env:
         monkeypatch.setenv("DRAFTING_MODEL", env)
     assert load_settings(model=flag).model == expected
 
 
 def test_each_setting_layers_independently(monkeypatch: pytest.MonkeyPatch) -> None:
-    _config_file('concurrency = 2\njobs = 3\ncache = false\nbase_url = "http://file/v1"\n')
+    write_config('concurrency = 2\njobs = 3\ncache = false\nbase_url = "http://file/v1"\n')
     monkeypatch.setenv("DRAFTING_JOBS", "5")
     monkeypatch.setenv("DRAFTING_CACHE", "true")
     s = load_settings(base_url="http://flag/v1", concurrency=None)
@@ -69,7 +64,7 @@ def test_drafting_home_holds_config_and_cache(tmp_path: Path, monkeypatch: pytes
     ],
 )
 def test_a_bad_config_file_is_named(text: str, words: str) -> None:
-    path = _config_file(text)
+    path = write_config(text)
     with pytest.raises(InputError) as info:
         load_settings()
     assert words in str(info.value)
@@ -81,95 +76,3 @@ def test_a_bad_environment_value_names_its_source(monkeypatch: pytest.MonkeyPatc
     with pytest.raises(InputError) as info:
         load_settings()
     assert "jobs" in info.value.message and "DRAFTING_" in info.value.hint
-
-
-@pytest.mark.parametrize(
-    ("spec", "provider", "model", "base_url", "key_env"),
-    [
-        ("openai:gpt-4o-mini", "openai", "gpt-4o-mini", "https://api.openai.com/v1", "OPENAI_API_KEY"),
-        ("deepseek", "deepseek", "deepseek-chat", "https://api.deepseek.com/v1", "DEEPSEEK_API_KEY"),
-        (
-            "deepseek:deepseek-reasoner",
-            "deepseek",
-            "deepseek-reasoner",
-            "https://api.deepseek.com/v1",
-            "DEEPSEEK_API_KEY",
-        ),
-        (
-            "qwen",
-            "qwen",
-            "qwen-plus",
-            "https://dashscope.aliyuncs.com/compatible-mode/v1",
-            "DASHSCOPE_API_KEY",
-        ),
-        ("glm", "glm", "glm-4-plus", "https://open.bigmodel.cn/api/paas/v4", "ZHIPUAI_API_KEY"),
-        ("kimi", "kimi", "moonshot-v1-32k", "https://api.moonshot.cn/v1", "MOONSHOT_API_KEY"),
-        ("ollama:qwen2.5:7b", "ollama", "qwen2.5:7b", "http://127.0.0.1:11434/v1", "OLLAMA_API_KEY"),
-        (
-            "vllm:Qwen/Qwen2.5-7B-Instruct",
-            "vllm",
-            "Qwen/Qwen2.5-7B-Instruct",
-            "http://127.0.0.1:8000/v1",
-            "VLLM_API_KEY",
-        ),
-    ],
-)
-def test_presets(spec: str, provider: str, model: str, base_url: str, key_env: str) -> None:
-    e = resolve_endpoint(spec)
-    assert (e.provider, e.model, e.base_url, e.api_key_env) == (provider, model, base_url, key_env)
-    assert e.name == f"{provider}:{model}"
-
-
-def test_base_url_and_key_variable_follow_the_same_precedence(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("OPENAI_BASE_URL", "http://sdk-env:1/v1")
-    assert resolve_endpoint("openai:m").base_url == "http://sdk-env:1/v1"  # the SDK's variable, honoured
-    _config_file('base_url = "http://file:2/v1/"\napi_key_env = "OFFICE_KEY"\n')
-    e = resolve_endpoint("openai:m")
-    assert (e.base_url, e.api_key_env) == ("http://file:2/v1", "OFFICE_KEY")
-    monkeypatch.setenv("DRAFTING_BASE_URL", "http://env:3/v1")
-    assert resolve_endpoint("openai:m").base_url == "http://env:3/v1"
-    e = resolve_endpoint("deepseek", base_url="http://flag:4/v1", api_key_env="MY_KEY")
-    assert (e.base_url, e.api_key_env) == ("http://flag:4/v1", "MY_KEY")
-
-
-def test_retry_and_timeout_settings_reach_the_endpoint(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DRAFTING_MAX_ATTEMPTS", "7")
-    monkeypatch.setenv("DRAFTING_TIMEOUT", "9.5")
-    monkeypatch.setenv("DRAFTING_STREAM", "false")
-    e = resolve_endpoint("deepseek")
-    assert (e.retry.max_attempts, e.timeout, e.stream) == (7, 9.5, False)
-
-
-@pytest.mark.parametrize(
-    ("spec", "words"),
-    [
-        ("gpt4", "不认识的起草方式“gpt4”"),
-        ("openai", "需要写明模型名"),
-        ("openai:", "缺少模型名"),
-        ("vllm", "需要写明模型名"),
-        ("offline", "不使用模型接口"),
-    ],
-)
-def test_bad_specs_are_named(spec: str, words: str) -> None:
-    with pytest.raises(InputError) as info:
-        resolve_endpoint(spec)
-    assert words in info.value.message
-    assert "--model" in info.value.hint
-
-
-def test_a_pasted_key_is_refused_without_being_repeated() -> None:
-    key = "sk-abcdef0123456789abcdef0123456789"
-    with pytest.raises(InputError) as info:
-        resolve_endpoint("deepseek", api_key_env=key)
-    assert "环境变量的名字" in info.value.message
-    assert key not in str(info.value)
-
-
-def test_base_url_must_be_http() -> None:
-    with pytest.raises(InputError, match="http://"):
-        resolve_endpoint("openai:m", base_url="api.deepseek.com/v1")
-
-
-def test_credentials_in_a_base_url_are_not_shown() -> None:
-    e = resolve_endpoint("openai:m", base_url="https://user:secretpw@proxy.example/v1?token=abc")
-    assert e.display_url == "https://proxy.example/v1"

@@ -4,6 +4,7 @@ flaky cases across repeats."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from drafting.checks import check_section
 from drafting.data import load_data
 from drafting.narrative import clean
 
+from .conftest import EXAMPLES
 from .eval_support import (
     DISTRICT,
     EVALS,
@@ -216,3 +218,87 @@ def test_flaky_cases_across_repeats_are_shown(tmp_path: Path) -> None:
     assert "│ d " in flaky and "2/3" in flaky.split("未通过的草稿")[0]
     page = (tmp_path / "r.html").read_text(encoding="utf-8")
     assert 'href="#case-d"' in page and "2/3" in page
+
+
+def _record_with_findings(tmp_path: Path) -> Path:
+    """An offline run whose draft has findings (the township's missing facts: R1 warnings) and an
+    expectation they decide (``passes: [R1]`` fails)."""
+    suite = write(
+        tmp_path / "s.yaml", suite_text(district_case("t", "passes: [R1]", EXAMPLES / "township-2024.yaml"))
+    )
+    first = tmp_path / "run.json"
+    res = run_eval(suite, "--json", first)
+    assert res.exit_code == 0, res.output
+    return first
+
+
+def test_the_record_stores_the_check_librarys_findings_whole(tmp_path: Path) -> None:
+    first = _record_with_findings(tmp_path)
+    raw = json.loads(first.read_text(encoding="utf-8"))
+    assert raw["schema"] == "drafting.eval-run/2"
+    stored = [f for run in raw["runs"] for f in run["findings"]]
+    assert stored and all(set(f) == {"finding", "section", "paragraph"} for f in stored)
+    assert all(
+        list(f["finding"])
+        == ["rule", "category", "severity", "message", "location", "evidence", "cells", "fingerprint"]
+        for f in stored
+    )
+    (run,) = record_of(first).runs
+    assert {f.rule for f in run.findings} == {"R1"} and all(f.finding.evidence for f in run.findings)
+    # what decided a result is the finding itself, not a copy of its text
+    (failed,) = [r for r in run.results if r.name == "passes:R1"]
+    assert not failed.ok and failed.finding == run.findings[0].finding
+
+
+def test_a_schema_1_record_is_still_rescored_and_compared(tmp_path: Path) -> None:
+    first = _record_with_findings(tmp_path)
+    raw = json.loads(first.read_text(encoding="utf-8"))
+    # the record as version 1 wrote it: flat findings without evidence, cells or fingerprint
+    raw["schema"] = "drafting.eval-run/1"
+    flat = ("rule", "category", "severity", "message", "location")
+    for run in raw["runs"]:
+        run["findings"] = [
+            {**{k: f["finding"][k] for k in flat}, "section": f["section"], "paragraph": f["paragraph"]}
+            for f in run["findings"]
+        ]
+        for r in run["results"]:
+            del r["finding"]
+    old = write(tmp_path / "old.json", json.dumps(raw, ensure_ascii=False))
+    assert record_of(old).runs[0].findings[0].rule == "R1"  # read, its findings under ``finding``
+    res = run_eval("--rescore", old, "--json", tmp_path / "again.json")
+    assert res.exit_code == 0, res.output
+    again, before = record_of(tmp_path / "again.json"), record_of(first)
+    assert [r.findings for r in again.runs] == [r.findings for r in before.runs]
+    assert [r.results for r in again.runs] == [r.results for r in before.runs]
+    # as a baseline too: the run compared with its own old record has no regression
+    res = run_eval("--rescore", first, "--baseline", old)
+    assert res.exit_code == 0 and "没有回归" in res.output, res.output
+    # a record of a shape this version does not know is refused, in Chinese
+    raw["schema"] = "drafting.eval-run/9"
+    res = run_eval(
+        "--rescore", write(tmp_path / "future.json", json.dumps(raw)), "--json", tmp_path / "x.json"
+    )
+    assert res.exit_code == 2 and "另一版本的评测记录（drafting.eval-run/9）" in res.output, res.output
+
+
+def test_the_eval_is_one_library_call(tmp_path: Path) -> None:
+    # What the command does, without the command: the web workspace makes this same call.
+    from drafting.evaluation import EvalOptions
+    from drafting.evaluation import run_eval as library_run_eval
+
+    suite = write(
+        tmp_path / "s.yaml", suite_text(district_case("a") + district_case("b"), extra="repeat: 2\n")
+    )
+    started: list[int] = []
+    done: list[str] = []
+    out = tmp_path / "r.json"
+    result = library_run_eval(
+        EvalOptions(suite=suite, models=["offline"], json_out=out, min_pass_rate=1.0),
+        on_start=started.append,
+        on_done=lambda run: done.append(run.case),
+    )
+    assert started == [4] and sorted(done) == ["a", "a", "b", "b"]
+    assert result.written == [out] and record_of(out).runs == result.record.runs
+    assert not result.failed and result.below == [] and result.regressions is None
+    again = library_run_eval(EvalOptions(rescore=out, baseline=out))
+    assert again.regressions == [] and again.written == []

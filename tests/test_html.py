@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from drafting import __version__, official
+from drafting.files import atomic_write
 from drafting.tables import Table
-from drafting.writers import atomic_write, render
+from drafting.writers import render
 
 from .output_support import check_golden, sample_draft
 

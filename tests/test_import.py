@@ -9,17 +9,21 @@ import pytest
 from click.testing import CliRunner
 
 from drafting import official
-from drafting.checks.synthetic import corpus_data, make_draft, page_of, render_page
 from drafting.cli import cli
 from drafting.data import load_data
+from drafting.evaluation.synthetic import corpus_data, make_draft, page_of, render_page
 
 from .checks_support import (
     CORPUS,
+    REAL_FIGURES,
+    REFERENCE_LAYOUT,
     REFERENCE_TEXT,
     busy,
     busy_page,
     cells_json,
     handwritten,
+    needs_corpus,
+    needs_reference,
     replace_cell,
     table_line,
     write,
@@ -50,9 +54,16 @@ def test_import_writes_a_data_file_that_loads(layout: str, tmp_path: Path) -> No
     assert "# 一、本年新收政府信息公开申请数量" in text  # the init template's comments
 
 
-def test_import_of_the_reference_report(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "page",
+    [
+        pytest.param(REFERENCE_TEXT, marks=needs_reference, id="published"),
+        pytest.param(REFERENCE_LAYOUT, id="ours"),
+    ],
+)
+def test_import_of_the_reference_report(tmp_path: Path, page: Path) -> None:
     target = tmp_path / "ref.yaml"
-    code, _, err = _import(str(REFERENCE_TEXT), "-o", str(target))
+    code, _, err = _import(str(page), "-o", str(target))
     assert code == 0, err
     data = load_data(target).data
     assert data.year == 2023 and data.table3.new.sum == 0
@@ -60,8 +71,13 @@ def test_import_of_the_reference_report(tmp_path: Path) -> None:
     assert "表三有 19 行缺少“总计”" in target.read_text(encoding="utf-8")
 
 
-def test_cells_format(tmp_path: Path) -> None:
-    page = page_of(make_draft(corpus_data(CORPUS / "real-003.yaml")))
+@pytest.mark.parametrize(
+    "figures",
+    [pytest.param("corpus", marks=needs_corpus, id="corpus"), pytest.param("example", id="example")],
+)
+def test_cells_format(tmp_path: Path, figures: str) -> None:
+    data = corpus_data(CORPUS / "real-003.yaml") if figures == "corpus" else load_data(REAL_FIGURES).data
+    page = page_of(make_draft(data))
     report = write(tmp_path / "r.txt", str(render_page(page, "concat")))
     code, out, _ = _import(str(report), "--format", "cells")
     assert code == 0

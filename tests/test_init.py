@@ -13,8 +13,8 @@ from click.testing import CliRunner, Result
 from drafting import official
 from drafting.cli import cli
 from drafting.data import load_data
-from drafting.data.load import parse_document
 from drafting.errors import DataError
+from drafting.yamlfile import parse_document
 
 from .data_support import example_text, set_row, set_value, write
 

@@ -1,4 +1,4 @@
-"""The C-parser fast path (drafting/data/fastyaml.py) gives exactly what the round-trip loader gives,
+"""The C-parser fast path (``parse_fast`` in drafting/yamlfile.py) gives exactly what the round-trip loader gives,
 and leaves every unusual or broken document to it."""
 
 from __future__ import annotations
@@ -12,8 +12,9 @@ from typing import Any
 
 import pytest
 
-from drafting.data import load as load_module
-from drafting.data.fastyaml import parse_fast
+from drafting import yamlfile
+from drafting.files import read_text
+from drafting.yamlfile import parse_fast
 
 pytest.importorskip("_ruamel_yaml", reason="ruamel.yaml.clib is not installed: the fast path is off")
 
@@ -23,8 +24,8 @@ EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
 
 def round_trip(text: str, monkeypatch: pytest.MonkeyPatch, suffix: str = ".yaml") -> Any:
     with monkeypatch.context() as m:
-        m.setattr(load_module, "parse_fast", lambda _text: None)
-        return load_module.parse_document(text, "数据.yaml", suffix)
+        m.setattr(yamlfile, "parse_fast", lambda _text: None)
+        return yamlfile.parse_document(text, "数据.yaml", suffix)
 
 
 def bench_module() -> ModuleType:
@@ -38,7 +39,7 @@ def bench_module() -> ModuleType:
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
 def test_examples_read_the_same(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    text = load_module.read_text(path)
+    text = read_text(path)
     fast = parse_fast(text)
     assert fast is not None
     assert fast == round_trip(text, monkeypatch)
@@ -110,7 +111,7 @@ def test_unusual_documents_are_left_to_the_round_trip_loader(
 ) -> None:
     assert parse_fast(text) is None
     # …so parse_document behaves exactly as without the fast path: same values, or the same error.
-    fast_on = outcome(lambda: load_module.parse_document(text, "数据.yaml", ".yaml"))
+    fast_on = outcome(lambda: yamlfile.parse_document(text, "数据.yaml", ".yaml"))
     assert fast_on == outcome(lambda: round_trip(text, monkeypatch))
 
 

@@ -17,7 +17,7 @@ from drafting import official, offline
 from drafting.cli import cli
 from drafting.data import load_data
 from drafting.figures import bindable_numbers, numbers_in
-from drafting.narrative import check_section
+from drafting.narrative import model_check
 from drafting.prompts import (
     AVAILABLE_VARIABLES,
     PromptError,
@@ -35,7 +35,7 @@ EXAMPLE_FILES = sorted(EXAMPLES.glob("*.yaml"))
 
 @pytest.fixture
 def prompt_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A copy of prompts/ that a test may break, used through DRAFTING_PROMPTS."""
+    """A copy of the built-in prompts that a test may break, used through DRAFTING_PROMPTS."""
     copy = tmp_path / "prompts"
     shutil.copytree(default_dir(), copy)
     monkeypatch.setenv("DRAFTING_PROMPTS", str(copy))
@@ -160,7 +160,7 @@ def test_the_check_accepts_the_offline_text(example: Path) -> None:
     """The fallback text passes the same check the model's text must pass."""
     data = load_data(example).data
     for section in official.SECTION_IDS:
-        assert check_section(section, offline.write_section(section, data), data) == []
+        assert model_check(section, offline.write_section(section, data), data) == []
 
 
 def test_overview_prompt_lists_the_five_subsections_and_the_figures() -> None:

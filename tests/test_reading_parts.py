@@ -2,23 +2,29 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from drafting.errors import InputError
+from drafting.files import decode
+from drafting.reading import read_report
 from drafting.reading.headings import match_heading
 from drafting.reading.labels import find_labels, fuzzy_label
-from drafting.reading.normalize import decode, norm
+from drafting.reading.normalize import norm
 from drafting.reading.splitting import document_counts_split, split_blocks, split_with_total
 
 
-def test_decode_utf8_gb18030_and_refuse_binary() -> None:
+def test_decode_utf8_gb18030_and_refuse_binary(tmp_path: Path) -> None:
     text = "二、主动公开政府信息情况"
     assert decode(text.encode("utf-8-sig"), "x") == text
     assert decode(text.encode("gb18030"), "x") == text
     with pytest.raises(InputError, match="二进制"):
         decode(b"PK\x00\x00\x01\x02binary", "x")
+    blank = tmp_path / "blank.txt"  # an empty report is refused by the reader, before decoding
+    blank.write_bytes(b"  \n")
     with pytest.raises(InputError, match="空的"):
-        decode(b"  \n", "x")
+        read_report(blank)
 
 
 @pytest.mark.parametrize(

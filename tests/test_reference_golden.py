@@ -5,7 +5,8 @@ numbers — and ``drafting draft`` on that example writes the six parts in order
 The reference is page text copied from the published report, and page text is lossy (FORMAT.md §9).
 Both sides are normalised the same way (parentheses, ``1. ``/``1、``, spaces, quotes), then each loss
 of the reference is applied to our rendering, one named function per loss, so that every other
-difference fails the test.
+difference fails the test. Each test also runs on ``tests/fixtures/reference-layout-2023.txt``, a
+page of ours in the same layout, so the comparison holds in a checkout with nothing beside it.
 """
 
 from __future__ import annotations
@@ -28,9 +29,19 @@ from .conftest import REFERENCE_EXAMPLE, SHARED
 
 REFERENCE = SHARED / "reference" / "2023-daxinganling-green-products-bureau.txt"
 
-pytestmark = pytest.mark.skipif(
-    not REFERENCE.is_file(), reason=f"the shared reference report is not available at {REFERENCE}"
-)
+# Our own page in the reference's layout (tests/fixtures/README.md): the same tables as the page
+# prints them, our own narrative. Every test runs on both; the published one only when it is there.
+OURS = Path(__file__).parent / "fixtures" / "reference-layout-2023.txt"
+SOURCES = [
+    pytest.param(
+        REFERENCE,
+        marks=pytest.mark.skipif(
+            not REFERENCE.is_file(), reason=f"the shared reference report is not available at {REFERENCE}"
+        ),
+        id="published",
+    ),
+    pytest.param(OURS, id="ours"),
+]
 
 
 # --- normalising page text ---------------------------------------------------------------------
@@ -83,12 +94,15 @@ def sections(text: str) -> dict[str, str]:
     return {h: "\n".join(lines[bounds[n] + 1 : bounds[n + 1]]) for n, h in enumerate(headings)}
 
 
-def reference_text() -> str:
-    return REFERENCE.read_text(encoding="utf-8")
+@pytest.fixture(scope="module", params=SOURCES)
+def reference(request: pytest.FixtureRequest) -> str:
+    """The reference page's text."""
+    path: Path = request.param
+    return path.read_text(encoding="utf-8")
 
 
-def reference_tables() -> dict[str, list[Row]]:
-    parts = sections(reference_text())
+def reference_tables(text: str) -> dict[str, list[Row]]:
+    parts = sections(text)
     return {p.table: rows_of(parts[p.heading]) for p in official.PARTS if p.table}
 
 
@@ -147,8 +161,8 @@ def as_the_reference_shows(table_id: str, rendered: str) -> list[Row]:
 # --- the reference itself, as a sanity check of the parsing above --------------------------------
 
 
-def test_reference_has_the_official_parts_and_shapes() -> None:
-    tables = reference_tables()
+def test_reference_has_the_official_parts_and_shapes(reference: str) -> None:
+    tables = reference_tables(reference)
     assert len(tables["table2"]) == 14  # 4 groups × (heading, column titles) + 6 data rows
     t3 = tables["table3"]
     assert len(t3) == 3 + 25  # three header rows and the 25 numeric rows
@@ -167,9 +181,11 @@ def rendered() -> dict[str, str]:
 
 
 @pytest.mark.parametrize("table_id", ["table2", "table3", "table4"])
-def test_rendered_tables_reproduce_the_reference(rendered: dict[str, str], table_id: str) -> None:
+def test_rendered_tables_reproduce_the_reference(
+    rendered: dict[str, str], table_id: str, reference: str
+) -> None:
     ours = as_the_reference_shows(table_id, rendered[table_id])
-    theirs = reference_tables()[table_id]
+    theirs = reference_tables(reference)[table_id]
     assert len(ours) == len(theirs)
     for n, (a, b) in enumerate(zip(ours, theirs, strict=True)):
         assert a == b, f"{table_id} row {n}: ours {a} ≠ reference {b}"
@@ -185,10 +201,10 @@ def test_every_official_table3_label_appears_in_order(rendered: dict[str, str]) 
         assert len(row.numbers) == 7
 
 
-def test_losses_only_remove_what_the_reference_lacks(rendered: dict[str, str]) -> None:
+def test_losses_only_remove_what_the_reference_lacks(rendered: dict[str, str], reference: str) -> None:
     """The loss functions are narrow: without them the comparison fails exactly on the lossy rows."""
     ours = rows_of(rendered["table3"])
-    theirs = reference_tables()["table3"]
+    theirs = reference_tables(reference)["table3"]
     differing = [n for n, (a, b) in enumerate(zip(ours, theirs, strict=False)) if a != b]
     # Header row 1 (总计), row 5 （一）予以公开 (which carries the 三、 label) and the 19 sub-rows
     # of （三）–（六） (rows 7–25, the seventh number); nothing else.
@@ -206,11 +222,11 @@ def drafted(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-def test_draft_text_has_the_six_headings_in_order(drafted: Path) -> None:
+def test_draft_text_has_the_six_headings_in_order(drafted: Path, reference: str) -> None:
     text = (drafted / "daxinganling-2023.txt").read_text(encoding="utf-8")
     assert list(sections(text)) == [p.heading for p in official.PARTS]
     # …the same six as the reference report, in the same order.
-    assert list(sections(reference_text())) == [p.heading for p in official.PARTS]
+    assert list(sections(reference)) == [p.heading for p in official.PARTS]
 
 
 def test_draft_markdown_has_the_six_headings_in_order(drafted: Path) -> None:
@@ -222,31 +238,31 @@ def test_draft_markdown_has_the_six_headings_in_order(drafted: Path) -> None:
     assert markdown.startswith(f"# {official.report_title('大兴安岭地区行政公署绿色产品产业发展局', 2023)}")
 
 
-def test_draft_text_carries_the_reference_tables(drafted: Path) -> None:
+def test_draft_text_carries_the_reference_tables(drafted: Path, reference: str) -> None:
     parts = sections((drafted / "daxinganling-2023.txt").read_text(encoding="utf-8"))
-    reference = reference_tables()
+    tables = reference_tables(reference)
     for part in official.PARTS:
         if part.table:
-            assert as_the_reference_shows(part.table, parts[part.heading]) == reference[part.table]
+            assert as_the_reference_shows(part.table, parts[part.heading]) == tables[part.table]
 
 
-def test_draft_file_tables_hold_the_reference_figures(drafted: Path) -> None:
+def test_draft_file_tables_hold_the_reference_figures(drafted: Path, reference: str) -> None:
     draft = load_draft(drafted / "daxinganling-2023.draft.json")
-    reference = reference_tables()
+    tables = reference_tables(reference)
     for table_id in ("table2", "table3", "table4"):
         rendered = render_text(draft.table(table_id))
-        assert as_the_reference_shows(table_id, rendered) == reference[table_id]
+        assert as_the_reference_shows(table_id, rendered) == tables[table_id]
     # The figures as data: every reference number of 表三 is the draft's, row by row.
     values = draft.tables["table3"]["values"]
-    ref_rows = [r for r in reference["table3"] if r.numbers]
+    ref_rows = [r for r in tables["table3"] if r.numbers]
     for spec, ref in zip(official.TABLE3_ROWS, ref_rows, strict=True):
         ours = [str(v) for v in values[spec.cells_label]]
         assert ours[: len(ref.numbers)] == list(ref.numbers), spec.label
     assert json.loads((drafted / "daxinganling-2023.draft.json").read_text("utf-8"))["year"] == 2023
 
 
-def test_draft_fee_statement_matches_the_reference(drafted: Path) -> None:
+def test_draft_fee_statement_matches_the_reference(drafted: Path, reference: str) -> None:
     """Section 六 states the 信息处理费 the way the reference does (F1)."""
     draft = load_draft(drafted / "daxinganling-2023.draft.json")
     assert "发出政府信息公开收费通知0件，未收取信息处理费" in draft.section("other").paragraphs[0]
-    assert "发出政府信息公开收费通知0件，未收取信息处理费" in reference_text()
+    assert "发出政府信息公开收费通知0件，未收取信息处理费" in reference

@@ -8,9 +8,9 @@ from pathlib import Path
 
 from click.testing import CliRunner, Result
 
+from drafting.carry import why_dropped
 from drafting.cli import cli
 from drafting.document import load_draft
-from drafting.revise.carry import why_dropped
 from drafting.revise.session import RevisionSession
 
 from .data_support import example_text, insert_after, set_row, write

@@ -10,16 +10,17 @@ from pathlib import Path
 
 import pytest
 
-from drafting.backends.base import BackendError, ChatRequest, Message, get_backend
+from drafting.backends import BackendError, ChatRequest, Message, get_backend
 from drafting.backends.scripted import ScriptedBackend
+from drafting.cli.diffs import diff_text
 from drafting.document import load_draft
 from drafting.errors import DraftingError, InputError, OutputError
 from drafting.prompts import load_prompts, load_task_prompt
 from drafting.revise.checking import NUMBER_RULE, PIN_RESTORED_RULE, PIN_RULE
-from drafting.revise.diff import diff_text, pieces, summary
 from drafting.revise.locked import NeedsModel, TablesLocked, asks_for_data_change
 from drafting.revise.prompt import RevisionPrompts, locked_figures
 from drafting.revise.session import RevisionSession
+from drafting.textdiff import pieces, summary
 
 from .revise_support import DATA, MODEL, REVISED, draft_dir, keyed, offline_text, revision_server
 
@@ -147,7 +148,7 @@ def test_unsupported_numbers_without_the_check_library(draft: Path, monkeypatch:
     """Our own number finding stands even where the check library says nothing."""
     from drafting.revise import checking
 
-    monkeypatch.setattr(checking, "_CHECK", lambda section, paragraphs, data: [])
+    monkeypatch.setattr(checking, "check_text", lambda section, paragraphs, data: [])
     session = RevisionSession(draft, _scripted(_plus("problems", "全年举办培训27期。")))
     (finding,) = session.revise("problems", "补充培训").new_findings
     assert finding.rule == NUMBER_RULE and "27" in finding.message
@@ -292,7 +293,7 @@ def test_the_backend_tells_the_text_as_it_streams_and_restarts_on_a_retry(
 
 
 def test_scripted_and_cached_backends_tell_the_whole_answer(tmp_path: Path) -> None:
-    from drafting.cache import CachedBackend, ResponseCache
+    from drafting.backends.cached import CachedBackend, ResponseCache
 
     request = ChatRequest((Message("user", "写"),))
     told: list[str] = []
@@ -338,3 +339,50 @@ def test_long_unchanged_text_is_shortened_and_styles_mark_the_change() -> None:
     assert "……" in text.plain and len(text.plain) < len(same)
     styles = {str(span.style) for span in text.spans}
     assert "bold red strike" in styles and "bold green underline" in styles
+
+
+def test_revision_findings_hold_the_check_librarys_finding(draft: Path) -> None:
+    from drafting.checks import Finding
+
+    session = RevisionSession(draft, _scripted(_plus("problems", "全年举办培训27期。")))
+    proposal = session.revise("problems", "补充培训")
+    number = next(f for f in proposal.new_findings if f.about_numbers)  # the library's N0 names it
+    assert isinstance(number.finding, Finding) and "27" in number.finding.evidence
+    assert number.finding.category == "consistency" and len(number.finding.fingerprint) == 16
+    assert number.render() == number.finding.render() and number.is_error
+
+
+def test_revisions_own_findings_are_findings_too(draft: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from drafting.revise import checking
+
+    monkeypatch.setattr(checking, "check_text", lambda section, paragraphs, data: [])
+    session = RevisionSession(draft, _scripted(_plus("problems", "全年举办培训27期。")))
+    (number,) = session.revise("problems", "补充培训").new_findings
+    assert number.rule == NUMBER_RULE and number.finding.evidence == "27"
+    assert number.finding.category == "consistency" and len(number.finding.fingerprint) == 16
+
+
+def test_one_request_object_drives_a_revision_without_the_terminal(draft: Path) -> None:
+    # What ``drafting revise --section … --text-file …`` and the web workspace both call.
+    from drafting.revise.request import RevisionRequest, carry_out
+
+    with pytest.raises(InputError, match="一次只能用一个"):
+        RevisionRequest(section="problems", text="甲。", regenerate=True).check()
+    with pytest.raises(InputError, match="--section"):
+        RevisionRequest(pin="一句").check()
+    session = RevisionSession(draft)
+    try:
+        mine = RevisionRequest(section="problems", text="我局的新写法。")
+        mine.check()
+        done = carry_out(session, mine)
+        assert done.saved is not None and done.proposal is not None and not done.preview
+        assert session.section("problems").paragraphs == ["我局的新写法。"]
+        undone = carry_out(session, RevisionRequest(undo=True))
+        assert [e.of for e in undone.undone] == [done.saved.n]
+        assert session.section("problems").paragraphs == offline_text("problems")
+        nothing = carry_out(session, RevisionRequest(redo=True, undo=False))
+        assert nothing.redone and nothing.not_done is None
+        again = carry_out(session, RevisionRequest(redo=True))
+        assert again.not_done is not None and not again.redone  # nothing left to redo
+    finally:
+        session.close()

@@ -17,11 +17,12 @@ from typing import Any
 import pytest
 from rich.cells import cell_len
 
-from drafting.backends.base import ChatRequest, Completion, OnText, get_backend
+from drafting.backends import ChatRequest, Completion, get_backend
+from drafting.backends.base import OnText
+from drafting.cli.revise_tui import HELP
 from drafting.document import load_draft
 from drafting.revise.prompt import RETRY
 from drafting.revise.session import RevisionSession
-from drafting.revise.tui import HELP
 
 from . import revise_support
 from .revise_support import (

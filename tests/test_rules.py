@@ -14,9 +14,9 @@ import pytest
 
 from drafting import official
 from drafting.data import load_data
-from drafting.data.load import parse_document
 from drafting.data.template import template_yaml
 from drafting.errors import DataError, Issue
+from drafting.yamlfile import parse_document
 
 from .data_support import (
     busy_text,

@@ -1,9 +1,24 @@
-"""Chat backends behind one Protocol: the OpenAI-compatible one and a scripted one for tests.
+"""Chat backends behind one Protocol, and the one resolver of model specs.
 
-Only ``base`` is light; ``openai_compat`` imports the SDK and is loaded by ``get_backend``.
+``base`` (the Protocol, requests, completions, errors), ``endpoints`` (specs, presets, endpoints),
+``resolve`` (spec → model → backend), and the backends and wrappers: ``openai_compat`` (any
+OpenAI-compatible server; imports the SDK), ``scripted`` (answers from a list or a callable),
+``replay`` (answers from a replay file), ``cached`` (the response cache), ``recorder`` (keeps the
+raw answers for the eval). Names are imported on first use, so importing the package stays light.
 """
 
-from .base import Backend, BackendError, ChatRequest, Completion, Message, Usage, get_backend, redact
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from .base import Backend, BackendError, ChatRequest, Completion, Message, Usage, redact
+
+_LAZY = {
+    "get_backend": "drafting.backends.resolve",
+    "resolve_model": "drafting.backends.resolve",
+    "ModelChoice": "drafting.backends.resolve",
+}
 
 __all__ = [
     "Backend",
@@ -11,7 +26,15 @@ __all__ = [
     "ChatRequest",
     "Completion",
     "Message",
+    "ModelChoice",
     "Usage",
     "get_backend",
     "redact",
+    "resolve_model",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module 'drafting.backends' has no attribute {name!r}")
+    return getattr(importlib.import_module(_LAZY[name]), name)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..backends.batch.ledger import Agency, Ledger, Shard
-from .clients import Clients
+from .clients import Clients, move_endpoint
 
 
 @dataclass(frozen=True)
@@ -26,13 +26,16 @@ class Status:
     agencies: list[AgencyStatus]
 
 
-def status(ledger: Ledger | None = None, *, refresh: bool = True) -> Status:
+def status(ledger: Ledger | None = None, *, refresh: bool = True, base_url: str | None = None) -> Status:
     """Every batch and every agency of the ledger; with ``refresh``, the running batches' progress is
-    asked of the provider first (nothing is downloaded: that is ``collect``'s)."""
+    asked of the provider first (nothing is downloaded: that is ``collect``'s). ``base_url``: the
+    provider's address changed (``clients.move_endpoint``)."""
     from .collect import refresh as refresh_remote
 
     own = ledger or Ledger()
     try:
+        if base_url:
+            move_endpoint(own, base_url)
         if refresh and own.shards(("created",)):
             with Clients() as clients:
                 refresh_remote(own, clients, download=False)

@@ -1,10 +1,13 @@
 """The check library: small registered checks over a report read from any source.
 
 ``run_checks(report, data=None, previous=None)`` runs every check on a ``Report`` (or directly on a
-``Draft``) and returns findings ``{rule, category, severity, message, location}``.
-``check_section(section_id, paragraphs, data)`` runs the narrative checks on one section's text with
-the data as context — what the revision loop and the model-output validator call. ``drafting check``,
-revision and the eval harness all use these two functions.
+``Draft``) — or only those of the rule ids in ``only`` — and returns ``Finding``s
+``{rule, category, severity, message, location, evidence, cells, fingerprint}``.
+``check_section(section_id, paragraphs, data, strict=…)`` runs the narrative checks on one section's
+text with the data as context: the revision loop calls it as it is; the model writer calls it with
+``strict=True``, which adds what a model's section must get right though a published report is only
+warned about (all five sub-parts of 一 in order, 改进措施 opening on next year). ``drafting check``,
+revision, the model writer and the eval harness all use these two functions and this one Finding.
 """
 
 from __future__ import annotations
@@ -19,20 +22,28 @@ from ..reading.from_draft import from_draft
 from ..reading.model import Heading, Paragraph, Report
 from ..reading.splitting import document_counts_split
 from ..reading.tables import Row
+from ..reading.to_data import document_data
 from . import consistency, fees, register, structure, tables, years  # noqa: F401 - registers checks
 from .data import issue_findings  # also registers the data checks
-from .docdata import document_data
-from .registry import CATEGORIES, CATEGORY_LABELS, CHECKS, Context, Finding
+from .finding import CATEGORIES, CATEGORY_LABELS, Cell, Finding, identity
+from .registry import CHECKS, RULES, Context, Rule, checks_for, verify_catalogue
+
+verify_catalogue()
 
 __all__ = [
     "CATEGORIES",
     "CATEGORY_LABELS",
     "CHECKS",
+    "RULES",
+    "Cell",
     "Finding",
+    "Rule",
     "check_section",
     "has_errors",
     "issue_findings",
+    "report_identity",
     "run_checks",
+    "sort_findings",
 ]
 
 Previous = ReportData | PreviousYear | Report
@@ -76,6 +87,15 @@ def _resplit_with_previous(report: Report, prev: PreviousYear | None) -> None:
             ]
 
 
+def report_identity(report: Report, data: ReportData | None = None) -> str:
+    """Who and which year a report is about, as fingerprints name it: the title's agency and year,
+    else the data's — never the file's path, so a finding keeps its name when the file moves."""
+    data = data if data is not None else report.data
+    agency = report.agency or (data.agency.name if data else "")
+    year = report.year if report.year is not None else (data.year if data else None)
+    return identity(agency, year)
+
+
 def build_context(
     report: Report,
     data: ReportData | None = None,
@@ -83,6 +103,7 @@ def build_context(
     *,
     strict_numbers: bool = False,
 ) -> Context:
+    """What every check reads; the report's tables are read into data here, once."""
     data = data if data is not None else report.data
     year = report.year if report.year is not None else (data.year if data else None)
     prev = _previous_year(previous, year)
@@ -95,7 +116,7 @@ def build_context(
     extra: set[Decimal] = set()
     if report.table2 is not None and report.table2.version == "2019":
         extra = {Decimal(v) for row in report.table2.rows.values() for v in row.values if v is not None}
-    return Context(report, data, doc, year, blanks, strict_numbers, extra)
+    return Context(report, data, doc, year, blanks, strict_numbers, extra, report_identity(report, data))
 
 
 def run_checks(
@@ -106,20 +127,20 @@ def run_checks(
     only: Iterable[str] | None = None,
     strict_numbers: bool = False,
 ) -> list[Finding]:
-    """Every check (or those named in ``only``) on a report; errors first, in category order."""
+    """Every check on a report — or only the findings of the rule ids in ``only`` (the checks that
+    report no such rule are not run) — errors first, in category order."""
     if isinstance(report, Draft):
         report = from_draft(report)
     ctx = build_context(report, data, previous, strict_numbers=strict_numbers)
-    names = set(only) if only is not None else None
+    wanted = set(only) if only is not None else None
+    specs = checks_for(wanted) if wanted is not None else CHECKS
     findings: list[Finding] = []
-    for spec in CHECKS.values():
-        if names is not None and spec.name not in names:
-            continue
-        findings.extend(spec.fn(ctx))
+    for spec in specs:
+        findings.extend(f for f in spec.fn(ctx) if wanted is None or f.rule in wanted)
     return sort_findings(findings)
 
 
-def sort_findings(findings: Sequence[Finding]) -> list[Finding]:
+def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
     unique = list(dict.fromkeys(findings))
     order = {c: n for n, c in enumerate(CATEGORIES)}
     return sorted(unique, key=lambda f: (f.severity != "error", order.get(f.category, 99)))
@@ -130,25 +151,30 @@ def check_section(
     paragraphs: Sequence[str],
     data: ReportData,
     *,
+    strict: bool = False,
     strict_numbers: bool = True,
 ) -> list[Finding]:
     """The narrative checks on one section's text, held to ``data`` (numbers, claims, years,
-    register). Every number must bind to the data unless ``strict_numbers`` is False."""
+    register, the fee statement of 六). Every number must bind to the data unless ``strict_numbers``
+    is False. ``strict``: the section is a model's answer, held also to the shape its prompt asked
+    for (S3 all five sub-parts of 一, each its own paragraph, in order; Y3 改进措施 opening on next
+    year or 下一步) — what the model writer re-asks on. An empty section is S7 either way."""
     spec = official.SECTION_BY_ID.get(section_id)
     if spec is None:
         raise ValueError(f"unknown section id: {section_id!r}")
     part = spec.part
-    if not any(p.strip() for p in paragraphs):
-        where = official.section_label(section_id, " ")
-        return [Finding("S7", "structure", "error", "本部分正文为空：请补写", where)]
     report = Report(f"section:{section_id}", "section", title=data.title)
     report.headings = [Heading(official.part_heading(part), part, "official")]
     report.paragraphs = [Paragraph(text, part, n, section=section_id) for n, text in enumerate(paragraphs, 1)]
     report.data = data
     ctx = build_context(report, data, strict_numbers=strict_numbers)
     ctx.doc = data
+    ctx.strict = strict
+    ctx.section = section_id
+    if not any(p.strip() for p in paragraphs):
+        return sort_findings(structure.section_text(ctx))  # nothing else to check
     findings: list[Finding] = []
-    for check_spec in CHECKS.values():
+    for check_spec in CHECKS:
         if check_spec.scope == "narrative":
             findings.extend(check_spec.fn(ctx))
     return sort_findings(findings)

@@ -27,8 +27,10 @@ from ..figures import (
     group_total,
     stated_numbers,
 )
+from ..official import Cell, row_cells
 from ..reading.model import Paragraph
-from .registry import Context, Finding, check
+from .finding import Finding
+from .registry import Context, check, paragraph_place
 from .text import sentences, snippet
 
 COUNT_UNITS = frozenset({"件", "起", "宗", "个", "份", "项", "次", "部"})
@@ -263,6 +265,45 @@ def labelled_numbers(
         yield num, Labelled(num, target, keyword, window, sentence[: num.start])
 
 
+def _t3(row: str, column: str = official.TOTAL_KEY) -> Cell:
+    return Cell("table3", row, column)
+
+
+_BLOCKS = tuple(block for block, _ in official.TABLE4_BLOCKS)
+
+
+def _t4(column: str, blocks: tuple[str, ...] = _BLOCKS) -> tuple[Cell, ...]:
+    return tuple(Cell("table4", b, column) for b in blocks)
+
+
+def _group_cells(group: str) -> tuple[Cell, ...]:
+    return tuple(_t3(r.path) for r in official.TABLE3_RESULT_LEAVES if r.path.startswith(group + "."))
+
+
+# The table cells a figure named in the text stands for, so a finding can point at them.
+_TARGET_CELLS: dict[str, tuple[Cell, ...]] = {
+    "new": (_t3("new"),),
+    "carried_over": (_t3("carried_over"),),
+    "carry_forward": (_t3("carry_forward"),),
+    "accepted": (_t3("new"), _t3("carried_over")),
+    "concluded": (_t3("results_total"),),
+    "disclosed": (_t3("disclosed"),),
+    "partial": (_t3("partial"),),
+    **{g: _group_cells(g) for g in ("withheld", "unable", "not_processed", "other_handling")},
+    **{key: (_t3("new", key), _t3("carried_over", key)) for key in official.TABLE3_COLUMN_KEYS},
+    "review": (Cell("table4", "review", official.TOTAL_KEY),),
+    "litigation": _t4(official.TOTAL_KEY, ("litigation_direct", "litigation_after_review")),
+    "upheld": _t4("upheld"),
+    "corrected": _t4("corrected"),
+    "other_result": _t4("other"),
+    "pending": _t4("pending"),
+    **{
+        key: row_cells("table2", key)
+        for key in ("rules", "normative", "licensing", "penalty", "coercion", "admin_fees")
+    },
+}
+
+
 def _fmt(values: set[Decimal]) -> str:
     return "或".join(format(v.normalize(), "f") for v in sorted(values))
 
@@ -303,7 +344,18 @@ def _needs_data(target: str) -> bool:
     return target in ("notices", "fee_amount")
 
 
-@check("labelled_numbers", "consistency", scope="narrative")
+@check(
+    "labelled_numbers",
+    "consistency",
+    {
+        "N1": "申请数量的口径（新收、受理或办理、办结、结转）与表三一致",
+        "N2": "办理结果和申请人的分项数与表三一致",
+        "N3": "复议诉讼的数字，以及“未收到”“均获维持”“均已办结”等说法与表格相符",
+        "N4": "规章、规范性文件和处理决定等数字与表二一致",
+    },
+    also=("F2", "F3"),
+    scope="narrative",
+)
 def labelled(ctx: Context) -> Iterator[Finding]:
     figs = ctx.figures
     if figs is None:
@@ -313,6 +365,7 @@ def labelled(ctx: Context) -> Iterator[Finding]:
         if p.part is None:
             continue  # the preamble states the period and contacts, not figures
         about = _about_requests(p.text)
+        seen: dict[str, int] = {}  # findings per figure in this paragraph, to tell them apart
         for offset, sentence in sentences(p.text):
             for num, lab in labelled_numbers(sentence, about):
                 if lab is None:
@@ -333,12 +386,18 @@ def labelled(ctx: Context) -> Iterator[Finding]:
                         continue
                 allowed = expected(figs, lab.target.key, lab.window, lab.before, f)
                 if allowed and not _matches(num.value, allowed):
-                    yield Finding(
+                    key = lab.target.key
+                    seen[key] = seen.get(key, 0) + 1
+                    quoted = snippet(p.text, offset + num.start, offset + num.end)
+                    stated = format(num.value.normalize(), "f")
+                    yield ctx.found(
                         lab.target.rule,
-                        "consistency",
                         "error",
                         _message(lab, allowed, p.text, offset),
                         p.where(),
+                        evidence=f"正文“{quoted}”：{stated}{num.unit}；{lab.target.label}：{_fmt(allowed)}",
+                        place=paragraph_place(p, f"{key}#{seen[key]}"),
+                        cells=_TARGET_CELLS.get(key, ()),
                     )
 
 
@@ -357,7 +416,7 @@ def bindable(ctx: Context) -> set[Decimal]:
 _UNBOUND_UNITS = frozenset({"年", "月", "日", "号", "%", "个百分点", "天", "小时"})
 
 
-@check("unbound_numbers", "consistency", scope="narrative")
+@check("unbound_numbers", "consistency", {"N0": "正文中的数字能在数据文件中找到出处"}, scope="narrative")
 def unbound(ctx: Context) -> Iterator[Finding]:
     if ctx.data is None:
         return  # without the author's data, a number outside the tables (web items) is unknowable
@@ -368,21 +427,24 @@ def unbound(ctx: Context) -> Iterator[Finding]:
         if p.part is None:
             continue
         about = _about_requests(p.text)
+        count = 0
         for offset, sentence in sentences(p.text):
             for num, lab in labelled_numbers(sentence, about):
                 if lab is not None or num.unit in _UNBOUND_UNITS:
                     continue
                 if _matches(num.value, allowed):
                     continue
+                count += 1
                 quoted = snippet(p.text, offset + num.start, offset + num.end)
                 stated = format(num.value.normalize(), "f")
-                yield Finding(
+                yield ctx.found(
                     "N0",
-                    "consistency",
                     severity,
                     f"正文“{quoted}”中的 {stated}{num.unit} 在数据文件中找不到出处（既不是表格数字、合计，也不在正文素材中）："
                     "请核对，或把该数字写入数据文件的 facts",
                     p.where(),
+                    evidence=f"正文“{quoted}”：{stated}{num.unit}；数据文件的表格、合计和 facts 中都没有这个数",
+                    place=paragraph_place(p, f"unbound#{count}"),
                 )
 
 
@@ -475,15 +537,27 @@ def _claim_problem(
 
 
 _CLAIM_RULE = {"no_notices": "F2", "no_fees": "F3"}
+_CLAIM_CELLS: dict[str, tuple[Cell, ...]] = {
+    "no_requests": (_t3("new"),),
+    "no_carried_over": (_t3("carried_over"),),
+    "all_concluded": (_t3("carry_forward"),),
+    "cases_closed": _t4("pending"),
+    "no_review": (Cell("table4", "review", official.TOTAL_KEY),),
+    "no_litigation": _t4(official.TOTAL_KEY, ("litigation_direct", "litigation_after_review")),
+    "all_upheld": (*_t4("corrected"), *_t4("other"), *_t4("pending")),
+    "no_normative": (Cell("table2", "normative", "issued"),),
+    "no_notices": (_t3("other_handling.overdue_fee"),),
+}
 
 
-@check("claims", "consistency", scope="narrative")
+@check("claims", "consistency", {}, also=("N3", "F2", "F3"), scope="narrative")
 def claims(ctx: Context) -> Iterator[Finding]:
     figs = ctx.figures
     if figs is None:
         return
     has_table4 = ctx.data is not None or (ctx.report.table4 is not None and ctx.report.table4.row is not None)
     for p in ctx.paragraphs():
+        seen: dict[str, int] = {}  # claims of each kind reported in this paragraph
         for offset, sentence in sentences(p.text):
             reported: set[str] = set()
             for claim in _CLAIMS:
@@ -499,13 +573,16 @@ def claims(ctx: Context) -> Iterator[Finding]:
                 if problem is None:
                     continue
                 reported.add(claim.kind)
+                seen[claim.kind] = seen.get(claim.kind, 0) + 1
                 quoted = snippet(p.text, offset + m.start(), offset + m.end(), width=8)
-                yield Finding(
+                yield ctx.found(
                     _CLAIM_RULE.get(claim.kind, "N3"),
-                    "consistency",
                     "error",
                     f"正文说“{quoted}”，但{problem}：请改正正文或表格，使两者一致",
                     p.where(),
+                    evidence=f"正文“{quoted}”；{problem}",
+                    place=paragraph_place(p, f"claim:{claim.kind}#{seen[claim.kind]}"),
+                    cells=_CLAIM_CELLS.get(claim.kind, ()),
                 )
 
 

@@ -7,7 +7,8 @@ import re
 from collections.abc import Iterator
 
 from ..figures import chinese_number
-from .registry import Context, Finding, check
+from .finding import Finding
+from .registry import Context, check, paragraph_place
 from .text import snippet
 
 _PLACEHOLDER = re.compile(
@@ -15,20 +16,29 @@ _PLACEHOLDER = re.compile(
 )
 
 
-@check("placeholders", "register", scope="narrative")
+@check("placeholders", "register", {"R1": "没有遗留的【待补充】、XXX 等占位内容"}, scope="narrative")
 def placeholders(ctx: Context) -> Iterator[Finding]:
-    if _PLACEHOLDER.search(ctx.report.title):
-        yield Finding("R1", "register", "warning", f"标题中有未替换的占位内容：“{ctx.report.title}”", "标题")
+    m0 = _PLACEHOLDER.search(ctx.report.title)
+    if m0:
+        yield ctx.found(
+            "R1",
+            "warning",
+            f"标题中有未替换的占位内容：“{ctx.report.title}”",
+            "标题",
+            evidence=m0.group(),
+            place="title/placeholder",
+        )
     for p in ctx.paragraphs():
         m = _PLACEHOLDER.search(p.text)
         if m:
             shown = m.group() if len(m.group()) <= 20 else m.group()[:16] + "…】"
-            yield Finding(
+            yield ctx.found(
                 "R1",
-                "register",
                 "warning",
                 f"还有待补充或未替换的内容“{shown}”：发布前请补写或删去",
                 p.where(),
+                evidence=m.group(),
+                place=paragraph_place(p, "placeholder"),
             )
 
 
@@ -36,18 +46,20 @@ _MARKDOWN = re.compile(r"\*\*|__|`|^#{1,6}\s|^\s*[-*+]\s+\S|^\s*>\s|\[[^\]]+\]\(
 _MARKDOWN_IN_MD = re.compile(r"\*\*|__|`")
 
 
-@check("markdown", "register", scope="narrative")
+@check("markdown", "register", {"R2": "正文中没有 Markdown 排版符号"}, scope="narrative")
 def markdown(ctx: Context) -> Iterator[Finding]:
     pattern = _MARKDOWN_IN_MD if ctx.report.kind == "md" else _MARKDOWN
     for p in ctx.paragraphs():
         m = pattern.search(p.text)
         if m:
-            yield Finding(
+            quoted = snippet(p.text, m.start(), m.end(), 8)
+            yield ctx.found(
                 "R2",
-                "register",
                 "error",
-                f"正文中有 Markdown 排版符号“{m.group().strip()}”（{snippet(p.text, m.start(), m.end(), 8)}）：请删去这些符号",
+                f"正文中有 Markdown 排版符号“{m.group().strip()}”（{quoted}）：请删去这些符号",
                 p.where(),
+                evidence=quoted,
+                place=paragraph_place(p, "markdown"),
             )
 
 
@@ -57,37 +69,41 @@ _HALF_PARENS = re.compile(rf"\([^()]*{_CJK}[^()]*\)")
 _URLISH = re.compile(r"https?://\S+|www\.\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 
-@check("half_width", "register", scope="narrative")
+@check("half_width", "register", {"R3": "中文句子使用全角标点和括号"}, scope="narrative")
 def half_width(ctx: Context) -> Iterator[Finding]:
     for p in ctx.paragraphs():
         text = _URLISH.sub(lambda m: " " * len(m.group()), p.text)
         m = _HALF_PUNCT.search(text)
         if m:
-            yield Finding(
+            quoted = snippet(p.text, m.start(), m.end(), 8)
+            yield ctx.found(
                 "R3",
-                "register",
                 "error",
-                f"中文句子中用了半角标点“{m.group()}”（{snippet(p.text, m.start(), m.end(), 8)}）：应改用全角标点（，；：？！。）",
+                f"中文句子中用了半角标点“{m.group()}”（{quoted}）：应改用全角标点（，；：？！。）",
                 p.where(),
+                evidence=quoted,
+                place=paragraph_place(p, "punctuation"),
             )
         head = _LEADING_ORDINAL.match(text)
         body = text[head.end() :] if head else text
         shift = head.end() if head else 0
         m2 = _HALF_PARENS.search(body)
         if m2 and not _NUMERAL_PARENS.match(m2.group()):
-            yield Finding(
+            quoted = snippet(p.text, shift + m2.start(), shift + m2.end(), 6)
+            yield ctx.found(
                 "R3",
-                "register",
                 "warning",
-                f"中文句子中用了半角括号（{snippet(p.text, shift + m2.start(), shift + m2.end(), 6)}）：宜改用全角括号“（）”",
+                f"中文句子中用了半角括号（{quoted}）：宜改用全角括号“（）”",
                 p.where(),
+                evidence=quoted,
+                place=paragraph_place(p, "parentheses"),
             )
 
 
 _ENUM = re.compile(r"(?<![统唯同第单逐之万不一二三四五六七八九十])([一二三四五六七八九十]{1,2})是(?![否非])")
 
 
-@check("enumeration", "register", scope="narrative")
+@check("enumeration", "register", {"R4": "“一是、二是……”依次排列"}, scope="narrative")
 def enumeration(ctx: Context) -> Iterator[Finding]:
     for p in ctx.paragraphs():
         expected = 1
@@ -100,12 +116,14 @@ def enumeration(ctx: Context) -> Iterator[Finding]:
                 continue
             if n != expected:
                 want = "一二三四五六七八九十"[expected - 1] if expected <= 10 else str(expected)
-                yield Finding(
+                quoted = snippet(p.text, m.start(), m.end(), 8)
+                yield ctx.found(
                     "R4",
-                    "register",
                     "error",
-                    f"列举顺序有误：“{snippet(p.text, m.start(), m.end(), 8)}”处应为“{want}是”（一是、二是、三是……依次排列）",
+                    f"列举顺序有误：“{quoted}”处应为“{want}是”（一是、二是、三是……依次排列）",
                     p.where(),
+                    evidence=quoted,
+                    place=paragraph_place(p, "enumeration"),
                 )
                 break
             expected = n + 1
@@ -118,25 +136,33 @@ _BAD_NUMBERING_AT = re.compile(
 )
 
 
-@check("numbering", "register", scope="narrative")
+@check(
+    "numbering",
+    "register",
+    {"R5": "层级序号写作“一、”“（一）”“1.”“（1）”，不写 (1)、一) 等"},
+    scope="narrative",
+)
 def numbering(ctx: Context) -> Iterator[Finding]:
     for p in ctx.paragraphs():
         m = _BAD_NUMBERING_AT.search(p.text)
         if m:
-            yield Finding(
+            quoted = snippet(p.text, m.start(1), m.end(1), 6)
+            yield ctx.found(
                 "R5",
-                "register",
                 "error",
-                f"序号“{m.group(1)}”不规范（{snippet(p.text, m.start(1), m.end(1), 6)}）：层级序号应写作“一、”“（一）”“1.”“（1）”",
+                f"序号“{m.group(1)}”不规范（{quoted}）：层级序号应写作“一、”“（一）”“1.”“（1）”",
                 p.where(),
+                evidence=quoted,
+                place=paragraph_place(p, "numbering"),
             )
             continue
         head = _LEADING_ORDINAL.match(p.text)
         if head:
-            yield Finding(
+            yield ctx.found(
                 "R5",
-                "register",
                 "warning",
                 f"序号“{head.group().strip()}”用了半角括号：应写作全角的“（{head.group().strip()[1:-1]}）”",
                 p.where(),
+                evidence=head.group().strip(),
+                place=paragraph_place(p, "numbering"),
             )

@@ -1,94 +1,86 @@
-"""Findings, the context every check reads, and the registry of checks.
+"""The registry of checks, keyed by rule id, and the context every check reads.
 
-A check is a small function ``Context -> Iterable[Finding]`` registered with a name and a scope:
-``document`` checks need the whole report (headings, tables); ``narrative`` checks read paragraphs
-only, so they also run on a single section's text (the revision loop, the model-output validator).
+A check is a small function ``Context -> Iterable[Finding]`` registered with a name, a scope and the
+rules it reports: each rule id with its category and a one-line Chinese description (``rules``), and
+ids another check owns that this one may report too (``also``). ``document`` checks need the whole
+report (headings, tables); ``narrative`` checks read paragraphs only, so they also run on a single
+section's text (the revision loop, the model-output validator).
+
+``RULES`` — the catalogue suites and tools name rules from — is derived from these registrations, so
+it cannot list a rule no check reports nor miss one a check does; a test runs every check over the
+defect corpus and holds each finding's rule to the check that reported it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Literal
 
 from ..data.model import ReportData
 from ..errors import Severity
+from ..official import Cell
 from ..reading.model import Paragraph, Report
+from .finding import CATEGORIES, Category, Finding, cells_place, fingerprint
 
-Category = Literal["structure", "table", "consistency", "year", "register", "data"]
-
-# Every rule id a finding can carry, with what it guards. Suites and tools that name rules (the eval
-# harness's ``passes: [N1]``) are held to this list, so a typo is refused rather than always passing;
-# a test keeps it in step with the ids the checks actually emit.
-RULES: dict[str, str] = {
-    "S1": "六个一级标题齐全且顺序正确",
-    "S2": "一级标题的写法（已知变体可接受，错字提示）",
-    "S3": "必备的表格及其官方标签",
-    "S4": "引言写明统计期限",
-    "S5": "一、总体情况的五个小节",
-    "S6": "引言所说的部分数与实际标题一致",
-    "S7": "正文节不为空",
-    "H1": "表三各行总计等于六类申请人之和",
-    "H2": "表三每列：一加二等于三（七）加四",
-    "H3": "表三（七）总计等于各项办理结果之和",
-    "H4": "表四各栏总计等于四项之和",
-    "H5": "表格单元格为不小于0的整数，不留空",
-    "C1": "上年结转等于上年结转下年度",
-    "C2": "现行有效件数与上年衔接",
-    "P1": "县级及以下机关不应填写规章",
-    "P2": "表格格式与报告年度相符",
-    "F1": "六、其他需要报告的事项说明信息处理费情况",
-    "F2": "逾期未缴费不再处理的件数不多于收费通知件数",
-    "F3": "收取信息处理费须有收费通知",
-    "N0": "正文中的数字能在数据中找到依据",
-    "N1": "申请数量的口径（新收、办理、办结、结转）与表三一致",
-    "N2": "办理结果的分项数与表三一致",
-    "N3": "“未收到”“均获维持”“均已办结”等说法与数据相符",
-    "N4": "规范性文件等数字与表二一致",
-    "D1": "文档中的表格与数据文件一致",
-    "D2": "文档中的机关与数据文件一致",
-    "Y1": "标题、统计期限和正文的年份一致",
-    "Y2": "正文中没有过时的年份",
-    "Y3": "改进措施针对下一年度",
-    "R1": "没有遗留的【待补充】或 XXX",
-    "R2": "没有 Markdown 标记",
-    "R3": "中文句子使用全角标点",
-    "R4": "“一是、二是……”顺序正确",
-    "R5": "序号写作（一）而不是 (1) 或 一)",
-}
 Scope = Literal["document", "narrative"]
-CATEGORIES: tuple[Category, ...] = ("structure", "table", "consistency", "year", "register", "data")
-CATEGORY_LABELS: dict[str, str] = {
-    "structure": "结构",
-    "table": "表格勾稽",
-    "consistency": "正文与数据一致性",
-    "year": "年份",
-    "register": "文字规范",
-    "data": "数据文件",
-}
 
 
 @dataclass(frozen=True)
-class Finding:
-    rule: str
+class Rule:
+    id: str
     category: Category
-    severity: Severity
-    message: str  # Chinese: what is wrong and what to fix
-    location: str  # where, in the report's own terms
+    description: str  # one line of Chinese: what the rule guards
+    checks: tuple[str, ...]  # the registered checks that may report it, its owner first
+    family: bool = False  # ids of the form ``D3-<data rule>``: the data file's own problems
 
-    @property
-    def is_error(self) -> bool:
-        return self.severity == "error"
 
-    def as_dict(self) -> dict[str, str]:
-        return {
-            "rule": self.rule,
-            "category": self.category,
-            "severity": self.severity,
-            "message": self.message,
-            "location": self.location,
-        }
+RULES: dict[str, Rule] = {}
+_PENDING: dict[str, list[str]] = {}  # ids named in ``also`` before their owner registered
+
+
+def rule_of(rule_id: str) -> Rule | None:
+    """The catalogue entry of a finding's rule id (``D3-H1`` belongs to the family ``D3``)."""
+    found = RULES.get(rule_id)
+    if found is not None:
+        return found
+    head, dash, _ = rule_id.partition("-")
+    family = RULES.get(head) if dash else None
+    return family if family is not None and family.family else None
+
+
+def register_rules(
+    emitter: str,
+    category: Category,
+    rules: Mapping[str, str],
+    also: Sequence[str] = (),
+    *,
+    family: bool = False,
+) -> tuple[str, ...]:
+    """Record that ``emitter`` reports ``rules`` (owned: id → description) and ``also`` (owned by
+    another emitter). Returns every id it may report."""
+    for rule_id, description in rules.items():
+        if rule_id in RULES:
+            raise ValueError(f"rule {rule_id} registered twice ({RULES[rule_id].checks[0]}, {emitter})")
+        sharers = tuple(_PENDING.pop(rule_id, ()))
+        RULES[rule_id] = Rule(rule_id, category, description, (emitter, *sharers), family)
+    for rule_id in also:
+        if rule_id in RULES:
+            RULES[rule_id] = replace(RULES[rule_id], checks=(*RULES[rule_id].checks, emitter))
+        else:
+            _PENDING.setdefault(rule_id, []).append(emitter)
+    return (*rules, *also)
+
+
+def verify_catalogue() -> None:
+    """Every rule a check reports has an owner that describes it; the catalogue in category order
+    (called once the checks are loaded)."""
+    if _PENDING:
+        raise ValueError(f"rules reported but never registered with a description: {sorted(_PENDING)}")
+    ordered = sorted(RULES.values(), key=lambda r: (CATEGORIES.index(r.category), r.id))
+    RULES.clear()
+    RULES.update((r.id, r) for r in ordered)
 
 
 @dataclass
@@ -102,6 +94,9 @@ class Context:
     blanks: dict[str, set[str]] = field(default_factory=dict)  # table3 row path → columns left blank
     strict_numbers: bool = False  # every number must bind (model output), not only labelled ones
     doc_extra_numbers: set[Decimal] = field(default_factory=set)  # 2019 表二 cells and the like
+    identity: str = ""  # the report as a reviewer names it (``finding.identity``): agency and year
+    strict: bool = False  # a model's section: hold it to the shape the prompt asked for
+    section: str | None = None  # the narrative section checked on its own (``check_section``)
 
     @property
     def figures(self) -> ReportData | None:
@@ -113,6 +108,45 @@ class Context:
             return self.report.narrative()
         return self.report.part_paragraphs(part)
 
+    def found(
+        self,
+        rule: str,
+        severity: Severity,
+        message: str,
+        location: str,
+        *,
+        evidence: str,
+        place: str = "",
+        cells: Iterable[Cell] = (),
+    ) -> Finding:
+        """A finding of this report: its category from the catalogue, its fingerprint from the
+        rule, the report's identity and ``place`` (the cells when not given) — structured, never
+        the human location, whose line numbers depend on the file's layout."""
+        entry = rule_of(rule)
+        if entry is None:
+            raise KeyError(f"rule {rule} is not registered")
+        cells = tuple(cells)
+        where = place or cells_place(cells)
+        if not where:
+            raise ValueError(f"a finding of {rule} needs a place or cells for its fingerprint")
+        return Finding(
+            rule,
+            entry.category,
+            severity,
+            message,
+            location,
+            evidence,
+            cells,
+            fingerprint(rule, self.identity, where),
+        )
+
+
+def paragraph_place(p: Paragraph, detail: str = "") -> str:
+    """A paragraph's structured place — its part and its number within the part — for fingerprints;
+    ``detail`` tells apart two findings of one rule in one paragraph (never quoted text)."""
+    place = f"{p.part or 'preamble'}#{p.index}"
+    return f"{place}/{detail}" if detail else place
+
 
 CheckFn = Callable[[Context], Iterable[Finding]]
 
@@ -120,17 +154,37 @@ CheckFn = Callable[[Context], Iterable[Finding]]
 @dataclass(frozen=True)
 class CheckSpec:
     name: str
-    category: Category
     scope: Scope
+    rules: tuple[str, ...]  # every rule id it may report
     fn: CheckFn
 
 
-CHECKS: dict[str, CheckSpec] = {}
+CHECKS: list[CheckSpec] = []  # in registration order: the order findings are collected in
 
 
-def check(name: str, category: Category, scope: Scope = "document") -> Callable[[CheckFn], CheckFn]:
+def check(
+    name: str,
+    category: Category,
+    rules: Mapping[str, str],
+    *,
+    also: Sequence[str] = (),
+    scope: Scope = "document",
+) -> Callable[[CheckFn], CheckFn]:
+    """Register a check that reports ``rules`` (its own, with their descriptions; their category is
+    ``category``) and may report ``also`` (rules another check owns and describes)."""
+
     def register(fn: CheckFn) -> CheckFn:
-        CHECKS[name] = CheckSpec(name, category, scope, fn)
+        ids = register_rules(name, category, rules, also)
+        CHECKS.append(CheckSpec(name, scope, ids, fn))
         return fn
 
     return register
+
+
+def checks_for(rule_ids: Iterable[str]) -> list[CheckSpec]:
+    """The checks that may report any of ``rule_ids``, in registration order."""
+    wanted = set(rule_ids)
+    unknown = sorted(r for r in wanted if rule_of(r) is None)
+    if unknown:
+        raise ValueError(f"unknown rule ids: {unknown}")
+    return [spec for spec in CHECKS if wanted & set(spec.rules)]

@@ -1,5 +1,6 @@
-"""Structure: title, the six headings in order, the three tables with their official rows, the five
-sub-parts of 一, the preamble's statistical period and its count of parts (N6)."""
+"""Structure: title (S6), the six headings in order (S1), the three tables with their official rows
+(S2), the five sub-parts of 一 (S3), the preamble's statistical period (S4) and its count of parts
+(S5), and a section left empty (S7)."""
 
 from __future__ import annotations
 
@@ -7,131 +8,185 @@ import re
 from collections.abc import Iterator
 
 from .. import official
+from ..chars import ascii_digits
 from ..figures import chinese_number
+from ..reading.model import Paragraph
 from ..reading.normalize import norm
 from ..reading.tables import OTHER_HANDLING_2019
-from .registry import Context, Finding, check
+from .finding import Finding
+from .registry import Context, check, paragraph_place
 
 _PART_BY_ID = {p.id: p for p in official.PARTS}
+_NO_TITLE = "（报告中没有标题）"
 
 
-def _f(rule: str, severity: str, message: str, location: str) -> Finding:
-    return Finding(rule, "structure", "error" if severity == "error" else "warning", message, location)
-
-
-@check("title", "structure")
+@check("title", "structure", {"S6": f"标题为“<机关全称><年度>年{official.TITLE_SUFFIX}”"})
 def title(ctx: Context) -> Iterator[Finding]:
     t = ctx.report.title
     if not t:
-        yield _f("S6", "error", f"没有找到报告标题：应为“<机关全称><年度>年{official.TITLE_SUFFIX}”", "标题")
+        yield ctx.found(
+            "S6",
+            "error",
+            f"没有找到报告标题：应为“<机关全称><年度>年{official.TITLE_SUFFIX}”",
+            "标题",
+            evidence=_NO_TITLE,
+            place="title/missing",
+        )
         return
     compact = norm(t)
     m = re.search(r"((?:19|20)\d{2})年度?", compact)
     if m is None:
-        yield _f(
+        yield ctx.found(
             "S6",
             "error",
             f"标题“{t}”没有写明报告年度：应为“<机关全称><年度>年{official.TITLE_SUFFIX}”",
             "标题",
+            evidence=t,
+            place="title/year",
         )
         return
     suffix = compact[m.end() :]
     if suffix not in (official.TITLE_SUFFIX, "政府信息公开工作报告", "政府信息公开年度报告"):
-        yield _f(
+        yield ctx.found(
             "S6",
             "error",
             f"标题“{t}”不规范：年度之后应为“{official.TITLE_SUFFIX}”，请改正标题文字",
             "标题",
+            evidence=t,
+            place="title/suffix",
         )
     if m.start() == 0:
-        yield _f("S6", "warning", f"标题“{t}”没有写机关全称：应以机关全称开头", "标题")
+        yield ctx.found(
+            "S6",
+            "warning",
+            f"标题“{t}”没有写机关全称：应以机关全称开头",
+            "标题",
+            evidence=t,
+            place="title/agency",
+        )
 
 
-@check("headings", "structure")
+@check(
+    "headings",
+    "structure",
+    {"S1": "六个一级标题齐全、不重复、顺序正确，写法和序号规范（已知的等价写法可接受）"},
+)
 def headings(ctx: Context) -> Iterator[Finding]:
     found = ctx.report.headings
     seen: dict[str, int] = {}
     for h in found:
         seen[h.part] = seen.get(h.part, 0) + 1
         official_text = _PART_BY_ID[h.part].heading
+        place = f"heading:{h.part}/{h.kind}"
         if h.kind == "typo":
-            yield _f("S1", "warning", f"章节标题“{h.text}”有错字或漏字：应为“{official_text}”", h.where())
+            message = f"章节标题“{h.text}”有错字或漏字：应为“{official_text}”"
+            yield ctx.found("S1", "warning", message, h.where(), evidence=h.text, place=place)
         elif h.kind == "no_numeral":
-            yield _f("S1", "warning", f"章节标题“{h.text}”缺少序号：应为“{official_text}”", h.where())
+            message = f"章节标题“{h.text}”缺少序号：应为“{official_text}”"
+            yield ctx.found("S1", "warning", message, h.where(), evidence=h.text, place=place)
         elif h.kind == "wrong_numeral":
-            yield _f("S1", "error", f"章节标题“{h.text}”的序号不对：应为“{official_text}”", h.where())
+            message = f"章节标题“{h.text}”的序号不对：应为“{official_text}”"
+            yield ctx.found("S1", "error", message, h.where(), evidence=h.text, place=place)
     for part, n in seen.items():
         if n > 1:
-            yield _f(
+            yield ctx.found(
                 "S1",
                 "warning",
                 f"章节“{_PART_BY_ID[part].heading}”出现了 {n} 次：请删去重复的标题",
                 "章节标题",
+                evidence="；".join(h.text for h in found if h.part == part),
+                place=f"heading:{part}/repeated",
             )
+    listed = "；".join(h.text for h in found) or "（没有章节标题）"
     missing = [p for p in official.PARTS if p.id not in seen]
     for p in missing:
-        yield _f(
-            "S1", "error", f"缺少章节“{p.heading}”：年度报告应有六个部分，请补上该部分及其标题", "章节标题"
+        yield ctx.found(
+            "S1",
+            "error",
+            f"缺少章节“{p.heading}”：年度报告应有六个部分，请补上该部分及其标题",
+            "章节标题",
+            evidence=f"报告中的章节标题：{listed}",
+            place=f"heading:{p.id}/missing",
         )
     order = [p.id for p in official.PARTS]
     positions = [order.index(h.part) for h in found]
     first_seen = list(dict.fromkeys(positions))
     if first_seen != sorted(first_seen):
         shown = "、".join(_PART_BY_ID[order[i]].heading.split("、")[0] for i in first_seen)
-        yield _f(
+        yield ctx.found(
             "S1",
             "error",
             f"章节顺序有误（现为 {shown}）：应按一、二、三、四、五、六的顺序排列",
             "章节标题",
+            evidence=f"报告中的章节标题：{listed}",
+            place="headings/order",
         )
 
 
-@check("tables_present", "structure")
+@check("tables_present", "structure", {"S2": "表二、表三、表四齐全，行名与规定格式一致"})
 def tables_present(ctx: Context) -> Iterator[Finding]:
     r = ctx.report
     if r.kind == "section":
         return
     t2, t3, t4 = r.table2, r.table3, r.table4
     if t2 is None or not t2.rows:
-        yield _f(
+        yield ctx.found(
             "S2",
             "error",
             "没有找到表二（主动公开政府信息情况）：请在“二、主动公开政府信息情况”下按规定格式列表",
             "表二",
+            evidence="没有读到表二的任何一行",
+            place="table2/missing",
         )
     else:
         groups = official.TABLE2_2019_GROUPS if t2.version == "2019" else official.TABLE2_GROUPS
-        absent = [label for g in groups for key, label in g.rows if key not in t2.rows]
+        absent = [(key, label) for g in groups for key, label in g.rows if key not in t2.rows]
         if absent:
-            yield _f("S2", "error", f"表二缺少“{'”“'.join(absent)}”一行：请按规定格式补齐", "表二")
+            labels = "”“".join(label for _, label in absent)
+            yield ctx.found(
+                "S2",
+                "error",
+                f"表二缺少“{labels}”一行：请按规定格式补齐",
+                "表二",
+                evidence=f"没有读到的行：“{labels}”",
+                place="table2/absent:" + ",".join(key for key, _ in absent),
+            )
     if t3 is None or not t3.rows:
-        yield _f(
+        yield ctx.found(
             "S2",
             "error",
             "没有找到表三（收到和处理政府信息公开申请情况）：请在“三、收到和处理政府信息公开申请情况”下按规定格式列表",
             "表三",
+            evidence="没有读到表三的任何一行",
+            place="table3/missing",
         )
     else:
-        absent = []
+        absent3 = []
         for spec in official.TABLE3_ROWS:
             if spec.path in t3.rows:
                 continue
             if spec.path.startswith("other_handling.") and OTHER_HANDLING_2019 in t3.rows:
                 continue
-            absent.append(spec.full_label)
-        if absent:
-            shown = "”“".join(absent[:5]) + ("”等" if len(absent) > 5 else "”")
-            yield _f("S2", "error", f"表三缺少 {len(absent)} 行：“{shown}。请按规定格式补齐", "表三")
+            absent3.append(spec)
+        if absent3:
+            shown = "”“".join(s.full_label for s in absent3[:5]) + ("”等" if len(absent3) > 5 else "”")
+            yield ctx.found(
+                "S2",
+                "error",
+                f"表三缺少 {len(absent3)} 行：“{shown}。请按规定格式补齐",
+                "表三",
+                evidence="没有读到的行：“" + "”“".join(s.full_label for s in absent3) + "”",
+                place="table3/absent:" + ",".join(s.path for s in absent3),
+            )
     if t4 is None or t4.row is None:
-        yield _f(
+        yield ctx.found(
             "S2",
             "error",
             "没有找到表四（政府信息公开行政复议、行政诉讼情况）：请在“四、政府信息公开行政复议、行政诉讼情况”下按规定格式列表",
             "表四",
+            evidence="没有读到表四的数字行",
+            place="table4/missing",
         )
-    for note in r.notes:
-        if note.category == "structure":
-            yield _f(note.rule, note.severity, note.message, note.location)
 
 
 _TOPIC_WORDS = {
@@ -146,44 +201,131 @@ _SUBHEAD = re.compile(
 )
 
 
-@check("overview_subsections", "structure", scope="narrative")
-def overview_subsections(ctx: Context) -> Iterator[Finding]:
-    paragraphs = ctx.report.part_paragraphs("overview")
-    if not any(h.part == "overview" for h in ctx.report.headings):
-        return
-    found: list[str] = []
+def _subsection_heads(paragraphs: list[Paragraph]) -> list[tuple[str, Paragraph]]:
+    """The topics of 一 its paragraphs open on (``（二）依申请公开。…`` → on_request), first mention each."""
+    found: list[tuple[str, Paragraph]] = []
     for p in paragraphs:
         m = _SUBHEAD.match(p.text)
         if not m:
             continue
         head = re.split(r"[。：:；]", p.text[m.end() :], maxsplit=1)[0][:24]
         for key, words in _TOPIC_WORDS.items():
-            if key not in found and any(w in head for w in words):
-                found.append(key)
+            if key not in (k for k, _ in found) and any(w in head for w in words):
+                found.append((key, p))
                 break
+    return found
+
+
+def _openings(paragraphs: list[Paragraph]) -> str:
+    return "；".join(p.text[:10] for p in paragraphs) or "（没有正文）"
+
+
+@check(
+    "overview_subsections",
+    "structure",
+    {
+        "S3": "“一、总体情况”按主动公开、依申请公开、政府信息管理、平台建设、监督保障分项说明（模型写的正文须五个小节依次单独成段）"
+    },
+    scope="narrative",
+)
+def overview_subsections(ctx: Context) -> Iterator[Finding]:
+    paragraphs = ctx.report.part_paragraphs("overview")
+    if not any(h.part == "overview" for h in ctx.report.headings):
+        return
+    if ctx.strict:
+        yield from _overview_shape(ctx, paragraphs)
+        return
+    found = _subsection_heads(paragraphs)
+    keys = [k for k, _ in found]
     labels = dict(official.OVERVIEW_SUBSECTIONS)
     where = official.part_heading("overview")
+    shown = "、".join(labels[k] for k in keys)
     if not found:
-        yield _f(
+        yield ctx.found(
             "S3",
             "error",
             "“一、总体情况”没有分项说明：应按（一）主动公开、（二）依申请公开、（三）政府信息管理、"
             "（四）政府信息公开平台建设、（五）监督保障分别说明",
             where,
+            evidence=f"各段开头：{_openings(paragraphs)}",
+            place="overview/subsections:none",
         )
         return
-    missing = [labels[k] for k, _ in official.OVERVIEW_SUBSECTIONS if k not in found]
+    missing = [k for k, _ in official.OVERVIEW_SUBSECTIONS if k not in keys]
     if missing:
-        yield _f("S3", "warning", f"“一、总体情况”缺少“{'”“'.join(missing)}”方面的内容：请补充", where)
+        yield ctx.found(
+            "S3",
+            "warning",
+            f"“一、总体情况”缺少“{'”“'.join(labels[k] for k in missing)}”方面的内容：请补充",
+            where,
+            evidence=f"已有的分项：{shown}",
+            place="overview/subsections:missing:" + ",".join(missing),
+        )
     order = [k for k, _ in official.OVERVIEW_SUBSECTIONS]
-    ranks = [order.index(k) for k in found]
+    ranks = [order.index(k) for k in keys]
     if ranks != sorted(ranks):
-        yield _f(
+        yield ctx.found(
             "S3",
             "warning",
             "“一、总体情况”各分项的顺序与格式不一致：宜按主动公开、依申请公开、政府信息管理、平台建设、监督保障排列",
             where,
+            evidence=f"现在的顺序：{shown}",
+            place="overview/subsections:order",
         )
+
+
+def _overview_shape(ctx: Context, paragraphs: list[Paragraph]) -> Iterator[Finding]:
+    """What a model's 一 must be (the prompt asks for it): five sub-parts, each its own paragraph
+    opening on ``（n）<title>``, in order, and no sixth."""
+    where = official.part_heading("overview")
+    starts = [p.text[:3] for p in paragraphs]
+    last = -1
+    for n, (key, title) in enumerate(official.OVERVIEW_SUBSECTIONS, 1):
+        label = official.paren_ordinal(n)
+        at = [i for i, s in enumerate(starts) if s.startswith(label)]
+        if not at:
+            yield ctx.found(
+                "S3",
+                "error",
+                f"缺少小节“{label}{title}”：它应单独成段，以“{label}{title}。”开头",
+                where,
+                evidence=f"各段开头：{_openings(paragraphs)}",
+                place=f"overview/subsection:{key}:missing",
+            )
+            continue
+        i = at[0]
+        p = paragraphs[i]
+        if title not in p.text[: len(label) + len(title) + 6]:
+            yield ctx.found(
+                "S3",
+                "error",
+                f"小节“{label}”应为“{label}{title}”",
+                p.where(),
+                evidence=p.text[: len(label) + len(title) + 6],
+                place=f"overview/subsection:{key}:title",
+            )
+        if i < last:
+            yield ctx.found(
+                "S3",
+                "error",
+                f"小节“{label}{title}”的顺序不对，应按（一）至（五）的顺序",
+                p.where(),
+                evidence=f"各段开头：{_openings(paragraphs)}",
+                place=f"overview/subsection:{key}:order",
+            )
+        last = max(last, i)
+    extra = official.paren_ordinal(len(official.OVERVIEW_SUBSECTIONS) + 1)
+    for p in paragraphs:
+        if p.text.startswith(extra):
+            yield ctx.found(
+                "S3",
+                "error",
+                f"本部分只有（一）至（五）五个小节，不应有“{extra}”",
+                p.where(),
+                evidence=p.text[:12],
+                place="overview/subsection:extra",
+            )
+            break
 
 
 _PERIOD = re.compile(
@@ -191,33 +333,39 @@ _PERIOD = re.compile(
 )
 
 
-def stated_periods(ctx: Context) -> list[tuple[int, int, str]]:
+def stated_periods(ctx: Context) -> list[tuple[int, int, Paragraph]]:
+    """Each statistical period the text states: first year, last year, and the paragraph."""
     out = []
     for p in ctx.report.narrative():
-        text = p.text.translate(str.maketrans("０１２３４５６７８９", "0123456789"))
+        text = ascii_digits(p.text)
         for m in _PERIOD.finditer(text):
-            out.append((int(m.group(1)), int(m.group(2)), p.where()))
+            out.append((int(m.group(1)), int(m.group(2)), p))
     return out
 
 
-@check("preamble", "structure")
+@check("preamble", "structure", {"S4": "引言写明统计期限"})
 def preamble(ctx: Context) -> Iterator[Finding]:
     r = ctx.report
     if r.kind == "section":
         return
     if not r.preamble:
-        yield _f(
+        yield ctx.found(
             "S4",
             "warning",
             "报告开头没有引言：通常说明编制依据、由几个部分组成、统计期限、电子版下载地址和联系方式",
             "前言",
+            evidence="标题与第一个章节标题之间没有文字",
+            place="preamble/missing",
         )
     if not stated_periods(ctx):
-        yield _f(
+        opening = r.preamble[0].text[:40] if r.preamble else ""
+        yield ctx.found(
             "S4",
             "warning",
             "没有写明统计期限：应在引言中写明“本报告所列数据的统计期限自YYYY年1月1日起至YYYY年12月31日止”",
             "前言",
+            evidence=f"引言：“{opening}”" if opening else "全文没有“YYYY年1月1日至YYYY年12月31日”",
+            place="preamble/period",
         )
 
 
@@ -239,7 +387,7 @@ def _listed_parts(listing: str) -> list[str]:
 _PART_COUNT = re.compile(r"(?:由|包括|分为|共|分)([^。；]{0,200}?)([一二三四五六七八九十两\d]+)个?部分")
 
 
-@check("preamble_parts", "structure")
+@check("preamble_parts", "structure", {"S5": "引言所说的部分数与报告的六个部分一致"})
 def preamble_parts(ctx: Context) -> Iterator[Finding]:
     for p in ctx.report.preamble:
         m = _PART_COUNT.search(p.text)
@@ -249,18 +397,38 @@ def preamble_parts(ctx: Context) -> Iterator[Finding]:
         stated = int(word) if word.isdigit() else chinese_number(word)
         listing = m.group(1).lstrip("：:")
         listed = _listed_parts(listing)
+        quoted = m.group()[-60:]
         if stated is not None and stated != len(official.PARTS):
-            yield _f(
+            yield ctx.found(
                 "S5",
                 "error",
                 f"引言说报告由“{word}个部分”组成，但规定格式和正文都是六个部分：请改为“六个部分”",
                 p.where(),
+                evidence=quoted,
+                place=paragraph_place(p, "count"),
             )
         elif stated is not None and len(listed) >= 3 and "情况" in listing and len(listed) != stated:
-            yield _f(
+            yield ctx.found(
                 "S5",
                 "error",
                 f"引言说报告由{word}个部分组成，却只列出了{len(listed)}个：请核对所列各部分的名称",
                 p.where(),
+                evidence=f"{quoted}（列出的部分：{'、'.join(listed)}）",
+                place=paragraph_place(p, "listed"),
             )
         return
+
+
+@check("section_text", "structure", {"S7": "正文各节不为空"}, scope="narrative")
+def section_text(ctx: Context) -> Iterator[Finding]:
+    """A section checked on its own (``check_section``) that holds no text."""
+    if ctx.section is None or any(p.text.strip() for p in ctx.report.paragraphs):
+        return
+    yield ctx.found(
+        "S7",
+        "error",
+        "本部分正文为空：请补写",
+        official.section_label(ctx.section, " "),
+        evidence="（本部分没有正文）",
+        place=f"section:{ctx.section}/empty",
+    )

@@ -1,6 +1,6 @@
 """Tables as printed: the cross-sums H1–H4 (via ``drafting.data.rules`` on the document's own
-figures), blank cells (H5), carry-over from last year (C1, C2), plausibility (P1) and the table
-layout of the year (P2)."""
+figures), blank cells (H5), carry-over from last year (C1, C2), plausibility (P1), the table layout of
+the year (P2), and what the reader noticed while reading the tables (SPLIT and the rest)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,10 @@ from collections.abc import Iterator
 from .. import official
 from ..data import rules
 from ..errors import Issue
+from ..official import Cell, cells_of_path
 from ..reading.tables import OTHER_HANDLING_2019, Row
-from .registry import Context, Finding, check
+from .finding import Finding
+from .registry import Context, check
 
 _FIX = {
     "H1": "请核对本行各类申请人的数字和总计，使总计等于六类申请人之和",
@@ -38,9 +40,16 @@ def _column_of(issue: Issue) -> str:
 
 
 def _finding(ctx: Context, issue: Issue) -> Finding:
+    """A data rule broken by the printed figures: its message names the figures compared."""
     message = issue.message if issue.message.endswith("。") else issue.message + "。"
-    return Finding(
-        issue.rule, "table", issue.severity, message + _FIX.get(issue.rule, issue.fix), _where(ctx, issue)
+    return ctx.found(
+        issue.rule,
+        issue.severity,
+        message + _FIX.get(issue.rule, issue.fix),
+        _where(ctx, issue),
+        evidence=issue.message.rstrip("。"),
+        place=issue.path,
+        cells=cells_of_path(issue.path),
     )
 
 
@@ -58,7 +67,16 @@ def _rows_complete(ctx: Context) -> bool:
     return paths <= set(t.rows)
 
 
-@check("cross_sums", "table")
+@check(
+    "cross_sums",
+    "table",
+    {
+        "H1": "表三各行总计等于六类申请人之和",
+        "H2": "表三每列：第一项加第二项等于第三项（七）总计加第四项",
+        "H3": "表三（七）总计等于（一）至（六）各项办理结果之和",
+        "H4": "表四各栏总计等于结果维持、结果纠正、其他结果、尚未审结之和",
+    },
+)
 def cross_sums(ctx: Context) -> Iterator[Finding]:
     doc = ctx.doc
     if doc is None:
@@ -77,44 +95,70 @@ def cross_sums(ctx: Context) -> Iterator[Finding]:
     if ctx.report.table4 is not None and ctx.report.table4.row is not None:
         for issue in rules.h4_table4_totals(doc):
             yield _finding(ctx, issue)
+
+
+@check(
+    "reading_notices",
+    "table",
+    {"SPLIT": "连写在一起的数字已按勾稽关系拆分：请对照原表核对"},
+    also=("H1", "H4", "H5", "S2"),
+)
+def reading_notices(ctx: Context) -> Iterator[Finding]:
+    """What the reader noticed and could not settle itself: digits run together that it split by
+    guess (SPLIT) or could not split (H1, H4), a 总计 it had to work out (H5), a row label that is
+    not the official one (S2)."""
     for note in ctx.report.notes:
-        if note.category == "table":
-            yield Finding(note.rule, "table", note.severity, note.message, note.location)
+        yield ctx.found(
+            note.rule,
+            note.severity,
+            note.message,
+            note.location,
+            evidence=note.evidence,
+            place=note.place,
+            cells=note.cells,
+        )
 
 
-def _blank_cells(label: str, row: Row, columns: list[str]) -> list[str]:
+_Blank = tuple[str, Cell]  # (label shown to the user, the cell)
+
+
+def _blank_cells(label: str, row: Row, columns: list[tuple[str, str]], table: str, key: str) -> list[_Blank]:
     return [
-        f"{label} / {col}"
-        for col, status in zip(columns, row.status, strict=False)
+        (f"{label} / {col}", Cell(table, key, col_key))
+        for (col_key, col), status in zip(columns, row.status, strict=False)
         if status in ("blank", "missing")
     ]
 
 
-@check("blank_cells", "table")
+_COLUMNS3 = [*official.TABLE3_COLUMNS, (official.TOTAL_KEY, official.TOTAL_LABEL)]
+
+
+@check("blank_cells", "table", {"H5": "表格单元格填写不小于 0 的整数：没有发生的填 0，不留空，不填“/”或“无”"})
 def blank_cells(ctx: Context) -> Iterator[Finding]:
     r = ctx.report
-    cells: list[str] = []
-    columns3 = [label for _, label in official.TABLE3_COLUMNS] + [official.TOTAL_LABEL]
+    cells: list[_Blank] = []
     if r.table3 is not None:
         for spec in official.TABLE3_ROWS:
             row = r.table3.rows.get(spec.path)
             if row is not None:
-                cells += _blank_cells(f"表三 {spec.full_label}", row, columns3)
+                cells += _blank_cells(f"表三 {spec.full_label}", row, _COLUMNS3, "table3", spec.path)
         if OTHER_HANDLING_2019 in r.table3.rows:
             cells += _blank_cells(
                 f"表三 {official.TABLE3_GROUPS['other_handling']}",
                 r.table3.rows[OTHER_HANDLING_2019],
-                columns3,
+                _COLUMNS3,
+                "table3",
+                OTHER_HANDLING_2019,
             )
     if r.table4 is not None and r.table4.row is not None:
         columns4 = [
-            f"{official.table4_block_label(b)} / {c}"
+            (f"{official.table4_block_label(b)} / {label}", Cell("table4", b, key))
             for b, _ in official.TABLE4_BLOCKS
-            for c in [label for _, label in official.TABLE4_COLUMNS] + [official.TOTAL_LABEL]
+            for key, label in [*official.TABLE4_COLUMNS, (official.TOTAL_KEY, official.TOTAL_LABEL)]
         ]
         cells += [
-            f"表四 {c}"
-            for c, s in zip(columns4, r.table4.row.status, strict=False)
+            (f"表四 {label}", cell)
+            for (label, cell), s in zip(columns4, r.table4.row.status, strict=False)
             if s in ("blank", "missing")
         ]
     if r.table2 is not None:
@@ -123,35 +167,49 @@ def blank_cells(ctx: Context) -> Iterator[Finding]:
             for key, label in g.rows:
                 row = r.table2.rows.get(key)
                 if row is not None:
-                    cells += _blank_cells(f"表二 {label}", row, [c for _, c in g.columns])
+                    cells += _blank_cells(f"表二 {label}", row, list(g.columns), "table2", key)
     if cells:
-        shown = "；".join(cells[:6]) + ("等" if len(cells) > 6 else "")
-        yield Finding(
+        labels = [label for label, _ in cells]
+        shown = "；".join(labels[:6]) + ("等" if len(labels) > 6 else "")
+        yield ctx.found(
             "H5",
-            "table",
             "error",
             f"表格中有 {len(cells)} 个空白单元格（{shown}）：没有发生的情况应填 0，不能留空",
-            cells[0].split(" / ")[0],
+            labels[0].split(" / ")[0],
+            evidence="空白：" + "；".join(labels),
+            cells=[cell for _, cell in cells],
         )
     if r.table3 is not None:
         na = [
-            f"表三 {s.full_label}" for s in official.TABLE3_ROWS if "na" in _status(r.table3.rows.get(s.path))
+            (spec, row)
+            for spec in official.TABLE3_ROWS
+            if (row := r.table3.rows.get(spec.path)) is not None and "na" in row.status
         ]
         if na:
-            yield Finding(
+            labels = [f"表三 {spec.full_label}" for spec, _ in na]
+            yield ctx.found(
                 "H5",
-                "table",
                 "error",
-                f"表三中有单元格填写了“/”或“无”（{'；'.join(na[:4])}）：应填写数字，没有的填 0",
-                na[0],
+                f"表三中有单元格填写了“/”或“无”（{'；'.join(labels[:4])}）：应填写数字，没有的填 0",
+                labels[0],
+                evidence="填写了“/”或“无”的行：" + "；".join(labels),
+                cells=[
+                    Cell("table3", spec.path, key)
+                    for spec, row in na
+                    for (key, _), status in zip(_COLUMNS3, row.status, strict=False)
+                    if status == "na"
+                ],
             )
 
 
-def _status(row: Row | None) -> list[str]:
-    return list(row.status) if row is not None else []
-
-
-@check("carry_over", "table")
+@check(
+    "carry_over",
+    "table",
+    {
+        "C1": "本年“二、上年结转”等于上年“四、结转下年度继续办理”",
+        "C2": "现行有效件数与上年衔接（上年现行有效 + 本年制发 − 本年废止）",
+    },
+)
 def carry_over(ctx: Context) -> Iterator[Finding]:
     doc = ctx.doc
     if doc is None or doc.previous is None:
@@ -162,7 +220,7 @@ def carry_over(ctx: Context) -> Iterator[Finding]:
         yield _finding(ctx, issue)
 
 
-@check("plausibility", "table")
+@check("plausibility", "table", {"P1": "县级及以下机关不应填写规章"})
 def plausibility(ctx: Context) -> Iterator[Finding]:
     doc = ctx.doc
     if doc is None or ctx.report.table2 is None or ctx.report.table2.version != "2021":
@@ -171,7 +229,11 @@ def plausibility(ctx: Context) -> Iterator[Finding]:
         yield _finding(ctx, issue)
 
 
-@check("layout_version", "table")
+@check(
+    "layout_version",
+    "table",
+    {"P2": "表格格式与报告年度相符（2021 年及以后用国办公开办函〔2021〕30号的格式）"},
+)
 def layout_version(ctx: Context) -> Iterator[Finding]:
     r = ctx.report
     year = ctx.year
@@ -183,20 +245,22 @@ def layout_version(ctx: Context) -> Iterator[Finding]:
     if r.table3 is not None and r.table3.version == "2019":
         old.append("表三（“（六）其他处理”未分三项）")
     if old:
-        yield Finding(
+        yield ctx.found(
             "P2",
-            "table",
             "error",
             f"{year}年度报告仍使用2019年试行格式的{'和'.join(old)}：应按{official.FORMAT_NOTICE}的格式更新表格",
             "、".join(o.split("（")[0] for o in old),
+            evidence="、".join(old),
+            place="layout/" + ",".join(o.split("（")[0] for o in old),
         )
     cites_old = any(official.FORMAT_NOTICE_2019 in p.text.replace(" ", "") for p in r.preamble)
     cites_new = any(official.FORMAT_NOTICE in p.text.replace(" ", "") for p in r.narrative())
     if cites_old and not cites_new and year >= official.FIRST_FORMAT_YEAR + 1:
-        yield Finding(
+        yield ctx.found(
             "P2",
-            "table",
             "warning",
             f"引言只引用了{official.FORMAT_NOTICE_2019}：{year}年度报告的格式依据是{official.FORMAT_NOTICE}",
             "前言",
+            evidence=f"引言引用{official.FORMAT_NOTICE_2019}，全文没有{official.FORMAT_NOTICE}",
+            place="preamble/format-notice",
         )

@@ -1,5 +1,5 @@
-"""Years (N5): the title, the statistical period, the data and the narrative speak of one year;
-改进措施 speak of the next; no year left over from a copied template."""
+"""Years: the title, the statistical period, the data and the narrative speak of one year (Y1); no
+year left over from a copied template (Y2); 改进措施 speak of the next (Y3)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,10 @@ import re
 from collections.abc import Iterator
 
 from .. import official
+from ..chars import ascii_digits
 from ..reading.model import Paragraph
-from .registry import Context, Finding, check
+from .finding import Finding
+from .registry import Context, check, paragraph_place
 from .structure import stated_periods
 from .text import sentences
 
@@ -22,12 +24,12 @@ _FUTURE = ("将", "下一步", "计划", "拟", "继续", "力争", "进一步")
 def _years(text: str) -> Iterator[tuple[int, re.Match[str]]]:
     for m in re.finditer(
         r"(?<![\d〔(（])((?:19|20)\d{2})\s*年",
-        text.translate(str.maketrans("０１２３４５６７８９", "0123456789")),
+        ascii_digits(text),
     ):
         yield int(m.group(1)), m
 
 
-@check("year_agreement", "year")
+@check("year_agreement", "year", {"Y1": "标题、统计期限与报告年度（及数据文件的年度）一致"})
 def year_agreement(ctx: Context) -> Iterator[Finding]:
     r = ctx.report
     title_year = None
@@ -35,24 +37,26 @@ def year_agreement(ctx: Context) -> Iterator[Finding]:
     if m:
         title_year = int(m.group(1))
     if ctx.data is not None and title_year is not None and title_year != ctx.data.year:
-        yield Finding(
+        yield ctx.found(
             "Y1",
-            "year",
             "error",
             f"标题中的年度 {title_year} 与数据文件的年度 {ctx.data.year} 不一致：请改正标题或数据文件",
             "标题",
+            evidence=f"标题“{r.title}”；数据文件 year: {ctx.data.year}",
+            place="title/year",
         )
     year = ctx.year
     if year is None:
         return
-    for start, end, where in stated_periods(ctx):
+    for start, end, p in stated_periods(ctx):
         if start != year or end != year:
-            yield Finding(
+            yield ctx.found(
                 "Y1",
-                "year",
                 "error",
                 f"统计期限写作“{start}年1月1日至{end}年12月31日”，与报告年度 {year} 不一致：应为“{official.statistical_period(year)}”",
-                where,
+                p.where(),
+                evidence=f"{start}年1月1日至{end}年12月31日（报告年度 {year}）",
+                place=paragraph_place(p, "period"),
             )
 
 
@@ -62,7 +66,7 @@ def _improvement(p: Paragraph, sentence: str) -> bool:
     )
 
 
-@check("stale_years", "year", scope="narrative")
+@check("stale_years", "year", {"Y2": "正文中没有沿用旧稿留下的过时年份"}, scope="narrative")
 def stale_years(ctx: Context) -> Iterator[Finding]:
     year = ctx.year
     if year is None:
@@ -83,28 +87,36 @@ def stale_years(ctx: Context) -> Iterator[Finding]:
                 continue
             if _improvement(p, sentence) and y != year + 1:
                 continue  # the 改进 rule (Y3) speaks for it
-            yield Finding(
+            yield ctx.found(
                 "Y2",
-                "year",
                 "error",
                 f"“{sentence.strip()[:24]}…”写的是{y}年，而报告年度为{year}年：可能是沿用旧稿留下的年份，请改为{year}年",
                 p.where(),
+                evidence=f"{sentence.strip()[:40]}（报告年度 {year}）",
+                place=paragraph_place(p, f"year:{y}"),
             )
     if not mentioned and ctx.report.kind != "section" and ctx.report.paragraphs:
-        yield Finding(
+        yield ctx.found(
             "Y2",
-            "year",
             "warning",
             f"正文没有提到报告年度 {year} 年：宜在总体情况开头写明“{year}年，…”",
             official.part_heading("overview"),
+            evidence=f"正文中没有“{year}年”",
+            place="narrative/year-missing",
         )
 
 
-@check("improvement_year", "year", scope="narrative")
+@check(
+    "improvement_year",
+    "year",
+    {"Y3": "改进措施针对下一年度（模型写的改进措施须以“下一年度”或“下一步”开头）"},
+    scope="narrative",
+)
 def improvement_year(ctx: Context) -> Iterator[Finding]:
     year = ctx.year
     if year is None:
         return
+    reported: set[int] = set()  # paragraphs already told their year is wrong
     for p in ctx.paragraphs("problems_improvements"):
         for _, sentence in sentences(p.text):
             if not _improvement(p, sentence):
@@ -118,10 +130,32 @@ def improvement_year(ctx: Context) -> Iterator[Finding]:
             else:
                 y = int(m.group(1))
             if y != year + 1:
-                yield Finding(
+                reported.add(p.index)
+                yield ctx.found(
                     "Y3",
-                    "year",
                     "error",
                     f"改进措施写的是“{y}年”：{year}年度报告的改进措施应针对下一年度，请改为“{year + 1}年”",
                     p.where(),
+                    evidence=f"{sentence.strip()[:40]}（报告年度 {year}）",
+                    place=paragraph_place(p, f"year:{y}"),
                 )
+    if ctx.strict and ctx.section == "improvements" and ctx.data is not None:
+        yield from _improvement_opening(ctx, year, reported)
+
+
+def _improvement_opening(ctx: Context, year: int, reported: set[int]) -> Iterator[Finding]:
+    """A model's 改进措施 open on next year or 下一步 (the prompt asks for it), unless a stated wrong
+    year in the first paragraph was already reported."""
+    first = next((p for p in ctx.paragraphs("problems_improvements") if p.text.strip()), None)
+    if first is None or first.index in reported or first.text.startswith(("下一步", f"{year + 1}年")):
+        return
+    assert ctx.data is not None
+    s = ctx.data.self_reference
+    yield ctx.found(
+        "Y3",
+        "error",
+        f"改进措施应以“{year + 1}年，{s}将……”或“下一步，{s}将……”开头",
+        first.where(),
+        evidence=first.text[:20],
+        place=paragraph_place(first, "opening"),
+    )

@@ -14,13 +14,13 @@ from typing import Any
 
 import click
 
-from ..errors import DraftingError
+from ..errors import DraftingError, InputError
 
 INTERNAL_ERROR = 3
 
 
 class Commands(click.Group):
-    """Each module of this package (but ``output``) holds one command named after the file
+    """Each module of this package (but the terminal helpers in ``_NOT_COMMANDS``) holds one command named after the file
     (``import_.py`` → ``import``). Modules are imported only when their command runs, so start-up
     stays light and adding a command touches no shared file."""
 
@@ -30,6 +30,31 @@ class Commands(click.Group):
             p.stem for p in here.glob("*.py") if not p.stem.startswith("_") and p.stem not in _NOT_COMMANDS
         )
         return sorted(n.rstrip("_") for n in names)
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """A wrong option before the command's name (``drafting --nosuch``), in Chinese too."""
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as exc:
+            from .output import print_usage_error
+
+            print_usage_error(exc)
+            ctx.exit(exc.exit_code)
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        name = args[0] if args else ""
+        if name and not name.startswith("-") and self.get_command(ctx, name) is None:
+            import difflib
+
+            known = self.list_commands(ctx)
+            close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+            raise InputError(
+                f"没有“{name}”这个命令。" + (f"是不是“{close[0]}”？" if close else ""),
+                hint=f"可用的命令：{'、'.join(known)}；用 drafting -h 查看说明。",
+            )
+        return super().resolve_command(ctx, args)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name not in self.list_commands(ctx):
@@ -48,6 +73,11 @@ class Commands(click.Group):
         except DraftingError as exc:
             print_error(exc)
             ctx.exit(exc.exit_code)
+        except click.UsageError as exc:  # a wrong option or argument: click would say it in English
+            from .output import print_usage_error
+
+            print_usage_error(exc)
+            ctx.exit(exc.exit_code)
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
             raise
         except KeyboardInterrupt:
@@ -64,7 +94,8 @@ class Commands(click.Group):
             ctx.exit(INTERNAL_ERROR)
 
 
-_NOT_COMMANDS = {"output"}
+# Modules of the terminal front end that are not commands themselves.
+_NOT_COMMANDS = {"output", "diffs", "eval_summary", "revise_tui"}
 
 
 @click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ._options import model_options, output_options, parse_formats
+from ._options import F, model_options, output_options, parse_formats
 from .output import print_error
 
 if TYPE_CHECKING:
@@ -38,6 +38,16 @@ def _say(text: str) -> None:
     click.echo(text, err=True)
 
 
+def _base_url_option(f: F) -> F:
+    """``--base-url`` for the commands that talk to a job's provider after submit."""
+    return click.option(
+        "--base-url",
+        default=None,
+        help="服务商接口地址已变时，指定新地址（如 https://dashscope.aliyuncs.com/compatible-mode/v1）；"
+        "未完成的任务此后都使用新地址。",
+    )(f)
+
+
 @click.group("batch")
 def command() -> None:
     """用服务商的批量接口（Batch API）起草多个机关的报告：价格约为实时调用的一半，24 小时内完成。
@@ -63,16 +73,18 @@ def submit_command(
     api_key_env: str | None,
 ) -> None:
     """提交数据文件的起草请求（每个机关四个部分），已提交过的不会重复提交。"""
+    from ..backends.endpoints import resolve_endpoint
+    from ..backends.resolve import model_kind
     from ..batchdrafts import submit
-    from ..config import OFFLINE, load_settings, resolve_endpoint
+    from ..config import load_settings
     from ..errors import InputError
 
     fmts = parse_formats(formats)
     settings = load_settings(model=model, base_url=base_url, api_key_env=api_key_env)
-    if settings.model.strip().lower() == OFFLINE:
+    if model_kind(settings.model) != "chat":
         raise InputError(
-            "批量起草需要模型：请用 --model 指定，如 --model qwen:qwen-plus。",
-            hint="离线起草不需要批量接口，直接用 drafting draft 即可。",
+            "批量起草需要模型：请用 --model 指定服务商的模型，如 --model qwen:qwen-plus。",
+            hint="离线起草和回放文件不需要批量接口，直接用 drafting draft 即可。",
         )
     endpoint = resolve_endpoint(settings=settings)
     done = submit(list(data), endpoint, output_dir, fmts, previous=previous, say=_say)
@@ -128,11 +140,12 @@ def _agency_line(item: AgencyStatus) -> str:
 
 @command.command("status")
 @click.option("--no-refresh", is_flag=True, default=False, help="只看本地记录，不向服务商查询。")
-def status_command(no_refresh: bool) -> None:
+@_base_url_option
+def status_command(no_refresh: bool, base_url: str | None) -> None:
     """查看各批量任务和各机关的进度。"""
     from ..batchdrafts import status
 
-    report = status(refresh=not no_refresh)
+    report = status(refresh=not no_refresh, base_url=base_url)
     if not report.shards:
         click.echo("没有批量任务。用 drafting batch submit 提交。")
         return
@@ -151,6 +164,12 @@ def _report_agency(outcome: AgencyOutcome) -> None:
         click.secho(f"{name} → " + "、".join(str(f) for f in outcome.files), fg="green")
         for note in outcome.notes:
             click.secho(f"  {note}", fg="yellow", err=True)
+        if outcome.never_reached:
+            click.secho(
+                "  模型接口未能使用：各部分都没有得到模型的回答，已全部改用离线文本；请检查接口后对该机关重新起草。",
+                fg="red",
+                err=True,
+            )
     elif outcome.state in ("stale", "failed"):
         click.secho(f"{name}：未生成草稿：{outcome.reason}", fg="red", err=True)
 
@@ -159,8 +178,13 @@ def _summary(done: Collected) -> int:
     written = [o for o in done.agencies if o.state == "written"]
     waiting = [o for o in done.agencies if o.state == "waiting"]
     bad = [o for o in done.agencies if o.state in ("stale", "failed")]
+    busy = [o for o in done.agencies if o.state == "busy"]
     fell_back = sum(1 for o in written for n in o.notes if "改用离线文本" in n)
+    for job in done.moved:
+        click.echo(f"任务 {job.id} 的接口地址已改为 {job.base_url}。")
     click.echo(f"本次生成草稿 {len(written)} 份；等待中 {len(waiting)} 份；未能生成 {len(bad)} 份。")
+    if busy:
+        click.echo(f"另有 {len(busy)} 份由同时运行的另一个 collect 处理。")
     if fell_back:
         click.secho(f"其中 {fell_back} 个部分由模型起草失败，已改用离线文本（见上方说明）。", fg="yellow")
     queued = sum(o.queued for o in done.agencies)
@@ -182,10 +206,22 @@ def _summary(done: Collected) -> int:
             f"模型用量：输入 {total.prompt_tokens} tokens，输出 {total.completion_tokens} tokens，"
             f"合计 {total.total_tokens} tokens。"
         )
-    return 1 if bad else 0
+    if bad:
+        return 1
+    # As ``draft``: 4 when a draft was written without a single answer from the model (endpoint).
+    return 4 if any(o.never_reached for o in written) else 0
 
 
-@command.command("collect")
+COLLECT_EPILOG = """\b
+退出码：
+  0  完成（或仍在等待批量任务）
+  1  有机关未能生成草稿（数据文件在提交后已修改、无法写入等，逐个列出）
+  2  批量任务记录或文件无法读取或写入
+  4  写出的草稿中，有的每一部分都因模型接口无法连接、超时或出错而改用了离线文本
+"""
+
+
+@command.command("collect", epilog=COLLECT_EPILOG)
 @click.option(
     "--reask",
     type=click.Choice(["realtime", "batch"]),
@@ -196,13 +232,18 @@ def _summary(done: Collected) -> int:
 @click.option(
     "-j", "--jobs", type=int, default=4, show_default=True, help="同时处理的机关数（实时重新提问时）。"
 )
+@_base_url_option
 @click.pass_context
-def collect_command(ctx: click.Context, reask: str, jobs: int) -> None:
+def collect_command(ctx: click.Context, reask: str, jobs: int, base_url: str | None) -> None:
     """取回已完成的批量结果，检查后生成草稿。"""
     from ..batchdrafts import collect
 
     done = collect(
-        reask="batch" if reask == "batch" else "realtime", jobs=jobs, say=_say, on_agency=_report_agency
+        reask="batch" if reask == "batch" else "realtime",
+        jobs=jobs,
+        base_url=base_url,
+        say=_say,
+        on_agency=_report_agency,
     )
     if not done.agencies and not done.running and not done.finished:
         click.echo("没有待取回的批量任务。")
@@ -211,11 +252,12 @@ def collect_command(ctx: click.Context, reask: str, jobs: int) -> None:
 
 @command.command("cancel")
 @click.argument("batch_ids", nargs=-1)
-def cancel_command(batch_ids: tuple[str, ...]) -> None:
+@_base_url_option
+def cancel_command(batch_ids: tuple[str, ...], base_url: str | None) -> None:
     """取消进行中的批量任务（全部，或列出的任务编号）。已完成的部分仍可 collect。"""
     from ..batchdrafts import cancel
 
-    cancelled = cancel(batch_ids=batch_ids, say=_say)
+    cancelled = cancel(batch_ids=batch_ids, say=_say, base_url=base_url)
     if not cancelled:
         click.echo("没有进行中的批量任务。")
         return

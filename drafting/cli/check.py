@@ -10,8 +10,6 @@ import click
 
 if TYPE_CHECKING:
     from ..checks import Finding
-    from ..data.model import ReportData
-    from ..reading import Report
 
 _SEVERITY = {"error": ("错误", "red"), "warning": ("提示", "yellow")}
 
@@ -24,52 +22,26 @@ _SEVERITY = {"error": ("错误", "red"), "warning": ("提示", "yellow")}
 @click.option(
     "--previous",
     type=click.Path(path_type=Path),
-    help="上年数据文件或上年报告（.yaml/.json/.txt/.md/.html/.docx），用于核对上年结转。",
+    help="上年数据文件或上年报告（.yaml/.json/.txt/.md/.html/.docx/.pdf），用于核对上年结转。",
 )
 @click.option("--json", "as_json", is_flag=True, help='以 JSON 输出：{"ok": …, "findings": […]}。')
 @click.pass_context
 def command(
     ctx: click.Context, report: Path, data_path: Path | None, previous: Path | None, as_json: bool
 ) -> None:
-    """检查一份年度报告（本工具的草稿 .draft.json，或任何人发布的 .md/.txt/.html/.docx）：
+    """检查一份年度报告（本工具的草稿 .draft.json，或任何人发布的 .md/.txt/.html/.docx/.pdf）：
     结构、表格勾稽关系、正文与表格的一致性、年份和文字规范。
     没有错误时退出码为 0，有错误时为 1，文件无法使用时为 2。"""
-    from ..checks import has_errors, issue_findings, run_checks, sort_findings
-    from ..data import load_data
-    from ..errors import DataError
-    from ..reading import read_report
+    from ..check import check_file
+    from ..checks import has_errors
 
-    document = read_report(report)
-    findings: list[Finding] = []
-    data = None
-    if data_path is not None:
-        try:
-            loaded = load_data(data_path)
-            data = loaded.data
-            findings += issue_findings(loaded.warnings, str(data_path))
-        except DataError as exc:
-            findings += issue_findings(exc.issues, str(data_path))
-    last = _previous(previous) if previous is not None else None
-    findings = sort_findings(run_checks(document, data, last) + findings)
+    findings = check_file(report, data_path, previous)
     if as_json:
         payload = {"ok": not has_errors(findings), "findings": [f.as_dict() for f in findings]}
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
     else:
         _print(str(report), findings)
     ctx.exit(1 if has_errors(findings) else 0)
-
-
-def _previous(path: Path) -> ReportData | Report:
-    """Last year's figures: a data file (.yaml/.yml/.json that is not a draft) or a report."""
-    from ..data import load_data
-    from ..reading import read_report
-
-    name = path.name.lower()
-    if path.suffix.lower() in (".yaml", ".yml") or (
-        name.endswith(".json") and not name.endswith(".draft.json")
-    ):
-        return load_data(path).data
-    return read_report(path)
 
 
 def _print(source: str, findings: list[Finding]) -> None:

@@ -3,23 +3,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
+from ._options import model_option
+
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.progress import Progress, TaskID
 
     from ..evaluation.compare import Regression
     from ..evaluation.record import DraftRun, RunRecord
-
-MODEL_HELP = (
-    "模型，可重复：offline（离线规则，默认）；replay:<回放文件>（我们写好的回答）；openai:<模型名>"
-    "（配合 --base-url）；或预设 deepseek、qwen、glm、kimi、ollama、vllm（可写作 预设:<模型名>）。"
-)
 
 
 @click.command("eval")
@@ -29,9 +27,9 @@ MODEL_HELP = (
     "prompt_dirs",
     multiple=True,
     type=click.Path(path_type=Path),
-    help="提示词目录，可重复（每个目录是一个提示词版本；默认为 prompts/）。",
+    help="提示词目录，可重复（每个目录是一个提示词版本；默认为随程序安装的提示词，或 DRAFTING_PROMPTS）。",
 )
-@click.option("--model", "models", multiple=True, help=MODEL_HELP)
+@model_option("--model", "models", lead="模型，可重复：", multiple=True)
 @click.option(
     "--repeat", type=int, default=None, help="每个案例重复起草的次数（默认取评测集的 repeat，否则 1）。"
 )
@@ -77,132 +75,86 @@ def command(
     SUITE 默认为 evals/suite.yaml。评测集、回放文件的写法见 evals/README.md。
     退出码：0 通过（或未设门槛）；1 有回归或通过率低于 --min-pass-rate；2 输入无法使用。
     """
-    from ..errors import InputError
-    from ..evaluation import compare
-    from ..evaluation.record import load_record, write_record, write_text
-    from ..evaluation.record import rescore as rescore_record
-    from ..evaluation.report import print_summary, render_html
-    from ..evaluation.suite import DEFAULT_SUITE, load_suite
+    from ..evaluation.harness import EvalOptions, run_eval
+    from .eval_summary import print_summary
 
-    if min_pass_rate is not None and not 0 <= min_pass_rate <= 1:
-        raise InputError(
-            f"--min-pass-rate 的值 {min_pass_rate:g} 无效。", hint="请写 0 到 1 之间的小数，如 0.9 表示 90%。"
-        )
-    if repeat is not None and repeat < 1:
-        raise InputError(f"--repeat 的值 {repeat} 无效。", hint="请写不小于 1 的整数。")
-    if concurrency < 1:
-        raise InputError(f"--concurrency 的值 {concurrency} 无效。", hint="请写不小于 1 的整数。")
-    base = load_record(baseline) if baseline is not None else None  # a bad baseline stops before the run
-
-    if rescore is not None:
-        given = [n for n, v in (("--prompts", prompt_dirs), ("--model", models), ("--repeat", repeat)) if v]
-        if given or case_ids:
-            raise InputError(
-                f"--rescore 只用已保存的草稿重新评分，不能同时使用 {'、'.join(given or ['--case'])}。",
-                hint="要重新起草，请去掉 --rescore。",
-            )
-        record = rescore_record(load_record(rescore), load_suite(suite).suite if suite else None)
-    else:
-        record = _run(
-            suite or DEFAULT_SUITE,
-            prompt_dirs,
-            models,
-            repeat,
-            case_ids,
-            concurrency=concurrency,
-            cache=not no_cache,
-            base_url=base_url,
-            api_key_env=api_key_env,
-        )
-
-    html = render_html(record) if html_out is not None else None  # everything rendered before any write
-    if json_out is not None:
-        write_record(record, json_out)
-    if html_out is not None and html is not None:
-        write_text(html_out, html)
+    options = EvalOptions(
+        suite=suite,
+        prompt_dirs=prompt_dirs,
+        models=models,
+        repeat=repeat,
+        case_ids=case_ids,
+        concurrency=concurrency,
+        cache=not no_cache,
+        base_url=base_url,
+        api_key_env=api_key_env,
+        rescore=rescore,
+        baseline=baseline,
+        min_pass_rate=min_pass_rate,
+        json_out=json_out,
+        html_out=html_out,
+    )
+    with _progress() as progress:
+        result = run_eval(options, on_start=progress.start, on_done=progress.advance)
 
     console = _console()
-    failed = False
-    if base is not None:
-        failed = _print_regressions(compare.regressions(base, record), record, console)
+    if result.regressions is not None:
+        _print_regressions(result.regressions, result.record, console)
     else:
-        print_summary(record, console)
-    if min_pass_rate is not None:
-        low = compare.below(record, min_pass_rate)
-        for c in low:
-            console.print(
-                f"[red]通过率低于门槛[/red]：{c.prompt} · {c.model} 为 {c.rate * 100:.1f}%（{c.passed}/{c.drafts}），"
-                f"门槛 {min_pass_rate * 100:g}%。",
-                highlight=False,
-            )
-        failed = failed or bool(low)
-    for path in (json_out, html_out):
-        if path is not None:
-            console.print(f"已写入 {path}", highlight=False)
-    ctx.exit(1 if failed else 0)
+        print_summary(result.record, console)
+    for c in result.below:
+        console.print(
+            f"[red]通过率低于门槛[/red]：{c.prompt} · {c.model} 为 {c.rate * 100:.1f}%（{c.passed}/{c.drafts}），"
+            f"门槛 {(min_pass_rate or 0) * 100:g}%。",
+            highlight=False,
+        )
+    for path in result.written:
+        console.print(f"已写入 {path}", highlight=False)
+    ctx.exit(1 if result.failed else 0)
 
 
-def _run(
-    suite_path: Path,
-    prompt_dirs: tuple[Path, ...],
-    models: tuple[str, ...],
-    repeat: int | None,
-    case_ids: tuple[str, ...],
-    *,
-    concurrency: int,
-    cache: bool,
-    base_url: str | None,
-    api_key_env: str | None,
-) -> RunRecord:
-    from ..config import load_settings
-    from ..evaluation.runner import Runner, load_prompt_versions, resolve_models
-    from ..evaluation.suite import load_suite
+class _Progress:
+    """A progress bar on a terminal (stderr), started once the number of drafts is known."""
 
-    loaded = load_suite(suite_path)
-    if case_ids:
-        loaded = loaded.select(list(case_ids))
-    spec = loaded.suite
-    settings = load_settings(base_url=base_url, api_key_env=api_key_env, cache=None if cache else False)
-    # Flags are relative to where the command runs; the suite's own defaults to the suite file.
-    dirs = list(prompt_dirs) or [loaded.root / p for p in spec.prompts]
-    if models:
-        chosen = resolve_models(models, settings)
-    else:
-        chosen = resolve_models(spec.models or ["offline"], settings, base=loaded.root)
-    runner = Runner(
-        loaded,
-        load_prompt_versions(dirs),
-        chosen,
-        repeat=repeat or spec.repeat,
-        concurrency=concurrency,
-        cache=settings.cache,
-    )
-    with _progress(len(runner.jobs())) as advance:
-        return runner.run(on_done=advance)
+    def __init__(self) -> None:
+        self.bar: Progress | None = None
+        self.task: TaskID | None = None
+
+    def start(self, total: int) -> None:
+        from rich.console import Console
+
+        console = Console(stderr=True)
+        if total <= 1 or not console.is_terminal:
+            return
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        self.bar = Progress(
+            TextColumn("评测中"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+        )
+        self.task = self.bar.add_task("eval", total=total)
+        self.bar.start()
+
+    def advance(self, run: DraftRun) -> None:
+        if self.bar is not None and self.task is not None:
+            self.bar.advance(self.task)
+
+    def stop(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
 
 
 @contextmanager
-def _progress(total: int) -> Iterator[Callable[[DraftRun], None]]:
-    """A progress bar on a terminal (stderr); nothing otherwise."""
-    from rich.console import Console
-
-    console = Console(stderr=True)
-    if total <= 1 or not console.is_terminal:
-        yield lambda run: None
-        return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    progress = Progress(
-        TextColumn("评测中"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-    )
-    task = progress.add_task("eval", total=total)
-    with progress:
-        yield lambda run: progress.advance(task)
+def _progress() -> Iterator[_Progress]:
+    progress = _Progress()
+    try:
+        yield progress
+    finally:
+        progress.stop()
 
 
 def _console() -> Console:
@@ -214,7 +166,7 @@ def _console() -> Console:
     return console
 
 
-def _print_regressions(found: list[Regression], record: RunRecord, console: Console) -> bool:
+def _print_regressions(found: list[Regression], record: RunRecord, console: Console) -> None:
     from ..evaluation.report import overall, percent
 
     passed, total = overall(record)
@@ -223,8 +175,7 @@ def _print_regressions(found: list[Regression], record: RunRecord, console: Cons
     )
     if not found:
         console.print("[green]与基线相比没有回归。[/green]")
-        return False
+        return
     console.print(f"[red bold]与基线相比有 {len(found)} 处回归：[/red bold]")
     for r in found:
         console.print(f"  [red]✗[/red] {r.render()}", highlight=False, soft_wrap=True)
-    return True

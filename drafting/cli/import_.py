@@ -26,15 +26,15 @@ from .output import print_issues
 @click.option("--force", is_flag=True, help="覆盖已存在的文件；原表勾稽不平或有空白格时也照原样写出。")
 @click.pass_context
 def command(ctx: click.Context, report: Path, output: Path | None, fmt: str, force: bool) -> None:
-    """从已发布的年度报告（.txt/.md/.html/.docx 或草稿）读取表格，生成数据文件。
+    """从已发布的年度报告（.txt/.md/.html/.docx/.pdf 或草稿）读取表格，生成数据文件。
 
     原报告的表格不满足勾稽关系或有空白格时，列出问题并以退出码 1 结束、不写文件；
     加 --force 则照原样写出（之后 drafting validate 会指出同样的问题）。"""
     from ..data.template import data_yaml
     from ..errors import InputError
+    from ..files import atomic_write
     from ..reading import read_report
     from ..reading.to_data import imported
-    from ..writers import atomic_write
 
     document = read_report(report)
     if fmt == "cells":

@@ -9,7 +9,7 @@ import click
 
 @click.group("prompts")
 def command() -> None:
-    """查看起草用的提示词（prompts/ 目录，或环境变量 DRAFTING_PROMPTS 指定的目录）。"""
+    """查看起草用的提示词（随程序安装的提示词，或环境变量 DRAFTING_PROMPTS 指定的目录）。"""
 
 
 @command.command("list")

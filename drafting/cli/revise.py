@@ -15,6 +15,7 @@ from .output import print_error
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from ..revise.request import RevisionRequest
     from ..revise.session import Proposal, RevisionSession
 
 # Exit codes (also in --help).
@@ -48,7 +49,8 @@ def _console(err: bool = False) -> Console:
 def _print_proposal(console: Console, proposal: Proposal) -> None:
     from rich.text import Text
 
-    from ..revise.diff import diff_text, summary
+    from ..textdiff import summary
+    from .diffs import diff_text
 
     if not proposal.changed:
         console.print("修订结果与现在的正文相同。")
@@ -127,54 +129,53 @@ def command(
     设置的优先顺序：命令行选项 > 环境变量 DRAFTING_* > 配置文件 config.toml > 默认值。
     """
     from ..config import load_settings
-    from ..errors import InputError
+    from ..revise.request import RevisionRequest
     from ..revise.session import RevisionSession, backend_for
 
-    actions = [instruction is not None, regenerate, text_file is not None, pin_text is not None]
-    actions += [unpin_text is not None]
-    if sum(actions) > 1:
-        raise InputError(
-            "--instruction、--regenerate、--text-file、--pin、--unpin 一次只能用一个。",
-            hint="要做几件事，请分几次运行，或进入交互修订。",
-        )
-    if any(actions) and section is None:
-        raise InputError(
-            "请用 --section 指明要修订的节。", hint="可用的节：overview、problems、improvements、other。"
-        )
-    if any(actions) and (undo or redo):
-        raise InputError("--undo、--redo 不能与修订选项同用。")
-    if yes and instruction is None:
-        raise InputError("--yes 只用于 --instruction 的修订（--regenerate、--text-file 直接保存）。")
-    if force and not (instruction is not None or regenerate or text_file is not None):
-        raise InputError("--force 只用于 --instruction、--regenerate 或 --text-file。")
-    interactive = not (any(actions) or undo or redo or show_log)
-    needs_model = interactive or instruction is not None
+    request = RevisionRequest(
+        section=section,
+        instruction=instruction,
+        regenerate=regenerate,
+        text=_read_text(text_file) if text_file is not None else None,
+        pin=pin_text,
+        unpin=unpin_text,
+        yes=yes,
+        force=force,
+        undo=undo,
+        redo=redo,
+    )
+    request.check()
+    interactive = request.interactive and not show_log
     backend = None
-    if needs_model:
+    if interactive or request.needs_model:
         settings = load_settings(model=model, base_url=base_url, api_key_env=api_key_env)
         backend = backend_for(settings)
     session = RevisionSession(draft, backend)
     try:
-        if section is not None:
-            session.section(section)  # an unknown id is named before any request
         if interactive:
+            if section is not None:
+                session.section(section)  # an unknown id is named before the loop starts
             _interactive(session, section)
             return
-        code = _once(session, section, instruction, yes, force, regenerate, text_file, pin_text, unpin_text)
-        if not code:
-            code = _undo_redo(session, undo, redo)
+        code = _once(session, request)
         if show_log:
             _log(session)
-        if session.changed or any(actions) or undo or redo:
+        if session.changed or not request.interactive:
             _finish(session)  # also brings documents up to date after a session that was killed
         ctx.exit(code)
     finally:
         session.close()
 
 
+def _read_text(path: Path) -> str:
+    from ..files import read_text
+
+    return read_text(path, "文本文件")
+
+
 def _interactive(session: RevisionSession, section: str | None) -> None:
     from ..errors import InputError
-    from ..revise import tui
+    from . import revise_tui
 
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise InputError(
@@ -182,90 +183,52 @@ def _interactive(session: RevisionSession, section: str | None) -> None:
             hint="脚本中请用 --section ID --instruction 要求 [--yes]，或 --undo、--regenerate、--text-file。",
         )
     try:
-        tui.run(session, section=section)
+        revise_tui.run(session, section=section)
     finally:
         _finish(session)
 
 
-def _once(
-    session: RevisionSession,
-    section: str | None,
-    instruction: str | None,
-    yes: bool,
-    force: bool,
-    regenerate: bool,
-    text_file: Path | None,
-    pin_text: str | None,
-    unpin_text: str | None,
-) -> int:
-    """One non-interactive action on a section; the exit code."""
+def _once(session: RevisionSession, request: RevisionRequest) -> int:
+    """One non-interactive request, shown; the exit code."""
     from ..backends.base import BackendError
-    from ..errors import InputError, os_reason
-    from ..revise.history import KIND_LABELS
-
-    if section is None:
-        return OK
-    if pin_text is not None:
-        entry = session.pin(section, pin_text)
-        click.echo(f"已固定（修改历史第 {entry.n} 条）：{entry.sentence}")
-        return OK
-    if unpin_text is not None:
-        entry = session.unpin(section, unpin_text)
-        click.echo(f"已取消固定（修改历史第 {entry.n} 条）：{entry.sentence}")
-        return OK
-    if regenerate:
-        proposal = session.regenerate(section)
-    elif text_file is not None:
-        try:
-            text = text_file.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise InputError(
-                f"无法读取文件 {text_file}：{os_reason(exc)}", hint="请用 UTF-8 编码保存。"
-            ) from None
-        proposal = session.edit(section, text)
-    elif instruction is not None:
-        try:
-            proposal = session.revise(section, instruction)
-        except BackendError as exc:
-            print_error(exc)
-            click.secho("本节未作改动，没有保存任何内容。", fg="yellow", err=True)
-            return MODEL_FAILED
-    else:
-        return OK
-    console = _console()
-    label = session.status()[session.section_ids.index(section)].short
-    console.print(f"{label}（{section}）：{KIND_LABELS[proposal.kind]}", style="bold")
-    _print_proposal(console, proposal)
-    errors = proposal.new_errors
-    if instruction is not None and not yes:
-        click.echo("（预览：未保存。确认无误后加 --yes 保存。）")
-        return REFUSED if errors else OK
-    if errors and not force:
-        click.secho(
-            f"修订带来了 {len(errors)} 处新的错误，未保存。请修改要求后重试，或确需保存时加 --force。",
-            fg="red",
-            err=True,
-        )
-        return REFUSED
-    if not proposal.changed:
-        return OK
-    entry = session.accept()
-    click.echo(f"已保存：{session.path}（修改历史第 {entry.n} 条）")
-    return OK
-
-
-def _undo_redo(session: RevisionSession, undo: bool, redo: bool) -> int:
-    from ..errors import DraftingError
+    from ..history import KIND_LABELS
+    from ..revise.request import carry_out
     from ..revise.session import describe
 
+    try:
+        done = carry_out(session, request)
+    except BackendError as exc:
+        print_error(exc)
+        click.secho("本节未作改动，没有保存任何内容。", fg="yellow", err=True)
+        return MODEL_FAILED
+    if done.pinned is not None:
+        click.echo(f"已固定（修改历史第 {done.pinned.n} 条）：{done.pinned.sentence}")
+    if done.unpinned is not None:
+        click.echo(f"已取消固定（修改历史第 {done.unpinned.n} 条）：{done.unpinned.sentence}")
+    code = OK
+    proposal = done.proposal
+    if proposal is not None and request.section is not None:
+        console = _console()
+        label = session.status()[session.section_ids.index(request.section)].short
+        console.print(f"{label}（{request.section}）：{KIND_LABELS[proposal.kind]}", style="bold")
+        _print_proposal(console, proposal)
+        if done.preview:
+            click.echo("（预览：未保存。确认无误后加 --yes 保存。）")
+            code = REFUSED if proposal.new_errors else OK
+        elif done.refused:
+            click.secho(
+                f"修订带来了 {done.refused} 处新的错误，未保存。请修改要求后重试，或确需保存时加 --force。",
+                fg="red",
+                err=True,
+            )
+            code = REFUSED
+        elif done.saved is not None:
+            click.echo(f"已保存：{session.path}（修改历史第 {done.saved.n} 条）")
     labels = [(s.id, s.short) for s in session.status()]
-    for wanted, act, word in ((undo, session.undo, "撤销"), (redo, session.redo, "重做")):
-        if not wanted:
-            continue
-        try:
-            entry = act()
-        except DraftingError as exc:
-            print_error(exc)
-            return REFUSED
-        click.echo(f"已{word}并保存：{describe(entry, labels)}")
-    return OK
+    for entries, word in ((done.undone, "撤销"), (done.redone, "重做")):
+        for entry in entries:
+            click.echo(f"已{word}并保存：{describe(entry, labels)}")
+    if done.not_done is not None:
+        print_error(done.not_done)
+        code = REFUSED
+    return code

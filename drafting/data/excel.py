@@ -1,8 +1,8 @@
 """The Excel data template (``drafting init --xlsx``) and its reader.
 
 Most offices would rather fill a spreadsheet than a YAML file. The workbook is laid out like the
-printed tables: 表二, 表三 and 表四 are drawn from the same ``Table`` layout the Word and HTML writers
-render (merged headers included), so a number is typed exactly where it stands in the report.
+printed tables: 表二, 表三 and 表四 are drawn from the official layouts (``drafting.layout``) that
+the Word and HTML writers render too (merged headers included), so a number is typed exactly where it stands in the report.
 Labels are locked by sheet protection (no password: it guards against slips, not people), input
 cells are unlocked, and Excel refuses negatives and fractions where counts belong.
 
@@ -26,16 +26,15 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel
 
-from .. import official
+from .. import layout, official
 from ..errors import DataError, InputError, Issue
-from .model import ReportData, Table2, Table3, Table4
+from .model import ReportData
 
 if TYPE_CHECKING:
     from openpyxl.workbook.workbook import Workbook
     from openpyxl.worksheet.datavalidation import DataValidation
     from openpyxl.worksheet.worksheet import Worksheet
 
-    from ..tables import Table
 
 SHEET_INFO = "基本信息"
 SHEET_TABLE2 = "表二"
@@ -114,8 +113,7 @@ def workbook_layout(
         _table_sheet(
             SHEET_TABLE2,
             official.PARTS[1].heading,
-            _layout_table("table2"),
-            _table2_paths(),
+            layout.table2(),
             # 现行有效件数 starts from last year's (rule C2); the author adjusts it by this year's.
             start={f"table2.{k}.in_force": getattr(last.table2, k).in_force for k in ("rules", "normative")}
             if last
@@ -124,8 +122,7 @@ def workbook_layout(
         _table_sheet(
             SHEET_TABLE3,
             official.PARTS[2].heading,
-            _layout_table("table3"),
-            _table3_paths(),
+            layout.table3(),
             start={
                 f"table3.carried_over.{k}": getattr(last.table3.carry_forward, k)
                 for k in official.TABLE3_COLUMN_KEYS
@@ -133,7 +130,7 @@ def workbook_layout(
             if last
             else {},
         ),
-        _table_sheet(SHEET_TABLE4, official.PARTS[3].heading, _layout_table("table4"), _table4_paths()),
+        _table_sheet(SHEET_TABLE4, official.PARTS[3].heading, layout.table4()),
         _fees_sheet(),
         _facts_sheet(),
     ]
@@ -188,28 +185,6 @@ def _info_sheet(agency: str, year: int | None, last: ReportData | None) -> Sheet
     return sheet
 
 
-def _layout_table(table_id: str) -> Table:
-    """The official layout of a table, built from an all-zero table: the labels and spans are what
-    matter here, never the numbers."""
-    from .. import tables
-
-    if table_id == "table2":
-        return tables.table2(Table2.model_validate(_zeros(Table2)))
-    if table_id == "table3":
-        return tables.table3(Table3.model_validate(_zeros(Table3)))
-    return tables.table4(Table4.model_validate(_zeros(Table4)))
-
-
-def _zeros(model: type[BaseModel]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for name, info in model.model_fields.items():
-        if not info.is_required():
-            continue
-        sub = _model_in(info.annotation)
-        out[name] = _zeros(sub) if sub is not None else 0
-    return out
-
-
 def _model_in(annotation: Any) -> type[BaseModel] | None:
     """The pydantic model inside ``X`` or ``X | None``, if any."""
     candidates = (
@@ -223,34 +198,12 @@ def _model_in(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
-# The data paths of a table's number cells, in the reading order of its layout.
-
-
-def _table2_paths() -> list[str]:
-    paths = []
-    for group in official.TABLE2_GROUPS:
-        for key, _ in group.rows:
-            columns = [k for k, _ in group.columns if k]
-            paths += [f"table2.{key}.{k}" for k in columns] if columns else [f"table2.{key}"]
-    return paths
-
-
-def _table3_paths() -> list[str]:
-    keys = (*official.TABLE3_COLUMN_KEYS, official.TOTAL_KEY)
-    return [f"table3.{spec.path}.{k}" for spec in official.TABLE3_ROWS for k in keys]
-
-
-def _table4_paths() -> list[str]:
-    keys = (*(k for k, _ in official.TABLE4_COLUMNS), official.TOTAL_KEY)
-    return [f"table4.{block}.{k}" for block, _ in official.TABLE4_BLOCKS for k in keys]
-
-
 def _is_derived(path: str) -> bool:
     return path.endswith(f".{official.TOTAL_KEY}") or ".results_total." in path
 
 
 def _table_sheet(
-    name: str, heading: str, table: Table, paths: list[str], start: dict[str, Any] | None = None
+    name: str, heading: str, table: layout.Layout, start: dict[str, Any] | None = None
 ) -> SheetSpec:
     from openpyxl.utils import get_column_letter
 
@@ -265,7 +218,6 @@ def _table_sheet(
             cols=table.n_cols,
         ),
     ]
-    numbers = iter(paths)
     number_refs: dict[str, str] = {}
     for r, line in enumerate(table.grid()):
         for c, cell in enumerate(line):
@@ -277,7 +229,7 @@ def _table_sheet(
                 role: Role = "header" if cell.kind == "header" else "label"
                 sheet.cells.append(Placed(ref, role, cell.text, rows=rows, cols=cols))
                 continue
-            path = next(numbers)
+            path = cell.path
             number_refs[path] = ref
             if _is_derived(path):
                 sheet.cells.append(Placed(ref, "derived", path=path, rows=rows, cols=cols))
@@ -285,8 +237,6 @@ def _table_sheet(
             kind: Kind = "money" if _is_money(path) else "count"
             value = start.get(path, 0)
             sheet.cells.append(Placed(ref, "input", path=path, kind=kind, rows=rows, cols=cols, value=value))
-    if next(numbers, None) is not None:  # the layout and the path list drifted apart
-        raise AssertionError(f"{name}: fewer number cells in the layout than data paths")
     sheet.cells = [_with_formula(c, number_refs) if c.role == "derived" else c for c in sheet.cells]
     label_cols = max(table.label_cols, 1)
     widths = {"table2": [22, 16, 16, 16], "table3": [8, 14, 44]}.get(table.id, [])
@@ -537,12 +487,10 @@ def _write_previous(ws: Worksheet, last: ReportData) -> None:
     """Last year's figures, one per row, locked: read back as ``previous`` for the carry-over checks."""
     from openpyxl.styles import Font
 
-    from .load import previous_from
-
     ws.append([f"上年（{last.year}年）数据：由 drafting init --from 复制，用于核对上年结转，请勿修改。"])
     ws["A1"].font = Font(bold=True)
     ws.append(["项目", "键", "数值"])
-    for path, value in _flatten(previous_from(last), "previous"):
+    for path, value in _flatten(last.as_previous(), "previous"):
         ws.append([official.cell_label(path), path, value])
     ws.column_dimensions["A"].width = 60
     ws.column_dimensions["B"].width = 48

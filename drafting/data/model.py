@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -211,6 +211,10 @@ class ReportData(Strict):
     fees: Fees
     facts: Facts = Facts()
     previous: PreviousYear | None = None
+
+    def as_previous(self) -> dict[str, Any]:
+        """This year's data reduced to what next year's ``previous`` holds."""
+        return self.model_dump(mode="python", include={"year", "table2", "table3", "table4"})
 
     @property
     def self_reference(self) -> str:

@@ -1,8 +1,10 @@
 """The cross-sum (勾稽) and plausibility rules of FORMAT.md §5 that can be checked on data.
 
-Each rule is a plain function ``ReportData -> list[Issue]``. Hard rules (H1–H4, C1, F2, F3, P2) are
-errors; soft ones (C2, P1, and a few sanity rules) are warnings. H5 (non-negative whole numbers) is
-enforced by the model's types. Issues carry data paths; the loader adds file positions.
+Each data check is a plain function ``ReportData -> list[Issue]`` reporting one rule id of the
+catalogue (``checks.registry.RULES``). Hard rules (H1–H4, C1, F2, F3, P2) are errors; soft ones (C2,
+P1, and a few sanity rules) are warnings. H5 (non-negative whole numbers) is enforced by the model's
+types. Issues carry data paths; the loader adds file positions. The check library runs some of these
+on a document's own tables (``checks.tables``) and reports a data file's issues as D3-<rule>.
 """
 
 from __future__ import annotations
@@ -16,17 +18,18 @@ from .. import official
 from ..errors import Issue, Severity
 from .model import ApplicantRow, ReportData, Table3
 
-Rule = Callable[[ReportData], list[Issue]]
-RULES: list[Rule] = []
+DataCheck = Callable[[ReportData], list[Issue]]
+DATA_CHECKS: list[DataCheck] = []  # every check of a data file, in the order issues are listed
 
 
-def rule(fn: Rule) -> Rule:
-    RULES.append(fn)
+def data_check(fn: DataCheck) -> DataCheck:
+    DATA_CHECKS.append(fn)
     return fn
 
 
 def check_rules(data: ReportData) -> list[Issue]:
-    return [issue for fn in RULES for issue in fn(data)]
+    """Every data check on ``data``: the rules it breaks, as issues."""
+    return [issue for fn in DATA_CHECKS for issue in fn(data)]
 
 
 def _issue(rule_id: str, path: str, message: str, fix: str, severity: Severity = "error") -> Issue:
@@ -55,7 +58,7 @@ def _row(table3: Table3, path: str) -> ApplicantRow:
     return row
 
 
-@rule
+@data_check
 def h1_row_totals(data: ReportData) -> list[Issue]:
     issues = []
     for spec in official.TABLE3_ROWS:
@@ -72,7 +75,7 @@ def h1_row_totals(data: ReportData) -> list[Issue]:
     return issues
 
 
-@rule
+@data_check
 def h3_results_total(data: ReportData) -> list[Issue]:
     stated = data.table3.results_total
     if stated is None:
@@ -92,7 +95,7 @@ def h3_results_total(data: ReportData) -> list[Issue]:
     return issues
 
 
-@rule
+@data_check
 def h2_stated_identity(data: ReportData) -> list[Issue]:
     t = data.table3
     issues = []
@@ -124,7 +127,7 @@ def h2_stated_identity(data: ReportData) -> list[Issue]:
     return issues
 
 
-@rule
+@data_check
 def h4_table4_totals(data: ReportData) -> list[Issue]:
     issues = []
     for block, _ in official.TABLE4_BLOCKS:
@@ -142,7 +145,7 @@ def h4_table4_totals(data: ReportData) -> list[Issue]:
     return issues
 
 
-@rule
+@data_check
 def c1_carry_over(data: ReportData) -> list[Issue]:
     prev = data.previous
     issues = []
@@ -173,7 +176,7 @@ def c1_carry_over(data: ReportData) -> list[Issue]:
     return issues
 
 
-@rule
+@data_check
 def c2_documents_in_force(data: ReportData) -> list[Issue]:
     prev = data.previous
     if prev is None or prev.table2 is None or prev.year != data.year - 1:
@@ -196,7 +199,7 @@ def c2_documents_in_force(data: ReportData) -> list[Issue]:
     return issues
 
 
-@rule
+@data_check
 def f2_fee_notices(data: ReportData) -> list[Issue]:
     unpaid = data.table3.other_handling.overdue_fee.sum
     if unpaid > data.fees.notices:
@@ -212,7 +215,7 @@ def f2_fee_notices(data: ReportData) -> list[Issue]:
     return []
 
 
-@rule
+@data_check
 def f3_fee_collected(data: ReportData) -> list[Issue]:
     fees = data.fees
     issues = []
@@ -241,7 +244,7 @@ def f3_fee_collected(data: ReportData) -> list[Issue]:
     return issues
 
 
-@rule
+@data_check
 def p1_rules_plausible(data: ReportData) -> list[Issue]:
     r = data.table2.rules
     name = data.agency.name
@@ -261,7 +264,7 @@ def p1_rules_plausible(data: ReportData) -> list[Issue]:
     return []
 
 
-@rule
+@data_check
 def p2_format_year(data: ReportData) -> list[Issue]:
     issues = []
     if data.year < official.FIRST_FORMAT_YEAR:
@@ -296,7 +299,7 @@ def p2_format_year(data: ReportData) -> list[Issue]:
     return issues
 
 
-@rule
+@data_check
 def w_fees_table2(data: ReportData) -> list[Issue]:
     # F4: the two money figures are different things; an identical non-zero value is a telltale of
     # the 信息处理费 typed into 表二 (or the reverse).

@@ -10,6 +10,7 @@ import json
 import unicodedata
 from collections.abc import Sequence
 from decimal import Decimal
+from pathlib import Path
 
 from .. import official
 from .model import ApplicantRow, Contact, Outcomes, ReportData, Table2, Table3, Table4
@@ -264,3 +265,58 @@ def data_yaml(data: ReportData, notes: Sequence[str] = ()) -> str:
         *[_line(2, key, "", _FACT_HINTS[key]) for key, _ in official.FACT_TOPICS],
     ]
     return "\n".join(lines) + "\n"
+
+
+def new_data_file(
+    output: Path | None = None,
+    *,
+    agency: str | None = None,
+    year: int | None = None,
+    last: Path | None = None,
+    xlsx: bool = False,
+    force: bool = False,
+) -> Path:
+    """Write a complete data file to fill in (YAML, or the Excel workbook) and return its path.
+    ``last`` is last year's data file: its agency is copied, its 结转下年度 becomes 上年结转, and
+    the year defaults to the one after it. Nothing is overwritten unless ``force``."""
+    from ..errors import InputError
+    from ..files import atomic_write
+    from .load import load_data
+
+    previous = load_data(last).data if last else None
+    if previous is not None:
+        agency = agency or previous.agency.name
+        if year is None:
+            year = previous.year + 1
+        elif year != previous.year + 1:
+            raise InputError(
+                f"--from 给出的是 {previous.year} 年的数据，报告年度应为 {previous.year + 1}，而不是 {year}。",
+                hint="请去掉 --year，或换用上一年度的数据文件。",
+            )
+    if not agency or year is None:
+        raise InputError(
+            "请用 --agency 给出机关全称、用 --year 给出报告年度。",
+            hint="例如：drafting init --agency XX市XX局 --year 2025",
+        )
+    if output is not None and output.suffix.lower() == ".xlsx":
+        xlsx = True
+    elif output is not None and xlsx:
+        raise InputError(
+            f"--xlsx 生成的是 Excel 工作簿，输出文件应以 .xlsx 结尾，而不是“{output.name}”。",
+            hint=f"例如：-o {output.with_suffix('.xlsx')}",
+        )
+    output = output or Path(f"report-{year}.{'xlsx' if xlsx else 'yaml'}")
+    if output.is_dir():
+        raise InputError(f"{output} 是一个文件夹。", hint="请用 -o 给出文件名，如 -o 2025.yaml。")
+    if output.exists() and not force:
+        raise InputError(
+            f"{output} 已存在，未做改动。", hint="如确需覆盖，请加 --force；或用 -o 指定另一个文件名。"
+        )
+    output.parent.mkdir(parents=True, exist_ok=True)  # -o drafts/2025.yaml into a new folder
+    if xlsx:
+        from .excel import template_workbook
+
+        atomic_write(output, template_workbook(agency, year, previous))
+    else:
+        atomic_write(output, template_yaml(agency, year, previous))
+    return output

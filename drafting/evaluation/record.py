@@ -4,40 +4,45 @@ It holds the versions (tool, suite, prompts), the model specs, each case's data 
 and per prompt version × model × case × repeat: the draft (sections, notes, usage), the model's raw
 answers, the fallbacks, the findings and the expectation results. ``rescore`` recomputes findings
 and results from the stored drafts with the current check library — no model is asked.
+
+Findings are stored as the check library's one ``Finding`` (its dict, with its evidence, cells and
+fingerprint), beside where it stands in the draft. Schema 2 is that shape; a schema-1 record (flat
+findings without evidence) is read by moving each finding under ``finding``, so ``--rescore`` and
+``--baseline`` keep working on it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .. import __version__
-from ..checks import Finding
+from ..checks.finding import Finding, HoldsFinding
+from ..config import OFFLINE
 from ..data.model import ReportData
 from ..document import Draft, SectionUsage
-from ..errors import InputError, OutputError, os_reason, validation_problem
-from ..writers import atomic_write
+from ..errors import InputError, os_reason, validation_problem
+from ..files import write_text
 from .scoring import RawAnswer, Result, behaviour, locate, paragraph_map, score
 from .suite import EXPECTATIONS, EvalSuite, Expectation
 
-SCHEMA: Literal["drafting.eval-run/1"] = "drafting.eval-run/1"
-OFFLINE = "offline"
+SCHEMA: Literal["drafting.eval-run/2"] = "drafting.eval-run/2"
+SCHEMA_1 = "drafting.eval-run/1"  # flat findings: read by ``_from_schema_1``
 
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class FindingRecord(_Strict):
-    rule: str
-    category: str
-    severity: str
-    message: str
-    location: str
-    section: str | None = None  # where it stands in the draft, when its location says
+class FindingRecord(_Strict, HoldsFinding):
+    """A finding of a stored draft, and where it stands in the draft when its location says."""
+
+    finding: Finding
+    section: str | None = None
     paragraph: int | None = None
 
 
@@ -48,6 +53,7 @@ class ResultRecord(_Strict):
     reason: str
     section: str | None = None
     rule: str | None = None
+    finding: Finding | None = None  # the finding that decided it, when one did
 
 
 class Answer(_Strict):
@@ -114,7 +120,7 @@ class SuiteRecord(_Strict):
 class RunRecord(_Strict):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
-    schema_: Literal["drafting.eval-run/1"] = Field(SCHEMA, alias="schema")
+    schema_: Literal["drafting.eval-run/2"] = Field(SCHEMA, alias="schema")
     created: dt.datetime
     scored: dt.datetime  # when findings and results were last computed (a rescore updates it)
     tool_version: str = __version__
@@ -168,12 +174,14 @@ def finding_records(findings: list[Finding], draft: Draft) -> list[FindingRecord
     out = []
     for f in findings:
         where = locate(f.location, places)
-        out.append(FindingRecord(**f.as_dict(), section=where.section, paragraph=where.paragraph))
+        out.append(FindingRecord(finding=f, section=where.section, paragraph=where.paragraph))
     return out
 
 
 def result_record(r: Result) -> ResultRecord:
-    return ResultRecord(name=r.name, kind=r.kind, ok=r.ok, reason=r.reason, section=r.section, rule=r.rule)
+    return ResultRecord(
+        name=r.name, kind=r.kind, ok=r.ok, reason=r.reason, section=r.section, rule=r.rule, finding=r.finding
+    )
 
 
 def rescore(record: RunRecord, suite: EvalSuite | None = None) -> RunRecord:
@@ -216,15 +224,6 @@ def write_record(record: RunRecord, path: Path) -> None:
     write_text(path, record.to_json())
 
 
-def write_text(path: Path, text: str) -> None:
-    """Atomically, its folder made first: a reader never sees half a record or half a report."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputError(f"无法创建文件夹 {path.parent}：{os_reason(exc)}") from None
-    atomic_write(path, text)
-
-
 def load_record(path: Path) -> RunRecord:
     try:
         text = path.read_text(encoding="utf-8")
@@ -235,10 +234,43 @@ def load_record(path: Path) -> RunRecord:
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"无法读取评测记录 {path}：{os_reason(exc)}") from None
     try:
-        return RunRecord.model_validate_json(text)
+        raw = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            f"{path} 不是有效的评测记录（第{exc.lineno}行：JSON 格式错误）。",
+            hint="评测记录由 drafting eval --json 生成，请勿手工改动其结构。",
+        ) from None
+    schema = raw.get("schema") if isinstance(raw, dict) else None
+    if schema == SCHEMA_1:
+        raw = _from_schema_1(raw)
+    elif isinstance(schema, str) and schema.startswith("drafting.eval-run/") and schema != SCHEMA:
+        raise InputError(
+            f"{path} 是另一版本的评测记录（{schema}），本版本只能读取 {SCHEMA_1} 和 {SCHEMA}。",
+            hint="请用生成它的版本查看，或去掉 --rescore/--baseline 重新运行评测。",
+        )
+    try:
+        return RunRecord.model_validate(raw)
     except ValidationError as exc:
         where, what = validation_problem(exc, "（整体）")
         raise InputError(
             f"{path} 不是有效的评测记录（{where}：{what}）。",
             hint="评测记录由 drafting eval --json 生成，请勿手工改动其结构。",
         ) from None
+
+
+def _from_schema_1(raw: dict[str, Any]) -> dict[str, Any]:
+    """A schema-1 record in the shape of schema 2: each flat finding moved under ``finding`` (no
+    evidence, cells or fingerprint were recorded then; ``--rescore`` computes them)."""
+    runs = []
+    for run in raw.get("runs") or []:
+        if isinstance(run, dict):
+            findings = []
+            for f in run.get("findings") or []:
+                if isinstance(f, dict):
+                    where = {k: f.get(k) for k in ("section", "paragraph") if k in f}
+                    body = {k: v for k, v in f.items() if k not in ("section", "paragraph")}
+                    f = {"finding": {**body, "evidence": "", "cells": [], "fingerprint": ""}, **where}
+                findings.append(f)
+            run = {**run, "findings": findings}
+        runs.append(run)
+    return {**raw, "schema": SCHEMA, "runs": runs}

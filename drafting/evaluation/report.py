@@ -1,12 +1,11 @@
 """What a run shows: the pass-rate matrix (prompt version × model), per rule and expectation, flaky
-cases across repeats, tokens and latency — on the terminal with rich, and as one self-contained HTML
-page with a drill-down per case (the draft, its findings highlighted, the raw answers, and the
+cases across repeats, tokens and latency — as figures (the terminal shows them with
+``drafting.cli.eval_summary``), and as one self-contained HTML page with a drill-down per case (the draft, its findings highlighted, the raw answers, and the
 character diff between prompt versions).
 """
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 from collections.abc import Iterable, Sequence
@@ -15,11 +14,11 @@ from typing import TYPE_CHECKING, Any
 
 from .. import __version__, official
 from ..checks import CATEGORY_LABELS
+from ..textdiff import pieces
 from .record import DraftRun, FindingRecord, RunRecord
 
 if TYPE_CHECKING:
     from markupsafe import Markup
-    from rich.console import Console
 
 KIND_LABELS = {
     "no_errors": "无错误",
@@ -174,97 +173,6 @@ def failures(run: DraftRun) -> list[str]:
     return [r.reason for r in run.results if not r.ok]
 
 
-# --- the terminal ----------------------------------------------------------------------------------
-
-
-def print_summary(record: RunRecord, console: Console, *, details: int = 20) -> None:
-    from rich.table import Table
-
-    passed, total = overall(record)
-    console.print(
-        f"[bold]评测集：{record.suite.name}[/bold]　草稿 {total} 份，通过 {passed} 份（{percent(passed / total if total else 0)}），"
-        f"用时 {record.wall_s:.1f} 秒"
-    )
-    stats = {(c.prompt, c.model): c for c in cells(record)}
-    matrix = Table(title="通过率（提示词版本 × 模型）", title_justify="left")
-    matrix.add_column("提示词版本")
-    for model in record.models:
-        matrix.add_column(model, justify="right")
-    for p in record.prompts:
-        row = [f"{p.label} ({p.version})"]
-        for model in record.models:
-            c = stats[(p.label, model)]
-            colour = "green" if c.passed == c.drafts else "red" if c.passed == 0 else "yellow"
-            row.append(f"[{colour}]{percent(c.rate)}[/{colour}] {c.passed}/{c.drafts}")
-        matrix.add_row(*row)
-    console.print(matrix)
-
-    usage = Table(title="用量与耗时", title_justify="left")
-    for name in (
-        "提示词版本",
-        "模型",
-        "tokens（输入/输出）",
-        "请求",
-        "缓存命中",
-        "回退",
-        "重新提问",
-        "平均耗时",
-        "最长耗时",
-    ):
-        usage.add_column(name, justify="left" if name in ("提示词版本", "模型") else "right")
-    for c in stats.values():
-        mark = "≈" if c.estimated else ""
-        usage.add_row(
-            c.prompt,
-            c.model,
-            f"{mark}{c.prompt_tokens}/{c.completion_tokens}",
-            str(c.requests),
-            str(c.cached),
-            str(c.fallbacks),
-            str(c.reasked),
-            f"{c.latency_mean:.2f}s",
-            f"{c.latency_max:.2f}s",
-        )
-    console.print(usage)
-
-    checks = [s for s in check_stats(record) if s.failed or s.name in _named_rules(record)]
-    if checks:
-        table = Table(title="按规则和期望", title_justify="left")
-        for name in ("检查", "类别", "通过率", "失败草稿", "示例"):
-            table.add_column(name, justify="right" if name in ("通过率", "失败草稿") else "left")
-        for s in checks:
-            table.add_row(s.name, s.label, percent(s.rate), f"{s.failed}/{s.drafts}", _short(s.example, 60))
-        console.print(table)
-
-    unstable = flaky(record)
-    if unstable:
-        table = Table(title="不稳定的案例（各次重复结果不一）", title_justify="left")
-        for name in ("案例", "提示词版本", "模型", "通过"):
-            table.add_column(name)
-        for f in unstable:
-            table.add_row(f.case, f.prompt, f.model, f"{f.passed}/{f.repeats}")
-        console.print(table)
-
-    failed = [r for r in record.runs if not r.passed]
-    if failed:
-        console.print("[bold]未通过的草稿[/bold]")
-        for run in failed[:details]:
-            head = f"  [red]✗[/red] {run.case}　{run.prompt} · {run.model} · 第{run.repeat}次"
-            console.print(head, highlight=False)
-            for reason in failures(run)[:5]:
-                console.print(f"      {_short(reason, 110)}", highlight=False, markup=False)
-        if len(failed) > details:
-            console.print(f"  …… 另有 {len(failed) - details} 份，见 JSON 或 HTML 报告。")
-
-
-def _named_rules(record: RunRecord) -> set[str]:
-    return {r.rule for run in record.runs for r in run.results if r.rule}
-
-
-def _short(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
 # --- the HTML page ---------------------------------------------------------------------------------
 
 _QUOTED = re.compile(r"“([^“”]{1,60})”")
@@ -308,16 +216,14 @@ def char_diff(a: str, b: str) -> Markup:
     """``a`` → ``b`` character by character: deletions struck out, insertions underlined."""
     from markupsafe import Markup, escape
 
-    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
     out = []
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        if op == "equal":
-            out.append(escape(a[i1:i2]))
-            continue
-        if i2 > i1:
-            out.append(Markup("<del>{}</del>").format(a[i1:i2]))
-        if j2 > j1:
-            out.append(Markup("<ins>{}</ins>").format(b[j1:j2]))
+    for piece in pieces(a, b):
+        if piece.op == "delete":
+            out.append(Markup("<del>{}</del>").format(piece.text))
+        elif piece.op == "insert":
+            out.append(Markup("<ins>{}</ins>").format(piece.text))
+        else:
+            out.append(escape(piece.text))
     return Markup("").join(out)
 
 

@@ -16,19 +16,19 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
 
 from .. import official
-from ..backends.base import Backend, ChatRequest, Completion, OnText
-from ..config import Endpoint, Settings, resolve_endpoint
+from ..backends.base import Backend
+from ..backends.recorder import Recorder
+from ..backends.resolve import ModelChoice, get_backend, resolve_model
+from ..config import Settings
 from ..document import Draft
 from ..draft import draft_report, usage_total
 from ..errors import InputError
-from ..narrative import OFFLINE, ModelWriter, OfflineWriter, SectionWriter
-from ..prompts import PromptSet, load_prompts, render
+from ..narrative import ModelWriter, OfflineWriter, SectionWriter
+from ..prompts import PromptSet, load_prompts
 from ..tables import build_tables
 from ..threads import map_bounded
-from . import replay as replays
 from .record import (
     Answer,
     CaseRecord,
@@ -84,30 +84,11 @@ def load_prompt_versions(directories: Sequence[Path]) -> list[PromptVersion]:
     return out
 
 
-Kind = Literal["offline", "replay", "chat"]
-
-
-@dataclass(frozen=True)
-class Model:
-    spec: str  # as the user (or the suite) wrote it: the record and the report name it so
-    kind: Kind
-    replay: replays.Replay | None = None
-    endpoint: Endpoint | None = None
-
-
-def resolve_models(specs: Sequence[str], settings: Settings, base: Path | None = None) -> list[Model]:
-    """Every spec checked before the first draft: an unknown preset, a missing replay file or a
-    missing key stops the run with its cause. ``base`` resolves replay paths written in a suite."""
-    out = []
-    for spec in dict.fromkeys(s.strip() for s in specs):
-        if spec.lower() == OFFLINE:
-            out.append(Model(OFFLINE, "offline"))
-        elif spec.lower().startswith(replays.PREFIX):
-            out.append(Model(spec, "replay", replay=replays.load_replay(replays.spec_path(spec, base))))
-        else:
-            endpoint = resolve_endpoint(spec, settings=settings)
-            endpoint.read_key()  # a missing key is a setting to fix, before any request
-            out.append(Model(spec, "chat", endpoint=endpoint))
+def resolve_models(specs: Sequence[str], settings: Settings, base: Path | None = None) -> list[ModelChoice]:
+    """Every spec resolved before the first draft (``backends.resolve_model``): an unknown preset,
+    a missing replay file or a missing key stops the run with its cause. ``base`` resolves replay
+    paths written in a suite."""
+    out = [resolve_model(spec, settings, base=base) for spec in dict.fromkeys(s.strip() for s in specs)]
     if not out:
         raise InputError("没有指定模型。", hint="用 --model offline 或 --model openai:<模型名> 等指定。")
     return out
@@ -115,45 +96,11 @@ def resolve_models(specs: Sequence[str], settings: Settings, base: Path | None =
 
 # --- one draft -------------------------------------------------------------------------------------
 
-Prefixes = replays.Prefixes
-
-
-class Recorder:
-    """A backend that keeps each raw answer, by section and ask, before cleaning and checking."""
-
-    def __init__(self, inner: Backend, prefixes: Prefixes) -> None:
-        self.inner = inner
-        self.prefixes = prefixes
-        self.answers: list[Answer] = []
-        self._lock = threading.Lock()
-
-    @property
-    def name(self) -> str:
-        return self.inner.name
-
-    def close(self) -> None:
-        """The shared backend is closed by the run, not by one draft."""
-
-    def complete(self, request: ChatRequest, on_text: OnText | None = None) -> Completion:
-        completion = self.inner.complete(request, on_text)
-        found = replays.section_for(request, self.prefixes)
-        if found is not None:
-            section, length = found
-            answer = Answer(
-                section=section,
-                ask=replays.ask_number(request, length),
-                text=completion.text,
-                cached=completion.cached,
-            )
-            with self._lock:
-                self.answers.append(answer)
-        return completion
-
 
 @dataclass(frozen=True)
 class Job:
     prompt: PromptVersion
-    model: Model
+    model: ModelChoice
     case: LoadedCase
     repeat: int
 
@@ -162,14 +109,13 @@ class Job:
 class Runner:
     suite: LoadedSuite
     prompts: list[PromptVersion]
-    models: list[Model]
+    models: list[ModelChoice]
     repeat: int = 1
     concurrency: int = 4  # drafts at once
     section_concurrency: int = 4  # requests of one draft at once
     cache: bool = True
     _backends: dict[tuple[str, int], Backend] = field(default_factory=dict, init=False)
     _inner: dict[str, Backend] = field(default_factory=dict, init=False)
-    _prefixes: dict[tuple[str, str], Prefixes] = field(default_factory=dict, init=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False)
 
     def jobs(self) -> list[Job]:
@@ -187,50 +133,31 @@ class Runner:
             if model.replay is not None:
                 model.replay.require(ids, official.SECTION_IDS, self.repeat)
 
-    def prefixes(self, prompt: PromptVersion, case: LoadedCase) -> Prefixes:
-        """The rendered prompt of each section of a case: how a request is told apart."""
-        key = (prompt.label, case.id)
-        with self._lock:
-            hit = self._prefixes.get(key)
-        if hit is not None:
-            return hit
-        data = case.loaded.data
-        made = {render(prompt.prompts, s, data).request.messages: s for s in official.SECTION_IDS}
-        with self._lock:
-            self._prefixes[key] = made
-        return made
-
-    def chat_backend(self, model: Model, repeat: int) -> Backend:
+    def chat_backend(self, model: ModelChoice, repeat: int) -> Backend:
         """One client per model for the whole run; one cache scope per repeat."""
-        from ..backends.base import get_backend
-        from ..cache import CachedBackend, ResponseCache
+        from ..backends.cached import cached
 
         assert model.endpoint is not None
         with self._lock:
             inner = self._inner.get(model.spec)
             if inner is None:
-                inner = self._inner[model.spec] = get_backend(model.endpoint)
+                inner = self._inner[model.spec] = get_backend(model)
             if not self.cache:
                 return inner
             key = (model.spec, repeat)
             backend = self._backends.get(key)
             if backend is None:
-                scope = model.endpoint.base_url + ("" if repeat == 1 else f"#repeat={repeat}")
-                backend = CachedBackend(inner, ResponseCache(), scope, model.endpoint.model)
-                self._backends[key] = backend
+                backend = self._backends[key] = cached(inner, model.endpoint, repeat)
             return backend
 
     def writer(self, job: Job) -> tuple[SectionWriter, Recorder | None]:
         if job.model.kind == "offline":
             return OfflineWriter(), None
-        prefixes = self.prefixes(job.prompt, job.case)
         if job.model.replay is not None:
-            backend: Backend = replays.replay_backend(
-                job.model.replay, job.model.spec, job.case.id, job.repeat, prefixes
-            )
+            backend = get_backend(job.model, case=job.case.id, repeat=job.repeat)
         else:
             backend = self.chat_backend(job.model, job.repeat)
-        recorder = Recorder(backend, prefixes)
+        recorder = Recorder(backend)
         return ModelWriter(recorder, job.prompt.prompts), recorder
 
     def run_one(self, job: Job) -> DraftRun:
@@ -238,11 +165,11 @@ class Runner:
         started = time.monotonic()
         draft = draft_report(job.case.loaded, writer=writer, concurrency=self.section_concurrency)
         latency = round(time.monotonic() - started, 3)
-        answers = (
-            sorted(recorder.answers, key=lambda a: (official.SECTION_IDS.index(a.section), a.ask))
-            if recorder
-            else []
-        )
+        recorded = recorder.answers if recorder else []
+        answers = [
+            Answer(section=a.section, ask=a.ask, text=a.text, cached=a.cached)
+            for a in sorted(recorded, key=lambda a: (official.SECTION_IDS.index(a.section), a.ask))
+        ]
         run = DraftRun(
             prompt=job.prompt.label,
             model=job.model.spec,

@@ -46,6 +46,7 @@ class Result:
     reason: str
     section: str | None = None
     rule: str | None = None
+    finding: Finding | None = None  # the finding that decided it, when one did
 
 
 @dataclass(frozen=True)
@@ -212,12 +213,14 @@ def _flagged(
     name = f"flagged:{spec.section}:{spec.rule or '*'}"
     label = _section_label(spec.section)
     caught = []
+    decided: Finding | None = None
     for f in findings:
         if (f.rule == spec.rule if spec.rule else f.is_error) and locate(f.location, places).section in (
             spec.section,
             None,
         ):
             caught.append(f"检查在草稿中报告 {f.rule}：{f.message}")
+            decided = f
             break
     path = (
         "回退为离线文本"
@@ -227,14 +230,15 @@ def _flagged(
         else ""
     )
     if path:
-        shown = _in_rejected(spec.section, spec.rule, data, did)
-        if shown is not None:
-            caught.append(f"起草时发现模型的回答有问题（{shown}），已{path}")
+        rejected = _in_rejected(spec.section, spec.rule, data, did)
+        if rejected is not None:
+            caught.append(f"起草时发现模型的回答有问题（{rejected.rule}：{rejected.message}），已{path}")
+            decided = decided or rejected
         elif spec.rule is None or not did.answers:
             caught.append(f"模型的回答未通过起草时的检查，已{path}")
     if caught:
         return Result(
-            name, "flagged", True, f"{label}：已发现——" + "；".join(caught), spec.section, spec.rule
+            name, "flagged", True, f"{label}：已发现——" + "；".join(caught), spec.section, spec.rule, decided
         )
     if path:
         why = f"被拒绝的回答中没有 {spec.rule} 所指的问题（另有原因{path}）"
@@ -243,16 +247,16 @@ def _flagged(
     return Result(name, "flagged", False, f"{label}：{why}", spec.section, spec.rule)
 
 
-def _in_rejected(section: str, rule: str | None, data: ReportData, did: Behaviour) -> str | None:
+def _in_rejected(section: str, rule: str | None, data: ReportData, did: Behaviour) -> Finding | None:
     """The first finding of ``rule`` (any error when None) on an answer the writer rejected,
-    checked as the writer checks it: cleaned, then the check library on the section."""
+    checked as the writer checks it: cleaned, then the check library on the section, strict."""
     from ..checks import check_section
     from ..narrative import clean
 
     for answer in did.rejected(section):
-        for f in check_section(section, clean(answer.text, section), data):
+        for f in check_section(section, clean(answer.text, section), data, strict=True):
             if (f.rule == rule) if rule else f.is_error:
-                return f"{f.rule}：{f.message}"
+                return f
     return None
 
 
@@ -262,7 +266,11 @@ def _no_errors(findings: Sequence[Finding]) -> Result:
         return Result("no_errors", "no_errors", True, "检查没有报告错误")
     rules = "、".join(dict.fromkeys(f.rule for f in errors))
     return Result(
-        "no_errors", "no_errors", False, f"检查报告 {len(errors)} 处错误（{rules}）：{errors[0].message}"
+        "no_errors",
+        "no_errors",
+        False,
+        f"检查报告 {len(errors)} 处错误（{rules}）：{errors[0].message}",
+        finding=errors[0],
     )
 
 
@@ -271,7 +279,8 @@ def _passes(item: Passes, findings: Sequence[Finding]) -> list[Result]:
     for rule in item.rules():
         hits = [f for f in findings if f.rule == rule]
         reason = f"{rule} 没有报告问题" if not hits else f"{rule}：{hits[0].message}（{hits[0].location}）"
-        out.append(Result(f"passes:{rule}", "passes", not hits, reason, rule=rule))
+        first = hits[0] if hits else None
+        out.append(Result(f"passes:{rule}", "passes", not hits, reason, rule=rule, finding=first))
     return out
 
 

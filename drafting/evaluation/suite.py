@@ -36,12 +36,11 @@ from pydantic import (
     model_validator,
 )
 
-from .. import official
+from .. import official, yamlfile
 from ..checks.registry import RULES
 from ..data import load_data
 from ..data.load import Loaded
 from ..errors import DataError, DraftingError, InputError
-from . import yamlfile
 
 DEFAULT_SUITE = Path("evals/suite.yaml")
 SCHEMA_FILE = "suite.schema.json"

@@ -1,65 +1,69 @@
 """Reading a report — our draft, or anyone's published one — into one in-memory ``Report``.
 
-``read_report(path)`` takes ``.draft.json``, ``.md``, ``.txt``, ``.html`` and ``.docx`` (UTF-8 or
-GB18030 text); ``read_text(text, kind)`` reads text already in memory. The result holds the title,
+``read_report(path)`` takes ``.draft.json``, ``.md``, ``.txt``, ``.html``, ``.docx`` and ``.pdf``
+(text in UTF-8 or GB18030); ``read_text(text, kind)`` reads text already in memory. The result holds the title,
 preamble, headings, paragraphs by part and the three tables as cells, plus what the reader noticed.
 """
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-from ..errors import InputError, os_reason
+from ..errors import InputError
+from ..files import decode, read_bytes
 from .assemble import assemble
 from .blocks import text_blocks
 from .model import Heading, Paragraph, Report
-from .normalize import decode
-from .tables import Note
+from .plain import looks_like_markdown, metadata_header
+from .tables import ReadingNotice
+from .wrapped import join_wrapped
 
-__all__ = ["Heading", "Note", "Paragraph", "Report", "read_report", "read_text"]
+__all__ = ["Heading", "Paragraph", "ReadingNotice", "Report", "read_report", "read_text"]
 
-_SUPPORTED = "支持的报告格式：.draft.json（本工具生成的草稿）、.md、.txt、.html、.docx。"
+_SUPPORTED = "支持的报告格式：.draft.json（本工具生成的草稿）、.md、.txt、.html、.docx、.pdf。"
 
 
 def read_text(text: str, kind: str = "txt", source: str = "（文本）") -> Report:
-    """A report whose text is already in memory: ``kind`` is txt, md or html."""
+    """A report whose text is already in memory: ``kind`` is txt, md or html. A crawler's metadata
+    header is dropped (its 标题 is kept as a hint for the title); page text that is really Markdown
+    (a conversion saved as .txt) is read as Markdown; lines a PDF wrapped are joined."""
     if kind == "html":
         from .html import html_blocks
 
         blocks, hint = html_blocks(text)
         return _usable(assemble(blocks, source, "html", hint))
-    return _usable(assemble(text_blocks(text, markdown=(kind == "md")), source, kind))
+    lines = text.splitlines()
+    header = metadata_header(lines)
+    if kind == "txt" and looks_like_markdown(lines[header.lines :]):
+        kind = "md"
+    blocks = join_wrapped(text_blocks(text, markdown=(kind == "md"), skip=header.lines))
+    return _usable(assemble(blocks, source, kind, header.title))
 
 
 def read_report(path: Path | str) -> Report:
     path = Path(path)
     source = str(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"找不到文件：{path}", hint="请检查文件路径是否正确。") from None
-    except IsADirectoryError:
-        raise InputError(f"{path} 是一个文件夹，不是报告文件。", hint=_SUPPORTED) from None
-    except OSError as exc:
-        raise InputError(f"无法读取文件 {path}：{os_reason(exc)}") from None
+    raw = read_bytes(path, hint=_SUPPORTED)
     name = path.name.lower()
     suffix = path.suffix.lower()
     if suffix in (".doc", ".wps"):
         raise InputError(
             f"{source}：不支持旧版 Word 格式（{suffix}）。", hint="请在 Word 或 WPS 中另存为 .docx 后再试。"
         )
-    if suffix == ".pdf" or raw[:5] == b"%PDF-":
-        raise InputError(
-            f"{source}：不支持直接读取 PDF。",
-            hint="请把报告另存为 .docx，或复制网页/PDF 中的文字保存为 .txt（UTF-8）后再试。",
-        )
+    if suffix == ".pdf" or b"%PDF-" in raw[:1024]:
+        from .pdf import pdf_blocks
+
+        if not raw.strip():
+            raise InputError(f"{source}：文件是空的。")
+        return _usable(assemble(pdf_blocks(raw, source), source, "pdf"))
     if suffix == ".docx" or raw[:4] == b"PK\x03\x04":
         from .docx import docx_blocks
 
         if not raw.strip():
             raise InputError(f"{source}：文件是空的。")
         return _usable(assemble(docx_blocks(raw, source), source, "docx"))
+    if not raw.strip():
+        raise InputError(f"{source}：文件是空的。", hint="请确认选择了正确的报告文件。")
     text = decode(raw, source)
     if name.endswith(".json") or text.lstrip().startswith("{"):
         return _usable(_from_json(text, source))
@@ -73,14 +77,10 @@ def read_report(path: Path | str) -> Report:
 
 def _from_json(text: str, source: str) -> Report:
     from ..document import parse_draft
+    from ..yamlfile import parse_json
     from .from_draft import from_draft
 
-    try:
-        content = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(
-            f"{source} 第{exc.lineno}行：JSON 格式错误（{exc.msg}）。", hint=_SUPPORTED
-        ) from None
+    content = parse_json(text, source, hint=_SUPPORTED)
     if not isinstance(content, dict) or content.get("schema") != "drafting.draft/1":
         raise InputError(
             f"{source}：不是本工具生成的草稿文件（缺少 schema: drafting.draft/1）。",

@@ -7,6 +7,7 @@ paragraph ends any table row being read.
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import Final
 
@@ -43,6 +44,13 @@ def _is_table_line(text: str, part: str | None) -> bool:
 
 def _title(blocks: list[Block], hint: str) -> tuple[int, str]:
     lines = [(i, b) for i, b in enumerate(blocks[:80]) if isinstance(b, Line) and b.text.strip()]
+    # A title wrapped over two short lines (``2024年某委政府信息公开工作`` / ``年度报告``), neither a
+    # title alone: the pair is the title.
+    if not any(looks_like_title(b.text) for _, b in lines[:20]):
+        for (_, first), (j, second) in itertools.pairwise(lines[:20]):
+            a, b = first.text.strip(), second.text.strip()
+            if len(a) <= 40 and len(b) <= 40 and "。" not in a + b and looks_like_title(a + b):
+                return j, a + b
     for pos, (i, block) in enumerate(lines):
         if looks_like_title(block.text):
             text = block.text.strip()
@@ -75,7 +83,9 @@ def assemble(blocks: list[Block], source: str, kind: str, title_hint: str = "") 
         if "\t" not in text and "|" not in text:
             heading = match_heading(text)
         if heading is not None:
-            report.headings.append(Heading(text.strip(), heading.part, heading.kind, block.line, block.para))
+            report.headings.append(
+                Heading(text.strip(), heading.part, heading.kind, block.line, block.para, block.page)
+            )
             part = heading.part
             table_blocks.append(None)
             continue
@@ -83,7 +93,7 @@ def assemble(blocks: list[Block], source: str, kind: str, title_hint: str = "") 
             table_blocks.append(block)
             continue
         counts[part] = counts.get(part, 0) + 1
-        paragraph = Paragraph(text.strip(), part, counts[part], block.line, block.para)
+        paragraph = Paragraph(text.strip(), part, counts[part], block.line, block.para, page=block.page)
         (report.preamble if part is None else report.paragraphs).append(paragraph)
         table_blocks.append(None)
     items = stream(table_blocks)

@@ -2,7 +2,8 @@
 
 Every source format becomes this one shape, so one assembler finds the title, headings, paragraphs
 and tables whatever the file was: page text (.txt), Markdown, HTML (tables as grids with their
-spans expanded) and Word (.docx, merged cells expanded by python-docx).
+spans expanded), Word (.docx, merged cells expanded by python-docx) and PDF (paragraphs joined from
+the page's lines, tables from its ruled cells).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from .normalize import clean_line
+from .plain import run_on, segment
 
 
 @dataclass
@@ -19,6 +21,7 @@ class Line:
     line: int | None = None  # 1-based line in the source text, when it has lines
     para: int | None = None  # 1-based paragraph number (HTML, Word)
     heading_level: int = 0  # a Markdown ``#`` level or an HTML ``h1``…``h6``
+    page: int | None = None  # 1-based page of a PDF
 
 
 @dataclass
@@ -31,6 +34,7 @@ class GridCell:
 class Grid:
     rows: list[list[GridCell]] = field(default_factory=list)
     para: int | None = None
+    page: int | None = None  # 1-based page of a PDF where the table starts
 
     def origin_rows(self) -> list[list[str]]:
         return [[c.text for c in row if c.origin] for row in self.rows]
@@ -43,13 +47,19 @@ _MD_RULE = re.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?$")
 _MD_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
 
 
-def text_blocks(text: str, markdown: bool = False) -> list[Block]:
+def text_blocks(text: str, markdown: bool = False, skip: int = 0) -> list[Block]:
     """Page text or Markdown: one line per block (blank lines kept: they separate cells in some
-    layouts). Markdown headings lose their ``#`` and emphasis its ``**``; rules between table
-    header and body are dropped."""
+    layouts), after the first ``skip`` lines (a crawler's header). Markdown headings lose their
+    ``#`` and emphasis its ``**``; rules between table header and body are dropped. A line that
+    holds a whole report (its line breaks were lost) is cut where its lines were."""
     out: list[Block] = []
     for n, raw in enumerate(text.splitlines(), 1):
+        if n <= skip:
+            continue
         line = raw.rstrip("\r\n")
+        if "|" not in line and "\t" not in line and run_on(line):
+            out += [Line(clean_line(piece), n) for piece in segment(line)]
+            continue
         level = 0
         if markdown:
             stripped = line.strip()

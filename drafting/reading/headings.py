@@ -86,8 +86,14 @@ def match_heading(text: str) -> HeadingMatch | None:
 _TITLE_NOISE: Final = (">", "》", "当前位置", "首页", "您的位置", "发布时间", "来源")
 
 
+_TITLE_WORDS: Final = re.compile(r"政府信息公开.{0,10}?(?:报告|年报)")
+
+
 def looks_like_title(text: str) -> bool:
+    """``…政府信息公开工作年度报告`` and its variants (``…年报``, ``…工作2023年度报告``, ``…工作的报告``):
+    the report words follow 政府信息公开 closely, unlike a portal's menu that lists 政府信息公开 and,
+    further on, 政府工作报告."""
     t = norm(text)
     if not t or len(t) > 90 or "。" in t or any(n in text for n in _TITLE_NOISE):
         return False
-    return "政府信息公开" in t and ("报告" in t or "年度" in t or "年报" in t)
+    return _TITLE_WORDS.search(t) is not None

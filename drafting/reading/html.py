@@ -3,9 +3,11 @@ only, when an HTML file is read."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from .blocks import Block, Grid, Line, expand_spans
+from .headings import looks_like_title, match_heading
 from .normalize import clean_line
 
 _BLOCK_TAGS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "section", "article", "td", "th"}
@@ -13,22 +15,82 @@ _SKIP_TAGS = {"script", "style", "noscript", "head", "nav", "footer", "iframe", 
 
 
 def html_blocks(text: str) -> tuple[list[Block], str]:
-    """The page's blocks in reading order, and its ``<title>`` (a hint for the report title)."""
+    """The report's blocks in reading order, and the page's ``<title>`` without the site's name (a
+    hint for the report title). On a portal's page the report is a part of it: when the part
+    headings sit in one container, only that container is read, after the title line found above
+    it — the site's navigation, breadcrumbs, share buttons and footer stay out."""
     from bs4 import BeautifulSoup
 
     soup = BeautifulSoup(text, "lxml")
-    title = clean_line(soup.title.get_text()) if soup.title else ""
+    title = _page_title(clean_line(soup.title.get_text())) if soup.title else ""
     for tag in soup.find_all(_SKIP_TAGS):
         tag.decompose()
     out: list[Block] = []
     body = soup.body or soup
-    _walk(body, out)
+    container = _report_container(body)
+    if container is None:
+        _walk(body, out)
+    else:
+        _walk(container, out)
+        opening = [b.text for b in out[:6] if isinstance(b, Line)]
+        titled = any(
+            looks_like_title(a) or looks_like_title(a + b)
+            for a, b in zip(opening, [*opening[1:], ""], strict=True)
+        )
+        above = "" if titled else _title_above(container)
+        if above:
+            out.insert(0, Line(above))
     for n, block in enumerate(out, 1):
         if isinstance(block, Line):
             block.para = n
         else:
             block.para = n
     return out, title
+
+
+def _page_title(text: str) -> str:
+    """``<report title>_<column>_<site>`` → the report title (portals join them with _, |, -)."""
+    pieces = [p for p in re.split(r"\s*[_|｜]\s*|\s+[-—–]+\s+", text) if p]
+    return next((p for p in pieces if looks_like_title(p)), text)
+
+
+def _report_container(body: Any) -> Any | None:
+    """The innermost element holding every numbered part heading of the page (three at least),
+    unless that is the whole body."""
+    from bs4.element import NavigableString
+
+    holders = [
+        s.parent
+        for s in body.find_all(string=True)
+        if isinstance(s, NavigableString) and "、" in s and match_heading(clean_line(str(s))) is not None
+    ]
+    if len(holders) < 3:
+        return None
+    chains = []
+    for node in holders:
+        chain = []
+        while node is not None:
+            chain.append(node)
+            node = node.parent
+        chains.append(chain[::-1])
+    common = None
+    for level in zip(*chains, strict=False):
+        if all(node is level[0] for node in level):
+            common = level[0]
+        else:
+            break
+    return None if common is None or common is body or common.name in ("html", "[document]") else common
+
+
+def _title_above(container: Any) -> str:
+    """The nearest line above the report's container that reads as a report title."""
+    for n, string in enumerate(container.find_all_previous(string=True)):
+        if n > 200:
+            break
+        line = clean_line(str(string))
+        if looks_like_title(line):
+            return line
+    return ""
 
 
 def _walk(node: Any, out: list[Block]) -> None:

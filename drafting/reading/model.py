@@ -1,6 +1,6 @@
 """A report as read: title, preamble, headings, paragraphs by part, and the three tables as cells.
 
-One shape for every source (our drafts, page text, Markdown, HTML, Word), so the checks never ask
+One shape for every source (our drafts, page text, Markdown, HTML, Word, PDF), so the checks never ask
 where a report came from. Tables hold what the page printed — ``None`` for a blank cell — and the
 reader's notes (ambiguous splits, label typos) travel with them.
 """
@@ -14,7 +14,7 @@ from typing import Any
 
 from .. import official
 from ..data.model import ReportData
-from .tables import OTHER_HANDLING_2019, Note, Table2Read, Table3Read, Table4Read
+from .tables import OTHER_HANDLING_2019, ReadingNotice, Table2Read, Table3Read, Table4Read
 
 PART_HEADINGS = {p.id: p.heading for p in official.PARTS}
 
@@ -27,12 +27,15 @@ class Paragraph:
     line: int | None = None
     para: int | None = None
     section: str | None = None  # a narrative section id, when known
+    page: int | None = None  # the PDF page the paragraph starts on
 
     def where(self) -> str:
         head = PART_HEADINGS[self.part] if self.part else "前言"
         text = f"{head} 第{self.index}段"
         if self.line is not None:
             text += f"（第{self.line}行）"
+        elif self.page is not None:
+            text += f"（第{self.page}页）"
         return text
 
 
@@ -43,10 +46,13 @@ class Heading:
     kind: str  # official / variant / typo / no_numeral / wrong_numeral
     line: int | None = None
     para: int | None = None
+    page: int | None = None  # the PDF page it is on
 
     def where(self) -> str:
         if self.line is not None:
             return f"第{self.line}行“{self.text}”"
+        if self.page is not None:
+            return f"第{self.page}页“{self.text}”"
         return f"标题“{self.text}”"
 
 
@@ -61,7 +67,7 @@ class Report:
     table2: Table2Read | None = None
     table3: Table3Read | None = None
     table4: Table4Read | None = None
-    notes: list[Note] = field(default_factory=list)
+    notes: list[ReadingNotice] = field(default_factory=list)  # what the reader could not settle
     data: ReportData | None = None  # the data a draft was written from
 
     @property
@@ -77,6 +83,11 @@ class Report:
         m = re.search(r"((?:19|20)\d{2})\s*年", self.title)
         if m and m.start() > 0:
             return self.title[: m.start()].strip()
+        if m:
+            # ``2024年上海市科委政府信息公开工作年度报告``: the agency follows the year.
+            after = re.match(r"度?\s*(.+?)(?:关于)?\s*(?:政府信息公开|政务公开)", self.title[m.end() :])
+            if after:
+                return after.group(1).strip()
         return self.data.agency.name if self.data else ""
 
     def part_paragraphs(self, part: str) -> list[Paragraph]:

@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from ..chars import ascii_digits
 from .blocks import Block, Grid, Line
-from .normalize import digits
 
 ItemKind = Literal["text", "num", "blank", "na", "nl", "end"]
 
@@ -36,7 +36,7 @@ _NOT_APPLICABLE = {"/", "／", "—", "-", "－", "——", "--", "\\", "无"}
 
 def cell_items(text: str, line: int | None = None, para: int | None = None) -> list[Item]:
     """One cell's text → items. Spaces split numbers; text runs around spaces join (``商业 企业``)."""
-    text = _THOUSANDS.sub("", digits(text)).strip()
+    text = _THOUSANDS.sub("", ascii_digits(text)).strip()
     if not text:
         return [Item("blank", line=line, para=para)]
     if text in _NOT_APPLICABLE:

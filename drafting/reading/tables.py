@@ -16,6 +16,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Literal
 
 from .. import official
+from ..errors import Severity
+from ..official import Cell, row_cells
 from .labels import (
     TABLE2_2019_COLUMN_KEYS,
     TABLE2_2021_COLUMN_KEYS,
@@ -38,15 +40,25 @@ WIDTH4 = len(official.TABLE4_BLOCKS) * (len(official.TABLE4_COLUMNS) + 1)
 OTHER_HANDLING_2019 = "other_handling"  # the single （六）其他处理 row of the 2019 format
 
 
-@dataclass
-class Note:
-    """Something the reader noticed and a check reports: an ambiguous split, a label typo."""
+@dataclass(frozen=True)
+class ReadingNotice:
+    """Something the reader noticed in a table and could not settle itself: digits run together that
+    it split by guess or could not split, a 总计 it had to work out, a row label that is not the
+    official one.
+
+    Not a finding yet, and kept apart from one on purpose: the reader sits below the check library
+    and knows no rule catalogue, no report identity and no fingerprint. The check library decides
+    what a notice becomes (``checks.tables.reading_notices`` reports each one as a finding, once
+    last year's figures have had the chance to settle a split), and ``drafting import`` lists the
+    notices for the author to check by hand. ``rule`` is the id the check will report it under."""
 
     rule: str
-    severity: Literal["error", "warning"]
+    severity: Severity
     message: str
     location: str
-    category: str = "table"
+    evidence: str  # the digits or the label as printed
+    cells: tuple[Cell, ...] = ()  # the cells it concerns, by the ids of ``official``
+    place: str = ""  # where it stands when no cell says (a row label), for fingerprints
 
 
 @dataclass
@@ -69,20 +81,29 @@ class Row:
 class Table3Read:
     rows: dict[str, Row] = field(default_factory=dict)  # official row path (or 2019 other_handling)
     version: str = "2021"
-    notes: list[Note] = field(default_factory=list)
+    notes: list[ReadingNotice] = field(default_factory=list)
 
 
 @dataclass
 class Table2Read:
     rows: dict[str, Row] = field(default_factory=dict)  # row key (rules, normative, …)
     version: str = "2021"
-    notes: list[Note] = field(default_factory=list)
+    notes: list[ReadingNotice] = field(default_factory=list)
 
 
 @dataclass
 class Table4Read:
     row: Row | None = None
-    notes: list[Note] = field(default_factory=list)
+    notes: list[ReadingNotice] = field(default_factory=list)
+
+
+_TABLE4_CELLS = tuple(c for block, _ in official.TABLE4_BLOCKS for c in row_cells("table4", block))
+
+
+def _table2_cells(key: str, version: str) -> tuple[Cell, ...]:
+    groups = official.TABLE2_2019_GROUPS if version == "2019" else official.TABLE2_GROUPS
+    group = next(g for g in groups if key in dict(g.rows))
+    return tuple(Cell("table2", key, column) for column, _ in group.columns)
 
 
 # --- shared row fitting ----------------------------------------------------------------------
@@ -180,12 +201,14 @@ def read_table3(items: Sequence[Item]) -> Table3Read:
                 label = _row_label(key)
                 out.rows[key] = _at(row, Row([None] * WIDTH3, ["raw"] * WIDTH3, raw=" ".join(runs)))
                 out.notes.append(
-                    Note(
+                    ReadingNotice(
                         "H1",
                         "error",
                         f"表三“{label}”一行的数字连在一起（{' '.join(runs)}），无法拆分成满足"
                         "“总计 = 各类申请人之和”的7个数：请核对该行数字并用表格分栏填写",
                         f"表三 {label}（{row_where(row)}）",
+                        evidence=" ".join(runs),
+                        cells=row_cells("table3", key),
                     )
                 )
                 continue
@@ -214,7 +237,7 @@ def _row_label(key: str) -> str:
     return official.TABLE3_ROW_BY_PATH[key].full_label
 
 
-def _collect(items: Sequence[Item], table: str, notes: list[Note]) -> dict[str, _Collected]:
+def _collect(items: Sequence[Item], table: str, notes: list[ReadingNotice]) -> dict[str, _Collected]:
     """Each labelled row's cells, in order of appearance. The first occurrence of a row that carries
     numbers wins; a label repeated after a page break adds nothing."""
     rows: dict[str, _Collected] = {}
@@ -263,12 +286,13 @@ def _collect(items: Sequence[Item], table: str, notes: list[Note]) -> dict[str, 
             guess = None if belongs_elsewhere(table, text) else fuzzy_label(table, text)
             if guess is not None and guess.kind in ("row", "table2_row"):
                 notes.append(
-                    Note(
+                    ReadingNotice(
                         "S2",
                         "warning",
                         f"表格行名“{item.text.strip()}”与规定的“{guess.official}”不一致，请按格式改正",
                         f"{'表三' if table == 'table3' else '表二'}（{row_where(_Collected(None, [], item.line, item.para))}）",
-                        "structure",
+                        evidence=item.text.strip(),
+                        place=f"{table}/label:{guess.id}",
                     )
                 )
                 current = _start(rows, guess, item)
@@ -373,11 +397,13 @@ def _resolve_splits(out: Table3Read, candidates: dict[str, list[tuple[int, ...]]
         shown = "、".join(str(v) for v in row.values)
         why = "不满足“总计 = 各类申请人之和”，" if k in loose else "可有多种拆分，"
         out.notes.append(
-            Note(
+            ReadingNotice(
                 "SPLIT",
                 "warning",
                 f"表三“{label}”一行的数字连写为“{row.raw}”，{why}已按各列勾稽关系和常见分布取 {shown}，请对照原表核对",
                 f"表三 {label}（{row.where()}）",
+                evidence=row.raw,
+                cells=row_cells("table3", k),
             )
         )
 
@@ -410,11 +436,13 @@ def _derive_truncated_totals(out: Table3Read) -> None:
             row.values[-1] = sum(v for v in row.values[:-1] if isinstance(v, int))
             row.status[-1] = "derived"
     out.notes.append(
-        Note(
+        ReadingNotice(
             "H5",
             "warning",
             f"表三有 {len(short)} 行缺少“总计”一格（页面文字可能丢了最后一列），已按各类申请人之和补出：请核对原表",
             "表三",
+            evidence="缺少总计的行：" + "；".join(_row_label(k) for k in short),
+            cells=tuple(Cell("table3", k, official.TOTAL_KEY) for k in short),
         )
     )
 
@@ -464,12 +492,14 @@ def _split_table2(
         if split is not None:
             if count > 1:
                 out.notes.append(
-                    Note(
+                    ReadingNotice(
                         "SPLIT",
                         "warning",
                         f"表二“{label}”的三个数连写为“{raw}”，可有多种拆分，已取 {split[0]}、{split[1]}、{split[2]}"
                         "（本年制发、本年废止、现行有效）：请对照原表核对，提供上年数据可据此确定",
                         f"表二 {label}",
+                        evidence=raw,
+                        cells=_table2_cells(key, out.version),
                     )
                 )
             return Row(list(split), ["ok"] * 3, raw=raw)
@@ -477,11 +507,13 @@ def _split_table2(
     if len(splits) == 1:
         return Row(list(splits[0]), ["ok"] * width, raw=raw)
     out.notes.append(
-        Note(
+        ReadingNotice(
             "SPLIT",
             "warning",
             f"表二“{label}”的数字连写为“{raw}”，无法确定如何拆分，已保留原文：请对照原表核对",
             f"表二 {label}",
+            evidence=raw,
+            cells=_table2_cells(key, out.version),
         )
     )
     return Row([None] * width, ["raw"] * width, raw=raw)
@@ -549,12 +581,14 @@ def read_table4(items: Sequence[Item]) -> Table4Read:
             if found:
                 out.row = Row(list(found[0]), ["ok"] * WIDTH4, line, para, raw)
                 out.notes.append(
-                    Note(
+                    ReadingNotice(
                         "SPLIT",
                         "warning",
                         f"表四的数字连写为“{raw}”，有一栏不满足“总计 = 四项之和”，已取 {'、'.join(map(str, found[0]))}："
                         "请对照原表核对",
                         "表四",
+                        evidence=raw,
+                        cells=_TABLE4_CELLS,
                     )
                 )
                 return out
@@ -562,22 +596,26 @@ def read_table4(items: Sequence[Item]) -> Table4Read:
             out.row = Row(list(found[0]), ["ok"] * WIDTH4, line, para, raw)
             if len(found) > 1:
                 out.notes.append(
-                    Note(
+                    ReadingNotice(
                         "SPLIT",
                         "warning",
                         f"表四的数字连写为“{raw}”，可有多种拆分，已取 {'、'.join(map(str, found[0]))}：请对照原表核对",
                         "表四",
+                        evidence=raw,
+                        cells=_TABLE4_CELLS,
                     )
                 )
             return out
         out.row = Row([None] * WIDTH4, ["raw"] * WIDTH4, line, para, raw)
         out.notes.append(
-            Note(
+            ReadingNotice(
                 "H4",
                 "error",
                 f"表四的数字连在一起（{raw}），无法拆分成每栏“总计 = 结果维持 + 结果纠正 + 其他结果 + 尚未审结”"
                 "的15个数：请核对并用表格分栏填写",
                 "表四",
+                evidence=raw,
+                cells=_TABLE4_CELLS,
             )
         )
         return out
@@ -590,11 +628,13 @@ def read_table4(items: Sequence[Item]) -> Table4Read:
             row.values[-1] = sum(v for v in head if isinstance(v, int))
             row.status[-1] = "derived"
             out.notes.append(
-                Note(
+                ReadingNotice(
                     "H5",
                     "warning",
                     "表四“复议后起诉 总计”一列缺失（表头和数据都少一格），已按四项之和补出：请核对原表",
                     "表四 行政诉讼 复议后起诉 / 总计",
+                    evidence="复议后起诉：" + "、".join(str(v) for v in head) + "，总计一格缺失",
+                    cells=(Cell("table4", "litigation_after_review", official.TOTAL_KEY),),
                 )
             )
     out.row = row

@@ -3,6 +3,5 @@ or the data again, with the checks after every change, undo and redo, pinned sen
 accepted change saved atomically with its history in the draft file.
 
 ``session.RevisionSession`` is the library (no terminal code: a web workspace can drive it too);
-``tui`` is the terminal loop; ``carry`` is what ``drafting draft`` uses to keep accepted edits when
-it writes over a draft. Submodules are imported directly, so importing this package stays light.
+the terminal loop is ``drafting.cli.revise_tui``. Submodules are imported directly, so importing this package stays light.
 """

@@ -1,40 +1,39 @@
-"""The checks a revision runs after every change, behind one function (``check_text``), so the
-check library can be swapped without touching the session.
+"""The checks a revision runs after every change: the check library's ``check_section`` on the
+section's text, and two of our own — a pinned sentence that went missing, and the numbers a change
+introduced that the data does not support (the finding that matters most, shown first). "New" means
+not found before the change.
 
-Besides the check library's findings, two of our own: a pinned sentence that went missing, and
-the numbers a change introduced that the data does not support (the finding that matters most,
-shown first). "New" means not found before the change.
+Every finding is the check library's one ``Finding``; what revision adds — whether the change
+brought it, whether it is about numbers, how to recognise it across an edit — lives on
+``RevisionFinding``, which holds a finding rather than copying it.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from typing import Literal
 
+from .. import pins
+from ..checks import Finding, check_section
+from ..checks.finding import Category, HoldsFinding, fingerprint, identity
 from ..data.model import ReportData
+from ..errors import Severity
 from ..figures import bindable_numbers, numbers_in
-from . import pins
 
-Severity = Literal["error", "warning"]
 NUMBER_RULE = "NUM"  # a number the change introduced that the data does not support
 PIN_RULE = "PIN"  # a pinned sentence is missing
 PIN_RESTORED_RULE = "PIN+"  # a pinned sentence the model dropped, put back
+_QUOTED = re.compile(r"“[^”]*”")
 
 
 @dataclass(frozen=True)
-class Finding:
-    rule: str
-    severity: Severity
-    message: str  # Chinese: what is wrong and what to do
-    location: str = ""
-    new: bool = False  # not there before the change
+class RevisionFinding(HoldsFinding):
+    """A finding on a revised section, and whether the change brought it."""
 
-    @property
-    def is_error(self) -> bool:
-        return self.severity == "error"
+    finding: Finding
+    new: bool = False  # not there before the change
 
     @property
     def about_numbers(self) -> bool:
@@ -43,49 +42,32 @@ class Finding:
 
     @property
     def key(self) -> tuple[str, str]:
-        """What identifies a finding across edits: quoted context and paragraph numbers change
-        when text around it does, so they are left out."""
+        """What identifies a finding across an edit: quoted context and paragraph numbers change
+        when the text around it does, so they are left out (the fingerprint keeps the paragraph)."""
         return self.rule, _QUOTED.sub("“”", self.message)
 
-    def render(self) -> str:
-        where = f"（{self.location}）" if self.location else ""
-        return f"{'错误' if self.is_error else '提示'}［{self.rule}］{where}{self.message}"
+    def with_message(self, message: str) -> RevisionFinding:
+        return replace(self, finding=replace(self.finding, message=message))
 
 
-_QUOTED = re.compile(r"“[^”]*”")
-
-Check = Callable[[str, list[str], ReportData], list[Finding]]
-
-
-def _library_check() -> Check:
-    """The check library's ``check_section`` when it is there, else the minimal narrative check."""
-    try:
-        from ..checks import check_section as library
-    except ImportError:  # pragma: no cover - the library ships with the package
-        from ..narrative import check_section as minimal
-
-        def fallback(section: str, paragraphs: list[str], data: ReportData) -> list[Finding]:
-            return [Finding(f.code, "error", f.message) for f in minimal(section, paragraphs, data)]
-
-        return fallback
-
-    def checked(section: str, paragraphs: list[str], data: ReportData) -> list[Finding]:
-        return [
-            Finding(f.rule, f.severity, f.message, f.location) for f in library(section, paragraphs, data)
-        ]
-
-    return checked
-
-
-_CHECK: Check | None = None
+def _own(
+    rule: str,
+    category: Category,
+    severity: Severity,
+    message: str,
+    evidence: str,
+    section: str,
+    data: ReportData,
+) -> Finding:
+    """A finding of revision's own (NUM, PIN, PIN+), fingerprinted like the library's."""
+    place = f"section:{section}/{rule}:{evidence}"
+    report = identity(data.agency.name, data.year)
+    return Finding(rule, category, severity, message, "", evidence, (), fingerprint(rule, report, place))
 
 
 def check_text(section: str, paragraphs: Sequence[str], data: ReportData) -> list[Finding]:
     """The check library's findings on one section's text."""
-    global _CHECK
-    if _CHECK is None:
-        _CHECK = _library_check()
-    return _CHECK(section, list(paragraphs), data)
+    return check_section(section, list(paragraphs), data)
 
 
 def _number(n: Decimal) -> str:
@@ -104,17 +86,12 @@ def unsupported_numbers(
 
 def section_findings(
     section: str, paragraphs: Sequence[str], data: ReportData, pinned: Sequence[str]
-) -> list[Finding]:
+) -> list[RevisionFinding]:
     """Every finding on a section as it stands: the checks, and pinned sentences gone missing."""
-    out = check_text(section, paragraphs, data)
+    out = [RevisionFinding(f) for f in check_text(section, paragraphs, data)]
     for pin in pins.missing(pinned, paragraphs):
-        out.append(
-            Finding(
-                PIN_RULE,
-                "error",
-                f"固定的句子“{pin}”不在本节中：请放回原文，或先取消固定（unpin）",
-            )
-        )
+        message = f"固定的句子“{pin}”不在本节中：请放回原文，或先取消固定（unpin）"
+        out.append(RevisionFinding(_own(PIN_RULE, "revision", "error", message, pin, section, data)))
     return out
 
 
@@ -132,7 +109,7 @@ def change_findings(
     *,
     instruction: str = "",
     restored: Sequence[str] = (),
-) -> list[Finding]:
+) -> list[RevisionFinding]:
     """The findings on ``after``, those the change brought marked ``new``. New findings about
     numbers come first: a number the data does not support is what a revision must never bring."""
     old = {f.key for f in section_findings(section, before, data, pinned)}
@@ -142,24 +119,25 @@ def change_findings(
     for number in unsupported_numbers(before, after, data):
         if any(_mentions(f.message, number) for f in caught):
             continue  # the check library already named it, with its label
-        findings.append(
-            Finding(
-                NUMBER_RULE,
-                "error",
-                f"修订引入了数据文件中没有的数字 {number}：表格和数字以数据文件为准，请核对",
-                new=True,
-            )
-        )
+        message = f"修订引入了数据文件中没有的数字 {number}：表格和数字以数据文件为准，请核对"
+        own = _own(NUMBER_RULE, "consistency", "error", message, number, section, data)
+        findings.append(RevisionFinding(own, new=True))
     out = []
     for f in findings:
         if f.new and f.about_numbers and any(_mentions(f.message, n) for n in given):
-            f = replace(f, message=f.message + "（该数字来自您的修改要求）")
+            f = f.with_message(f.message + "（该数字来自您的修改要求）")
         out.append(f)
     out += [
-        Finding(
-            PIN_RESTORED_RULE,
-            "warning",
-            f"修订删改了固定的句子“{pin}”，已按原文放回，请看是否通顺",
+        RevisionFinding(
+            _own(
+                PIN_RESTORED_RULE,
+                "revision",
+                "warning",
+                f"修订删改了固定的句子“{pin}”，已按原文放回，请看是否通顺",
+                pin,
+                section,
+                data,
+            ),
             new=True,
         )
         for pin in restored

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 
-from ..config import ENV_PREFIX, PRESETS, config_path
+from ..backends.endpoints import PRESETS
+from ..config import ENV_PREFIX, config_path
 from ..errors import InputError
 
 _CHANGE = r"(?:改|修改|调整|更正|更改|变更|更新|订正|纠正|填|删|删除|增加|减少|加上|去掉|换)"

@@ -1,4 +1,4 @@
-"""The revision request: ``prompts/revise.md`` filled with the section's text, the instruction, the
+"""The revision request: ``prompt_files/revise.md`` filled with the section's text, the instruction, the
 locked figures (as ``drafting.statements`` states them), the author's facts and the pinned
 sentences, under the shared system prompt that carries the register rules.
 

@@ -9,7 +9,7 @@ and a killed process leaves the file before or after a change, never between.
 
 Tables are locked: an instruction that asks for a data change is answered, not sent to a model.
 Pinned sentences are put back if a revision or regeneration loses them. No terminal code here: the
-terminal loop (``tui.py``), the non-interactive command and a future web workspace all drive this.
+terminal loop (``cli/revise_tui.py``), the non-interactive command and a future web workspace all drive this.
 """
 
 from __future__ import annotations
@@ -24,14 +24,16 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import ValidationError
 
-from .. import official, offline
+from .. import official, offline, pins
 from ..backends.base import Backend, BackendError, ChatRequest, OnText
-from ..document import Draft, Section, SectionUsage, load_draft
+from ..config import OFFLINE
+from ..document import Draft, Section, SectionUsage, load_draft, parse_draft
 from ..errors import DraftingError, InputError, OutputError
-from ..narrative import OFFLINE, clean
-from . import pins
-from .checking import Finding, change_findings, section_findings
-from .history import ChangeKind, Entry, Stacks, TextState, entries, next_number, replay
+from ..files import decode_utf8, read_bytes
+from ..history import ChangeKind, Entry, Stacks, TextState, entries, next_number, replay
+from ..keys import looks_like_key
+from ..narrative import clean
+from .checking import RevisionFinding, change_findings, section_findings
 from .locked import asks_for_data_change, needs_model, tables_locked
 from .prompt import RevisionPrompts, retry_request
 
@@ -51,7 +53,7 @@ class Proposal:
     instruction: str
     before: TextState
     after: TextState
-    findings: list[Finding]  # on ``after``; ``new`` marks those the change brought
+    findings: list[RevisionFinding]  # on ``after``; ``new`` marks those the change brought
     restored: list[str] = field(default_factory=list)  # pinned sentences put back
     model: str = ""
     prompt_version: str | None = None
@@ -64,11 +66,11 @@ class Proposal:
         return self.before.paragraphs != self.after.paragraphs
 
     @property
-    def new_findings(self) -> list[Finding]:
+    def new_findings(self) -> list[RevisionFinding]:
         return [f for f in self.findings if f.new]
 
     @property
-    def new_errors(self) -> list[Finding]:
+    def new_errors(self) -> list[RevisionFinding]:
         return [f for f in self.findings if f.new and f.is_error]
 
 
@@ -125,8 +127,11 @@ class RevisionSession:
 
     def __init__(self, path: Path | str, backend: Backend | None = None, *, prompts_dir: Path | None = None):
         self.path = Path(path)
-        self.draft: Draft = load_draft(self.path)
-        self._digest = self._disk_digest()
+        # The draft and the digest the save compares against come from one read of the file: read
+        # twice, another window's save could fall between them and be overwritten unseen.
+        raw = read_bytes(self.path, "草稿文件")
+        self.draft: Draft = parse_draft(decode_utf8(raw, str(self.path), "草稿文件"), str(self.path))
+        self._digest = _digest(raw)
         try:
             self.data = self.draft.report_data()
         except ValidationError:
@@ -141,7 +146,7 @@ class RevisionSession:
         self.changed = False  # this session changed the draft file
         self._prompts_dir = prompts_dir
         self._prompts: RevisionPrompts | None = None
-        self._checked: dict[tuple[Any, ...], list[Finding]] = {}
+        self._checked: dict[tuple[Any, ...], list[RevisionFinding]] = {}
 
     # --- reading --------------------------------------------------------------------------------
 
@@ -162,7 +167,7 @@ class RevisionSession:
                 hint=f"可修订的节：{'、'.join(official.SECTION_IDS)}。",
             ) from None
 
-    def findings(self, section_id: str) -> list[Finding]:
+    def findings(self, section_id: str) -> list[RevisionFinding]:
         """The checks on a section as it stands (kept until its text or pins change)."""
         section = self.section(section_id)
         key = (section_id, tuple(section.paragraphs), tuple(section.pinned))
@@ -208,6 +213,11 @@ class RevisionSession:
         instruction = instruction.strip()
         if not instruction:
             raise InputError("修改要求是空的。", hint="请写明要怎样修改，如“压缩到200字以内”。")
+        if looks_like_key(instruction):
+            raise InputError(
+                "修改要求中有一段像是密钥（如 sk- 开头的一串字符）：为免泄露，这次没有发给模型，也没有记入修改历史。",
+                hint="请删去这段字符后重新输入。密钥只放在环境变量里，不要写进修改要求。",
+            )
         if asks_for_data_change(instruction):
             raise tables_locked(instruction, self.draft.provenance.data_file, str(self.path))
         if self.backend is None:
@@ -281,6 +291,11 @@ class RevisionSession:
         paragraphs = split_paragraphs(text)
         if not paragraphs:
             raise InputError("修改后的正文是空的，本节未作改动。")
+        if looks_like_key(text):
+            raise InputError(
+                "修改后的正文中有一段像是密钥（如 sk- 开头的一串字符）：为免泄露，本节未作改动，也没有记入修改历史。",
+                hint="请删去这段字符后重新保存。",
+            )
         after = TextState(paragraphs=paragraphs, backend=MANUAL, edited=True)
         return self._propose(section, "manual", "手工修改", after, model=MANUAL)
 
@@ -441,16 +456,21 @@ class RevisionSession:
             return ""
 
     def _save(self, draft: Draft) -> None:
-        from ..writers import atomic_write
+        """Compare and swap, under the draft's lock (``locks.py``): the file is replaced only if it
+        is still the one this session read, and no other window can save between the comparison
+        and the rename. Another window's save in progress is waited for (a bounded wait)."""
+        from ..files import atomic_write
+        from ..locks import file_lock
 
-        if self._disk_digest() != self._digest:
-            raise OutputError(
-                f"草稿文件 {self.path} 在本次修订期间被其他程序改动过（可能另开了修订，或重新运行了 drafting draft），"
-                "为免覆盖别处的改动，这次修改没有保存。",
-                hint=f"请退出后重新打开：drafting revise {self.path}",
-            )
         text = draft.to_json()
-        atomic_write(self.path, text)
+        with file_lock(self.path):
+            if self._disk_digest() != self._digest:
+                raise OutputError(
+                    f"草稿文件 {self.path} 在本次修订期间被其他程序改动过（可能另开了修订，或重新运行了 drafting draft），"
+                    "为免覆盖别处的改动，这次修改没有保存。",
+                    hint=f"请退出后重新打开：drafting revise {self.path}",
+                )
+            atomic_write(self.path, text)
         self._digest = _digest(text.encode("utf-8"))
 
     def documents(self) -> list[Path]:
@@ -466,27 +486,33 @@ class RevisionSession:
         ended before it could: a document older than the draft). They are rendered first, then
         replaced together (``atomic_write_all``); one that cannot be rendered (PDF without
         LibreOffice) is reported and the others are still written."""
-        from ..writers import atomic_write_all, render
+        from ..files import atomic_write_all
+        from ..locks import file_lock
+        from ..writers import render
 
-        try:
-            stamp = self.path.stat().st_mtime
-        except OSError:
-            stamp = 0.0
-        targets = self.documents()
-        stale = [p for p in targets if not p.exists() or p.stat().st_mtime < stamp]
-        if not (force or self.changed or stale):
-            return Finished([], [])
-        rendered: dict[Path, str | bytes] = {}
-        failed: list[tuple[Path, str]] = []
-        for path in targets:
+        with file_lock(self.path):  # the documents follow the draft file as it is on disk
+            current = self.draft
+            if self._disk_digest() not in (self._digest, ""):
+                current = load_draft(self.path)  # another window saved after this session did
             try:
-                rendered[path] = render(self.draft, path.suffix.lstrip("."))
+                stamp = self.path.stat().st_mtime
+            except OSError:
+                stamp = 0.0
+            targets = self.documents()
+            stale = [p for p in targets if not p.exists() or p.stat().st_mtime < stamp]
+            if not (force or self.changed or stale):
+                return Finished([], [])
+            rendered: dict[Path, str | bytes] = {}
+            failed: list[tuple[Path, str]] = []
+            for path in targets:
+                try:
+                    rendered[path] = render(current, path.suffix.lstrip("."))
+                except DraftingError as exc:
+                    failed.append((path, exc.message))
+            try:
+                atomic_write_all(rendered)
             except DraftingError as exc:
-                failed.append((path, exc.message))
-        try:
-            atomic_write_all(rendered)
-        except DraftingError as exc:
-            return Finished([], failed + [(path, exc.message) for path in rendered])
+                return Finished([], failed + [(path, exc.message) for path in rendered])
         return Finished(list(rendered), failed)
 
     def close(self) -> None:
@@ -495,20 +521,27 @@ class RevisionSession:
 
 
 def backend_for(settings: Settings) -> Backend | None:
-    """The chat backend the settings name, or None for offline. Revisions bypass the response
-    cache: a retry must reach the model, and a revision's request (the current text) rarely repeats."""
-    from ..config import OFFLINE, resolve_endpoint
+    """The chat backend of the model the settings name (``backends.resolve``), or None for
+    offline. Revisions bypass the response cache: a retry must reach the model, and a revision's
+    request (the current text) rarely repeats. A replay is refused: its answers are first drafts of
+    each section, not answers to an instruction."""
+    from ..backends.resolve import get_backend, model_kind, resolve_model
 
-    if settings.model.strip().lower() == OFFLINE:
-        return None
-    from ..backends.base import get_backend
-
-    return get_backend(resolve_endpoint(settings=settings))
+    if model_kind(settings.model) == "replay":
+        raise InputError(
+            f"修订不能使用回放模型“{settings.model}”：回放文件里是起草各部分时的回答，不是对修改要求的回答。",
+            hint=(
+                "按文字要求修订请用真实模型，如 --model deepseek 或 --model openai:<模型名>；"
+                "用 --model offline 时仍可手工修改、按数据重新生成、固定句子、撤销和重做。"
+            ),
+        )
+    model = resolve_model(settings=settings)
+    return None if model.kind == "offline" else get_backend(model)
 
 
 def describe(entry: Entry, labels: Sequence[tuple[str, str]] = ()) -> str:
     """One line for an entry: ``#3 2026-11-20 10:31 按要求修订 problems：压缩到200字以内``."""
-    from .history import KIND_LABELS
+    from ..history import KIND_LABELS
 
     names = dict(labels)
     where = names.get(entry.section or "", entry.section or "")

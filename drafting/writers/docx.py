@@ -22,8 +22,8 @@ from xml.sax.saxutils import escape
 from .. import official
 from ..document import Draft
 from ..tables import Cell, Table
+from .blocks import blocks
 from .inline import reads_left, segments, title_lines
-from .layout import blocks
 
 if TYPE_CHECKING:
     from docx.document import Document as DocxDocument

@@ -14,8 +14,8 @@ from typing import Any
 from .. import __version__
 from ..document import Draft
 from ..tables import Cell, Row, Table
+from .blocks import blocks
 from .inline import Segment, reads_left, segments, title_lines
-from .layout import blocks
 
 TITLE_CHARS_PER_LINE = 20  # as on the printed page: 二号 in the 156 mm type area
 

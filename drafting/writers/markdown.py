@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..document import Draft
 from ..tables import render_markdown
-from .layout import blocks
+from .blocks import blocks
 
 
 def render(draft: Draft) -> str:

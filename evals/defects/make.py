@@ -6,7 +6,8 @@ page layout of FORMAT.md §9.
 Bases are our offline drafts of synthetic data, of the real figures in ../shared/corpus and of
 examples/*.yaml. Each defect edits one thing of a base's page (a heading, a cell, a sentence) and
 names the rule that must find it; clean cases must draw no error at all. The generated files are
-committed, so CI reads them without regenerating; ``drafting.checks.corpus`` scores them.
+committed, so CI reads them without regenerating; ``evals/defects/score.py`` (the scorer
+``drafting.evaluation.defects``) scores them.
 """
 
 from __future__ import annotations
@@ -25,7 +26,11 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from drafting import official  # noqa: E402
-from drafting.checks.synthetic import (  # noqa: E402
+from drafting.checks import RULES  # noqa: E402
+from drafting.data import load_data  # noqa: E402
+from drafting.data.model import ReportData  # noqa: E402
+from drafting.document import Draft  # noqa: E402
+from drafting.evaluation.synthetic import (  # noqa: E402
     LAYOUTS,
     Page,
     PageItem,
@@ -41,9 +46,6 @@ from drafting.checks.synthetic import (  # noqa: E402
     table3_2019,
     variant,
 )
-from drafting.data import load_data  # noqa: E402
-from drafting.data.model import ReportData  # noqa: E402
-from drafting.document import Draft  # noqa: E402
 from drafting.tables import Table  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
@@ -512,14 +514,7 @@ DEFECTS = (
     Defect("D1", "table-vs-data", d1),
     Defect("D2", "agency-vs-data", d2),
 )
-CATEGORY = {
-    **dict.fromkeys(("S1", "S2", "S3", "S4", "S5", "S6"), "structure"),
-    **dict.fromkeys(("H1", "H2", "H3", "H4", "H5", "C1", "C2", "P1", "P2"), "table"),
-    **dict.fromkeys(("N0", "N1", "N2", "N3", "N4", "F1", "F2", "F3"), "consistency"),
-    **dict.fromkeys(("Y1", "Y2", "Y3"), "year"),
-    **dict.fromkeys(("R1", "R2", "R3", "R4", "R5"), "register"),
-    **dict.fromkeys(("D1", "D2"), "data"),
-}
+CATEGORY = {rule.id: rule.category for rule in RULES.values()}  # the catalogue's, never spelt again
 
 
 # --- writing ------------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 from ..base import BackendError
 
 if TYPE_CHECKING:
-    from ...config import Endpoint
+    from ..endpoints import Endpoint
 
 MB = 1024 * 1024
 

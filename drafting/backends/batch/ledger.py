@@ -20,13 +20,14 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 from ... import config
 from ...errors import OutputError, os_reason
+from ...locks import file_lock
 from .lines import LineResult
 
 FILE_NAME = "ledger.sqlite3"
@@ -399,6 +400,18 @@ class Ledger:
                     hint="若文件已损坏，可将其移走后重新提交（已完成的草稿不受影响）。",
                 ) from None
 
+    def lock(self, name: str, *, timeout: float = 0.0) -> AbstractContextManager[None]:
+        """One process at a time for a piece of work on this ledger (``agency-12``, ``shard-3``,
+        ``submit``), across processes: ``with ledger.lock(name):``. Raises ``locks.FileBusy`` after
+        ``timeout`` seconds (at once by default: the other process is doing that work, so there
+        is nothing to wait for). The lock files live in ``locks/`` beside the ledger."""
+        folder = self.path.parent / "locks"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise OutputError(f"无法创建批量任务记录目录 {folder}：{os_reason(exc)}。") from None
+        return file_lock(folder / name, timeout=timeout)
+
     def _query(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
         with self._tx() as db:
             return list(db.execute(sql, params))
@@ -439,6 +452,15 @@ class Ledger:
 
     def jobs(self) -> list[Job]:
         return [_job(r) for r in self._query("SELECT * FROM jobs ORDER BY id")]
+
+    def move_jobs(self, job_ids: Iterable[int], base_url: str) -> None:
+        """The endpoint of these jobs moved: every later call (status, collect, cancel) goes to
+        ``base_url``. The remote files and batches keep their ids."""
+        with self._tx() as db:
+            db.executemany("UPDATE jobs SET base_url = ? WHERE id = ?", [(base_url, i) for i in job_ids])
+
+    def agency(self, agency_id: int) -> Agency:
+        return _agency(self._query("SELECT * FROM agencies WHERE id = ?", (agency_id,))[0])
 
     def agencies(self, states: Iterable[AgencyState] = ("waiting", "written")) -> list[Agency]:
         marks = list(states)
@@ -544,6 +566,60 @@ class Ledger:
                         ),
                     )
             return shard_ids
+
+    def add_requests(self, requests: Sequence[NewRequest]) -> None:
+        """Record requests of existing agencies (re-asks and resends) to go in a later batch: queued,
+        in no shard yet (``shard_queued`` gives them one)."""
+        now = time.time()
+        with self._tx() as db:
+            db.executemany(
+                "INSERT INTO requests (custom_id, agency_id, shard_id, section, stage, attempt, body, state,"
+                " created, updated) VALUES (?, ?, NULL, ?, ?, ?, ?, 'queued', ?, ?)",
+                [
+                    (
+                        r.custom_id,
+                        r.agency,
+                        r.section,
+                        r.stage,
+                        r.attempt,
+                        json.dumps(r.body, ensure_ascii=False),
+                        now,
+                        now,
+                    )
+                    for r in requests
+                ],
+            )
+
+    def shard_queued(
+        self, job_id: int, plan: Callable[[Sequence[Request]], list[tuple[str, range]]]
+    ) -> list[int]:
+        """Put the job's queued requests that are in no shard into shards (``plan`` groups them by
+        index and names each group), in one transaction: two processes doing this at once cannot
+        both take the same request. Returns the new shards' ids."""
+        now = time.time()
+        with self._tx() as db:
+            rows = [
+                _request(r)
+                for r in db.execute(
+                    "SELECT r.* FROM requests r JOIN agencies a ON a.id = r.agency_id"
+                    " WHERE a.job_id = ? AND r.shard_id IS NULL AND r.state = 'queued' ORDER BY r.rowid",
+                    (job_id,),
+                )
+            ]
+            ids = []
+            for name, members in plan(rows) if rows else []:
+                cur = db.execute(
+                    "INSERT INTO shards (job_id, name, requests, state, created, updated)"
+                    " VALUES (?, ?, ?, 'planned', ?, ?)",
+                    (job_id, name, len(members), now, now),
+                )
+                shard_id = int(cur.lastrowid or 0)
+                ids.append(shard_id)
+                db.executemany(
+                    "UPDATE requests SET shard_id = ?, updated = ? WHERE custom_id = ?",
+                    [(shard_id, now, rows[i].custom_id) for i in members],
+                )
+            return ids
 
     def shards(self, states: Iterable[ShardState] | None = None, job_id: int | None = None) -> list[Shard]:
         sql, params = "SELECT * FROM shards WHERE 1", list[Any]()

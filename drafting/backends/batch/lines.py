@@ -6,18 +6,20 @@ give the same id, so submitting twice sends nothing new; a changed data file or 
 request. Ids are ASCII and at most 64 characters, which every provider accepts.
 
 Results are checked as the real-time backend checks an answer (``choices`` present, ``finish_reason``
-``stop``, text not empty), because the SDK does not validate what it downloads either.
+``stop``, text not empty, no longer than its request allows, no key in it), because the SDK does not
+validate what it downloads either; what the provider says about a failed line is redacted.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from ...errors import InputError
+from ...keys import redact
 from ..base import BackendError, ChatRequest, Completion, Usage
 from .dialects import Dialect
 
@@ -108,7 +110,16 @@ def _estimate(text: str) -> Usage:
     return Usage(0, len(text), estimated=True)
 
 
-def read_completion(body: Any) -> Completion:
+def max_chars_of(body: dict[str, Any]) -> int:
+    """The longest answer worth reading for a request line's body (``ChatRequest.max_chars``)."""
+    try:
+        max_tokens = int(body.get("max_tokens") or ChatRequest(()).max_tokens)
+    except (TypeError, ValueError):
+        max_tokens = ChatRequest(()).max_tokens
+    return ChatRequest((), max_tokens=max_tokens).max_chars
+
+
+def read_completion(body: Any, max_chars: int | None = None, secrets: Sequence[str] = ()) -> Completion:
     """A chat completion from a result line's body, checked as a real-time answer is."""
     if not isinstance(body, dict) or not isinstance(body.get("choices"), list) or not body["choices"]:
         raise BackendError("批量结果中的回答不完整：缺少 choices。", kind="invalid_response")
@@ -131,6 +142,21 @@ def read_completion(body: Any) -> Completion:
         )
     if not text.strip():
         raise BackendError("模型返回了空的回答。", kind="empty")
+    if max_chars is not None and len(text) > max_chars:
+        raise BackendError(
+            f"批量结果中的回答超过了本节的长度上限（{max_chars} 字），已丢弃。",
+            kind="too_long",
+            hint="模型没有遵守长度限制：可换用其他模型，或在提示词中要求写得更简洁。",
+        )
+    if redact(text, secrets) != text:
+        # A server that echoes the request, or a model that repeats a key it saw: such an answer
+        # must reach no ledger, draft or cache. Asking again gets the same answer.
+        raise BackendError(
+            "批量结果中的回答有一段像是密钥的字符，已丢弃，不会写入批量任务记录、草稿或缓存。",
+            kind="invalid_response",
+            retryable=False,
+            hint="接口可能把请求原样送回（代理或测试服务），请检查接口地址（--base-url）。",
+        )
     usage = _usage(body.get("usage")) or _estimate(text)
     return Completion(text=text, finish_reason="stop", usage=usage, model=str(body.get("model") or ""))
 
@@ -147,8 +173,8 @@ def _error_text(raw: Any) -> tuple[str, str]:
     return str(raw.get("code") or raw.get("type") or ""), str(raw.get("message") or "")
 
 
-def _line_error(status: int | None, code: str, message: str) -> BackendError:
-    said = " ".join(message.split())[:200]
+def _line_error(status: int | None, code: str, message: str, secrets: Sequence[str] = ()) -> BackendError:
+    said = redact(" ".join(message.split()), secrets)[:200]
     note = f"（服务商说明：{said}）" if said else ""
     if code in _EXPIRED_CODES:
         return BackendError(f"批量任务结束时该请求尚未处理{note}。", kind="timeout")
@@ -161,7 +187,9 @@ def _line_error(status: int | None, code: str, message: str) -> BackendError:
     return BackendError(f"服务商拒绝了该请求（{where}）{note}。", kind="invalid_response", retryable=False)
 
 
-def read_line(raw: dict[str, Any]) -> LineResult | None:
+def read_line(
+    raw: dict[str, Any], max_chars: int | None = None, secrets: Sequence[str] = ()
+) -> LineResult | None:
     """One result line; None when it names no request (a line we cannot attribute is ignored)."""
     cid = raw.get("custom_id")
     if not isinstance(cid, str) or not cid:
@@ -171,22 +199,26 @@ def read_line(raw: dict[str, Any]) -> LineResult | None:
     status = status if isinstance(status, int) else None
     if raw.get("error"):
         code, message = _error_text(raw["error"])
-        return LineResult(cid, error=_line_error(status, code, message), expired=code in _EXPIRED_CODES)
+        error = _line_error(status, code, message, secrets)
+        return LineResult(cid, error=error, expired=code in _EXPIRED_CODES)
     if not isinstance(response, dict):
         return LineResult(cid, error=BackendError("批量结果中该请求没有回答。", kind="invalid_response"))
     body = response.get("body")
     if status is not None and status != 200:
         code, message = _error_text(body)
-        return LineResult(cid, error=_line_error(status, code, message))
+        return LineResult(cid, error=_line_error(status, code, message, secrets))
     try:
-        return LineResult(cid, completion=read_completion(body))
+        return LineResult(cid, completion=read_completion(body, max_chars, secrets))
     except BackendError as exc:
         return LineResult(cid, error=exc)
 
 
-def read_results(content: bytes) -> list[LineResult]:
+def read_results(
+    content: bytes, max_chars: Mapping[str, int] | None = None, secrets: Sequence[str] = ()
+) -> list[LineResult]:
     """Every attributable line of an output or error file; garbled lines are skipped (their requests
-    count as unanswered and are sent again)."""
+    count as unanswered and are sent again). ``max_chars`` bounds each request's answer by its
+    custom id; ``secrets`` are redacted from what the provider says and refused in answers."""
     out = []
     for line in content.decode("utf-8", "replace").splitlines():
         if not line.strip():
@@ -195,7 +227,8 @@ def read_results(content: bytes) -> list[LineResult]:
             raw = json.loads(line)
         except ValueError:
             continue
-        if isinstance(raw, dict) and (result := read_line(raw)) is not None:
+        limit = (max_chars or {}).get(str(raw.get("custom_id"))) if isinstance(raw, dict) else None
+        if isinstance(raw, dict) and (result := read_line(raw, limit, secrets)) is not None:
             out.append(result)
     return out
 

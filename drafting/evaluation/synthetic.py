@@ -17,11 +17,13 @@ from pathlib import Path
 from typing import Any
 
 from .. import official
-from ..data.load import Loaded, parse_document, validate_raw
+from ..chars import fullwidth_digits
+from ..data.load import Loaded, validate_raw
 from ..data.model import ReportData
 from ..document import Draft
 from ..draft import draft_report
 from ..tables import Cell, Table, render_markdown, render_text
+from ..yamlfile import parse_document
 
 AGENCIES = (
     ("大兴安岭地区行政公署绿色产品产业发展局", "我局", "地区绿产局"),
@@ -560,15 +562,13 @@ def _docx_table(document: Any, table: Table) -> None:
 
 # --- variants of a rendered page (FORMAT.md §9 "also expect") ---------------------------------
 
-FULLWIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
-
 
 def variant(text: str, name: str) -> str:
     """A page's text with one real-world quirk: full-width digits in the tables, ``1、`` numbering,
     half-width parentheses in labels, stray spaces inside labels, a page break that repeats the
     header and a group label inside 表三."""
     if name == "fullwidth":
-        return _in_tables(text, lambda line: line.translate(FULLWIDTH))
+        return _in_tables(text, lambda line: fullwidth_digits(line))
     if name == "enum_comma":
         return _in_tables(text, lambda line: _re.sub(r"(?<![\d.])([1-8])\.(?=\D)", r"\1、", line))
     if name == "halfparens":

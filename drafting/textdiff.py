@@ -1,4 +1,4 @@
-"""A character-level diff for Chinese text, as ``rich.Text``.
+"""A character-level diff for Chinese text, as plain pieces: (op, text) in reading order.
 
 Word-based diff tools split on spaces, which Chinese has none of, so a whole paragraph becomes one
 deletion and one insertion. Here the unit is the character (stdlib ``difflib`` with
@@ -6,7 +6,8 @@ deletion and one insertion. Here the unit is the character (stdlib ``difflib`` w
 noise). Character diffs of prose produce confetti, one shared 的 between two rewritten phrases, so
 a lone equal character between two changes is folded into the change around it (two characters
 are usually a word, 公开 or 意识, and are kept).
-Long unchanged stretches are shortened to their ends.
+Long unchanged stretches can be shortened to their ends (``shown``). Styling is the front end's:
+the terminal colours the pieces (``drafting.cli.diffs``), the eval report marks them up in HTML.
 """
 
 from __future__ import annotations
@@ -15,13 +16,7 @@ import difflib
 from collections.abc import Sequence
 from typing import Literal, NamedTuple
 
-from rich.text import Text
-
-Op = Literal["equal", "delete", "insert"]
-
-DELETE_STYLE = "bold red strike"
-INSERT_STYLE = "bold green underline"
-FOLD_STYLE = "dim"
+Op = Literal["equal", "delete", "insert", "fold"]  # fold: an unchanged stretch left out
 
 
 class Piece(NamedTuple):
@@ -75,52 +70,45 @@ def _merge(raw: list[Piece]) -> list[Piece]:
     return out
 
 
-def _shorten(text: str, context: int, first: bool, last: bool) -> str | None:
-    """An unchanged run cut down to ``context`` characters next to each change; None if whole."""
+def _shorten(text: str, context: int, first: bool, last: bool) -> tuple[str, str] | None:
+    """An unchanged run cut down to ``context`` characters next to each change (its head and its
+    tail); None if it stays whole."""
     keep_head = 0 if first else context
     keep_tail = 0 if last else context
     if len(text) <= keep_head + keep_tail + 4:
         return None
-    return text[:keep_head] + "\x00" + text[len(text) - keep_tail :]
+    return text[:keep_head], text[len(text) - keep_tail :]
 
 
-def diff_text(
-    before: str | Sequence[str],
-    after: str | Sequence[str],
-    *,
-    context: int | None = 40,
-    markers: bool = False,
-) -> Text:
-    """The diff as styled text: deletions struck through in red, insertions underlined in green.
-    ``markers`` adds ``[-…-]`` and ``{+…+}`` around them too, for output without colour.
-    Unchanged runs longer than twice ``context`` are shortened with "……" (None: keep all)."""
-    a = before if isinstance(before, str) else "\n".join(before)
-    b = after if isinstance(after, str) else "\n".join(after)
-    runs = pieces(a, b)
-    text = Text()
+def _joined(text: str | Sequence[str]) -> str:
+    return text if isinstance(text, str) else "\n".join(text)
+
+
+def shown(
+    before: str | Sequence[str], after: str | Sequence[str], *, context: int | None = 40
+) -> list[Piece]:
+    """The diff as it is shown to a person: unchanged runs longer than twice ``context`` keep
+    ``context`` characters next to each change and a ``fold`` piece stands for the rest (None:
+    keep all). Paragraph lists are joined with newlines."""
+    runs = pieces(_joined(before), _joined(after))
+    out: list[Piece] = []
     for n, piece in enumerate(runs):
-        if piece.op == "equal":
-            short = None
-            if context is not None:
-                short = _shorten(piece.text, context, first=n == 0, last=n == len(runs) - 1)
-            if short is None:
-                text.append(piece.text)
-            else:
-                head, tail = short.split("\x00")
-                text.append(head)
-                text.append("……", style=FOLD_STYLE)
-                text.append(tail)
-        elif piece.op == "delete":
-            text.append(f"[-{piece.text}-]" if markers else piece.text, style=DELETE_STYLE)
-        else:
-            text.append(f"{{+{piece.text}+}}" if markers else piece.text, style=INSERT_STYLE)
-    return text
+        short = None
+        if piece.op == "equal" and context is not None:
+            short = _shorten(piece.text, context, first=n == 0, last=n == len(runs) - 1)
+        if short is None:
+            out.append(piece)
+            continue
+        head, tail = short
+        out += [Piece("equal", head)] if head else []
+        out.append(Piece("fold", piece.text[len(head) : len(piece.text) - len(tail)]))
+        out += [Piece("equal", tail)] if tail else []
+    return out
 
 
 def summary(before: str | Sequence[str], after: str | Sequence[str]) -> str:
     """How much changed, in characters: ``删 12 字，增 30 字``."""
-    a = before if isinstance(before, str) else "\n".join(before)
-    b = after if isinstance(after, str) else "\n".join(after)
+    a, b = _joined(before), _joined(after)
     runs = pieces(a, b)
     deleted = sum(len(p.text) for p in runs if p.op == "delete")
     inserted = sum(len(p.text) for p in runs if p.op == "insert")

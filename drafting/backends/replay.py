@@ -1,4 +1,4 @@
-"""Scripted replays: model answers we write ourselves, answered deterministically (``--model replay:FILE``).
+"""Replays: model answers written beforehand, answered deterministically (``--model replay:FILE``).
 
 A replay file (YAML, or JSONL with one entry per line) holds answers keyed by section, optionally
 by case and by repeat:
@@ -14,9 +14,10 @@ by case and by repeat:
         reply: 一句回答              # one reply for every ask
 
 The most specific entry wins: one case named, then a list of cases, then any case; an entry for the
-repeat breaks a tie. Which section
-a request is for comes from the rendered prompt it starts with, and which ask from the messages
-after it, so the answer does not depend on timing, concurrency or the response cache.
+repeat breaks a tie. Cases and repeats belong to eval suites; ``drafting draft`` has neither and uses
+the entries that name no case. Which section a request is for, and which ask, the section writer
+says on the request itself (``ChatRequest.section``/``ask``), so the answer does not depend on
+timing, concurrency or the response cache.
 """
 
 from __future__ import annotations
@@ -27,15 +28,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from ..backends.base import BackendError, ChatRequest, Message
-from ..backends.scripted import ScriptedBackend
-from ..errors import InputError
-from . import yamlfile
-from .suite import SectionId
+from .. import official, yamlfile
+from ..errors import InputError, explain
+from ..files import read_text
+from .base import BackendError, ChatRequest
+from .endpoints import REPLAY_PREFIX
+from .scripted import ScriptedBackend
 
-PREFIX = "replay:"
 WHAT = "回放文件"
 HINT = "回放文件的写法见 evals/README.md：每条回答写明 section（部分）和 replies（回答列表）或 reply。"
 
@@ -44,11 +45,18 @@ class ReplayEntry(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     case: str | list[str] | None = None  # one case, several, or (left out) any case
-    section: SectionId
+    section: str
     repeat: int | None = Field(None, ge=1)
     reply: Annotated[str, Field(min_length=1)] | None = None
     replies: list[Annotated[str, Field(min_length=1)]] = Field(default_factory=list)
     note: str = ""  # what this answer is for (a deliberate flaw, say); shown nowhere, read by people
+
+    @field_validator("section")
+    @classmethod
+    def _known_section(cls, value: str) -> str:
+        if value not in official.SECTION_IDS:
+            raise ValueError(f"“{value}”不是正文的部分，可用的部分：{'、'.join(official.SECTION_IDS)}")
+        return value
 
     @model_validator(mode="after")
     def _one_form(self) -> ReplayEntry:
@@ -56,7 +64,8 @@ class ReplayEntry(BaseModel):
             raise ValueError("每条回答要写 reply（一个回答）或 replies（回答列表）之一，且只写一个")
         return self
 
-    def matches(self, case: str) -> bool:
+    def matches(self, case: str | None) -> bool:
+        """``case`` None (a draft outside a suite) matches only the entries that name no case."""
         return self.case is None or case == self.case or (isinstance(self.case, list) and case in self.case)
 
     def answers(self) -> list[str]:
@@ -78,7 +87,7 @@ class Replay:
     path: Path
     entries: tuple[ReplayEntry, ...]
 
-    def entry(self, case: str, section: str, repeat: int) -> ReplayEntry | None:
+    def entry(self, case: str | None, section: str, repeat: int) -> ReplayEntry | None:
         best: tuple[int, ReplayEntry] | None = None
         for e in self.entries:
             if e.section != section or not e.matches(case) or e.repeat not in (None, repeat):
@@ -89,18 +98,23 @@ class Replay:
                 best = (rank, e)
         return best[1] if best else None
 
-    def answer(self, case: str, section: str, repeat: int, ask: int) -> str | None:
+    def answer(self, case: str | None, section: str, repeat: int, ask: int) -> str | None:
         entry = self.entry(case, section, repeat)
         if entry is None:
             return None
         answers = entry.answers()
         return answers[min(ask, len(answers)) - 1]
 
-    def require(self, cases: Sequence[str], sections: Sequence[str], repeats: int) -> None:
+    def require(self, cases: Sequence[str | None], sections: Sequence[str], repeats: int = 1) -> None:
         """Every case × section × repeat has an answer, checked before the first draft."""
         for case in cases:
             for repeat in range(1, repeats + 1):
                 missing = [s for s in sections if self.entry(case, s, repeat) is None]
+                if missing and case is None:
+                    raise InputError(
+                        f"回放文件 {self.path} 没有这些部分的通用回答（不写 case 的回答）：{'、'.join(missing)}。",
+                        hint="起草时没有评测案例，只用不写 case 的回答：请为每个部分写一条不写 case 的回答。",
+                    )
                 if missing:
                     rep = f"第{repeat}次重复的" if repeats > 1 else ""
                     raise InputError(
@@ -123,61 +137,49 @@ def load_replay(path: Path) -> Replay:
 def _jsonl(path: Path) -> list[ReplayEntry]:
     if not path.is_file():
         raise InputError(f"找不到{WHAT} {path}。", hint="请检查路径是否正确。")
-    from ..data.load import read_text
-
     out = []
-    for n, line in enumerate(read_text(path).splitlines(), 1):
+    for n, line in enumerate(read_text(path, WHAT).splitlines(), 1):
         if not line.strip():
             continue
         try:
             out.append(ReplayEntry.model_validate(json.loads(line)))
         except json.JSONDecodeError as exc:
-            raise InputError(f"{WHAT} {path} 第{n}行不是一个 JSON 对象（{exc.msg}）。", hint=HINT) from None
+            why = yamlfile.json_problem(exc.msg)
+            raise InputError(f"{WHAT} {path} 第{n}行不是一个 JSON 对象（{why}）。", hint=HINT) from None
         except ValidationError as exc:
             first = exc.errors()[0]
             field = ".".join(str(p) for p in first["loc"]) or "（整体）"
-            raise InputError(f"{WHAT} {path} 第{n}行，{field}：{first['msg']}。", hint=HINT) from None
+            raise InputError(f"{WHAT} {path} 第{n}行，{field}：{explain(first)[0]}。", hint=HINT) from None
     if not out:
         raise InputError(f"{WHAT} {path} 是空的。", hint=HINT)
     return out
 
 
-Prefixes = dict[tuple[Message, ...], str]
-
-
-def ask_number(request: ChatRequest, prefix_len: int) -> int:
-    """1 for the first ask; a re-ask appends the findings as a user message (after the answer)."""
-    return 1 + sum(1 for m in request.messages[prefix_len:] if m.role == "user")
-
-
-def section_for(request: ChatRequest, prefixes: Prefixes) -> tuple[str, int] | None:
-    """Which section a request is for (the rendered prompt it starts with), and its length."""
-    for prefix, section in prefixes.items():
-        if request.messages[: len(prefix)] == prefix:
-            return section, len(prefix)
-    return None
-
-
-def replay_backend(replay: Replay, name: str, case: str, repeat: int, prefixes: Prefixes) -> ScriptedBackend:
-    """A ``ScriptedBackend`` answering one draft of ``case`` from the replay."""
+def replay_backend(replay: Replay, name: str, case: str | None = None, repeat: int = 1) -> ScriptedBackend:
+    """A ``ScriptedBackend`` answering the drafts of ``case`` (None outside a suite) from the replay:
+    each request gets the reply its section and ask number select."""
 
     def reply(request: ChatRequest) -> str:
-        found = section_for(request, prefixes)
-        if found is None:
-            raise BackendError(f"回放 {replay.path}：无法判断请求属于哪个部分。", kind="config")
-        section, length = found
-        text = replay.answer(case, section, repeat, ask_number(request, length))
-        if text is None:  # require() ran first; only a replay edited mid-run gets here
+        if request.section is None:
             raise BackendError(
-                f"回放 {replay.path} 没有案例“{case}”的“{section}”部分的回答。", kind="exhausted"
+                f"回放 {replay.path} 只能回答起草各部分的请求：这个请求没有说明它属于哪个部分。",
+                kind="config",
+                hint="回放模型用于 drafting draft 和 drafting eval。",
+            )
+        text = replay.answer(case, request.section, repeat, request.ask)
+        if text is None:  # require() ran first; only a replay edited mid-run gets here
+            whose = f"案例“{case}”的" if case is not None else ""
+            raise BackendError(
+                f"回放 {replay.path} 没有{whose}“{request.section}”部分的回答。", kind="exhausted"
             )
         return text
 
     return ScriptedBackend(reply, name=name)
 
 
-def spec_path(spec: str, base: Path | None = None) -> Path:
-    path = Path(spec[len(PREFIX) :].strip())
+def replay_path(spec: str, base: Path | None = None) -> Path:
+    """The file a ``replay:<file>`` spec names; relative to ``base`` (a suite's folder) if given."""
+    path = Path(spec[len(REPLAY_PREFIX) :].strip())
     if not str(path) or str(path) == ".":
         raise InputError(
             f"回放模型“{spec}”缺少文件路径。", hint="请写成 --model replay:evals/replay/文件.yaml。"

@@ -1,5 +1,5 @@
-"""The terminal loop of ``drafting revise``: prompt_toolkit reads, rich writes, the session does
-the work. All terminal code of the revision lives here.
+"""The terminal loop of ``drafting revise``: prompt_toolkit reads, rich writes, the session
+(``drafting.revise.session``, no terminal code) does the work.
 
 The author picks a section (its number or id), then types an instruction in Chinese at the prompt
 (or ``i`` for several lines, ``e`` to write it in $EDITOR). The revision streams in, then the diff
@@ -24,12 +24,13 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from .. import pins
 from ..backends.base import BackendError
 from ..errors import DraftingError
-from . import pins
-from .checking import Finding
-from .diff import diff_text, summary
-from .session import Proposal, RevisionSession, describe, split_paragraphs
+from ..revise.checking import RevisionFinding
+from ..revise.session import Proposal, RevisionSession, describe, split_paragraphs
+from ..textdiff import summary
+from .diffs import diff_text
 
 if TYPE_CHECKING:
     from prompt_toolkit.input import Input
@@ -96,6 +97,16 @@ class Screen:
     history_file: Path | None = None
 
 
+class _KeylessHistory(FileHistory):
+    """The file of typed instructions, with anything shaped like a key masked before it is
+    written (the session refuses such an instruction, but Enter has already stored it)."""
+
+    def store_string(self, string: str) -> None:
+        from ..keys import redact
+
+        super().store_string(redact(string))
+
+
 class Loop:
     def __init__(self, session: RevisionSession, screen: Screen) -> None:
         self.session = session
@@ -105,7 +116,7 @@ class Loop:
         history: History = InMemoryHistory()
         if screen.history_file is not None:
             screen.history_file.parent.mkdir(parents=True, exist_ok=True)
-            history = FileHistory(str(screen.history_file))
+            history = _KeylessHistory(str(screen.history_file))
         inp, out = screen.input, screen.output
         self.main = PromptSession[str](history=history, input=inp, output=out)
         self.lines = PromptSession[str](history=history, multiline=True, input=inp, output=out)
@@ -162,7 +173,7 @@ class Loop:
             grid.add_row(number, text)
         self.out.print(grid)
 
-    def show_findings(self, findings: list[Finding], *, only_new: bool = False) -> None:
+    def show_findings(self, findings: list[RevisionFinding], *, only_new: bool = False) -> None:
         shown = [f for f in findings if f.new] if only_new else findings
         if not shown:
             self.say("检查：通过" if not findings else "检查：没有新的问题", "green")

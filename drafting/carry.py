@@ -22,10 +22,12 @@ from typing import NamedTuple
 
 from pydantic import ValidationError
 
-from ..data.model import ReportData
-from ..document import Draft, Section
-from ..figures import bindable_numbers, compute, numbers_in
-from ..statements import (
+from . import pins
+from .data.model import ReportData
+from .document import Draft, Section
+from .figures import bindable_numbers, compute, numbers_in
+from .history import Dropped, Entry, TextState, entries, next_number
+from .statements import (
     SECTION_TOPICS,
     fact_lines,
     fee_statements,
@@ -34,8 +36,6 @@ from ..statements import (
     table3_statements,
     table4_statements,
 )
-from . import pins
-from .history import Dropped, Entry, TextState, entries, next_number
 
 
 class Basis(NamedTuple):
