@@ -455,7 +455,8 @@ class BatchService:
         if fault == "echo_key":
             text = f"{text}（请求所用的密钥：{key}）"
         if fault == "huge":
-            text = "政府信息公开工作。" * (int(body.get("max_tokens") or 2000) * 4 // 9 + 10)
+            # Past what any request allows (``ChatRequest.max_chars``: 4 a token, 4000 at least).
+            text = "政府信息公开工作。" * (max(4000, int(body.get("max_tokens") or 2000) * 4) // 9 + 100)
         completion = _completion(
             str(body.get("model")), text, "length" if fault == "length" else "stop", body
         )

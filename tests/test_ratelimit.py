@@ -2,8 +2,8 @@
 and tokens within the endpoint's per-minute limits, so a provider enforcing them never says 429.
 
 The limiter's rules are checked on a fake clock (minutes of quota in no time); the whole path is
-checked against the loopback server enforcing 60 requests per window, with the window shortened to
-6 seconds (``rate_window``) so that the test runs in seconds over real HTTP.
+checked against the loopback server enforcing 60 requests per window, and a token quota, with the
+window shortened to a few seconds (``rate_window``) so that the tests run in seconds over real HTTP.
 """
 
 from __future__ import annotations
@@ -207,6 +207,52 @@ def test_draft_jobs_within_60_requests_per_window_never_get_a_429(tmp_path: Path
     written = drafts(tmp_path / "out")
     assert len(written) == 20 and all(by_server(d) for d in written.values())
     assert elapsed >= window  # the quota bound: the last 20 waited for the window to move on
+
+
+def test_the_stub_enforces_its_token_quota(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The server counts a request at its arrival by its prompt and ``max_tokens``, then by the usage
+    its answer reports: one that may use more than the quota is refused, small ones pass."""
+    with stub_server() as server:
+        server.limit_tokens(3000, 60)
+        backend = make_backend(server, monkeypatch, stream=False, max_attempts=1)
+        small = ChatRequest((Message("user", "x" * 100),), max_tokens=1000)  # may use 1100, uses 108
+        for _ in range(10):
+            backend.complete(small)
+        with pytest.raises(BackendError) as caught:
+            backend.complete(ChatRequest((Message("user", "x" * 100),), max_tokens=2000))  # 10 × 108 + 2100
+    assert caught.value.kind == "rate_limit" and server.state.rejected == 1
+
+
+@pytest.mark.usefixtures("keyed")
+def test_draft_jobs_within_a_token_quota_never_get_a_429(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``--tpm`` over real HTTP: three drafts at once would ask for ~30,000 tokens (prompts and
+    ``max_tokens``) and use ~18,000 against a quota of 12,000 per 2-second window. The limiter
+    reserves what each request may use and settles it with what the answer reports, as the server
+    counts, so the server never refuses one; and the quota binds (the run outlasts a window)."""
+    paths, datas = make_agencies(tmp_path / "data", 3)
+    window = 2.0
+    monkeypatch.setenv("DRAFTING_RATE_WINDOW", str(window))
+    with stub_server(reply=reply_for(datas), latency=0.05) as server:
+        server.limit_tokens(12_000, window)
+        started = time.monotonic()
+        result = run_child(
+            [
+                "draft", *map(str, paths), "-o", str(tmp_path / "out"), "--format", "md", "--no-cache",
+                "--model", "openai:test-model", "--base-url", server.base_url,
+                "--jobs", "3", "--concurrency", "4", "--tpm", "12000",
+            ]
+        )  # fmt: skip
+        elapsed = time.monotonic() - started
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert server.state.rejected == 0 and not [r for r in server.requests if r.fault == "quota"]
+    assert len(server.requests) == 12
+    used = sum(len(str(m["content"])) for r in server.requests for m in r.body["messages"])
+    assert used > 12_000  # the prompts alone exceed one window's quota
+    written = drafts(tmp_path / "out")
+    assert len(written) == 3 and all(by_server(d) for d in written.values())
+    assert elapsed >= window
 
 
 @pytest.fixture(autouse=True)

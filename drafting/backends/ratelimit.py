@@ -4,6 +4,13 @@ One ``RateLimiter`` serves every request of a run (all sections of all drafts of
 a request reserves its place (one request, its estimated tokens) before it is sent, waiting while the
 quota is spent, and its reservation is settled with the usage the answer reports.
 
+Tokens as the provider counts them: a gateway cannot know an answer's length when the request
+arrives, so it admits it by what it may use — its prompt and its ``max_tokens`` (OpenAI and Cerebras
+document this) — and bills what it used. The reservation is that same figure (a token a Chinese
+character, an upper bound), so a request the limiter lets through is one the gateway admits; the
+settled usage frees the rest for the next ones. (A provider that kept counting ``max_tokens`` after
+the answer would need the reservation to stand; no setting says so yet.)
+
 Why a sliding log and not a token bucket: providers count requests in a window (a minute; some a
 second). A bucket that holds N and refills N per minute lets 2N requests through within one
 minute — a burst at the start and the refill — which a provider counting per window answers with

@@ -24,21 +24,21 @@ def move_endpoint(ledger: Ledger, base_url: str) -> list[Job]:
     """``--base-url``: the provider's address changed (a proxy moved, a new region's gateway). The
     jobs with work left go to ``base_url`` from now on — this command and every later one; the remote
     files and batches keep their ids. The jobs moved (none when no work is left)."""
+    from ..backends.endpoints import resolve_endpoint
+
     waiting = {a.job_id for a in ledger.agencies(("waiting",))}
     waiting |= {s.job_id for s in ledger.shards() if s.state != "downloaded"}
-    jobs = [j for j in ledger.jobs() if j.id in waiting]
+    every = ledger.jobs()
+    jobs = [j for j in every if j.id in waiting]
     providers = sorted({j.provider for j in jobs})
     if len(providers) > 1:
         raise InputError(
             f"未完成的批量任务属于不同的服务商（{'、'.join(providers)}），--base-url 只能指定一个地址。",
             hint="请先对其中一个服务商的任务完成 collect，或不用 --base-url。",
         )
-    if not jobs:
-        return []
-    from ..backends.endpoints import resolve_endpoint
-
-    endpoint = resolve_endpoint(jobs[0].spec, base_url=base_url, api_key_env=jobs[0].api_key_env)
-    ledger.move_jobs([j.id for j in jobs], endpoint.display_url)
+    for job in (jobs or every)[:1]:  # a wrong address is named even when no work is left
+        endpoint = resolve_endpoint(job.spec, base_url=base_url, api_key_env=job.api_key_env)
+        ledger.move_jobs([j.id for j in jobs], endpoint.display_url)
     return [ledger.job(j.id) for j in jobs]
 
 
