@@ -29,15 +29,13 @@ from .batch_support import (
     reply_for,
     submit_args,
 )
-from .llm_support import FAST, KEY, section_of
+from .llm_support import KEY, fast_settings, section_of
 from .openai_stub import StubServer
 
 
 @pytest.fixture(autouse=True)
 def keyed(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name, value in FAST.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.setenv("OPENAI_API_KEY", KEY)
+    fast_settings(monkeypatch, OPENAI_API_KEY=KEY)
 
 
 def _posts(service: BatchService, what: str) -> int:

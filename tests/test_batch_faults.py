@@ -16,14 +16,12 @@ from drafting.backends.batch.ledger import default_path
 
 from .batch_stub import base_url, batch_server
 from .batch_support import by_server, drafts, invoke, make_agencies, reply_for, submit_args
-from .llm_support import FAST, KEY, section_of
+from .llm_support import KEY, fast_settings, section_of
 
 
 @pytest.fixture(autouse=True)
 def keyed(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name, value in FAST.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.setenv("OPENAI_API_KEY", KEY)
+    fast_settings(monkeypatch, OPENAI_API_KEY=KEY)
 
 
 def test_a_hung_batch_call_ends_at_its_deadline_by_the_timer(

@@ -28,7 +28,7 @@ from .batch_support import (
     make_agencies,
     submit_args,
 )
-from .llm_support import FAST, KEY, section_of
+from .llm_support import KEY, fast_settings, section_of
 from .openai_stub import StubServer
 
 N = 6
@@ -37,9 +37,7 @@ SLOW_ONE = "某市第004局"  # its overview fails the check the first time: col
 
 @pytest.fixture(autouse=True)
 def keyed(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name, value in FAST.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.setenv("OPENAI_API_KEY", KEY)
+    fast_settings(monkeypatch, OPENAI_API_KEY=KEY)
 
 
 @pytest.fixture

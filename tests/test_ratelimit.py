@@ -22,7 +22,7 @@ from drafting.draft import progress
 
 from .backend_support import REQUEST, make_backend
 from .batch_support import by_server, drafts, make_agencies, reply_for, run_child
-from .llm_support import FAST, KEY
+from .llm_support import KEY, fast_settings
 from .openai_stub import stub_server
 
 
@@ -167,9 +167,7 @@ def test_the_limited_backend_settles_with_the_usage_it_reports() -> None:
 
 @pytest.fixture
 def keyed(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name, value in FAST.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.setenv("OPENAI_API_KEY", KEY)
+    fast_settings(monkeypatch, OPENAI_API_KEY=KEY)
 
 
 def test_the_stub_enforces_its_quota(monkeypatch: pytest.MonkeyPatch) -> None:

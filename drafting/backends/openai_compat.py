@@ -314,11 +314,7 @@ class OpenAICompatBackend:
     def _until(self, started: float) -> tuple[float, deadlines.Deadline | None]:
         """When this request must be answered by: its own deadline (every retry included), or the
         enclosing work's (a draft's), whichever comes first; and that one if it is the work's."""
-        own = started + self.endpoint.retry.deadline
-        scope = deadlines.current()
-        if scope is not None and scope.at < own:
-            return scope.at, scope
-        return own, None
+        return deadlines.earliest(started + self.endpoint.retry.deadline)
 
     def _run(self, attempt: Attempt, kwargs: dict[str, Any], stream: bool) -> None:
         """On a pool thread: send the request and hand over what arrives, until it ends or the

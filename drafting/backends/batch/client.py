@@ -306,11 +306,7 @@ class BatchClient:
 
     def _until(self, started: float) -> tuple[float, deadlines.Deadline | None]:
         """The call's own deadline (every retry included) or the enclosing work's, whichever is first."""
-        own = started + self.endpoint.retry.deadline
-        scope = deadlines.current()
-        if scope is not None and scope.at < own:
-            return scope.at, scope
-        return own, None
+        return deadlines.earliest(started + self.endpoint.retry.deadline)
 
     def _watch(
         self, what: str, attempt: Attempt, until: float, limit: deadlines.Deadline | None
