@@ -88,20 +88,26 @@ def test_two_collects_at_once_ask_each_agency_once(expired: tuple[StubServer, Ba
 # --- the provider moved --------------------------------------------------------------------------------
 
 
-def test_collect_base_url_when_the_endpoint_moved(tmp_path: Path) -> None:
+def test_base_url_when_the_endpoint_moved(tmp_path: Path) -> None:
+    """The provider's gateway moves twice: ``status --base-url`` and ``collect --base-url`` take the
+    jobs there for good; in between, a collect to the old address says what to do."""
     paths, datas = make_agencies(tmp_path / "data", 2)
     out = tmp_path / "out"
     with batch_server(reply_for(datas)) as (server, service):
         assert invoke(*submit_args(paths, base_url(server, "openai"), out)).exit_code == 0
         service.complete_all()
-        # The same account, now behind another address; the old one answers no more.
-        moved = StubServer(server.state).start()
+        # The same account behind another address; the old one answers no more.
+        second = StubServer(server.state).start()
         server.stop()
+        shown = invoke("batch", "status", "--base-url", f"http://127.0.0.1:{second.port}/v1")
+        assert shown.exit_code == 0 and "已完成" in shown.output, shown.output
+        third = StubServer(server.state).start()
+        second.stop()
         try:
             stuck = invoke("batch", "collect")
             assert stuck.exit_code != 0 and "无法连接" in stuck.output and "--base-url" in stuck.output
             assert "Traceback" not in stuck.output and not drafts(out)
-            new = f"http://127.0.0.1:{moved.port}/v1"
+            new = f"http://127.0.0.1:{third.port}/v1"
             done = invoke("batch", "collect", "--base-url", new)
             assert done.exit_code == 0, done.output
             assert f"接口地址已改为 {new}" in done.output and "本次生成草稿 2 份" in done.output
@@ -110,10 +116,30 @@ def test_collect_base_url_when_the_endpoint_moved(tmp_path: Path) -> None:
             bad = invoke("batch", "collect", "--base-url", "dashscope.aliyuncs.com")
             assert bad.exit_code == 2 and "http://" in bad.output
         finally:
-            moved.stop()
+            third.stop()
     assert all(by_server(d) for d in drafts(out).values())
     with Ledger() as ledger:
         assert {j.base_url for j in ledger.jobs()} == {new}
+
+
+# --- two submits at once ------------------------------------------------------------------------------
+
+
+def test_a_submit_waits_while_another_records_its_requests(tmp_path: Path) -> None:
+    """Finding what is new and recording it is one step under the ledger's ``submit`` lock: a
+    second submit meanwhile waits (here the test holds the lock), then finds everything known."""
+    paths, datas = make_agencies(tmp_path / "data", 3)
+    with batch_server(reply_for(datas)) as (server, service):
+        args = submit_args(paths, base_url(server, "openai"), tmp_path / "out")
+        with Ledger() as ledger, ledger.lock("submit"):
+            waiting = child(args)
+            time.sleep(3)
+            assert waiting.poll() is None and not service.calls and not ledger.jobs()
+            invoke(*args)  # the other submit, in this process: the lock is this thread's
+        out, err = waiting.communicate(timeout=120)
+    assert waiting.returncode == 0, out + err
+    assert "3 个机关的请求此前已提交" in out and "没有新的请求" in out
+    assert len(service.uploads) == 1 and len(service.batches) == 1
 
 
 # --- the response cache -------------------------------------------------------------------------------
