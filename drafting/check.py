@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from .errors import DataError
 
 if TYPE_CHECKING:
-    from .checks import Finding
+    from .checks import Finding, Outcome
     from .data.model import ReportData
     from .reading import Report
 
@@ -24,7 +24,13 @@ def check_file(report: Path, data: Path | None = None, previous: Path | None = N
     """Every finding on ``report``, checked against the data file ``data`` and last year's
     ``previous`` (a data file or a report) when given. Raises ``InputError`` for a file that cannot
     be read at all."""
-    from .checks import issue_findings, report_identity, run_checks, sort_findings
+    return assess_file(report, data, previous).findings
+
+
+def assess_file(report: Path, data: Path | None = None, previous: Path | None = None) -> Outcome:
+    """``check_file`` with the rules that could not be assessed on the report (what they need was
+    not read with confidence) and why."""
+    from .checks import assess, issue_findings, report_identity, sort_findings
     from .data import load_data
     from .reading import read_report
 
@@ -39,7 +45,9 @@ def check_file(report: Path, data: Path | None = None, previous: Path | None = N
         except DataError as exc:
             findings += issue_findings(exc.issues, str(data), report_identity(document))
     last = last_year(previous) if previous is not None else None
-    return sort_findings(run_checks(document, figures, last) + findings)
+    outcome = assess(document, figures, last)
+    outcome.findings = sort_findings(outcome.findings + findings)
+    return outcome
 
 
 def last_year(path: Path) -> ReportData | Report:

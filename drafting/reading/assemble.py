@@ -14,6 +14,7 @@ from typing import Final
 from .blocks import Block, Grid, Line
 from .headings import looks_like_title, match_heading
 from .labels import ALL_HEADER_KEYS, CORNER_KEY, HEADER_KEYS, find_labels, is_header
+from .located import locate
 from .model import Heading, Paragraph, Report
 from .normalize import norm
 from .stream import stream
@@ -29,8 +30,8 @@ def _is_table_line(text: str, part: str | None) -> bool:
     t = norm(text)
     if _NUMERIC.match(t) or t in ("|",):
         return True
-    if "。" in t:
-        return False
+    if "。" in t or "；" in t:
+        return False  # a sentence (table cells never hold either mark)
     if find_labels("table3", t) or find_labels("table2", t) or CORNER_KEY in t:
         return True
     if part in _TABLE_PARTS and len(t) <= 25:
@@ -102,4 +103,5 @@ def assemble(blocks: list[Block], source: str, kind: str, title_hint: str = "") 
     report.table4 = read_table4(items)
     for table in (report.table2, report.table3, report.table4):
         report.notes += table.notes
+    locate(report)
     return report

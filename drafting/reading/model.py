@@ -3,6 +3,12 @@
 One shape for every source (our drafts, page text, Markdown, HTML, Word, PDF), so the checks never ask
 where a report came from. Tables hold what the page printed — ``None`` for a blank cell — and the
 reader's notes (ambiguous splits, label typos) travel with them.
+
+The reader also says how sure it is of what it located (``Report.located``): the part headings as a
+whole and each table, each ``confident``, ``uncertain`` or ``absent`` with the reason in Chinese; and,
+cell by cell, the status a table row carries (``tables.Status``: a cell split by guess or not tied to
+its row with certainty is not ``ok``). The checks run only on what was read with confidence: read
+first, judge second.
 """
 
 from __future__ import annotations
@@ -10,11 +16,42 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from .. import official
 from ..data.model import ReportData
-from .tables import OTHER_HANDLING_2019, ReadingNotice, Table2Read, Table3Read, Table4Read
+from ..official import Cell
+from .tables import (
+    OTHER_HANDLING_2019,
+    UNSURE,
+    ReadingNotice,
+    Row,
+    Status,
+    Table2Read,
+    Table3Read,
+    Table4Read,
+)
+
+LocatedStatus = Literal["confident", "uncertain", "absent"]
+# What the reader locates and says how sure it is of: the six part headings as a whole, and each table.
+LOCATED = ("parts", "table2", "table3", "table4")
+
+
+@dataclass(frozen=True)
+class Located:
+    """How sure the reader is of one thing it looked for: ``confident`` (read, its structure holds),
+    ``uncertain`` (something of it is there but could not be read for certain) or ``absent`` (nothing of
+    it was met). ``reason`` says why, in Chinese, for the reviewer."""
+
+    status: LocatedStatus
+    reason: str = ""
+
+    @property
+    def confident(self) -> bool:
+        return self.status == "confident"
+
+
+CONFIDENT = Located("confident")
 
 PART_HEADINGS = {p.id: p.heading for p in official.PARTS}
 
@@ -69,6 +106,43 @@ class Report:
     table4: Table4Read | None = None
     notes: list[ReadingNotice] = field(default_factory=list)  # what the reader could not settle
     data: ReportData | None = None  # the data a draft was written from
+    # How sure the reader is of each thing in ``LOCATED``; what is not listed was not in doubt (our
+    # drafts, a section checked on its own, a report built in code).
+    located: dict[str, Located] = field(default_factory=dict)
+
+    def certainty(self, what: str) -> Located:
+        return self.located.get(what, CONFIDENT)
+
+    def cell_status(self, cell: Cell) -> Status | None:
+        """How the reader read one official cell; None when the table or the row was not read."""
+        row: Row | None = None
+        index = -1
+        if cell.table == "table3" and self.table3 is not None:
+            row = self.table3.rows.get(cell.row)
+            if row is None and cell.row.startswith("other_handling."):
+                row = self.table3.rows.get(OTHER_HANDLING_2019)
+            keys = [*official.TABLE3_COLUMN_KEYS, official.TOTAL_KEY]
+            index = keys.index(cell.column) if cell.column in keys else -1
+        elif cell.table == "table4" and self.table4 is not None and self.table4.row is not None:
+            blocks = [b for b, _ in official.TABLE4_BLOCKS]
+            columns = [*(k for k, _ in official.TABLE4_COLUMNS), official.TOTAL_KEY]
+            if cell.row in blocks and cell.column in columns:
+                row = self.table4.row
+                index = blocks.index(cell.row) * len(columns) + columns.index(cell.column)
+        elif cell.table == "table2" and self.table2 is not None:
+            row = self.table2.rows.get(cell.row)
+            groups = official.TABLE2_2019_GROUPS if self.table2.version == "2019" else official.TABLE2_GROUPS
+            group = next((g for g in groups if cell.row in dict(g.rows)), None)
+            columns = [k for k, _ in group.columns] if group else []
+            index = columns.index(cell.column) if cell.column in columns else (0 if not cell.column else -1)
+        if row is None or not 0 <= index < len(row.status):
+            return None
+        return row.status[index]
+
+    def unsure(self, cell: Cell) -> bool:
+        """A cell the reader holds a value for without confidence (split by guess, or not tied to its
+        row with certainty)."""
+        return self.cell_status(cell) in UNSURE
 
     @property
     def year(self) -> int | None:

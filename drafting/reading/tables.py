@@ -19,6 +19,8 @@ from .. import official
 from ..errors import Severity
 from ..official import Cell, row_cells
 from .labels import (
+    CORNER_KEY,
+    HEADER_KEYS,
     TABLE2_2019_COLUMN_KEYS,
     TABLE2_2021_COLUMN_KEYS,
     TABLE3_ROW_LABELS,
@@ -34,10 +36,16 @@ from .splitting import document_counts_split, split_blocks, split_free, split_wi
 from .stream import Item
 
 Value = int | Decimal | None
-Status = Literal["ok", "blank", "na", "missing", "derived", "raw"]
+# ``ok`` read as printed (or split and confirmed by the sums); ``blank`` / ``na`` printed empty or "/";
+# ``missing`` no cell there; ``derived`` a total the reader worked out; ``raw`` digits it could not
+# split; ``guess`` a split chosen among several the sums allow; ``unconfirmed`` numbers it could not
+# tie to this row with certainty (the value is withheld: ``None``).
+Status = Literal["ok", "blank", "na", "missing", "derived", "raw", "guess", "unconfirmed"]
+UNSURE: tuple[Status, ...] = ("raw", "guess", "unconfirmed")  # cells not read with confidence
 WIDTH3 = len(official.TABLE3_COLUMNS) + 1  # six applicant columns and 总计
 WIDTH4 = len(official.TABLE4_BLOCKS) * (len(official.TABLE4_COLUMNS) + 1)
 OTHER_HANDLING_2019 = "other_handling"  # the single （六）其他处理 row of the 2019 format
+READ = "READ"  # the rule of notices about what the reader could not locate or confirm
 
 
 @dataclass(frozen=True)
@@ -82,6 +90,10 @@ class Table3Read:
     rows: dict[str, Row] = field(default_factory=dict)  # official row path (or 2019 other_handling)
     version: str = "2021"
     notes: list[ReadingNotice] = field(default_factory=list)
+    # Rows whose labels and numbers the source printed apart (a conversion that split the table's
+    # columns): tied back together by their order, and kept only when the sums confirm them.
+    realigned: list[str] = field(default_factory=list)
+    seen: bool = False  # whether any of the table's labels or header words was met at all
 
 
 @dataclass
@@ -89,12 +101,14 @@ class Table2Read:
     rows: dict[str, Row] = field(default_factory=dict)  # row key (rules, normative, …)
     version: str = "2021"
     notes: list[ReadingNotice] = field(default_factory=list)
+    seen: bool = False
 
 
 @dataclass
 class Table4Read:
     row: Row | None = None
     notes: list[ReadingNotice] = field(default_factory=list)
+    seen: bool = False
 
 
 _TABLE4_CELLS = tuple(c for block, _ in official.TABLE4_BLOCKS for c in row_cells("table4", block))
@@ -125,6 +139,28 @@ class _Collected:
     items: list[Item] = field(default_factory=list)
     line: int | None = None
     para: int | None = None
+    unit: int = -1  # the source row (a line, a grid row) the label stood in
+    units: list[int] = field(default_factory=list)  # the source row of each item
+
+    def own(self) -> list[Item]:
+        """The items printed in the label's own source row."""
+        return [i for i, u in zip(self.items, self.units, strict=True) if u == self.unit]
+
+
+@dataclass
+class _Unit:
+    """One source row that held numbers and no text."""
+
+    index: int
+    items: list[Item] = field(default_factory=list)
+
+
+@dataclass
+class _Gathered:
+    rows: dict[str, _Collected]  # labelled rows with numbers, in order of appearance
+    realigned: list[str] = field(default_factory=list)  # rows given numbers by their order
+    unconfirmed: list[str] = field(default_factory=list)  # rows whose numbers could not be tied
+    seen: bool = False  # a label or header of the table was met
 
 
 def _trim(cells: list[Item], width: int) -> list[Item]:
@@ -177,12 +213,17 @@ def _at(row: _Collected, fitted: Row) -> Row:
 
 def read_table3(items: Sequence[Item]) -> Table3Read:
     out = Table3Read()
-    collected = _collect(items, "table3", out.notes)
+    gathered = _collect(items, "table3", out.notes, WIDTH3)
+    out.seen = gathered.seen
+    collected = gathered.rows
     if not collected:
         return out
     candidates: dict[str, list[tuple[int, ...]]] = {}
     loose: set[str] = set()  # rows whose digits admit no split with 总计 = Σ (an H1 error, or a misprint)
     for key, row in collected.items():
+        if key in gathered.unconfirmed:
+            out.rows[key] = _at(row, Row([None] * WIDTH3, ["unconfirmed"] * WIDTH3))
+            continue
         cells = _trim([i for i in row.items if i.kind in ("num", "blank", "na")], WIDTH3)
         runs = _concatenated(cells, WIDTH3)
         if runs is not None:
@@ -215,12 +256,88 @@ def read_table3(items: Sequence[Item]) -> Table3Read:
         out.rows[key] = _at(row, _plain(cells, WIDTH3))
     _resolve_splits(out, candidates, loose)
     _derive_truncated_totals(out)
+    if gathered.realigned:
+        _confirm_realigned(out, gathered.realigned)
+    if gathered.unconfirmed:
+        _unconfirmed_notice(out, gathered.unconfirmed, "行名与数字在原文中分开排列，两者的个数对不上")
     leaves_2021 = [r.path for r in official.TABLE3_ROWS if r.path.startswith("other_handling.")]
     if OTHER_HANDLING_2019 in out.rows and not any(p in out.rows for p in leaves_2021):
         out.version = "2019"
     else:
         out.rows.pop(OTHER_HANDLING_2019, None)
     return out
+
+
+def _leaf_paths(rows: dict[str, Row] | dict[str, list[int]]) -> list[str]:
+    leaves = [r.path for r in official.TABLE3_RESULT_LEAVES]
+    if OTHER_HANDLING_2019 in rows:
+        leaves = [p for p in leaves if not p.startswith("other_handling.")] + [OTHER_HANDLING_2019]
+    return leaves
+
+
+def _sums_confirm(out: Table3Read, keys: list[str]) -> bool:
+    """Whether the row and column sums confirm rows whose numbers were tied to them by order: each
+    such row's 总计 is the sum of its six cells (H1), and in every column （七）总计 is the sum of the
+    result rows (H3) and 一 + 二 = （七） + 四 (H2) wherever no blank cell leaves it open."""
+    values = {k: r.values for k, r in out.rows.items()}
+    for k in keys:
+        v = values[k]
+        if any(x is None for x in v) or sum(x for x in v[:-1] if x is not None) != v[-1]:
+            return False
+    leaves = _leaf_paths(out.rows)
+    if any(p not in values for p in (*leaves, "results_total")):
+        return False
+    for col in range(WIDTH3):
+        result_cells = [values[p][col] for p in leaves]
+        total = values["results_total"][col]
+        if total is None or any(c is None for c in result_cells):
+            return False  # a realigned value would go unchecked in this column
+        if sum(c for c in result_cells if c is not None) != total:
+            return False
+        pair = [values.get(p, [None] * WIDTH3)[col] for p in ("new", "carried_over", "carry_forward")]
+        if all(c is not None for c in pair):
+            new, carried, forward = (int(c) for c in pair if c is not None)
+            if new + carried != total + forward:
+                return False
+    return True
+
+
+def _confirm_realigned(out: Table3Read, keys: list[str]) -> None:
+    labels = "、".join(_row_label(k) for k in keys[:6]) + ("等" if len(keys) > 6 else "")
+    if _sums_confirm(out, keys):
+        out.realigned = list(keys)
+        out.notes.append(
+            ReadingNotice(
+                READ,
+                "warning",
+                f"表三有 {len(keys)} 行的行名与数字在原文中分开排列（{labels}），已按先后顺序对应，"
+                "各行各列的勾稽关系都相符：请对照原表核对",
+                "表三",
+                evidence="按顺序对应的行：" + "；".join(_row_label(k) for k in keys),
+                cells=tuple(c for k in keys for c in row_cells("table3", k)),
+                place="table3/realigned",
+            )
+        )
+        return
+    for k in keys:
+        row = out.rows[k]
+        out.rows[k] = Row([None] * WIDTH3, ["unconfirmed"] * WIDTH3, row.line, row.para)
+    _unconfirmed_notice(out, keys, "行名与数字在原文中分开排列，按先后顺序对应后勾稽关系不成立")
+
+
+def _unconfirmed_notice(out: Table3Read, keys: list[str], why: str) -> None:
+    shown = "、".join(_row_label(k) for k in keys[:6]) + ("等" if len(keys) > 6 else "")
+    out.notes.append(
+        ReadingNotice(
+            READ,
+            "warning",
+            f"未能确认表三以下 {len(keys)} 行的数字：{shown}（{why}）。这些行没有读入，依赖它们的规则未作检查：请对照原表核对",
+            "表三",
+            evidence="未能确认的行：" + "；".join(_row_label(k) for k in keys),
+            cells=tuple(c for k in keys for c in row_cells("table3", k)),
+            place="table3/unconfirmed",
+        )
+    )
 
 
 def row_where(row: _Collected | Row) -> str:
@@ -237,16 +354,92 @@ def _row_label(key: str) -> str:
     return official.TABLE3_ROW_BY_PATH[key].full_label
 
 
-def _collect(items: Sequence[Item], table: str, notes: list[ReadingNotice]) -> dict[str, _Collected]:
+_WRAP_LINES = 5  # a long label wraps over at most this many source rows
+
+
+# Header words only one table has: meeting one says the table is there (总计, 其他 are everyone's).
+_OWN_HEADERS = {
+    table: frozenset(k for k in keys if len(k) >= 3 and not any(k in v for t, v in HEADER_KEYS.items() if t != table))
+    for table, keys in HEADER_KEYS.items()
+}
+
+
+def _join_wrapped_labels(items: Sequence[Item], table: str) -> list[Item]:
+    """A row label a page or a conversion wrapped over several source rows (``2.其他法律行政法规禁``
+    / ``止公开``) as one text item, when only the rows together hold a label (a label found across
+    the first break)."""
+    out: list[Item] = []
+    n = 0
+    while n < len(items):
+        item = items[n]
+        taken = _wrapped_label(items, n, table) if item.kind == "text" else 0
+        if taken:
+            parts = [items[k].text.strip() for k in range(n, n + taken, 2)]
+            out.append(dataclasses.replace(item, text="".join(parts)))
+            n += taken
+            continue
+        out.append(item)
+        n += 1
+    return out
+
+
+def _wrapped_label(items: Sequence[Item], n: int, table: str) -> int:
+    """How many items (text, nl, text, …) from ``n`` make one label wrapped over source rows; 0 if none."""
+    first = norm(items[n].text)
+    joined, end = first, n
+    for _ in range(_WRAP_LINES - 1):
+        if not (end + 2 < len(items) and items[end + 1].kind == "nl" and items[end + 2].kind == "text"):
+            return 0
+        nxt = norm(items[end + 2].text)
+        if not nxt or is_filler(nxt) or find_labels(table, nxt):
+            return 0
+        joined += nxt
+        end += 2
+        if any(start < len(first) < stop for start, stop, _ in find_labels(table, joined)):
+            return end - n + 1
+    return 0
+
+
+def _collect(items: Sequence[Item], table: str, notes: list[ReadingNotice], width: int = 0) -> _Gathered:
     """Each labelled row's cells, in order of appearance. The first occurrence of a row that carries
-    numbers wins; a label repeated after a page break adds nothing."""
+    numbers wins; a label repeated after a page break adds nothing.
+
+    With ``width`` (表三), the binding is checked: a source row of numbers alone belongs to the label
+    before it — unless the table shows it was printed apart from its labels (labels left with no
+    numbers while rows of numbers stand alone or pile onto one label): then the labels without
+    numbers of their own and the rows of numbers are tied in order (``realigned``), or, when their
+    counts differ, left ``unconfirmed``."""
+    items = _join_wrapped_labels(items, table)
     rows: dict[str, _Collected] = {}
+    units: list[_Unit] = []
+    unit = 0
+    unit_items: list[Item] = []
+    unit_text = False
+    seen = False
     current: _Collected | None = None
     ordinal = ""  # a bare （三） waiting for the label split from it
     results_started = False
     prev: Item | None = None
+
+    def start(label: Label, item: Item) -> _Collected | None:
+        row = _start(rows, label, item)
+        if row is not None:
+            row.unit = unit
+        return row
+
     for item in items:
+        if item.kind in ("nl", "end"):
+            if not unit_text and any(i.kind in ("num", "na") for i in unit_items):
+                units.append(_Unit(unit, list(unit_items)))
+            unit += 1
+            unit_items, unit_text = [], False
+            if item.kind == "end":
+                current = None
+                ordinal = ""
+            prev = item
+            continue
         if item.kind == "text":
+            unit_text = True
             text = norm(item.text)
             if text[:1] in ".、" and prev is not None and prev.kind == "num" and prev.glued:
                 # ``…72.没有现成信息`` : the last digit numbers the next row, it is not data. The
@@ -254,28 +447,35 @@ def _collect(items: Sequence[Item], table: str, notes: list[ReadingNotice]) -> d
                 number = prev.text[-1]
                 if current is not None and current.items and current.items[-1] is prev:
                     current.items.pop()
+                    current.units.pop()
                     if len(prev.text) > 1:
                         current.items.append(dataclasses.replace(prev, text=prev.text[:-1], glued=False))
+                        current.units.append(unit)
+                if unit_items and unit_items[-1] is prev:
+                    unit_items.pop()
                 text = number + "." + text[1:]
             text = ordinal + text
             ordinal = ""
             found = find_labels(table, text)
             if found:
+                seen = True
                 for _, _, label in found:
-                    current = _start(rows, label, item)
+                    current = start(label, item)
                     if label.kind in ("row", "table2_row") and label.id not in ("new", "carried_over"):
                         results_started = True
                 prev = item
                 continue
             if table == "table3" and text == official.TOTAL_LABEL and results_started:
                 if "results_total" not in rows or not _has_numbers(rows["results_total"]):
-                    current = _start(rows, TABLE3_ROW_LABELS["results_total"], item)
+                    current = start(TABLE3_ROW_LABELS["results_total"], item)
                 prev = item
                 continue
             if _is_ordinal(text):
                 ordinal = text
                 prev = item
                 continue
+            if CORNER_KEY in text or any(k in text for k in _OWN_HEADERS[table]):
+                seen = True
             if (
                 is_filler(text)
                 or is_header(table, text)
@@ -285,28 +485,80 @@ def _collect(items: Sequence[Item], table: str, notes: list[ReadingNotice]) -> d
                 continue
             guess = None if belongs_elsewhere(table, text) else fuzzy_label(table, text)
             if guess is not None and guess.kind in ("row", "table2_row"):
+                seen = True
                 notes.append(
                     ReadingNotice(
                         "S2",
                         "warning",
-                        f"表格行名“{item.text.strip()}”与规定的“{guess.official}”不一致，请按格式改正",
+                        f"表格行名“{text}”与规定的“{guess.official}”不一致，请按格式改正",
                         f"{'表三' if table == 'table3' else '表二'}（{row_where(_Collected(None, [], item.line, item.para))}）",
-                        evidence=item.text.strip(),
+                        evidence=text,
                         place=f"{table}/label:{guess.id}",
                     )
                 )
-                current = _start(rows, guess, item)
+                current = start(guess, item)
                 prev = item
                 continue
             current = None
         elif item.kind in ("num", "blank", "na"):
+            unit_items.append(item)
             if current is not None:
                 current.items.append(item)
-        elif item.kind == "end":
-            current = None
-            ordinal = ""
+                current.units.append(unit)
         prev = item
-    return {k: r for k, r in rows.items() if _has_numbers(r)}
+    if not unit_text and any(i.kind in ("num", "na") for i in unit_items):
+        units.append(_Unit(unit, list(unit_items)))
+    out = _Gathered({}, seen=seen)
+    if width:
+        _check_binding(rows, units, width, out)
+    out.rows = {k: r for k, r in rows.items() if _has_numbers(r) or k in out.unconfirmed}
+    return out
+
+
+def _full(items: Sequence[Item], width: int) -> bool:
+    """A source row holding a whole table row's numbers (one cell may have been lost)."""
+    cells = _trim([i for i in items if i.kind in ("num", "blank", "na")], width)
+    numbers = sum(1 for i in cells if i.kind in ("num", "na"))
+    return width - 1 <= numbers and len(cells) <= width
+
+
+def _check_binding(rows: dict[str, _Collected], units: list[_Unit], width: int, out: _Gathered) -> None:
+    """See ``_collect``: tie rows of numbers printed apart from their labels back by their order."""
+    labelled = [r.unit for r in rows.values()]
+    if not labelled:
+        return
+    first, last = min(labelled), max(labelled)
+    full = [u for u in units if first < u.index <= last + 2 and _full(u.items, width)]
+    bare = [k for k, r in rows.items() if not _has_numbers(r)]
+    if not full or not bare:
+        return
+    full_ids = {u.index for u in full}
+
+    def foreign(r: _Collected) -> set[int]:
+        return {u for u in r.units if u != r.unit and u in full_ids}
+
+    piled = any((r.unit in r.units and foreign(r)) or len(foreign(r)) > 1 for r in rows.values())
+    loose = [u for u in full if not any(u.index in r.units for r in rows.values())]
+    if not piled and not loose:
+        return  # every row of numbers has a label of its own before it: the table as printed
+    apart = [k for k, r in rows.items() if r.unit not in r.units and _row_kind(r)]
+    if any(k.startswith("other_handling.") for k in rows):
+        apart = [k for k in apart if k != OTHER_HANDLING_2019]  # the 2021 group label, not a row
+    if len(apart) == len(full):
+        for key, u in zip(apart, full, strict=True):
+            rows[key].items = list(u.items)
+            rows[key].units = [u.index] * len(u.items)
+        out.realigned = apart
+    else:
+        out.unconfirmed = apart
+    for r in rows.values():
+        if r.unit in r.units:  # a row printed with its label keeps only its own numbers
+            own = r.own()
+            r.items, r.units = own, [r.unit] * len(own)
+
+
+def _row_kind(row: _Collected) -> bool:
+    return row.label is not None and (row.label.kind == "row" or row.label.id == OTHER_HANDLING_2019)
 
 
 def _is_ordinal(text: str) -> bool:
@@ -457,14 +709,27 @@ def _table2_widths(version: str) -> dict[str, int]:
 
 def read_table2(items: Sequence[Item], previous_in_force: dict[str, int] | None = None) -> Table2Read:
     out = Table2Read()
-    collected = _collect(items, "table2", out.notes)
+    gathered = _collect(items, "table2", out.notes)
+    out.seen = gathered.seen
+    collected = gathered.rows
     if not collected:
         return out
-    texts = [norm(i.text) for i in items if i.kind == "text"]
-    old_rows = any(r.label is not None and r.label.version == "2019" for r in collected.values())
-    old_columns = sum(1 for t in texts if t in TABLE2_2019_COLUMN_KEYS)
-    new_columns = sum(1 for t in texts if t in TABLE2_2021_COLUMN_KEYS)
-    out.version = "2019" if old_rows or old_columns > new_columns else "2021"
+    out.version = _table2_version(items, collected)
+    if out.version == "2021":
+        for key, row in collected.items():
+            if row.label is not None and row.label.version == "2019" and key in _SHARED_2019_ROWS:
+                # ``规范性文件`` in a 2021 table: the row is there, its name is the old one.
+                label = dict(_table2_row_labels("2021"))[key]
+                out.notes.append(
+                    ReadingNotice(
+                        "S2",
+                        "warning",
+                        f"表二行名“{row.label.official}”与规定的“{label}”不一致，请按格式改正",
+                        f"表二（{row_where(row)}）",
+                        evidence=row.label.official,
+                        place=f"table2/label:{key}",
+                    )
+                )
     widths = _table2_widths(out.version)
     for key, row in collected.items():
         width = widths.get(key)
@@ -478,8 +743,68 @@ def read_table2(items: Sequence[Item], previous_in_force: dict[str, int] | None 
         if runs is not None:
             out.rows[key] = _at(row, _split_table2(key, runs, width, out, previous_in_force))
             continue
+        amount = _run_into_amount(cells, width)
+        if amount is not None:
+            out.rows[key] = _at(row, _unsplit_table2(key, amount, width, out))
+            continue
         out.rows[key] = _at(row, _plain(cells, width))
     return out
+
+
+def _run_into_amount(cells: list[Item], width: int) -> str | None:
+    """Digits run into an amount (``政府集中采购13575394432.52元``: a count and a sum of money with no
+    separator): too few cells, the last a decimal whose whole part could hold the missing ones."""
+    nums = [c for c in cells if c.kind == "num"]
+    if width < 2 or len(cells) >= width or not nums or "." not in nums[-1].text:
+        return None
+    whole = nums[-1].text.split(".")[0].lstrip("-")
+    if len(whole) <= width - len(cells):
+        return None
+    return " ".join(c.text for c in nums)
+
+
+def _unsplit_table2(key: str, raw: str, width: int, out: Table2Read) -> Row:
+    label = dict(_table2_row_labels(out.version))[key]
+    out.notes.append(
+        ReadingNotice(
+            "SPLIT",
+            "warning",
+            f"表二“{label}”的数字连写为“{raw}”（件数和金额之间没有分隔），无法确定如何拆分，已保留原文：请对照原表核对",
+            f"表二 {label}",
+            evidence=raw,
+            cells=_table2_cells(key, out.version),
+        )
+    )
+    return Row([None] * width, ["raw"] * width, raw=raw)
+
+
+_ONLY_2019_ROWS = ("other_services", "procurement")  # rows only the 2019 试行 format has
+_SHARED_2019_ROWS = ("normative",)  # a row of both formats that the 2019 one names differently
+
+
+def _table2_version(items: Sequence[Item], collected: dict[str, _Collected]) -> str:
+    """The layout a 表二 was printed in, told by what only one layout has: the 2019 rows
+    (其他对外管理服务事项, 政府集中采购) and columns (上一年项目数量, 本年增/减, 本年新制作数量, …) against the 2021
+    columns (本年制发件数, 本年废止件数, 本年处理决定数量, 本年收费金额). The old name of a row both layouts
+    have (``规范性文件``) decides only beside an old column. Column headers are counted inside
+    run-together header text too."""
+    if any(key in collected for key in _ONLY_2019_ROWS):
+        return "2019"
+    old_columns = new_columns = 0
+    for item in items:
+        if item.kind != "text":
+            continue
+        text = norm(item.text)
+        for key in TABLE2_2021_COLUMN_KEYS:
+            if key in text:
+                new_columns += text.count(key)
+                text = text.replace(key, "|")
+        old_columns += sum(text.count(key) for key in TABLE2_2019_COLUMN_KEYS)
+    old_names = any(
+        r.label is not None and r.label.version == "2019" and k in _SHARED_2019_ROWS
+        for k, r in collected.items()
+    )
+    return "2019" if old_columns > new_columns or (old_columns and old_names) else "2021"
 
 
 def _split_table2(
@@ -564,6 +889,7 @@ def read_table4(items: Sequence[Item]) -> Table4Read:
                 first = first or item
         elif item.kind == "end" and started and cells:
             break
+    out.seen = started
     if not any(c.kind == "num" for c in cells):
         return out
     cells = _trim(cells, WIDTH4)

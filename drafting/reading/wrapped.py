@@ -47,7 +47,7 @@ def _prose(block: Block) -> bool:
         return False  # a table's corner note
     # A table's label (its row is not prose) — unless the line is a sentence that names one
     # (``制发行政规范性文件5件，现行有效…``).
-    return "，" in t or not (find_labels("table3", t) or find_labels("table2", t))
+    return "，" in t or "；" in t or not (find_labels("table3", t) or find_labels("table2", t))
 
 
 def _measure(blocks: list[Block]) -> float | None:
