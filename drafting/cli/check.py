@@ -43,7 +43,10 @@ def command(
     outcome = assess_file(report, data_path, previous)
     findings = outcome.findings
     if as_json:
-        payload: dict[str, object] = {"ok": not has_errors(findings), "findings": [f.as_dict() for f in findings]}
+        payload: dict[str, object] = {
+            "ok": not has_errors(findings),
+            "findings": [f.as_dict() for f in findings],
+        }
         if outcome.not_assessed:  # ``ok`` and ``findings`` are the contract; this is beside them
             payload["not_assessed"] = [n.as_dict() for n in outcome.not_assessed]
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))

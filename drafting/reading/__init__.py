@@ -16,7 +16,7 @@ from .blocks import text_blocks
 from .model import Heading, Paragraph, Report
 from .plain import looks_like_markdown, metadata_header
 from .tables import ReadingNotice
-from .wrapped import join_wrapped
+from .wrapped import join_page_breaks, join_wrapped
 
 __all__ = ["Heading", "Paragraph", "ReadingNotice", "Report", "read_report", "read_text"]
 
@@ -26,7 +26,8 @@ _SUPPORTED = "支持的报告格式：.draft.json（本工具生成的草稿）�
 def read_text(text: str, kind: str = "txt", source: str = "（文本）") -> Report:
     """A report whose text is already in memory: ``kind`` is txt, md or html. A crawler's metadata
     header is dropped (its 标题 is kept as a hint for the title); page text that is really Markdown
-    (a conversion saved as .txt) is read as Markdown; lines a PDF wrapped are joined."""
+    (a conversion saved as .txt) is read as Markdown; lines a PDF wrapped are joined, and paragraphs a
+    page break cut in two."""
     if kind == "html":
         from .html import html_blocks
 
@@ -36,7 +37,7 @@ def read_text(text: str, kind: str = "txt", source: str = "（文本）") -> Rep
     header = metadata_header(lines)
     if kind == "txt" and looks_like_markdown(lines[header.lines :]):
         kind = "md"
-    blocks = join_wrapped(text_blocks(text, markdown=(kind == "md"), skip=header.lines))
+    blocks = join_page_breaks(join_wrapped(text_blocks(text, markdown=(kind == "md"), skip=header.lines)))
     return _usable(assemble(blocks, source, kind, header.title))
 
 

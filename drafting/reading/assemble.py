@@ -52,15 +52,23 @@ def _title(blocks: list[Block], hint: str) -> tuple[int, str]:
             a, b = first.text.strip(), second.text.strip()
             if len(a) <= 40 and len(b) <= 40 and "。" not in a + b and looks_like_title(a + b):
                 return j, a + b
-    for pos, (i, block) in enumerate(lines):
-        if looks_like_title(block.text):
-            text = block.text.strip()
-            if re.match(r"^(?:19|20)\d{2}\s*年", norm(text)) and pos > 0:
-                _, before = lines[pos - 1]
-                prev = before.text.strip()
-                if len(prev) <= 40 and "。" not in prev and match_heading(prev) is None:
-                    return i, prev + text
-            return i, text
+    titled = [(pos, i, block) for pos, (i, block) in enumerate(lines) if looks_like_title(block.text)]
+    # A report's title names its year; a site's menu item (``政府信息公开年报``) above it does not.
+    dated = [t for t in titled if re.search(r"(?:19|20)\d{2}\s*年", norm(t[2].text))]
+    if titled:
+        pos, i, block = (dated or titled)[0]
+        text = block.text.strip()
+        if re.match(r"^(?:19|20)\d{2}\s*年", norm(text)) and pos > 0:
+            _, before = lines[pos - 1]
+            prev = before.text.strip()
+            if (
+                len(prev) <= 40
+                and "。" not in prev
+                and match_heading(prev) is None
+                and not looks_like_title(prev)
+            ):
+                return i, prev + text
+        return i, text
     if hint and looks_like_title(hint):
         return -1, hint.strip()
     return -1, ""
@@ -71,7 +79,7 @@ def assemble(blocks: list[Block], source: str, kind: str, title_hint: str = "") 
     report = Report(source, kind, title=" ".join(title.split()))
     part: str | None = None
     counts: dict[str | None, int] = {}
-    table_blocks: list[Block | None] = []
+    table_blocks: list[Block | str | None] = []
     for block in blocks[title_at + 1 :]:
         if isinstance(block, Grid):
             table_blocks.append(block)
@@ -88,7 +96,7 @@ def assemble(blocks: list[Block], source: str, kind: str, title_hint: str = "") 
                 Heading(text.strip(), heading.part, heading.kind, block.line, block.para, block.page)
             )
             part = heading.part
-            table_blocks.append(None)
+            table_blocks.append(part)  # ends any row, and says which part's table may follow
             continue
         if _is_table_line(text, part):
             table_blocks.append(block)

@@ -52,6 +52,11 @@ class Located:
 
 
 CONFIDENT = Located("confident")
+UNSURE_TEXT: dict[str, str] = {
+    "raw": "数字连写，未能拆分",
+    "guess": "拆分方式不唯一，为推测值",
+    "unconfirmed": "未能确认属于该行",
+}
 
 PART_HEADINGS = {p.id: p.heading for p in official.PARTS}
 
@@ -169,6 +174,42 @@ class Report:
 
     def narrative(self) -> list[Paragraph]:
         return [*self.preamble, *self.paragraphs]
+
+    def unsure_cells(self) -> dict[str, dict[str, dict[str, str]]]:
+        """The cells read without confidence, by table, row and column as ``cells()`` names them, each
+        with what is unsure of it (``import --format cells`` prints this beside the values)."""
+        out: dict[str, dict[str, dict[str, str]]] = {}
+
+        def mark(table: str, row: str, column: str, status: Status) -> None:
+            if status in UNSURE:
+                out.setdefault(table, {}).setdefault(row, {})[column] = UNSURE_TEXT[status]
+
+        if self.table3 is not None:
+            columns3 = [label for _, label in official.TABLE3_COLUMNS] + [official.TOTAL_LABEL]
+            for spec in official.TABLE3_ROWS:
+                row = self.table3.rows.get(spec.path)
+                label = spec.cells_label
+                if row is None and spec.path.endswith(".overdue_correction"):
+                    row = self.table3.rows.get(OTHER_HANDLING_2019)
+                    label = official.TABLE3_GROUPS["other_handling"]
+                for column, status in zip(columns3, row.status if row else [], strict=False):
+                    mark("table3", label, column, status)
+        if self.table4 is not None and self.table4.row is not None:
+            columns4 = [
+                f"{official.table4_block_label(b)}/{label}"
+                for b, _ in official.TABLE4_BLOCKS
+                for _, label in [*official.TABLE4_COLUMNS, (official.TOTAL_KEY, official.TOTAL_LABEL)]
+            ]
+            for column, status in zip(columns4, self.table4.row.status, strict=False):
+                mark("table4", "表四", column, status)
+        if self.table2 is not None:
+            groups = official.TABLE2_2019_GROUPS if self.table2.version == "2019" else official.TABLE2_GROUPS
+            for group in groups:
+                for key, label in group.rows:
+                    row2 = self.table2.rows.get(key)
+                    for (_, column), status in zip(group.columns, row2.status if row2 else [], strict=False):
+                        mark("table2", label, column, status)
+        return out
 
     def cells(self) -> dict[str, Any]:
         """The tables in the shape of ``import --format cells``."""

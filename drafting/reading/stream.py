@@ -9,6 +9,7 @@ row labels, so a layout never needs a reader of its own.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -32,6 +33,16 @@ _TOKEN = re.compile(
     r"(?P<num>(?:(?<=\s)|^)[-－]\d+(?:\.\d+)?|\d+(?:\.\d+)?)|(?P<space>\s+)|(?P<text>[^\d\s]+)"
 )
 _NOT_APPLICABLE = {"/", "／", "—", "-", "－", "——", "--", "\\", "无"}
+# The column names a conversion gives a table it could not name (``| 列1 | 列2 |``, ``Column3``,
+# ``Unnamed: 4``): header text, never numbers.
+_GENERIC_COLUMN = re.compile(
+    r"^(?:列|第\s*\d+\s*列|字段|栏|column|col|field|unnamed:?)\s*\d*$", re.IGNORECASE
+)
+# The column names a conversion gives a table it could not name (``| 列1 | 列2 |``, ``Column3``,
+# ``Unnamed: 4``): header text, never numbers.
+_GENERIC_COLUMN = re.compile(
+    r"^(?:列|第\s*\d+\s*列|字段|栏|column|col|field|unnamed:?)\s*\d*$", re.IGNORECASE
+)
 
 
 def cell_items(text: str, line: int | None = None, para: int | None = None) -> list[Item]:
@@ -41,6 +52,10 @@ def cell_items(text: str, line: int | None = None, para: int | None = None) -> l
         return [Item("blank", line=line, para=para)]
     if text in _NOT_APPLICABLE:
         return [Item("na", text, line=line, para=para)]
+    if _GENERIC_COLUMN.match(text):
+        return [Item("text", text, line=line, para=para)]
+    if _GENERIC_COLUMN.match(text):
+        return [Item("text", text, line=line, para=para)]
     out: list[Item] = []
     pending_space = False
     for m in _TOKEN.finditer(text):
@@ -95,14 +110,16 @@ def block_items(block: Block) -> list[Item]:
     return [*cell_items(stripped, block.line, block.para), Item("nl", line=block.line, para=block.para)]
 
 
-def stream(blocks: list[Block | None]) -> list[Item]:
-    """All table blocks as one stream; ``None`` marks a boundary (a heading or a paragraph of prose)
-    that ends any row being read. Two ``|`` lines with nothing between them are a blank cell."""
+def stream(blocks: Sequence[Block | str | None]) -> list[Item]:
+    """All table blocks as one stream; ``None`` marks a boundary (a paragraph of prose) that ends any
+    row being read, a part id the heading of that part (an ``end`` item whose text is the part: a
+    table printed with no header words of its own is known by the part it stands in). Two ``|``
+    lines with nothing between them are a blank cell."""
     out: list[Item] = []
     last_bar = False
     for block in blocks:
-        if block is None:
-            out.append(Item("end"))
+        if block is None or isinstance(block, str):
+            out.append(Item("end", block or ""))
             last_bar = False
             continue
         if isinstance(block, Line) and block.text.strip() == "|":

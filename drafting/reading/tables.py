@@ -359,7 +359,9 @@ _WRAP_LINES = 5  # a long label wraps over at most this many source rows
 
 # Header words only one table has: meeting one says the table is there (总计, 其他 are everyone's).
 _OWN_HEADERS = {
-    table: frozenset(k for k in keys if len(k) >= 3 and not any(k in v for t, v in HEADER_KEYS.items() if t != table))
+    table: frozenset(
+        k for k in keys if len(k) >= 3 and not any(k in v for t, v in HEADER_KEYS.items() if t != table)
+    )
     for table, keys in HEADER_KEYS.items()
 }
 
@@ -541,6 +543,7 @@ def _check_binding(rows: dict[str, _Collected], units: list[_Unit], width: int, 
     loose = [u for u in full if not any(u.index in r.units for r in rows.values())]
     if not piled and not loose:
         return  # every row of numbers has a label of its own before it: the table as printed
+    _stacked_first(rows)
     apart = [k for k, r in rows.items() if r.unit not in r.units and _row_kind(r)]
     if any(k.startswith("other_handling.") for k in rows):
         apart = [k for k in apart if k != OTHER_HANDLING_2019]  # the 2021 group label, not a row
@@ -555,6 +558,24 @@ def _check_binding(rows: dict[str, _Collected], units: list[_Unit], width: int, 
         if r.unit in r.units:  # a row printed with its label keeps only its own numbers
             own = r.own()
             r.items, r.units = own, [r.unit] * len(own)
+
+
+def _stacked_first(rows: dict[str, _Collected]) -> None:
+    """Labels stacked in one source row (several sub-row labels in one merged cell, the numbers in
+    the rows it spans): the numbers printed beside them belong to the first; the others are apart."""
+    by_unit: dict[int, list[str]] = {}
+    for key, row in rows.items():
+        if _row_kind(row):
+            by_unit.setdefault(row.unit, []).append(key)
+    for unit, keys in by_unit.items():
+        owner = next((k for k in keys if unit in rows[k].units), None)
+        if len(keys) < 2 or owner is None or owner == keys[0]:
+            continue
+        first, taken = rows[keys[0]], rows[owner]
+        own = taken.own()
+        first.items, first.units = own, [unit] * len(own)
+        rest = [(i, u) for i, u in zip(taken.items, taken.units, strict=True) if u != unit]
+        taken.items, taken.units = [i for i, _ in rest], [u for _, u in rest]
 
 
 def _row_kind(row: _Collected) -> bool:
@@ -862,6 +883,9 @@ _TABLE4_START = tuple(
 )
 
 
+_APPEALS = next(p.id for p in official.PARTS if p.table == "table4")
+
+
 def read_table4(items: Sequence[Item]) -> Table4Read:
     out = Table4Read()
     started = False
@@ -889,6 +913,10 @@ def read_table4(items: Sequence[Item]) -> Table4Read:
                 first = first or item
         elif item.kind == "end" and started and cells:
             break
+        elif item.kind == "end" and item.text == _APPEALS and not started:
+            # 四's heading: a conversion that renamed the table's columns (``列1 | 列2 | …``) left it
+            # no header words; the first row of numbers in the part is the table.
+            started = True
     out.seen = started
     if not any(c.kind == "num" for c in cells):
         return out

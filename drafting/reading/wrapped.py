@@ -97,3 +97,44 @@ def join_wrapped(blocks: list[Block]) -> list[Block]:
         out.append(block)
         runs_on = _prose(block) and isinstance(block, Line) and _width(block.text) >= measure - _SLACK
     return out
+
+
+# A paragraph that stops mid-sentence — on a character, a digit or a comma — before a blank line, and
+# a paragraph that carries the sentence on: one paragraph a page break (or a conversion) cut in two.
+_MID_SENTENCE: Final = re.compile(r"[\u4e00-\u9fff\d，、]$")
+_CARRIES_ON: Final = re.compile(r"^[\u4e00-\u9fff\d，、]")
+_MIN_CUT: Final = 30  # characters: a shorter line that stops without a mark is a sub-heading
+
+
+def join_page_breaks(blocks: list[Block]) -> list[Block]:
+    """The blocks with each paragraph a page break cut in two joined back (into its first half,
+    whose line number it keeps): the first half is prose that stops mid-sentence, the second prose
+    that carries the sentence on — not a heading, an ordinal or a table row."""
+    out: list[Block] = []
+    blanks: list[Block] = []
+    for block in blocks:
+        if isinstance(block, Line) and not block.text.strip():
+            blanks.append(block)
+            continue
+        last = out[-1] if out else None
+        if (
+            blanks
+            and isinstance(last, Line)
+            and isinstance(block, Line)
+            and _cut_off(last)
+            and _prose(block)
+            and _CARRIES_ON.match(block.text.strip())
+            and not _STARTS.match(block.text.strip())
+        ):
+            last.text = last.text.rstrip() + block.text.strip()
+            blanks = []
+            continue
+        out += blanks
+        blanks = []
+        out.append(block)
+    return out + blanks
+
+
+def _cut_off(block: Line) -> bool:
+    text = block.text.rstrip()
+    return len(text) >= _MIN_CUT and _prose(block) and bool(_MID_SENTENCE.search(text))
