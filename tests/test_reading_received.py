@@ -215,3 +215,15 @@ def test_text_written_a_paragraph_a_line_is_left_alone(page_text: str, as_writte
 
     blocks = text_blocks(page_text)
     assert join_wrapped(blocks) == text_blocks(page_text)
+
+
+def test_a_paragraph_a_page_break_cut_in_two_is_joined_back(page_text: str, as_written) -> None:  # type: ignore[no-untyped-def]
+    # A conversion of a paginated report leaves a blank line where the page ended, mid-sentence.
+    paragraph = next(p.text for p in as_written.paragraphs if len(p.text) > 60 and "，" in p.text[:40])
+    cut = paragraph.index("，", 20) + 1
+    broken = page_text.replace(paragraph, paragraph[:cut] + "\n\n" + paragraph[cut:], 1)
+    assert broken != page_text
+    report = read_text(broken, "txt")
+    assert [p.text for p in report.narrative()] == [p.text for p in as_written.narrative()]
+    # a title or a sub-heading is never joined to the paragraph after it
+    assert report.title == as_written.title

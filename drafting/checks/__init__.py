@@ -206,8 +206,13 @@ def _rests_on_unread(ctx: Context, spec: CheckSpec, finding: Finding) -> str:
     if unsure:
         return f"依据的单元格未能确认（{_cell_names(unsure)}）"
     if ctx.data is None and finding.category == "consistency":
-        for table in dict.fromkeys(c.table for c in finding.cells):
-            if not ctx.confident(table):
+        # a figure named in the text is held to the tables the reader read: every table it cites,
+        # or, when it cites none, every table read
+        tables = [c.table for c in finding.cells] or [
+            t for t in ("table2", "table3", "table4") if t in report.located
+        ]
+        for table in dict.fromkeys(tables):
+            if report.certainty(table).status == "uncertain":
                 return f"未能确认{_NEEDS[table]}：{report.certainty(table).reason}"
     return ""
 

@@ -564,8 +564,9 @@ def _stacked_first(rows: dict[str, _Collected]) -> None:
     """Labels stacked in one source row (several sub-row labels in one merged cell, the numbers in
     the rows it spans): the numbers printed beside them belong to the first; the others are apart."""
     by_unit: dict[int, list[str]] = {}
+    sub_rows = any(k.startswith("other_handling.") for k in rows)
     for key, row in rows.items():
-        if _row_kind(row):
+        if _row_kind(row) and not (sub_rows and key == OTHER_HANDLING_2019):
             by_unit.setdefault(row.unit, []).append(key)
     for unit, keys in by_unit.items():
         owner = next((k for k in keys if unit in rows[k].units), None)

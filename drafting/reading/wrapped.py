@@ -15,7 +15,7 @@ from collections import Counter
 from typing import Final
 
 from .blocks import Block, Line
-from .headings import match_heading
+from .headings import looks_like_title, match_heading
 from .labels import CORNER_KEY, find_labels
 from .normalize import norm
 
@@ -136,5 +136,13 @@ def join_page_breaks(blocks: list[Block]) -> list[Block]:
 
 
 def _cut_off(block: Line) -> bool:
+    """Prose that stops mid-sentence: long, with a sentence's commas in it (a title or a heading has
+    none), and no closing mark at its end."""
     text = block.text.rstrip()
-    return len(text) >= _MIN_CUT and _prose(block) and bool(_MID_SENTENCE.search(text))
+    return (
+        len(text) >= _MIN_CUT
+        and ("，" in text or "。" in text)
+        and _prose(block)
+        and not looks_like_title(text)
+        and bool(_MID_SENTENCE.search(text))
+    )
