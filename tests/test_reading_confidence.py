@@ -124,6 +124,29 @@ def test_labels_stacked_in_one_merged_cell_keep_their_rows() -> None:
     assert not errors(run_checks(report))
 
 
+def test_three_rows_under_a_merged_other_handling_label_with_no_labels_of_their_own() -> None:
+    # A page that merged （六）其他处理 over its three sub-rows and left their own labels empty: the
+    # three rows of numbers are the 2021 sub-rows in order, never the first kept and two lost.
+    page = busy_page()
+    html = str(render_page(page, "portal"))
+    for spec in official.TABLE3_ROWS:
+        if spec.path.startswith("other_handling."):
+            html = _empty_label_cell(html, spec.label)
+    report = read_text(html, "html")
+    assert report.cells() == cells_json(page)
+    findings = run_checks(report)
+    assert not errors(findings)
+    assert any(f.rule == "READ" and "没有行名" in f.message for f in findings)
+
+
+def _empty_label_cell(html: str, label: str) -> str:
+    """``html`` with the table cell that holds ``label`` (split over <p>/<br>/<span>) emptied."""
+    for match in re.finditer(r"<td[^>]*>(.*?)</td>", html):
+        if re.sub(r"<[^>]+>", "", match.group(1)) == label:
+            return html[: match.start(1)] + "<p>&nbsp;</p>" + html[match.end(1) :]
+    raise AssertionError(label)
+
+
 # --- parts and tables that could not be located ----------------------------------------------
 
 

@@ -227,3 +227,23 @@ def test_a_paragraph_a_page_break_cut_in_two_is_joined_back(page_text: str, as_w
     assert [p.text for p in report.narrative()] == [p.text for p in as_written.narrative()]
     # a title or a sub-heading is never joined to the paragraph after it
     assert report.title == as_written.title
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "words"),
+    [
+        ("report.wps", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 64, "保存为 .docx"),
+        ("report.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 64, "保存为 .docx"),
+        # a .doc renamed .txt by whoever passed it on: known by its content
+        ("report.txt", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 64, "旧版 Word 或 WPS"),
+        ("report.rtf", b"{\\rtf1\\ansi\\deff0 {\\fonttbl}}", "RTF"),
+    ],
+)
+def test_old_word_formats_name_the_conversion_to_make(tmp_path: Path, name: str, content: bytes, words: str) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    for command in (["check", str(path)], ["import", str(path)], ["import", str(path), "--format", "cells"]):
+        result = CliRunner().invoke(cli, command)
+        assert result.exit_code == 2, (command, result.output)
+        assert words in result.stderr and "另存为" in result.stderr
+        assert "Traceback" not in result.output + result.stderr

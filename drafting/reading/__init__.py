@@ -20,6 +20,7 @@ from .wrapped import join_page_breaks, join_wrapped
 
 __all__ = ["Heading", "Paragraph", "ReadingNotice", "Report", "read_report", "read_text"]
 
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the container of .doc, .wps, .xls, .et
 _SUPPORTED = "支持的报告格式：.draft.json（本工具生成的草稿）、.md、.txt、.html、.docx、.pdf。"
 
 
@@ -47,9 +48,16 @@ def read_report(path: Path | str) -> Report:
     raw = read_bytes(path, hint=_SUPPORTED)
     name = path.name.lower()
     suffix = path.suffix.lower()
-    if suffix in (".doc", ".wps"):
+    if suffix in (".doc", ".wps") or raw[:8] == _OLE:
+        kind = suffix if suffix in (".doc", ".wps") else "旧版 Word 或 WPS 文档（.doc/.wps）"
         raise InputError(
-            f"{source}：不支持旧版 Word 格式（{suffix}）。", hint="请在 Word 或 WPS 中另存为 .docx 后再试。"
+            f"{source}：不支持旧版 Word 格式（{kind}）。",
+            hint="请在 Word 或 WPS 中用“另存为”保存为 .docx（Word 文档）后再试；也可另存为 PDF。",
+        )
+    if raw.lstrip()[:5] == b"{\\rtf":
+        raise InputError(
+            f"{source}：这是 RTF 格式的文档，不能直接读取。",
+            hint="请在 Word 或 WPS 中用“另存为”保存为 .docx（Word 文档）后再试。",
         )
     if suffix == ".pdf" or b"%PDF-" in raw[:1024]:
         from .pdf import pdf_blocks

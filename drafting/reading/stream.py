@@ -26,6 +26,7 @@ class Item:
     glued: bool = False  # a number written directly before text (``70000072.没有…``)
     line: int | None = None
     para: int | None = None
+    page: int | None = None  # the PDF page the cell is on
 
 
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
@@ -90,6 +91,14 @@ def _row(cells: list[str], line: int | None, para: int | None) -> list[Item]:
 
 def block_items(block: Block) -> list[Item]:
     """The items of one block; bare ``|`` lines are handled by ``stream`` (they need neighbours)."""
+    items = _block_items(block)
+    if block.page is not None:
+        for item in items:
+            item.page = block.page
+    return items
+
+
+def _block_items(block: Block) -> list[Item]:
     if isinstance(block, Grid):
         items: list[Item] = []
         for row in block.origin_rows():

@@ -76,13 +76,10 @@ class Row:
     line: int | None = None
     para: int | None = None
     raw: str = ""  # the digits as printed, when they were run together
+    page: int | None = None  # the PDF page the row is on
 
     def where(self) -> str:
-        if self.line is not None:
-            return f"第{self.line}行"
-        if self.para is not None:
-            return f"第{self.para}段"
-        return ""
+        return "" if (where := row_where(self)) == "表格中" else where
 
 
 @dataclass
@@ -139,6 +136,7 @@ class _Collected:
     items: list[Item] = field(default_factory=list)
     line: int | None = None
     para: int | None = None
+    page: int | None = None
     unit: int = -1  # the source row (a line, a grid row) the label stood in
     units: list[int] = field(default_factory=list)  # the source row of each item
 
@@ -159,6 +157,7 @@ class _Unit:
 class _Gathered:
     rows: dict[str, _Collected]  # labelled rows with numbers, in order of appearance
     realigned: list[str] = field(default_factory=list)  # rows given numbers by their order
+    why: str = "行名与数字在原文中分开排列"  # how those rows were printed
     unconfirmed: list[str] = field(default_factory=list)  # rows whose numbers could not be tied
     seen: bool = False  # a label or header of the table was met
 
@@ -204,7 +203,7 @@ def _plain(cells: list[Item], width: int) -> Row:
 
 
 def _at(row: _Collected, fitted: Row) -> Row:
-    fitted.line, fitted.para = row.line, row.para
+    fitted.line, fitted.para, fitted.page = row.line, row.para, row.page
     return fitted
 
 
@@ -257,7 +256,7 @@ def read_table3(items: Sequence[Item]) -> Table3Read:
     _resolve_splits(out, candidates, loose)
     _derive_truncated_totals(out)
     if gathered.realigned:
-        _confirm_realigned(out, gathered.realigned)
+        _confirm_realigned(out, gathered.realigned, gathered.why)
     if gathered.unconfirmed:
         _unconfirmed_notice(out, gathered.unconfirmed, "行名与数字在原文中分开排列，两者的个数对不上")
     leaves_2021 = [r.path for r in official.TABLE3_ROWS if r.path.startswith("other_handling.")]
@@ -302,7 +301,7 @@ def _sums_confirm(out: Table3Read, keys: list[str]) -> bool:
     return True
 
 
-def _confirm_realigned(out: Table3Read, keys: list[str]) -> None:
+def _confirm_realigned(out: Table3Read, keys: list[str], why: str) -> None:
     labels = "、".join(_row_label(k) for k in keys[:6]) + ("等" if len(keys) > 6 else "")
     if _sums_confirm(out, keys):
         out.realigned = list(keys)
@@ -310,8 +309,7 @@ def _confirm_realigned(out: Table3Read, keys: list[str]) -> None:
             ReadingNotice(
                 READ,
                 "warning",
-                f"表三有 {len(keys)} 行的行名与数字在原文中分开排列（{labels}），已按先后顺序对应，"
-                "各行各列的勾稽关系都相符：请对照原表核对",
+                f"表三有 {len(keys)} 行（{labels}）{why}，已按先后顺序对应，各行各列的勾稽关系都相符：请对照原表核对",
                 "表三",
                 evidence="按顺序对应的行：" + "；".join(_row_label(k) for k in keys),
                 cells=tuple(c for k in keys for c in row_cells("table3", k)),
@@ -321,8 +319,8 @@ def _confirm_realigned(out: Table3Read, keys: list[str]) -> None:
         return
     for k in keys:
         row = out.rows[k]
-        out.rows[k] = Row([None] * WIDTH3, ["unconfirmed"] * WIDTH3, row.line, row.para)
-    _unconfirmed_notice(out, keys, "行名与数字在原文中分开排列，按先后顺序对应后勾稽关系不成立")
+        out.rows[k] = Row([None] * WIDTH3, ["unconfirmed"] * WIDTH3, row.line, row.para, page=row.page)
+    _unconfirmed_notice(out, keys, f"{why}，按先后顺序对应后勾稽关系不成立")
 
 
 def _unconfirmed_notice(out: Table3Read, keys: list[str], why: str) -> None:
@@ -341,8 +339,11 @@ def _unconfirmed_notice(out: Table3Read, keys: list[str], why: str) -> None:
 
 
 def row_where(row: _Collected | Row) -> str:
+    """Where a row stands, in the source's own terms: its line, its PDF page, its paragraph."""
     if row.line is not None:
         return f"第{row.line}行"
+    if row.page is not None:
+        return f"第{row.page}页"
     if row.para is not None:
         return f"第{row.para}段"
     return "表格中"
@@ -493,7 +494,7 @@ def _collect(items: Sequence[Item], table: str, notes: list[ReadingNotice], widt
                         "S2",
                         "warning",
                         f"表格行名“{text}”与规定的“{guess.official}”不一致，请按格式改正",
-                        f"{'表三' if table == 'table3' else '表二'}（{row_where(_Collected(None, [], item.line, item.para))}）",
+                        f"{'表三' if table == 'table3' else '表二'}（{row_where(_Collected(None, [], item.line, item.para, item.page))}）",
                         evidence=text,
                         place=f"{table}/label:{guess.id}",
                     )
@@ -532,6 +533,8 @@ def _check_binding(rows: dict[str, _Collected], units: list[_Unit], width: int, 
     first, last = min(labelled), max(labelled)
     full = [u for u in units if first < u.index <= last + 2 and _full(u.items, width)]
     bare = [k for k, r in rows.items() if not _has_numbers(r)]
+    if full and not bare:
+        _unlabelled_sub_rows(rows, {u.index for u in full}, out)
     if not full or not bare:
         return
     full_ids = {u.index for u in full}
@@ -558,6 +561,28 @@ def _check_binding(rows: dict[str, _Collected], units: list[_Unit], width: int, 
         if r.unit in r.units:  # a row printed with its label keeps only its own numbers
             own = r.own()
             r.items, r.units = own, [r.unit] * len(own)
+
+
+_SUB_ROWS_2021 = [r.path for r in official.TABLE3_ROWS if r.path.startswith("other_handling.")]
+
+
+def _unlabelled_sub_rows(rows: dict[str, _Collected], full_ids: set[int], out: _Gathered) -> None:
+    """``（六）其他处理`` merged over three rows of numbers whose own labels the page left empty: the
+    2021 layout's three sub-rows, in their order (a page that kept only the first row would lose two)."""
+    row = rows.get(OTHER_HANDLING_2019)
+    if row is None or any(k in rows for k in _SUB_ROWS_2021):
+        return
+    printed = list(dict.fromkeys(u for u in row.units if u == row.unit or u in full_ids))
+    if len(printed) != len(_SUB_ROWS_2021):
+        return
+    for key, unit in zip(_SUB_ROWS_2021, printed, strict=True):
+        items = [i for i, u in zip(row.items, row.units, strict=True) if u == unit]
+        rows[key] = _Collected(
+            TABLE3_ROW_LABELS[key], items, row.line, row.para, row.page, unit, [unit] * len(items)
+        )
+    del rows[OTHER_HANDLING_2019]
+    out.realigned = list(_SUB_ROWS_2021)
+    out.why = "“（六）其他处理”下的三行数字没有行名，按2021年格式的顺序读作1.、2.、3.三项"
 
 
 def _stacked_first(rows: dict[str, _Collected]) -> None:
@@ -606,7 +631,7 @@ def _start(rows: dict[str, _Collected], label: Label, item: Item) -> _Collected 
     existing = rows.get(key)
     if existing is not None and _has_numbers(existing):
         return None  # already read; a repeat after a page break adds nothing
-    row = _Collected(label, [], item.line, item.para)
+    row = _Collected(label, [], item.line, item.para, item.page)
     rows[key] = row
     return row
 
@@ -926,6 +951,7 @@ def read_table4(items: Sequence[Item]) -> Table4Read:
         cells = cells[:WIDTH4]
     line = first.line if first else None
     para = first.para if first else None
+    page = first.page if first else None
     runs = _concatenated(cells, WIDTH4)
     if runs is not None:
         shape = (len(official.TABLE4_BLOCKS), len(official.TABLE4_COLUMNS) + 1)
@@ -934,7 +960,7 @@ def read_table4(items: Sequence[Item]) -> Table4Read:
         if not found:
             found = split_blocks(runs, *shape, allow_bad=1)
             if found:
-                out.row = Row(list(found[0]), ["ok"] * WIDTH4, line, para, raw)
+                out.row = Row(list(found[0]), ["ok"] * WIDTH4, line, para, raw, page)
                 out.notes.append(
                     ReadingNotice(
                         "SPLIT",
@@ -948,7 +974,7 @@ def read_table4(items: Sequence[Item]) -> Table4Read:
                 )
                 return out
         if found:
-            out.row = Row(list(found[0]), ["ok"] * WIDTH4, line, para, raw)
+            out.row = Row(list(found[0]), ["ok"] * WIDTH4, line, para, raw, page)
             if len(found) > 1:
                 out.notes.append(
                     ReadingNotice(
@@ -961,7 +987,7 @@ def read_table4(items: Sequence[Item]) -> Table4Read:
                     )
                 )
             return out
-        out.row = Row([None] * WIDTH4, ["raw"] * WIDTH4, line, para, raw)
+        out.row = Row([None] * WIDTH4, ["raw"] * WIDTH4, line, para, raw, page)
         out.notes.append(
             ReadingNotice(
                 "H4",
@@ -975,7 +1001,7 @@ def read_table4(items: Sequence[Item]) -> Table4Read:
         )
         return out
     row = _plain(cells, WIDTH4)
-    row.line, row.para = line, para
+    row.line, row.para, row.page = line, para, page
     blocks = len(official.TABLE4_BLOCKS)
     if row.status[-1] == "missing" and "missing" not in row.status[:-1] and totals_in_header < blocks:
         head = row.values[-5:-1]
