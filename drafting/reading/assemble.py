@@ -16,7 +16,7 @@ from .headings import looks_like_title, match_heading
 from .labels import ALL_HEADER_KEYS, CORNER_KEY, HEADER_KEYS, find_labels, is_header
 from .located import locate
 from .model import Heading, Paragraph, Report
-from .normalize import norm
+from .normalize import ends_in_cells, norm
 from .stream import stream
 from .tables import read_table2, read_table3, read_table4
 
@@ -26,6 +26,8 @@ _NUMERIC: Final = re.compile(r"^[\d\s.,\-－/|／%元万件]+$")
 
 def _is_table_line(text: str, part: str | None) -> bool:
     if "\t" in text or text.strip().startswith("|") or text.count("|") >= 2:
+        return True
+    if part in _TABLE_PARTS and ends_in_cells(text):
         return True
     t = norm(text)
     if _NUMERIC.match(t) or t in ("|",):

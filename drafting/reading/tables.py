@@ -30,6 +30,7 @@ from .labels import (
     fuzzy_label,
     is_filler,
     is_header,
+    prefix_label,
 )
 from .normalize import norm
 from .splitting import document_counts_split, split_blocks, split_free, split_with_total
@@ -434,7 +435,9 @@ def _collect(items: Sequence[Item], table: str, notes: list[ReadingNotice], widt
         if item.kind in ("nl", "end"):
             if not unit_text and any(i.kind in ("num", "na") for i in unit_items):
                 units.append(_Unit(unit, list(unit_items)))
-            unit += 1
+            # an empty line is no source row (cells one per paragraph stay consecutive); prose or a
+            # heading between two rows of numbers parts them
+            unit += 2 if item.kind == "end" else 1 if unit_items or unit_text else 0
             unit_items, unit_text = [], False
             if item.kind == "end":
                 current = None
@@ -479,11 +482,12 @@ def _collect(items: Sequence[Item], table: str, notes: list[ReadingNotice], widt
                 continue
             if CORNER_KEY in text or any(k in text for k in _OWN_HEADERS[table]):
                 seen = True
-            if (
-                is_filler(text)
-                or is_header(table, text)
-                or (current is not None and current.label is not None and text in current.label.full)
-            ):
+            if is_filler(text) or is_header(table, text) or _continues(current, text):
+                prev = item
+                continue
+            wrapped = prefix_label(table, text)
+            if wrapped is not None:
+                current = start(wrapped, item)  # a long label's first line: the rest wrapped below
                 prev = item
                 continue
             guess = None if belongs_elsewhere(table, text) else fuzzy_label(table, text)
@@ -518,11 +522,48 @@ def _collect(items: Sequence[Item], table: str, notes: list[ReadingNotice], widt
     return out
 
 
+def _continues(current: _Collected | None, text: str) -> bool:
+    """Text that carries on the label of the row being read (its wrapped lines), perhaps behind a
+    few characters of a merged label's column printed on the same line (``度办 情形，不计其他情形）``)."""
+    if current is None or current.label is None:
+        return False
+    full = current.label.full
+    return text in full or any(len(text) - k >= 4 and text[k:] in full for k in range(1, 4))
+
+
 def _full(items: Sequence[Item], width: int) -> bool:
     """A source row holding a whole table row's numbers (one cell may have been lost)."""
     cells = _trim([i for i in items if i.kind in ("num", "blank", "na")], width)
     numbers = sum(1 for i in cells if i.kind in ("num", "na"))
     return width - 1 <= numbers and len(cells) <= width
+
+
+def _number_rows(units: list[_Unit], width: int) -> list[_Unit]:
+    """Rows of numbers that stand with no label of their own, in order: each source row holding a
+    table row's numbers, and a run of source rows of one or two cells each (a cell per line, as plain
+    PDF text prints them) cut into rows of ``width`` when it holds whole rows. A shorter stray run (a
+    page number) is not a row."""
+    out: list[_Unit] = []
+    run: list[_Unit] = []
+
+    def flush() -> None:
+        items = [i for u in run for i in u.items if i.kind in ("num", "blank", "na")]
+        if items and len(items) % width == 0:
+            for k in range(0, len(items), width):
+                out.append(_Unit(run[0].index, items[k : k + width]))
+        run.clear()
+
+    for u in units:
+        if _full(u.items, width):
+            flush()
+            out.append(u)
+        elif run and u.index == run[-1].index + 1:
+            run.append(u)
+        else:
+            flush()
+            run.append(u)
+    flush()
+    return out
 
 
 def _check_binding(rows: dict[str, _Collected], units: list[_Unit], width: int, out: _Gathered) -> None:
@@ -531,27 +572,29 @@ def _check_binding(rows: dict[str, _Collected], units: list[_Unit], width: int, 
     if not labelled:
         return
     first, last = min(labelled), max(labelled)
-    full = [u for u in units if first < u.index <= last + 2 and _full(u.items, width)]
+    window = [u for u in units if first < u.index <= last + width + 1]
+    full = [u for u in window if _full(u.items, width)]
     bare = [k for k, r in rows.items() if not _has_numbers(r)]
     if full and not bare:
         _unlabelled_sub_rows(rows, {u.index for u in full}, out)
-    if not full or not bare:
+    if not bare:
         return
-    full_ids = {u.index for u in full}
-
-    def foreign(r: _Collected) -> set[int]:
-        return {u for u in r.units if u != r.unit and u in full_ids}
-
-    piled = any((r.unit in r.units and foreign(r)) or len(foreign(r)) > 1 for r in rows.values())
-    loose = [u for u in full if not any(u.index in r.units for r in rows.values())]
+    numbers = _number_rows(window, width)
+    bound = {id(i) for r in rows.values() for i in r.items}
+    piled = any(sum(1 for i in r.items if i.kind in ("num", "na")) > width for r in rows.values())
+    loose = [u for u in numbers if not any(id(i) in bound for i in u.items)]
     if not piled and not loose:
         return  # every row of numbers has a label of its own before it: the table as printed
     _stacked_first(rows)
-    apart = [k for k, r in rows.items() if r.unit not in r.units and _row_kind(r)]
+    # in the order the labels were printed (a label met early as a header word keeps its first
+    # place in ``rows``)
+    apart = sorted(
+        (k for k, r in rows.items() if r.unit not in r.units and _row_kind(r)), key=lambda k: rows[k].unit
+    )
     if any(k.startswith("other_handling.") for k in rows):
         apart = [k for k in apart if k != OTHER_HANDLING_2019]  # the 2021 group label, not a row
-    if len(apart) == len(full):
-        for key, u in zip(apart, full, strict=True):
+    if len(apart) == len(numbers):
+        for key, u in zip(apart, numbers, strict=True):
             rows[key].items = list(u.items)
             rows[key].units = [u.index] * len(u.items)
         out.realigned = apart

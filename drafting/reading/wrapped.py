@@ -17,7 +17,7 @@ from typing import Final
 from .blocks import Block, Line
 from .headings import looks_like_title, match_heading
 from .labels import CORNER_KEY, find_labels
-from .normalize import norm
+from .normalize import ends_in_cells, norm
 
 _MIN_WIDTH: Final = 15  # characters: narrower "full" lines are table cells, not a page's measure
 _SLACK: Final = 2.5  # a full line may end this many characters short of the measure
@@ -36,7 +36,7 @@ def _prose(block: Block) -> bool:
     if not isinstance(block, Line) or not block.text.strip() or block.heading_level:
         return False
     text = block.text
-    if "|" in text or "\t" in text or match_heading(text) is not None:
+    if "|" in text or "\t" in text or ends_in_cells(text) or match_heading(text) is not None:
         return False
     t = norm(text)
     if re.fullmatch(r"[\d\s.,/%-]+", t):
