@@ -50,7 +50,12 @@ def locate(report: Report) -> None:
             continue
         if located.status == "absent" and parts_known:
             continue  # the report has no such table: S2 says so
-        if located.status == "uncertain" and isinstance(table, Table3Read) and table.rows:
+        if (
+            located.status == "uncertain"
+            and table is not None
+            and not isinstance(table, Table4Read)
+            and table.rows
+        ):
             continue  # the rows it could not confirm are named in the table's own notice
         part = _TABLE_PART[name]
         report.notes.append(
@@ -75,10 +80,11 @@ def _table(name: str, table: Table2Read | Table3Read | Table4Read | None) -> Loc
         if table.seen:
             return Located("uncertain", f"找到了{label}的表头或行名，但没有读到其中的数字")
         return Located("absent", f"没有找到{label}的表头、行名或数字")
+    rows = [table.row] if isinstance(table, Table4Read) else list(table.rows.values())
+    unconfirmed = [r for r in rows if r is not None and "unconfirmed" in r.status]
+    if unconfirmed:
+        return Located("uncertain", f"{label}有 {len(unconfirmed)} 行的数字未能确认")
     if isinstance(table, Table3Read):
-        unconfirmed = [k for k, r in table.rows.items() if "unconfirmed" in r.status]
-        if unconfirmed:
-            return Located("uncertain", f"有 {len(unconfirmed)} 行的数字未能确认")
         if table.realigned:
             return Located("confident", f"有 {len(table.realigned)} 行按顺序对应，各行各列的勾稽关系都相符")
     return Located("confident", f"读到{label}")

@@ -161,6 +161,7 @@ class _Gathered:
     why: str = "行名与数字在原文中分开排列"  # how those rows were printed
     unconfirmed: list[str] = field(default_factory=list)  # rows whose numbers could not be tied
     seen: bool = False  # a label or header of the table was met
+    bare: list[str] = field(default_factory=list)  # labels met that no number followed
 
 
 def _trim(cells: list[Item], width: int) -> list[Item]:
@@ -519,6 +520,7 @@ def _collect(items: Sequence[Item], table: str, notes: list[ReadingNotice], widt
     if width:
         _check_binding(rows, units, width, out)
     out.rows = {k: r for k, r in rows.items() if _has_numbers(r) or k in out.unconfirmed}
+    out.bare = [k for k in rows if k not in out.rows]
     return out
 
 
@@ -838,7 +840,39 @@ def read_table2(items: Sequence[Item], previous_in_force: dict[str, int] | None 
             out.rows[key] = _at(row, _unsplit_table2(key, amount, width, out))
             continue
         out.rows[key] = _at(row, _plain(cells, width))
+    _unplaced_table2(out, collected, gathered.bare, widths)
     return out
+
+
+def _unplaced_table2(
+    out: Table2Read, collected: dict[str, _Collected], bare: list[str], widths: dict[str, int]
+) -> None:
+    """Labels no number followed, in a 表二 where a row took more numbers than it has cells: the page
+    printed numbers before their labels (plain PDF text does), so those rows' numbers cannot be told
+    — withheld, and said so, never called missing rows."""
+    piled = [
+        k
+        for k, r in collected.items()
+        if sum(1 for i in r.items if i.kind in ("num", "na")) > widths.get(k, 99)
+    ]
+    unplaced = [k for k in bare if k in widths and k not in out.rows]
+    if not piled or not unplaced:
+        return
+    labels = dict(_table2_row_labels(out.version))
+    for key in unplaced:
+        out.rows[key] = Row([None] * widths[key], ["unconfirmed"] * widths[key])
+    out.notes.append(
+        ReadingNotice(
+            READ,
+            "warning",
+            f"未能确认表二“{'”“'.join(labels[k] for k in unplaced)}”的数字：原文的数字与行名没有按行排列"
+            "（数字印在行名之前）。这些行没有读入，依赖它们的规则未作检查：请对照原表核对",
+            "表二",
+            evidence="行名之前多出的数字：" + "；".join(labels[k] for k in piled),
+            cells=tuple(c for k in unplaced for c in _table2_cells(k, out.version)),
+            place="table2/unconfirmed",
+        )
+    )
 
 
 def _run_into_amount(cells: list[Item], width: int) -> str | None:
