@@ -247,3 +247,29 @@ def test_a_damaged_table_with_a_wrong_total_is_not_assessed_rather_than_guessed(
     outcome = assess(report)
     assert not [f for f in errors(outcome.findings) if f.rule in ("H2", "H3", "S2", "H5")]
     assert any("H3" in n.rules for n in outcome.not_assessed)
+
+
+def test_the_reader_says_how_sure_it_is_of_each_part_and_table() -> None:
+    report = read_text(handwritten(), "txt")
+    assert all(report.certainty(what).confident for what in ("parts", "table2", "table3", "table4"))
+    assert all(report.certainty(f"part:{p.id}").confident for p in official.PARTS)
+    assert report.certainty("part:overview").reason.startswith("第")  # where the heading stands
+    cut = read_text(handwritten().replace("六、其他需要报告的事项\n", ""), "txt")
+    assert cut.certainty("part:other").status == "absent" and cut.certainty("parts").confident
+    assert any(f.rule == "S1" and f.is_error for f in run_checks(cut))  # a part missing: the report's
+
+
+@pytest.mark.parametrize("layout", ["html", "portal", "docx", "md", "pipe"])
+def test_a_total_column_left_blank_is_an_error_where_the_page_keeps_its_cells(
+    layout: str, tmp_path: Path
+) -> None:
+    page = busy_page()
+    n, table = next(
+        (i, item.table) for i, item in enumerate(page.items) if item.table and item.table.id == "table3"
+    )
+    for row in range(len(official.TABLE3_ROWS)):
+        table = set_cell(table, row, 6, None)
+    page.items[n].table = table
+    report = read_report(write(tmp_path / f"report{SUFFIX.get(layout, '.txt')}", render_page(page, layout)))
+    blank = [f for f in run_checks(report) if f.rule == "H5" and f.is_error]
+    assert blank and "总计" in blank[0].evidence, layout

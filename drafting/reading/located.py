@@ -23,7 +23,9 @@ _TABLE_NAME = {"table2": "表二", "table3": "表三", "table4": "表四"}
 
 
 def locate(report: Report) -> None:
-    """Set ``report.located`` and add one ``READ`` notice for each thing not located with confidence."""
+    """Set ``report.located`` — the part headings as a whole (``parts``), each part (``part:<id>``: its
+    heading found or not) and each table — and add one ``READ`` notice for each thing not located with
+    confidence."""
     parts = list(dict.fromkeys(h.part for h in report.headings))
     if len(parts) >= MIN_PARTS:
         report.located["parts"] = Located("confident", f"找到 {len(parts)} 个章节标题")
@@ -41,6 +43,13 @@ def locate(report: Report) -> None:
                 evidence=f"识别出的章节标题：{found}",
                 place="parts/unlocated",
             )
+        )
+    for part in official.PARTS:
+        heading = next((h for h in report.headings if h.part == part.id), None)
+        report.located[f"part:{part.id}"] = (
+            Located("confident", f"{heading.where()}")
+            if heading is not None
+            else Located("absent", f"没有找到“{part.heading}”")
         )
     parts_known = report.located["parts"].confident
     for name, table in (("table2", report.table2), ("table3", report.table3), ("table4", report.table4)):

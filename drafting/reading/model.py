@@ -33,8 +33,9 @@ from .tables import (
 )
 
 LocatedStatus = Literal["confident", "uncertain", "absent"]
-# What the reader locates and says how sure it is of: the six part headings as a whole, and each table.
-LOCATED = ("parts", "table2", "table3", "table4")
+# What the reader locates and says how sure it is of: the six part headings as a whole, each part
+# (``part:<id>``), and each table.
+LOCATED = ("parts", *(f"part:{p.id}" for p in official.PARTS), "table2", "table3", "table4")
 
 
 @dataclass(frozen=True)
