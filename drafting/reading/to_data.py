@@ -383,7 +383,7 @@ def imported(report: Report) -> Imported:
     notes: list[str] = []
     blanks: list[str] = []
     for note in report.notes:
-        if note.rule in ("SPLIT", "H5", "S2"):
+        if note.rule in ("SPLIT", "H5", "S2", "READ"):
             notes.append(re.sub(r"\s+", " ", note.message))
     agency = report.agency or "（请填写机关全称）"
     if not report.agency:
