@@ -10,7 +10,7 @@ from .. import official
 from ..data import rules
 from ..errors import Issue, Severity
 from ..official import Cell, cells_of_path
-from ..reading.tables import OTHER_HANDLING_2019, READ, UNSURE, Row
+from ..reading.tables import OTHER_HANDLING_2019, READ, UNSURE, ReadingNotice, Row
 from .finding import Finding
 from .registry import Context, check
 
@@ -143,17 +143,20 @@ def reading_notices(ctx: Context) -> Iterator[Finding]:
     guess (SPLIT) or could not split (H1, H4), a 总计 it had to work out (H5), a row label that is
     not the official one (S2)."""
     for note in ctx.report.notes:
-        if note.rule == READ:
-            continue  # what the reader could not locate or confirm: ``structure.reading``
-        yield ctx.found(
-            note.rule,
-            note.severity,
-            note.message,
-            note.location,
-            evidence=note.evidence,
-            place=note.place,
-            cells=note.cells,
-        )
+        if note.rule != READ:  # what the reader could not locate or confirm: ``reading``
+            yield _notice_finding(ctx, note)
+
+
+def _notice_finding(ctx: Context, note: ReadingNotice) -> Finding:
+    return ctx.found(
+        note.rule,
+        note.severity,
+        note.message,
+        note.location,
+        evidence=note.evidence,
+        place=note.place,
+        cells=note.cells,
+    )
 
 
 @check(
@@ -166,15 +169,7 @@ def reading(ctx: Context) -> Iterator[Finding]:
     it are not assessed (see ``Outcome.not_assessed``)."""
     for note in ctx.report.notes:
         if note.rule == READ:
-            yield ctx.found(
-                READ,
-                note.severity,
-                note.message,
-                note.location,
-                evidence=note.evidence,
-                place=note.place,
-                cells=note.cells,
-            )
+            yield _notice_finding(ctx, note)
 
 
 _Blank = tuple[str, Cell]  # (label shown to the user, the cell)

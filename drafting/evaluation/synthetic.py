@@ -496,12 +496,16 @@ def _table_apart(table: Table) -> str:
             pending.append(numbers)
             continue
         lines.append("| " + " | ".join([label, *numbers]) + " |")
-        for queued in pending:
-            lines += ["| " + " | ".join(queued) + " |", "|" + "---|" * len(queued)]
+        lines += _orphan_rows(pending)
         pending = []
-    for queued in pending:
-        lines += ["| " + " | ".join(queued) + " |", "|" + "---|" * len(queued)]
-    return "\n".join(lines)
+    return "\n".join(lines + _orphan_rows(pending))
+
+
+def _orphan_rows(rows: list[list[str]]) -> list[str]:
+    """Rows of numbers each printed as a pipe table of its own, as the converter leaves them."""
+    return [
+        line for numbers in rows for line in ("| " + " | ".join(numbers) + " |", "|" + "---|" * len(numbers))
+    ]
 
 
 _TABLE_RENDERERS = {

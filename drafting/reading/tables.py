@@ -837,7 +837,7 @@ def read_table2(items: Sequence[Item], previous_in_force: dict[str, int] | None 
             continue
         amount = _run_into_amount(cells, width)
         if amount is not None:
-            out.rows[key] = _at(row, _unsplit_table2(key, amount, width, out))
+            out.rows[key] = _at(row, _unsplit_table2(key, amount, width, out, "（件数和金额之间没有分隔）"))
             continue
         out.rows[key] = _at(row, _plain(cells, width))
     _unplaced_table2(out, collected, gathered.bare, widths)
@@ -887,13 +887,14 @@ def _run_into_amount(cells: list[Item], width: int) -> str | None:
     return " ".join(c.text for c in nums)
 
 
-def _unsplit_table2(key: str, raw: str, width: int, out: Table2Read) -> Row:
+def _unsplit_table2(key: str, raw: str, width: int, out: Table2Read, why: str = "") -> Row:
+    """A 表二 row whose run-together digits admit no one split: kept raw (no value), said so."""
     label = dict(_table2_row_labels(out.version))[key]
     out.notes.append(
         ReadingNotice(
             "SPLIT",
             "warning",
-            f"表二“{label}”的数字连写为“{raw}”（件数和金额之间没有分隔），无法确定如何拆分，已保留原文：请对照原表核对",
+            f"表二“{label}”的数字连写为“{raw}”{why}，无法确定如何拆分，已保留原文：请对照原表核对",
             f"表二 {label}",
             evidence=raw,
             cells=_table2_cells(key, out.version),
@@ -955,17 +956,7 @@ def _split_table2(
     splits = split_free(runs, width)
     if len(splits) == 1:
         return Row(list(splits[0]), ["ok"] * width, raw=raw)
-    out.notes.append(
-        ReadingNotice(
-            "SPLIT",
-            "warning",
-            f"表二“{label}”的数字连写为“{raw}”，无法确定如何拆分，已保留原文：请对照原表核对",
-            f"表二 {label}",
-            evidence=raw,
-            cells=_table2_cells(key, out.version),
-        )
-    )
-    return Row([None] * width, ["raw"] * width, raw=raw)
+    return _unsplit_table2(key, raw, width, out)
 
 
 def _table2_row_labels(version: str) -> list[tuple[str, str]]:
