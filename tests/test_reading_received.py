@@ -329,3 +329,15 @@ def test_text_copied_from_a_browser_page() -> None:
     assert report.title == busy()[0].title
     assert report.cells() == cells_json(page)
     assert not errors(run_checks(report)), [f.message for f in errors(run_checks(report))]
+
+
+def test_a_table_after_a_line_that_stops_without_a_mark_is_not_joined_to_it(
+    page_text: str, as_written
+) -> None:  # type: ignore[no-untyped-def]
+    heading = "三、收到和处理政府信息公开申请情况"
+    intro = "本年度收到和处理政府信息公开申请的情况，按规定格式统计，全年各项数字列表如下"
+    text = page_text.replace(heading + "\n", heading + "\n\n　　" + intro + "\n\n", 1)
+    assert intro in text
+    report = read_text(text, "txt")
+    assert report.cells() == as_written.cells()
+    assert any(p.text == intro for p in report.paragraphs)

@@ -122,9 +122,7 @@ def join_page_breaks(blocks: list[Block]) -> list[Block]:
             and isinstance(last, Line)
             and isinstance(block, Line)
             and _cut_off(last)
-            and _prose(block)
-            and _CARRIES_ON.match(block.text.strip())
-            and not _STARTS.match(block.text.strip())
+            and _carries_on(block)
         ):
             last.text = last.text.rstrip() + block.text.strip()
             blanks = []
@@ -133,6 +131,18 @@ def join_page_breaks(blocks: list[Block]) -> list[Block]:
         blanks = []
         out.append(block)
     return out + blanks
+
+
+def _carries_on(block: Line) -> bool:
+    """Prose that carries a sentence on: a sentence's marks in it (a table's header or a sub-heading
+    has none), opening on a character, not on an ordinal."""
+    text = block.text.strip()
+    return (
+        _prose(block)
+        and any(mark in text for mark in "，。；")
+        and bool(_CARRIES_ON.match(text))
+        and not _STARTS.match(text)
+    )
 
 
 def _cut_off(block: Line) -> bool:
