@@ -37,7 +37,7 @@ from ..data.model import ReportData
 from ..data.rules import check_rules
 from ..errors import InputError, Issue, validation_problem
 from .model import Report
-from .tables import OTHER_HANDLING_2019, Row, Status, Value
+from .tables import OTHER_HANDLING_2019, UNSURE, Row, Status, Value
 
 _SELF_REFERENCES = (
     "我局",
@@ -338,7 +338,10 @@ def document_data(report: Report, year: int | None) -> tuple[ReportData | None, 
         "table4": _table4(report, keep_beside_blanks=False),
         "fees": _fees(report),
     }
-    return ReportData.model_validate(raw), {path: set(cols) for path, cols in t3.blanks.items()}
+    # cells withheld (not tied to their row, digits not split) are not blanks the report left: the
+    # checks gate on them by confidence instead
+    blanks = {path: {c for c, s in cols.items() if s not in UNSURE} for path, cols in t3.blanks.items()}
+    return ReportData.model_validate(raw), {path: cols for path, cols in blanks.items() if cols}
 
 
 def _blank_texts(t3: _Table3) -> list[str]:
