@@ -166,6 +166,10 @@ def test_parts_not_located_are_one_notice_never_missing_sections(tmp_path: Path)
     assert len(notice) == 1 and notice[0].severity == "warning"
     skipped = {r for n in outcome.not_assessed for r in n.rules}
     assert {"S1", "S3"} <= skipped
+    # the listing says what was left unchecked, and why
+    path = write(tmp_path / "report.txt", _without_headings(handwritten()))
+    code, out, _ = _run("check", str(path))
+    assert "【未作检查】" in out and "［S1" in out and "未能识别报告的章节" in out
     # the tables were still read, and are still judged
     line = next(x for x in handwritten().split("\n") if x.startswith("一、本年新收"))
     broken = _without_headings(handwritten()).replace(line, line.rsplit("\t", 1)[0] + "\t999")
