@@ -356,6 +356,12 @@ class Cell:
     def as_dict(self) -> dict[str, str]:
         return {"table": self.table, "row": self.row, "column": self.column}
 
+    @property
+    def path(self) -> str:
+        """The data-file key of this cell (``table3.withheld.state_secret.commercial``; a 表二 row of
+        one value is ``table2.rules``): the inverse of ``cells_of_path``."""
+        return ".".join(part for part in (self.table, self.row, self.column) if part)
+
 
 def row_cells(table: str, row: str) -> tuple[Cell, ...]:
     """Every cell of one row, in the order the table prints them."""

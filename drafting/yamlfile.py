@@ -181,19 +181,35 @@ class _Unusual(Exception):
 
 def parse_fast(text: str) -> tuple[Any, dict[tuple[str, ...], Position]] | None:
     """Plain values and key positions, or ``None`` when the round-trip loader must decide."""
+    node = compose_fast(text)
+    return None if node is None else plain_fast(node)
+
+
+def compose_fast(text: str) -> Any | None:
+    """The C parser's node tree of ``text`` (each node with its start and end in the text), or
+    ``None`` when the round-trip loader must decide. ``plain_fast`` turns it into values; a caller
+    that splices new values into the text (``data.edit``) keeps it to find them."""
     from ruamel.yaml import YAML, main
 
     # No C extension; or a version directive, which only the round-trip loader honours.
     if getattr(main, "CParser", None) is None or "%YAML" in text:
         return None
-    yaml = YAML(typ="safe")
+    try:
+        node = YAML(typ="safe").compose(text)
+    except Exception:  # whatever went wrong, the round-trip loader reads the file and reports it
+        return None
+    return node
+
+
+def plain_fast(node: Any) -> tuple[Any, dict[tuple[str, ...], Position]] | None:
+    """The plain values and key positions of a tree from ``compose_fast``, or ``None`` when the
+    round-trip loader must decide."""
+    from ruamel.yaml import YAML
+
     positions: dict[tuple[str, ...], Position] = {}
     try:
-        node = yaml.compose(text)
-        if node is None:
-            return None
-        value = _plain_fast(node, (), positions, yaml.constructor, set())
-    except Exception:  # whatever went wrong, the round-trip loader reads the file and reports it
+        value = _plain_fast(node, (), positions, YAML(typ="safe").constructor, set())
+    except Exception:
         return None
     return value, positions
 

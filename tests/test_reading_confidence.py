@@ -168,7 +168,7 @@ def test_parts_not_located_are_one_notice_never_missing_sections(tmp_path: Path)
     assert {"S1", "S3"} <= skipped
     # the listing says what was left unchecked, and why
     path = write(tmp_path / "report.txt", _without_headings(handwritten()))
-    code, out, _ = _run("check", str(path))
+    _, out, _ = _run("check", str(path))
     assert "【未作检查】" in out and "［S1" in out and "未能识别报告的章节" in out
     # the tables were still read, and are still judged
     line = next(x for x in handwritten().split("\n") if x.startswith("一、本年新收"))

@@ -30,9 +30,19 @@ _SEVERITY = {"error": ("错误", "red"), "warning": ("提示", "yellow")}
     is_flag=True,
     help='以 JSON 输出：{"ok": …, "findings": […]}；有规则因未能确认所需内容而未作检查时，另附 "not_assessed": [{"rules", "check", "reason"}]。',
 )
+@click.option(
+    "--final",
+    is_flag=True,
+    help="按发布前的标准检查：遗留的【待补充】等占位内容、没有写出的存在问题或改进措施都算错误（平时只是提示）。",
+)
 @click.pass_context
 def command(
-    ctx: click.Context, report: Path, data_path: Path | None, previous: Path | None, as_json: bool
+    ctx: click.Context,
+    report: Path,
+    data_path: Path | None,
+    previous: Path | None,
+    as_json: bool,
+    final: bool,
 ) -> None:
     """检查一份年度报告（本工具的草稿 .draft.json，或任何人发布的 .md/.txt/.html/.docx/.pdf）：
     结构、表格勾稽关系、正文与表格的一致性、年份和文字规范。
@@ -40,7 +50,7 @@ def command(
     from ..check import assess_file
     from ..checks import has_errors
 
-    outcome = assess_file(report, data_path, previous)
+    outcome = assess_file(report, data_path, previous, final=final)
     findings = outcome.findings
     if as_json:
         payload: dict[str, object] = {
