@@ -305,6 +305,18 @@ def _plan_shard(db: sqlite3.Connection, job_id: int, name: str, requests: int, n
     return int(cur.lastrowid or 0)
 
 
+_QUEUE_REQUEST: Final = (
+    "INSERT INTO requests (custom_id, agency_id, shard_id, section, stage, attempt, body, state, created, updated)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?)"
+)
+
+
+def _queued(r: NewRequest, agency_id: int, shard_id: int | None, now: float) -> tuple[Any, ...]:
+    """The values of a queued request's row (``_QUEUE_REQUEST``)."""
+    body = json.dumps(r.body, ensure_ascii=False)
+    return (r.custom_id, agency_id, shard_id, r.section, r.stage, r.attempt, body, now, now)
+
+
 # --- the ledger ---------------------------------------------------------------------------------------
 
 
@@ -510,21 +522,7 @@ class Ledger:
                 for i in members:
                     r = requests[i]
                     agency_id = r.agency if r.existing else ids[r.agency]
-                    db.execute(
-                        "INSERT INTO requests (custom_id, agency_id, shard_id, section, stage, attempt, body, state,"
-                        " created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?)",
-                        (
-                            r.custom_id,
-                            agency_id,
-                            shard_id,
-                            r.section,
-                            r.stage,
-                            r.attempt,
-                            json.dumps(r.body, ensure_ascii=False),
-                            now,
-                            now,
-                        ),
-                    )
+                    db.execute(_QUEUE_REQUEST, _queued(r, agency_id, shard_id, now))
             return shard_ids
 
     def add_requests(self, requests: Sequence[NewRequest]) -> None:
@@ -532,23 +530,7 @@ class Ledger:
         in no shard yet (``shard_queued`` gives them one)."""
         now = time.time()
         with self._tx() as db:
-            db.executemany(
-                "INSERT INTO requests (custom_id, agency_id, shard_id, section, stage, attempt, body, state,"
-                " created, updated) VALUES (?, ?, NULL, ?, ?, ?, ?, 'queued', ?, ?)",
-                [
-                    (
-                        r.custom_id,
-                        r.agency,
-                        r.section,
-                        r.stage,
-                        r.attempt,
-                        json.dumps(r.body, ensure_ascii=False),
-                        now,
-                        now,
-                    )
-                    for r in requests
-                ],
-            )
+            db.executemany(_QUEUE_REQUEST, [_queued(r, r.agency, None, now) for r in requests])
 
     def shard_queued(
         self, job_id: int, plan: Callable[[Sequence[Request]], list[tuple[str, range]]]
