@@ -15,6 +15,7 @@ LAYERS = {
     "errors": 1,
     "chars": 1,
     "textdiff": 1,
+    "overlap": 1,
     "pins": 1,
     "official": 1,
     "threads": 1,
@@ -41,6 +42,7 @@ LAYERS = {
     "draft": 11,
     "revise": 11,
     "evaluation": 12,
+    "review": 12,
     "cli": 13,
 }
 # Modules allowed to import upward for now, each with its reason (none today).

@@ -23,7 +23,7 @@ from ..reading.model import Heading, Paragraph, Report
 from ..reading.splitting import document_counts_split
 from ..reading.tables import Row
 from ..reading.to_data import document_data
-from . import consistency, fees, register, structure, tables, years  # noqa: F401 - registers checks
+from . import consistency, fees, register, structure, tables, yearly, years  # noqa: F401 - registers checks
 from .data import issue_findings  # also registers the data checks
 from .finding import CATEGORIES, CATEGORY_LABELS, Cell, Finding, identity
 from .registry import CHECKS, RULES, Context, Rule, checks_for, verify_catalogue
@@ -116,7 +116,9 @@ def build_context(
     extra: set[Decimal] = set()
     if report.table2 is not None and report.table2.version == "2019":
         extra = {Decimal(v) for row in report.table2.rows.values() for v in row.values if v is not None}
-    return Context(report, data, doc, year, blanks, strict_numbers, extra, report_identity(report, data))
+    ctx = Context(report, data, doc, year, blanks, strict_numbers, extra, report_identity(report, data))
+    ctx.previous_report = previous if isinstance(previous, Report) else None
+    return ctx
 
 
 def run_checks(

@@ -97,6 +97,7 @@ class Context:
     identity: str = ""  # the report as a reviewer names it (``finding.identity``): agency and year
     strict: bool = False  # a model's section: hold it to the shape the prompt asked for
     section: str | None = None  # the narrative section checked on its own (``check_section``)
+    previous_report: Report | None = None  # last year's report as read, when given as a report
 
     @property
     def figures(self) -> ReportData | None:

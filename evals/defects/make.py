@@ -67,6 +67,7 @@ class Seeded:
     page: Page
     data: ReportData | None = None  # written beside the case and passed as --data
     previous: ReportData | None = None  # passed as --previous
+    previous_page: Page | None = None  # last year's report (as page text), passed as --previous
     cells: bool = True  # the page's tables are still the official ones: score the import
 
 
@@ -251,6 +252,33 @@ def c2(b: Base, page: Page) -> Seeded:
         "in_force": n.in_force - n.issued + n.repealed + 9,
     }
     return Seeded(page, previous=_balanced(last))
+
+
+def c4(b: Base, page: Page) -> Seeded:
+    """Last year's 行政许可 six times this year's and more (a jump); the carry-over and 现行有效件数
+    still follow on, so that the jump is the one cross-year finding."""
+    last = random_data(_seed(b.name) + 900, year=b.data.year - 1).model_dump(mode="python")
+    last["table3"]["carry_forward"] = b.data.table3.carried_over.model_dump(exclude={"total"})
+    n = b.data.table2.normative
+    last["table2"]["normative"] = {
+        "issued": 1,
+        "repealed": 0,
+        "in_force": max(0, n.in_force - n.issued + n.repealed),
+    }
+    last["table2"]["licensing"] = b.data.table2.licensing * 6 + 60
+    return Seeded(page, previous=_balanced(last))
+
+
+def y4(b: Base, page: Page) -> Seeded:
+    """This year's narrative is last year's with the year changed: last year's report is the same
+    page a year earlier (its tables left out, so that the copied narrative is the one finding)."""
+    year, last_year = str(b.data.year), str(b.data.year - 1)
+    items = [
+        replace(i, text=i.text.replace(year, last_year))
+        for i in page.items
+        if i.table is None and i.kind in ("title", "heading", "subheading", "paragraph")
+    ]
+    return Seeded(page, previous_page=Page(items), cells=True)
 
 
 def _balanced(raw: dict[str, Any]) -> ReportData:
@@ -513,6 +541,9 @@ DEFECTS = (
     Defect("R5", "numbering", r5),
     Defect("D1", "table-vs-data", d1),
     Defect("D2", "agency-vs-data", d2),
+    # Added later, so that the cases before them keep their bases and layouts.
+    Defect("C4", "jump", c4),
+    Defect("Y4", "copied-narrative", y4),
 )
 CATEGORY = {rule.id: rule.category for rule in RULES.values()}  # the catalogue's, never spelt again
 
@@ -561,6 +592,10 @@ class Writer:
             entry["data"] = self._json(f"{case_id}.data.json", seeded.data)
         if seeded.previous is not None:
             entry["previous"] = self._json(f"{case_id}.previous.json", seeded.previous)
+        if seeded.previous_page is not None:
+            name = f"{case_id}.previous.txt"
+            (CASES / name).write_text(str(render_page(seeded.previous_page, "txt")), encoding="utf-8")
+            entry["previous"] = f"cases/{name}"
         if seeded.cells:
             entry["cells"] = self._json_raw(f"{case_id}.cells.json", expected_cells(seeded.page))
         self.manifest.append(entry)
