@@ -10,8 +10,10 @@ encoding is said the same way everywhere, in Chinese. Every file we write goes t
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 from .errors import InputError, OutputError, os_reason
 
@@ -111,6 +113,32 @@ def atomic_write_all(outputs: Mapping[Path, str | bytes]) -> None:
     finally:
         _remove(tmp for p, tmp in temps.items() if p not in replaced)
         _remove(backups.values())
+
+
+@contextmanager
+def atomic_file(path: Path) -> Iterator[BinaryIO]:
+    """A file written in pieces (a dashboard of thousands of reports, a long list) that appears at
+    ``path`` only when complete: written to a temporary file beside it and renamed into place when
+    the block ends; if the block fails, the temporary file is removed and the old file stays."""
+    import tempfile
+
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise OutputError(f"无法在 {path.parent} 写入文件：{os_reason(exc)}。") from None
+    try:
+        os.chmod(tmp, _mode_for(path))
+        with os.fdopen(fd, "wb") as f:
+            yield f
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise OutputError(f"无法写入 {path}：{os_reason(exc)}。") from None
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def write_text(path: Path, text: str) -> None:

@@ -1,0 +1,200 @@
+"""The review's dashboard: one self-contained HTML file (``审核总览.html``) — our own small script and
+style inline, no request to anything outside it — that opens from a shared drive in any browser.
+
+It is written as the reports stream past: each report's drill-down (its findings with decisions,
+tables and marked paragraphs) as a JSON block the page parses only when that report is opened, then
+the summary (ranking rows, totals, rule counts) and the script. Strings the tables of every report
+repeat (row labels, column titles) are written once and named by number.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from importlib import resources
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+from urllib.parse import quote
+
+from ..files import atomic_file
+from .judged import Reviewed, Totals, rule_label
+from .run import Review
+
+NAME = "审核总览.html"
+_MARK = "<!--DATA-->"
+
+
+def _template(name: str) -> str:
+    return resources.files(__package__).joinpath("templates", name).read_text(encoding="utf-8")
+
+
+def json_block(block_id: str, value: Any) -> str:
+    """A JSON value inside ``<script type="application/json">``: ``</`` and ``<!--`` cannot end it."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    text = text.replace("</", "<\\/").replace("<!--", "<\\!--")
+    return f'<script type="application/json" id="{block_id}">{text}</script>\n'
+
+
+def href(path: Path, out_dir: Path) -> str:
+    """A link from the dashboard to ``path``: relative, so that the folder can move as a whole."""
+    try:
+        rel = os.path.relpath(path.resolve(), out_dir.resolve())
+    except ValueError:  # another drive (Windows): an absolute link is the best there is
+        return path.resolve().as_uri()
+    return quote(rel.replace(os.sep, "/"))
+
+
+class Labels:
+    """Repeated strings written once: a string's number in ``items``."""
+
+    def __init__(self) -> None:
+        self.items: list[str] = []
+        self._index: dict[str, int] = {}
+
+    def __call__(self, text: str) -> int:
+        found = self._index.get(text)
+        if found is None:
+            found = self._index[text] = len(self.items)
+            self.items.append(text)
+        return found
+
+
+class Dashboard:
+    def __init__(self, review: Review, decisions_found: bool) -> None:
+        self.review = review
+        self.out_dir = review.options.out_dir
+        self.decisions_found = decisions_found
+        self.labels = Labels()
+        self.rows: list[dict[str, Any]] = []
+        self._context = atomic_file(self.out_dir / NAME)
+        self._file = self._context.__enter__()
+        head, _, self._tail = _template("dashboard.html").partition(_MARK)
+        self._write(head.replace("/*CSS*/", _template("dashboard.css")))
+
+    def _write(self, text: str) -> None:
+        self._file.write(text.encode("utf-8"))
+
+    def add(self, r: Reviewed) -> None:
+        item = r.item
+        n = len(self.rows)
+        last = item.last
+        self.rows.append(
+            {
+                "id": n,
+                "agency": item.agency,
+                "region": item.region,
+                "level": item.level,
+                "year": item.year,
+                "file": item.source.relative,
+                "href": href(item.source.path, self.out_dir),
+                "status": item.status,
+                "reason": item.reason,
+                "errors": r.errors,
+                "warnings": r.warnings,
+                "dismissed": r.dismissed,
+                "similar": r.similar,
+                "last": last.relative if last is not None else None,
+                "last_href": href(last.path, self.out_dir) if last is not None else None,
+            }
+        )
+        record = r.record or {}
+        findings = []
+        for j in r.findings:
+            f = j.finding
+            findings.append(
+                {
+                    "rule": f.get("rule", ""),
+                    "severity": f.get("severity", ""),
+                    "message": f.get("message", ""),
+                    "location": f.get("location", ""),
+                    "evidence": f.get("evidence", ""),
+                    "cells": [f"{c['table']}/{c['row']}/{c['column']}" for c in f.get("cells", [])],
+                    "fingerprint": f.get("fingerprint", ""),
+                    "decision": j.decision,
+                    "comment": j.comment,
+                }
+            )
+        view = record.get("view") or {"tables": [], "paragraphs": [], "omitted": 0}
+        detail = {
+            "title": record.get("title", "") or item.title,
+            "findings": findings,
+            "view": {**view, "tables": [self._intern(t) for t in view.get("tables", [])]},
+        }
+        self._write(json_block(f"d{n}", detail))
+
+    def _intern(self, table: dict[str, Any]) -> dict[str, Any]:
+        groups = []
+        for g in table.get("groups", []):
+            rows = [{**row, "label": self.labels(row["label"])} for row in g["rows"]]
+            groups.append(
+                {
+                    **g,
+                    "heading": self.labels(g["heading"]) if g["heading"] else "",
+                    "columns": [self.labels(c) for c in g["columns"]],
+                    "rows": rows,
+                }
+            )
+        return {**table, "groups": groups}
+
+    def finish(self, totals: Totals, unmatched_decisions: int) -> None:
+        review = self.review
+        out_dir = self.out_dir
+        rules = [
+            {
+                "rule": rule,
+                "description": rule_label(rule),
+                "findings": count,
+                "reports": totals.rule_reports[rule],
+            }
+            for rule, count in sorted(totals.rule_findings.items(), key=lambda rc: (-rc[1], rc[0]))
+        ]
+        self.rows.sort(key=lambda r: (-r["errors"], -r["warnings"], r["agency"], r["year"] or 0, r["file"]))
+        by_file = {row["file"]: row["href"] for row in self.rows}
+        summary = {
+            "meta": {
+                "folder": str(review.options.folder),
+                "generated": dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
+                "version": review.cache.version,
+                "interrupted": review.interrupted,
+                "decisions": _shown(review.options.decisions_path, out_dir),
+                "decisions_found": self.decisions_found,
+                "unmatched_decisions": unmatched_decisions,
+            },
+            "totals": {
+                "found": totals.found,
+                "read": totals.read,
+                "unreadable": len(totals.unreadable),
+                "failed": len(totals.failed),
+                "pending": totals.pending,
+                "errors": totals.errors,
+                "warnings": totals.warnings,
+                "with_errors": totals.with_errors,
+                "similar": totals.similar,
+                "paired": totals.paired,
+                "dismissed": totals.dismissed,
+                "confirmed": totals.confirmed,
+            },
+            "reports": self.rows,
+            "rules": rules,
+            "unreadable": [[f, reason, by_file.get(f, "")] for f, reason in totals.unreadable],
+            "failed": [[f, reason, by_file.get(f, "")] for f, reason in totals.failed],
+            "unlisted": [f"第{e.line}行：{e.file}" for e in review.unlisted],
+            "labels": self.labels.items,
+        }
+        self._write(json_block("summary", summary))
+        self._write(self._tail.replace("/*JS*/", _template("dashboard.js")))
+        self._context.__exit__(None, None, None)
+
+    def abort(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self._context.__exit__(kind, exc, tb)
+
+
+def _shown(path: Path, out_dir: Path) -> str:
+    try:
+        return path.resolve().relative_to(out_dir.resolve()).as_posix()
+    except ValueError:
+        return str(path)
