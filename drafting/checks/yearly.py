@@ -196,7 +196,10 @@ def repeated_narrative(ctx: Context) -> Iterator[Finding]:
         if found.counted < MIN_CHARS or found.coverage < REPEAT_THRESHOLD:
             continue
         heading = official.part_heading(part)
-        quoted = "；".join(f"“{_short(q)}”" for q in found.passages[:3])
+        # Quoted paragraph by paragraph: a reader finds each in this year's text.
+        pieces = [q.strip() for passage in found.passages for q in passage.split("\n")]
+        pieces = sorted((q for q in pieces if len(q) >= 20), key=len, reverse=True)
+        quoted = "；".join(f"“{_short(q)}”" for q in pieces[:3])
         yield ctx.found(
             "Y4",
             "warning",

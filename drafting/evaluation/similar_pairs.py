@@ -89,7 +89,7 @@ ITEMS = (
     "督查通报",
     "补贴发放名册",
     "抽检结果",
-    "行政许可决定",
+    "双随机抽查结果",
 )
 UNITS = ("条", "项", "份", "批次", "期", "篇")
 CHANNELS = (
@@ -158,7 +158,8 @@ class Pair:
     rewritten: float = 0.0  # for ``copied``: the share of sentences replaced
 
 
-def _sentence(rng: random.Random) -> str:
+def sentence(rng: random.Random) -> str:
+    """One sentence of the genre, its slots drawn from the pools."""
     pattern = rng.choice(_PATTERNS)
     text = pattern.format(
         action=rng.choice(ACTIONS),
@@ -182,11 +183,11 @@ def narrative(rng: random.Random, agency: str, year: int, sentences: int = 14) -
     own sentences between them."""
     paragraphs = [
         f"{year}年，{agency}{OFFICIAL[1]}，{OFFICIAL[0]}，{OFFICIAL[2]}，"
-        + "".join(_sentence(rng) for _ in range(2))
+        + "".join(sentence(rng) for _ in range(2))
     ]
     per = max(1, (sentences - 2) // 5)
     for head in OFFICIAL[3:8]:
-        body = "".join(_sentence(rng) for _ in range(per))
+        body = "".join(sentence(rng) for _ in range(per))
         extra = OFFICIAL[8] + "。" if "管理" in head else OFFICIAL[9] + "。" if "监督" in head else ""
         paragraphs.append(f"{head}。{extra}{body}")
     weak = "；".join(rng.sample(WEAKNESSES, 2))
@@ -218,7 +219,7 @@ def copied(seed: int, rewritten: float, agency: str = "某市某局", year: int 
     this_paragraphs = []
     for paragraph in last.split("\n"):
         sentences = _split(_next_year(paragraph, rng))
-        out = [_sentence(rng) if k and rng.random() < rewritten else s for k, s in enumerate(sentences)]
+        out = [sentence(rng) if k and rng.random() < rewritten else s for k, s in enumerate(sentences)]
         this_paragraphs.append("".join(out))
     return Pair("copied", last, "\n".join(this_paragraphs), rewritten)
 

@@ -179,15 +179,19 @@ def _about(finding: Finding, p: Paragraph) -> str:
 
 
 def _marks(text: str, finding: Finding, exact: bool) -> list[tuple[int, int, str]]:
+    """The quoted words found in ``text``, and the figures the finding names — inside the quoted
+    words when there are any (the figure the finding is about, not the same figure elsewhere)."""
     marks: list[tuple[int, int, str]] = []
     for piece in fragments(finding.evidence):
         start = text.find(piece)
         if start >= 0:
             marks.append((start, start + len(piece), "sentence"))
     if exact or marks:
+        quoted = list(marks)
         for figure in figures(finding.evidence):
             for m in re.finditer(rf"(?<![\d.]){re.escape(figure)}", text):
-                marks.append((m.start(), m.end(), "number"))
+                if not quoted or any(s <= m.start() and m.end() <= e for s, e, _ in quoted):
+                    marks.append((m.start(), m.end(), "number"))
     return marks
 
 
