@@ -16,6 +16,7 @@ Linear in the length of both texts (a set of last year's n-grams, one pass over 
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -102,8 +103,10 @@ def overlap(
     shared = last_grams if last_grams is not None else grams(fold(last).text, n)
     masked = mask_of(a, phrases)
     repeated = [False] * len(a.text)
+    own = [0, *itertools.accumulate(0 if m else 1 for m in masked)]  # own characters before each
     for i in range(len(a.text) - n + 1):
-        if a.text[i : i + n] in shared:
+        # An n-gram that is mostly a common phrase says nothing of the words around the phrase.
+        if 2 * (own[i + n] - own[i]) >= n and a.text[i : i + n] in shared:
             for k in range(i, i + n):
                 repeated[k] = True
     counted = sum(1 for m in masked if not m)
