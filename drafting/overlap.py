@@ -103,13 +103,13 @@ def overlap(
     shared = last_grams if last_grams is not None else grams(fold(last).text, n)
     masked = mask_of(a, phrases)
     repeated = [False] * len(a.text)
-    own = [0, *itertools.accumulate(0 if m else 1 for m in masked)]  # own characters before each
+    before = [0, *itertools.accumulate(0 if m else 1 for m in masked)]  # own characters before each
     for i in range(len(a.text) - n + 1):
         # An n-gram that is mostly a common phrase says nothing of the words around the phrase.
-        if 2 * (own[i + n] - own[i]) >= n and a.text[i : i + n] in shared:
+        if 2 * (before[i + n] - before[i]) >= n and a.text[i : i + n] in shared:
             for k in range(i, i + n):
                 repeated[k] = True
-    counted = sum(1 for m in masked if not m)
+    counted = before[-1]
     hits = sum(1 for r, m in zip(repeated, masked, strict=True) if r and not m)
     runs: list[tuple[int, int]] = []
     start = None
@@ -117,8 +117,7 @@ def overlap(
         if r and start is None:
             start = i
         elif not r and start is not None:
-            own = sum(1 for k in range(start, i) if not masked[k])
-            if own >= min_passage:
+            if before[i] - before[start] >= min_passage:
                 runs.append((start, i))
             start = None
     runs.sort(key=lambda se: se[0] - se[1])
