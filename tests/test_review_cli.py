@@ -379,3 +379,14 @@ def test_outputs_are_replaced_whole(folder: BuiltFolder, tmp_path: Path) -> None
     assert not (out / "整改清单" / "江州市青山区教育局.docx").exists()
     leftovers = [p.name for p in out.iterdir() if p.name.startswith(".") and p.name != ".cache"]
     assert not leftovers, leftovers
+
+
+def test_worker_processes_are_replaced_after_their_share_of_files(
+    folder: BuiltFolder, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from drafting.review import ReviewOptions, review_folder, run
+
+    monkeypatch.setattr(run, "TASKS_PER_WORKER", 2)  # a fresh pool every four files on two processes
+    done = review_folder(ReviewOptions(folder.root, tmp_path / "out", jobs=2))
+    assert done.checked == 13 and not done.failures and not done.interrupted
+    assert sum(1 for item in done.items if item.status == "read") == 10

@@ -330,3 +330,125 @@ def blank_pdf() -> bytes:
         out += f"{offset:010d} 00000 n \n".encode()
     out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
     return bytes(out)
+
+
+# --- the bench folder ------------------------------------------------------------------------------
+
+_CITIES = ("江州市", "临川市", "青阳市", "白河市", "云岭市", "东湖市", "南山市", "北塘市", "西岭市", "金沙市")
+_COUNTIES = ("", "青山区", "石门县", "白沙县", "桃源区", "高新区", "梅林县", "清水县", "凤凰区", "长乐县", "安平县", "永宁区")
+_OFFICES = (
+    ("人民政府", "我市"),
+    ("教育局", "我局"),
+    ("卫生健康委员会", "我委"),
+    ("交通运输局", "我局"),
+    ("财政局", "我局"),
+    ("民政局", "我局"),
+    ("自然资源局", "我局"),
+    ("住房和城乡建设局", "我局"),
+    ("市场监督管理局", "我局"),
+    ("生态环境局", "我局"),
+    ("人力资源和社会保障局", "我局"),
+    ("农业农村局", "我局"),
+    ("水利局", "我局"),
+    ("应急管理局", "我局"),
+    ("文化和旅游局", "我局"),
+    ("司法局", "我局"),
+    ("统计局", "我局"),
+    ("医疗保障局", "我局"),
+    ("退役军人事务局", "我局"),
+    ("人民政府办公室", "我办"),
+    ("发展和改革委员会", "我委"),
+    ("城市管理局", "我局"),
+    ("审计局", "我局"),
+    ("林业局", "我局"),
+    ("商务局", "我局"),
+    ("金桥镇人民政府", "我镇"),
+    ("白石乡人民政府", "我乡"),
+    ("东风街道办事处", "我街道"),
+    ("河口镇人民政府", "我镇"),
+    ("新华街道办事处", "我街道"),
+)
+# One in twenty reports of each kind: page layouts 8, HTML 4, Word from a page 2, our Word 3, PDF 3.
+BENCH_MIX: tuple[str, ...] = (
+    *("txt", "md", "pipe", "lines", "paragraphs", "concat", "txt", "md"),
+    *("html",) * 4,
+    *("docx",) * 2,
+    *("writer",) * 3,
+    *("pdf",) * 3,
+)
+
+
+def bench_agency(n: int) -> Agency:
+    """The ``n``-th of 3,600 distinct agencies of every level."""
+    city = _CITIES[n % len(_CITIES)]
+    county = _COUNTIES[(n // len(_CITIES)) % len(_COUNTIES)]
+    office, self_reference = _OFFICES[(n // (len(_CITIES) * len(_COUNTIES))) % len(_OFFICES)]
+    if not county and office.endswith(("镇人民政府", "乡人民政府", "街道办事处")):
+        county = "城关区"
+    if office == "人民政府":
+        self_reference = "我区" if county.endswith("区") else ("我县" if county else "我市")
+    name = f"{city}{county}{office}"
+    from ..review.agencies import level_of, region_of
+
+    return Agency(name, self_reference, region_of(name), level_of(name))
+
+
+def build_bench_folder(root: Path, count: int, *, pdf: bool = True) -> BuiltFolder:
+    """``count`` reports of distinct agencies in the mix ``BENCH_MIX``; one in ten agencies with last
+    year's report too (a fifth of those a copy), one in five reports with a seeded error. PDFs are
+    LibreOffice's of our Word documents when LibreOffice is present (``pdf``), else our Word
+    documents stand in for them (said by ``pdf_source``)."""
+    built = BuiltFolder(root)
+    errors = ("H1", "H4", "N1")
+    for n in range(count):
+        agency = bench_agency(n)
+        layout = BENCH_MIX[n % len(BENCH_MIX)]
+        if layout == "pdf" and not (pdf and libreoffice()):
+            layout = "writer"
+        data = report_data(agency, 2024, 10_000 + n, scale=(0, 3, 12, 40, 150)[n % 5])
+        p = page(data, random.Random(n))
+        seeded: tuple[str, ...] = ()
+        if n % 5 == 1:
+            rule = errors[(n // 5) % len(errors)]
+            try:
+                p = with_error(p, rule)
+                seeded = (rule,)
+            except ValueError:  # N1 needs applications in the text
+                pass
+        sub = f"{agency.region or '其他'}"
+        path = write_page(p, data, root / sub / f"{agency.name}2024年报告", layout)
+        built.reports.append(Planned(_rel(path, root, layout), agency, 2024, layout, seeded))
+        if n % 10 == 3:
+            last = last_year(data)
+            copied = n % 50 == 3
+            last_page = page(last, random.Random(n if copied else n + 500_000))
+            last_path = write_page(last_page, last, root / sub / f"{agency.name}2023年报告", "txt")
+            built.reports.append(
+                Planned(_rel(last_path, root, "txt"), agency, 2023, "txt", role="copied-last" if copied else "pair-last")
+            )
+    convert_pdfs(root)
+    return built
+
+
+def replicate(base: Path, target: Path, copies: int) -> int:
+    """``copies`` copies of every report under ``base`` in ``target``, each copy's bytes made
+    distinct without changing what a reader reads (text: trailing blank lines; Word: bytes after
+    the zip's end record, which zip readers skip; PDF: a comment after ``%%EOF``), so that each
+    is read and checked again as a new file. Returns how many files were written."""
+    written = 0
+    files = sorted(p for p in base.rglob("*") if p.is_file())
+    for k in range(copies):
+        for src in files:
+            rel = src.relative_to(base)
+            dst = target / f"副本{k:02d}" / rel
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            raw = src.read_bytes()
+            if src.suffix == ".pdf":
+                raw += f"%copy {k}\n".encode()
+            elif src.suffix == ".docx":
+                raw += f"copy {k}".encode()
+            else:
+                raw += b"\n" * (k + 1)
+            dst.write_bytes(raw)
+            written += 1
+    return written

@@ -30,10 +30,14 @@ def _template(name: str) -> str:
     return resources.files(__package__).joinpath("templates", name).read_text(encoding="utf-8")
 
 
+def _safe(text: str) -> str:
+    """JSON text that cannot end the ``<script>`` holding it: ``</`` and ``<!--`` escaped."""
+    return text.replace("</", "<\\/").replace("<!--", "<\\!--")
+
+
 def json_block(block_id: str, value: Any) -> str:
-    """A JSON value inside ``<script type="application/json">``: ``</`` and ``<!--`` cannot end it."""
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    text = text.replace("</", "<\\/").replace("<!--", "<\\!--")
+    """A JSON value inside ``<script type="application/json">``."""
+    text = _safe(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
     return f'<script type="application/json" id="{block_id}">{text}</script>\n'
 
 
@@ -67,7 +71,10 @@ class Dashboard:
         self.out_dir = review.options.out_dir
         self.decisions_found = decisions_found
         self.labels = Labels()
-        self.rows: list[dict[str, Any]] = []
+        # One ranking row per report, kept as its JSON text with the key it is ranked by: a province's
+        # rows in a few megabytes, written out one by one.
+        self.rows: list[tuple[tuple[int, int, str, int, str], str]] = []
+        self.hrefs: dict[str, str] = {}  # file → link, for the unreadable ones
         self._context = atomic_file(self.out_dir / NAME)
         self._file = self._context.__enter__()
         head, _, self._tail = _template("dashboard.html").partition(_MARK)
@@ -80,25 +87,27 @@ class Dashboard:
         item = r.item
         n = len(self.rows)
         last = item.last
-        self.rows.append(
-            {
-                "id": n,
-                "agency": item.agency,
-                "region": item.region,
-                "level": item.level,
-                "year": item.year,
-                "file": item.source.relative,
-                "href": href(item.source.path, self.out_dir),
-                "status": item.status,
-                "reason": item.reason,
-                "errors": r.errors,
-                "warnings": r.warnings,
-                "dismissed": r.dismissed,
-                "similar": r.similar,
-                "last": last.relative if last is not None else None,
-                "last_href": href(last.path, self.out_dir) if last is not None else None,
-            }
-        )
+        row = {
+            "id": n,
+            "agency": item.agency,
+            "region": item.region,
+            "level": item.level,
+            "year": item.year,
+            "file": item.source.relative,
+            "href": href(item.source.path, self.out_dir),
+            "status": item.status,
+            "reason": item.reason,
+            "errors": r.errors,
+            "warnings": r.warnings,
+            "dismissed": r.dismissed,
+            "similar": r.similar,
+            "last": last.relative if last is not None else None,
+            "last_href": href(last.path, self.out_dir) if last is not None else None,
+        }
+        key = (-r.errors, -r.warnings, item.agency, item.year or 0, item.source.relative)
+        self.rows.append((key, json.dumps(row, ensure_ascii=False, separators=(",", ":"))))
+        if item.status != "read":
+            self.hrefs[item.source.relative] = str(row["href"])
         record = r.record or {}
         findings = []
         for j in r.findings:
@@ -150,8 +159,8 @@ class Dashboard:
             }
             for rule, count in sorted(totals.rule_findings.items(), key=lambda rc: (-rc[1], rc[0]))
         ]
-        self.rows.sort(key=lambda r: (-r["errors"], -r["warnings"], r["agency"], r["year"] or 0, r["file"]))
-        by_file = {row["file"]: row["href"] for row in self.rows}
+        self.rows.sort(key=lambda row: row[0])
+        by_file = self.hrefs
         summary = {
             "meta": {
                 "folder": str(review.options.folder),
@@ -176,14 +185,18 @@ class Dashboard:
                 "dismissed": totals.dismissed,
                 "confirmed": totals.confirmed,
             },
-            "reports": self.rows,
+            "reports": [],  # written below, row by row
             "rules": rules,
             "unreadable": [[f, reason, by_file.get(f, "")] for f, reason in totals.unreadable],
             "failed": [[f, reason, by_file.get(f, "")] for f, reason in totals.failed],
             "unlisted": [f"第{e.line}行：{e.file}" for e in review.unlisted],
             "labels": self.labels.items,
         }
-        self._write(json_block("summary", summary))
+        head, _, tail = json_block("summary", summary).partition('"reports":[]')
+        self._write(head + '"reports":[')
+        for n, (_, text) in enumerate(self.rows):
+            self._write(("," if n else "") + _safe(text))
+        self._write("]" + tail)
         self._write(self._tail.replace("/*JS*/", _template("dashboard.js")))
         self._context.__exit__(None, None, None)
 

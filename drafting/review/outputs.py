@@ -10,6 +10,8 @@ everything since the last run no longer has a list in it.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -22,7 +24,7 @@ from . import notice
 from .agencies import agency_key
 from .dashboard import NAME as DASHBOARD_NAME
 from .dashboard import Dashboard
-from .decisions import read_decisions
+from .decisions import Decision, read_decisions
 from .examine import UNREADABLE
 from .exports import CSV_NAME, XLSX_NAME, FindingLists
 from .judged import Reviewed, Totals, judge
@@ -60,7 +62,8 @@ def write_outputs(
     totals = Totals()
     staging = Path(tempfile.mkdtemp(dir=out_dir, prefix=".整改清单."))
     staging.chmod(out_dir.stat().st_mode & 0o777)  # mkdtemp's folder is private; the lists are not
-    notices: list[Path] = []
+    folder = out_dir / notice.FOLDER
+    lists_made = _Notices(folder, staging, office, today, review.cache.version, decisions)
     dashboard = Dashboard(review, decisions_path.exists())
     try:
         with FindingLists(out_dir) as lists:
@@ -73,24 +76,24 @@ def write_outputs(
                 if sink is not None:
                     sink(r)
                 if group and agency_key(group[0].item.agency) != agency_key(item.agency):
-                    notices += _notice(group, staging, office, today)
+                    lists_made.add(group)
                     group = []
                 group.append(r)
-            notices += _notice(group, staging, office, today)
+            lists_made.add(group)
+            lists_made.finish()
         unmatched = len(set(decisions) - totals.decided)
         dashboard.finish(totals, unmatched)
     except BaseException as exc:
         dashboard.abort(type(exc), exc, exc.__traceback__)
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    folder = out_dir / notice.FOLDER
     _replace_folder(staging, folder)
     return Outputs(
         totals,
         out_dir / DASHBOARD_NAME,
         out_dir / CSV_NAME,
         out_dir / XLSX_NAME,
-        [folder / p.name for p in notices],
+        [folder / p.name for p in lists_made.written],
         decisions_path if decisions_path.exists() else None,
         unmatched,
     )
@@ -100,22 +103,73 @@ def _order(item: Item) -> tuple[str, int, str]:
     return (agency_key(item.agency), item.year or 0, item.source.relative)
 
 
-def _notice(group: list[Reviewed], folder: Path, office: str, today: dt.date) -> list[Path]:
-    """The agency's 整改清单, when it has something to correct or verify."""
-    if not group or not group[0].item.agency:
-        return []
-    reports = [r for r in group if r.live or r.item.status == UNREADABLE]
-    if not reports:
-        return []
-    agency = group[0].item.agency
-    name = notice.file_name(agency, Path(group[0].item.source.relative).stem)
-    path = folder / name
-    n = 2
-    while path.exists():  # two agencies whose names differ only in characters a file name drops
-        path = folder / f"{Path(name).stem}（{n}）.docx"
-        n += 1
-    atomic_write(path, notice.render(agency, reports, office, today))
-    return [path]
+class _Notices:
+    """The 整改清单 of each agency that has something to correct or verify, written into ``staging``.
+    A list whose inputs are unchanged since the last run — the same records, decisions, sender and
+    date — is taken from the last run's folder instead of being set again (python-docx takes tens
+    of milliseconds a document: most of a re-run, were it not for this)."""
+
+    INDEX = ".index.json"
+
+    def __init__(
+        self,
+        folder: Path,
+        staging: Path,
+        office: str,
+        today: dt.date,
+        version: str,
+        decisions: dict[str, Decision],
+    ) -> None:
+        self.folder = folder
+        self.staging = staging
+        self.office = office
+        self.today = today
+        self.version = version
+        self.decisions = decisions
+        self.written: list[Path] = []
+        self.index: dict[str, str] = {}
+        try:
+            old = json.loads((folder / self.INDEX).read_text(encoding="utf-8"))
+            self.old: dict[str, str] = old if isinstance(old, dict) else {}
+        except (OSError, ValueError):
+            self.old = {}
+
+    def add(self, group: list[Reviewed]) -> None:
+        if not group or not group[0].item.agency:
+            return
+        reports = [r for r in group if r.live or r.item.status == UNREADABLE]
+        if not reports:
+            return
+        agency = group[0].item.agency
+        name = notice.file_name(agency, Path(group[0].item.source.relative).stem)
+        path = self.staging / name
+        n = 2
+        while path.exists():  # two agencies whose names differ only in characters a file name drops
+            path = self.staging / f"{Path(name).stem}（{n}）.docx"
+            n += 1
+        digest = self._digest(agency, reports)
+        old = self.folder / path.name
+        if self.old.get(path.name) == digest and old.is_file():
+            shutil.copy2(old, path)
+        else:
+            atomic_write(path, notice.render(agency, reports, self.office, self.today))
+        self.index[path.name] = digest
+        self.written.append(path)
+
+    def _digest(self, agency: str, reports: list[Reviewed]) -> str:
+        parts: list[object] = [self.version, agency, self.office, self.today.isoformat()]
+        for r in reports:
+            decided = [
+                (j.finding.get("fingerprint"), j.decision, j.comment) for j in r.findings if j.decision
+            ]
+            parts.append(
+                [r.item.key, r.item.status, r.item.source.relative, r.item.title, r.item.year, decided]
+            )
+        text = json.dumps(parts, ensure_ascii=False, default=str)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+    def finish(self) -> None:
+        atomic_write(self.staging / self.INDEX, json.dumps(self.index, ensure_ascii=False, indent=0))
 
 
 def _replace_folder(new: Path, target: Path) -> None:

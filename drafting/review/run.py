@@ -36,6 +36,7 @@ CACHE_NAME = Path(".cache") / "review.sqlite"
 DECISIONS_NAME = "review-decisions.yaml"
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
+TASKS_PER_WORKER = 250  # files a worker process reads before a fresh one takes over
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,7 @@ class ReviewOptions:
         return self.out_dir / CACHE_NAME
 
 
-@dataclass
+@dataclass(slots=True)
 class Source:
     path: Path
     relative: str  # under its folder, with forward slashes
@@ -65,7 +66,7 @@ class Source:
     entry: Entry | None = None  # the manifest's row for it
 
 
-@dataclass
+@dataclass(slots=True)
 class Item:
     """One file of the reviewed folder, as the run leaves it for the outputs."""
 
@@ -296,9 +297,13 @@ def _run_pool(tasks: list[_Task], jobs: int, keep: Callable[[_Task, dict[str, An
     while queue:
         pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=warm)
         running: dict[Future[dict[str, Any]], _Task] = {}
+        # A worker's memory creeps up over thousands of files (the parsers' allocations fragment
+        # its heap): each pool takes a bounded share of the tasks and is then replaced by a fresh one.
+        budget = TASKS_PER_WORKER * jobs
         try:
-            while queue or running:
-                while queue and len(running) < window:
+            while (queue and budget) or running:
+                while queue and budget and len(running) < window:
+                    budget -= 1
                     task = queue.pop()
                     future = pool.submit(
                         examine, str(task.path), str(task.previous) if task.previous else None
