@@ -84,8 +84,13 @@ class Settings(BaseModel):
     stream: bool = True  # streamed answers: a slow model is not cut off by the read timeout
     timeout: float = Field(120.0, gt=0)  # longest silence while reading an answer
     connect_timeout: float = Field(10.0, gt=0)
+    # Longest wait for the next piece of a streamed answer (the first one included). Keep-alive
+    # comments are not a piece: a server that sends only those is stalled, not slow.
+    stall_timeout: float = Field(60.0, gt=0)
     max_attempts: int = Field(4, ge=1, le=20)  # HTTP attempts per request, the first included
     deadline: float = Field(300.0, gt=0)  # for one request, every retry and wait included
+    draft_deadline: float = Field(600.0, gt=0)  # for one draft: every section, re-ask and retry
+    cache_max_mb: float = Field(200.0, gt=0)  # the response cache's size; least recently used go first
     backoff_initial: float = Field(1.0, ge=0)
     backoff_max: float = Field(30.0, ge=0)
     max_retry_after: float = Field(60.0, ge=0)  # a longer Retry-After is not waited for
@@ -98,6 +103,18 @@ SETTING_LABELS = {
     "api_key_env": "密钥环境变量名",
     "concurrency": "每份草稿的并发请求数",
     "jobs": "同时起草的文件数",
+    "stall_timeout": "等待回答的下一段文字的最长时间（秒）",
+    "deadline": "每个请求的总时限（秒）",
+    "draft_deadline": "每份草稿的总时限（秒）",
+    "cache_max_mb": "响应缓存的大小上限（MB）",
+}
+
+# Settings that name a variable, a URL or a model: a key pasted into one of them is refused, and
+# not repeated in the message.
+_NAMING = {
+    "model": "起草方式或模型名（如 deepseek、openai:qwen-plus）",
+    "base_url": "接口地址（如 https://api.deepseek.com/v1）",
+    "api_key_env": "保存密钥的环境变量的名字（如 DEEPSEEK_API_KEY）",
 }
 
 
@@ -131,8 +148,10 @@ def _file_values(path: Path) -> dict[str, Any]:
         ) from None
     unknown = sorted(set(values) - set(Settings.model_fields))
     if unknown:
+        from .keys import redact
+
         raise InputError(
-            f"配置文件 {path} 中有不认识的设置项：{'、'.join(unknown)}。",
+            f"配置文件 {path} 中有不认识的设置项：{redact('、'.join(unknown))}。",
             hint=f"可用的设置项：{'、'.join(Settings.model_fields)}。",
         )
     return values
@@ -151,6 +170,19 @@ def load_settings(**flags: Any) -> Settings:
     for where, values in layers:
         merged.update(values)
         origin.update(dict.fromkeys(values, where))
+    from .keys import looks_like_key, redact
+
+    for name, expected in _NAMING.items():
+        value = merged.get(name)
+        if isinstance(value, str) and looks_like_key(value):
+            raise InputError(
+                f"设置项 {name}（{SETTING_LABELS.get(name, name)}）的值像是一个密钥：这里应填写{expected}，"
+                "不是密钥本身。为免泄露，这里不显示该值。",
+                hint=(
+                    f"该值来自{origin.get(name, '')}，请改正。密钥只放在环境变量里（如 export DEEPSEEK_API_KEY=您的密钥），"
+                    "用 --api-key-env 或 api_key_env 写该变量的名字。"
+                ),
+            )
     try:
         return Settings.model_validate(merged)
     except ValidationError as exc:
@@ -158,7 +190,8 @@ def load_settings(**flags: Any) -> Settings:
         name = str(first["loc"][0]) if first["loc"] else ""
         where = origin.get(name, "")
         label = SETTING_LABELS.get(name, name)
+        shown = redact(repr(merged.get(name)))[:80]
         raise InputError(
-            f"设置项 {name}（{label}）的值 {merged.get(name)!r} 无效：{explain(first)[0]}。",
+            f"设置项 {name}（{label}）的值 {shown} 无效：{redact(explain(first)[0])}。",
             hint=f"该值来自{where}；请改为有效的值，或删除该设置使用默认值。",
         ) from None

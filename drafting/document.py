@@ -13,6 +13,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from . import official
+from .backends.base import FallbackCause
 from .data.model import ReportData
 from .errors import InputError, validation_problem
 from .files import read_text
@@ -45,6 +46,10 @@ class Section(BaseModel):
     paragraphs: list[str]
     backend: str = "offline"  # who wrote the current text: offline, openai:<model>, manual
     notes: list[str] = Field(default_factory=list)  # e.g. why a section fell back to offline text
+    # Set when a model was asked and its text is not here: unreachable / timeout / server (the
+    # endpoint: the model was not usable), unusable (an answer too long, empty or cut off) or
+    # rejected (answers that failed the checks). ``backends.base.FallbackCause`` lists them.
+    fallback: FallbackCause | None = None
     prompt_version: str | None = None  # the section prompt's version when a model was asked
     usage: SectionUsage | None = None  # None when no model was asked
     # Set by ``drafting revise``: the text is an accepted revision or manual edit, which

@@ -17,13 +17,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import __version__, official, offline
-from .backends.base import BackendError
+from . import __version__, deadlines, official, offline
+from .backends.base import ENDPOINT_CAUSES, BackendError
+from .config import OFFLINE
 from .data.load import Loaded
 from .data.model import ReportData
 from .document import Draft, Provenance, Section, SectionUsage, load_draft, part_heading
-from .errors import DraftingError, Issue
+from .errors import DraftingError, Issue, OutputError, os_reason
 from .files import atomic_write_all
+from .locks import file_lock
 from .narrative import OfflineWriter, SectionOutcome, SectionWriter
 from .tables import build_tables
 from .threads import map_bounded, submit
@@ -40,13 +42,25 @@ def data_hash(data: ReportData) -> str:
     return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def _write_sections(writer: SectionWriter, data: ReportData, concurrency: int) -> list[SectionOutcome]:
+def _write_sections(
+    writer: SectionWriter, data: ReportData, concurrency: int, deadline: float | None
+) -> list[SectionOutcome]:
     ids = [spec.id for spec in official.NARRATIVE_SECTIONS]
-    if concurrency <= 1 or isinstance(writer, OfflineWriter):
+    if isinstance(writer, OfflineWriter):
         return [writer.write(section, data) for section in ids]
-    # On an error or Ctrl-C this returns at once; the caller closes the writer, so requests still
-    # in flight stop at their next step.
-    results = map_bounded(lambda section: writer.write(section, data), ids, concurrency)
+    # The draft's deadline holds in every request of every section (``deadlines.py``): a section
+    # still unanswered when it passes falls back to the offline text, saying so.
+    with deadlines.within(deadline, "本份草稿的总时限", "DRAFTING_DRAFT_DEADLINE") as limit:
+
+        def one(section: str) -> SectionOutcome:
+            with deadlines.entered(limit):
+                return writer.write(section, data)
+
+        if concurrency <= 1:
+            return [one(section) for section in ids]
+        # On an error or Ctrl-C this returns at once; the caller closes the writer, so requests
+        # still in flight stop at their next step.
+        results = map_bounded(one, ids, concurrency)
     return [results[i] for i in range(len(ids))]
 
 
@@ -56,12 +70,14 @@ def draft_report(
     now: dt.datetime | None = None,
     writer: SectionWriter | None = None,
     concurrency: int = 4,
+    deadline: float | None = None,
 ) -> Draft:
     """A complete first draft from validated data. The narrative is written by ``writer`` (the
-    offline rules by default); a model writer's sections are requested ``concurrency`` at a time."""
+    offline rules by default); a model writer's sections are requested ``concurrency`` at a time,
+    all of them within ``deadline`` seconds (None: each request only within its own deadline)."""
     data = loaded.data
     writer = writer or OfflineWriter()
-    outcomes = _write_sections(writer, data, concurrency)
+    outcomes = _write_sections(writer, data, concurrency, deadline)
     sections = [
         Section(
             id=spec.id,
@@ -72,6 +88,7 @@ def draft_report(
             notes=outcome.notes,
             prompt_version=outcome.prompt_version,
             usage=outcome.usage,
+            fallback=outcome.fallback,
         )
         for spec, outcome in zip(official.NARRATIVE_SECTIONS, outcomes, strict=True)
     ]
@@ -133,6 +150,19 @@ def keep_edits(draft: Draft, existing: Path) -> Draft:
         return draft
 
 
+def never_reached(draft: Draft) -> bool:
+    """A model was asked, and no section has its answer because of the endpoint: every section
+    fell back for being unreachable, timing out or failing (``ENDPOINT_CAUSES``), none for an
+    answer the checks refused (an accepted edit kept over from the draft before is not counted:
+    it is the author's text). ``drafting draft`` exits 4 for such a draft."""
+    asked = [s for s in draft.sections if not s.edited]
+    return (
+        draft.provenance.backend != OFFLINE
+        and bool(asked)
+        and all(s.fallback in ENDPOINT_CAUSES for s in asked)
+    )
+
+
 def count_markers(draft: Draft) -> int:
     return sum(p.count(offline.MARKER_OPEN) for s in draft.sections for p in s.paragraphs)
 
@@ -189,6 +219,7 @@ def draft_file(
     writer: SectionWriter | None = None,
     concurrency: int = 4,
     load: Load | None = None,
+    deadline: float | None = None,
 ) -> FileOutcome:
     """Load (or take from ``load``), draft and write one data file. Our errors come back in the
     outcome, not raised."""
@@ -196,12 +227,24 @@ def draft_file(
 
     try:
         loaded = load() if load is not None else load_data(path, previous=previous)
-        report = draft_report(loaded, writer=writer, concurrency=concurrency)
-        report = keep_edits(report, out_dir / f"{path.stem}.draft.json")
-        written = write_draft(report, out_dir, path.stem, formats)
+        report = draft_report(loaded, writer=writer, concurrency=concurrency, deadline=deadline)
+        existing = out_dir / f"{path.stem}.draft.json"
+        _make_dir(out_dir)
+        # Under the draft's lock from reading the edits to keep until the files are replaced: a
+        # revision accepted meanwhile in another window is either carried over or waits.
+        with file_lock(existing):
+            report = keep_edits(report, existing)
+            written = write_draft(report, out_dir, path.stem, formats)
     except DraftingError as exc:
         return FileOutcome(path, error=exc)
     return FileOutcome(path, written, loaded.warnings)
+
+
+def _make_dir(out_dir: Path) -> None:
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"无法创建文件夹 {out_dir}：{os_reason(exc)}。") from None
 
 
 def _prefetch(paths: Sequence[Path], previous: Path | None) -> list[Future[Loaded]]:
@@ -235,6 +278,7 @@ def draft_files(
     jobs: int = 1,
     concurrency: int = 4,
     on_done: Callable[[FileOutcome], None] | None = None,
+    deadline: float | None = None,
 ) -> list[FileOutcome]:
     """Draft every file, ``jobs`` at a time; ``on_done`` runs in the calling thread as each one
     finishes. Each draft is written atomically when it is complete, so an interrupted batch
@@ -247,22 +291,27 @@ def draft_files(
             on_done(outcome)
         return outcome.stops_batch
 
+    def draft_one(path: Path, load: Load | None = None) -> FileOutcome:
+        return draft_file(
+            path,
+            out_dir,
+            formats,
+            previous=previous,
+            writer=writer,
+            concurrency=concurrency,
+            load=load,
+            deadline=deadline,
+        )
+
     if jobs <= 1 or len(paths) <= 1:
         for path in paths:
-            outcome = draft_file(
-                path, out_dir, formats, previous=previous, writer=writer, concurrency=concurrency
-            )
-            if finish(outcome):
+            if finish(draft_one(path)):
                 break
         return outcomes
     loads = _prefetch(paths, previous)
 
     def one(index: int) -> FileOutcome:
-        path = paths[index]
-        load = loads[index].result
-        return draft_file(
-            path, out_dir, formats, previous=previous, writer=writer, concurrency=concurrency, load=load
-        )
+        return draft_one(paths[index], loads[index].result)
 
     # Drafts not yet started are dropped after a setting error; those in flight still report.
     map_bounded(one, range(len(paths)), jobs, on_each=lambda _, outcome: finish(outcome))

@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from .backends.base import FallbackCause
 from .document import Draft, Section, SectionUsage
 from .errors import InputError, validation_problem
 
@@ -44,6 +45,7 @@ class TextState(BaseModel):
     edited: bool = False
     prompt_version: str | None = None
     notes: list[str] = Field(default_factory=list)
+    fallback: FallbackCause | None = None  # an offline text put in for a model's: why
     usage: SectionUsage | None = None
 
     @classmethod
@@ -54,6 +56,7 @@ class TextState(BaseModel):
             edited=section.edited,
             prompt_version=section.prompt_version,
             notes=list(section.notes),
+            fallback=section.fallback,
             usage=section.usage,
         )
 
@@ -66,6 +69,7 @@ class TextState(BaseModel):
                 "edited": self.edited,
                 "prompt_version": self.prompt_version,
                 "notes": list(self.notes),
+                "fallback": self.fallback,
                 "usage": self.usage,
             }
         )

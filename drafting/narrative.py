@@ -17,7 +17,17 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
 from . import official, offline
-from .backends.base import OUTPUT_KINDS, Backend, BackendError, ChatRequest, Completion, Message, Usage
+from .backends.base import (
+    OUTPUT_KINDS,
+    Backend,
+    BackendError,
+    ChatRequest,
+    Completion,
+    FallbackCause,
+    Message,
+    Usage,
+    cause_of,
+)
 from .chars import fullwidth_punctuation
 from .config import OFFLINE
 from .data.model import ReportData
@@ -37,6 +47,7 @@ class SectionOutcome:
     prompt_version: str | None = None
     usage: SectionUsage | None = None
     fell_back: bool = False
+    fallback: FallbackCause | None = None  # why, when it fell back (``Section.fallback``)
 
 
 class SectionWriter(Protocol):
@@ -176,6 +187,7 @@ class ModelWriter:
         tally = _Tally()
         messages = rendered.request.messages
         reason = ""
+        cause: FallbackCause = "rejected"
         for ask in (1, 2):
             request = ChatRequest(
                 messages,
@@ -190,6 +202,7 @@ class ModelWriter:
                 if exc.fatal or exc.kind == "cancelled":
                     raise  # a setting to fix, or Ctrl-C: no point writing this draft
                 reason = f"模型接口调用失败：{exc.message}"
+                cause = cause_of(exc)
                 if exc.kind not in OUTPUT_KINDS or ask == 2:
                     break  # the retry policy already spent its attempts on this one
                 retry = f"回答无法使用（{exc.message.rstrip('。')}），请写得简洁完整"
@@ -207,6 +220,7 @@ class ModelWriter:
                 )
             problems = [f.message.rstrip("。") for f in findings]
             reason = "模型的回答未通过检查：" + "；".join(problems)
+            cause = "rejected"
             messages = (
                 *rendered.request.messages,
                 Message("assistant", completion.text),
@@ -220,6 +234,7 @@ class ModelWriter:
             prompt_version=rendered.version,
             usage=self._usage(tally, started),
             fell_back=True,
+            fallback=cause,
         )
 
     @staticmethod
@@ -253,7 +268,7 @@ def writer_for(settings: Settings) -> SectionWriter:
         model.replay.require([None], official.SECTION_IDS)  # a draft has no eval case
     backend = get_backend(model)
     if settings.cache and model.endpoint is not None:  # a replay is local and exact: never cached
-        from .backends.cached import cached
+        from .backends.cached import cached, max_bytes_of
 
-        backend = cached(backend, model.endpoint)
+        backend = cached(backend, model.endpoint, max_bytes=max_bytes_of(settings))
     return ModelWriter(backend, prompts)

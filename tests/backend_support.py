@@ -24,6 +24,7 @@ def make_backend(
     *,
     stream: bool = True,
     timeout: float = 2.0,
+    stall_timeout: float = 2.0,
     max_attempts: int = 4,
     deadline: float = 20.0,
     backoff_initial: float = 0.01,
@@ -44,6 +45,7 @@ def make_backend(
         stream=stream,
         timeout=timeout,
         connect_timeout=timeout,
+        stall_timeout=stall_timeout,
         retry=RetryPolicy(
             max_attempts=max_attempts,
             deadline=deadline,

@@ -102,5 +102,21 @@ def good_reply(data_file: Path = REFERENCE_EXAMPLE) -> Callable[[dict[str, Any]]
     return lambda body: good_text(section_of(body), data)
 
 
+def all_written_text(*roots: Path) -> bytes:
+    """Every byte the run left on disk, docx parts unzipped."""
+    import zipfile
+
+    blob = b""
+    for root in roots:
+        for path in root.rglob("*"):
+            if not path.is_file():
+                continue
+            blob += path.read_bytes()
+            if path.suffix == ".docx":
+                with zipfile.ZipFile(path) as z:
+                    blob += b"".join(z.read(n) for n in z.namelist())
+    return blob
+
+
 def tree_bytes(root: Path) -> dict[Path, bytes]:
     return {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}

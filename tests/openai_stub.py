@@ -5,12 +5,19 @@ SSE streams, status codes and headers. Nothing of ours is mocked. A test queues 
 requests (``server.fail("rate_limit", "server_error")``) or for every request (``server.always``),
 sets a fixed latency, answers by a callable, and reads back what was sent and when (start and end
 times prove that requests overlapped).
+
+The faults are the ones a flaky network and a broken or hostile provider give (issue 17 tried 21
+kinds; ``FAULTS`` has them all, and ``tests/test_fault_suite.py`` drives ``drafting draft`` through
+each). Faults that never end on their own (``hang``, ``trickle``) end when the client hangs up or
+the server stops, so no thread outlives a test by long.
 """
 
 from __future__ import annotations
 
 import json
+import select
 import socket
+import struct
 import threading
 import time
 from collections import deque
@@ -37,6 +44,20 @@ FAULTS = (
     "forbidden",  # 403
     "model_not_found",  # 404 naming the model
     "bad_request",  # 400
+    # Stalls and floods (issue 17):
+    "hang",  # accept the request, never answer (no status line, nothing)
+    "trickle",  # SSE headers, then keep-alive comments every ``keepalive_interval``, never a token
+    "keepalive_then_answer",  # keep-alives for ``keepalive_seconds``, then the answer (DeepSeek queueing)
+    "slow_tokens",  # the answer one piece every ``token_interval`` seconds: progress, but never done in time
+    "huge",  # an answer of ``huge_chars`` characters, whatever max_tokens said
+    "sse_garbage",  # SSE whose data lines are not JSON
+    "reset",  # read the request, then drop the connection without a word
+    # Provider messages (issue 17):
+    "error_200",  # 200 with {"error": "Insufficient quota"}
+    "error_200_object",  # 200 with {"error": {"message": 账户余额不足…, "type": …}}
+    "quota_429",  # 429 insufficient_quota, as OpenAI reports an exhausted plan
+    "stream_quota",  # SSE: an error event mid-stream saying the balance ran out
+    "echo_key",  # 200, an answer that repeats the key the client sent
 )
 
 Reply = Callable[[dict[str, Any]], str]
@@ -69,6 +90,12 @@ class StubState:
     latency: float = 0.0  # added to every answer
     slow_seconds: float = 2.0  # how long a "slow" fault waits
     retry_after: str = "0"  # the Retry-After header of a "rate_limit" fault
+    keepalive_interval: float = 0.1  # between keep-alive comments ("trickle", "keepalive_then_answer")
+    keepalive_seconds: float = 0.5  # keep-alives before the answer ("keepalive_then_answer")
+    token_interval: float = 0.3  # between pieces of a "slow_tokens" answer
+    huge_chars: int = 10_000_000  # the length of a "huge" answer
+    endless: float = 600.0  # the longest a "hang" or "trickle" lasts if the client stays
+    stopping: threading.Event = field(default_factory=threading.Event)  # the server is shutting down
     queued: deque[str] = field(default_factory=deque)
     always: str = ""  # a fault applied to every request
     requests: list[Recorded] = field(default_factory=list)
@@ -106,6 +133,25 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
         self.wfile.flush()
 
+    def _client_gone(self, wait: float) -> bool:
+        """Wait up to ``wait`` seconds; whether the client hung up (or the server is stopping)."""
+        state = self.server.state
+        if state.stopping.is_set():
+            return True
+        readable, _, _ = select.select([self.connection], [], [], wait)
+        if readable:
+            try:
+                return self.connection.recv(1, socket.MSG_PEEK) == b""
+            except OSError:
+                return True
+        return state.stopping.is_set()
+
+    def _sse_headers(self) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+
     # --- the endpoint -----------------------------------------------------------------------
 
     def do_GET(self) -> None:
@@ -139,6 +185,39 @@ class _Handler(BaseHTTPRequestHandler):
     def _answer(self, body: dict[str, Any], fault: str) -> None:
         state = self.server.state
         model = str(body.get("model", ""))
+        if fault == "hang":
+            started = time.monotonic()
+            while time.monotonic() - started < state.endless and not self._client_gone(0.2):
+                pass
+            self.close_connection = True
+            return
+        if fault == "reset":
+            # Linger 0: the close sends a reset, as a crashed proxy does.
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.close_connection = True
+            self.connection.close()
+            return
+        if fault == "trickle":
+            self._sse_headers()
+            started = time.monotonic()
+            while time.monotonic() - started < state.endless and not state.stopping.is_set():
+                self._chunk(b": keep-alive\n\n")
+                time.sleep(state.keepalive_interval)
+            self.close_connection = True
+            return
+        if fault == "error_200":
+            self._json(200, {"error": "Insufficient quota"})
+            return
+        if fault == "error_200_object":
+            self._json(
+                200,
+                {"error": {"message": "您的账户余额不足，请充值后再试。", "type": "insufficient_balance"}},
+            )
+            return
+        if fault == "quota_429":
+            message = "You exceeded your current quota, please check your plan and billing details."
+            self._error(429, message, "insufficient_quota")
+            return
         if fault == "rate_limit":
             self._error(
                 429,
@@ -176,6 +255,11 @@ class _Handler(BaseHTTPRequestHandler):
             self._json(200, {"id": "chatcmpl-stub", "object": "chat.completion", "model": model})
             return
         text = "" if fault == "empty" else state.reply(body)
+        if fault == "huge":
+            text = ("政府信息公开工作。" * (state.huge_chars // 9 + 1))[: state.huge_chars]
+        if fault == "echo_key":
+            key = self.headers.get("Authorization", "").removeprefix("Bearer ")
+            text = f"{text}（请求所用的密钥：{key}）"
         finish = "length" if fault == "length" else "stop"
         if body.get("stream"):
             self._stream(body, text, finish, fault)
@@ -183,16 +267,31 @@ class _Handler(BaseHTTPRequestHandler):
             self._json(200, _completion(model, text, finish, body))
 
     def _stream(self, body: dict[str, Any], text: str, finish: str, fault: str) -> None:
-        self.send_response(200)
-        self.send_header("Content-Type", "text/event-stream")
-        self.send_header("Transfer-Encoding", "chunked")
-        self.end_headers()
+        state = self.server.state
+        self._sse_headers()
         model = str(body.get("model", ""))
-        pieces = [text[i : i + 20] for i in range(0, len(text), 20)] or [""]
+        if fault == "keepalive_then_answer":
+            started = time.monotonic()
+            while time.monotonic() - started < state.keepalive_seconds:
+                self._chunk(b": keep-alive\n\n")
+                time.sleep(state.keepalive_interval)
+        if fault == "sse_garbage":
+            self._chunk(b"data: this is not json\n\n")
+            self._chunk(b"")
+            return
+        size = {"huge": 4000, "slow_tokens": 2}.get(fault, 20)
+        pieces = [text[i : i + size] for i in range(0, len(text), size)] or [""]
         if fault == "cut_stream":
             pieces = pieces[: max(1, len(pieces) // 2)]
         for piece in pieces:
+            if fault == "slow_tokens":
+                time.sleep(state.token_interval)
             self._chunk(_sse(_chunk_payload(model, {"content": piece}, None)))
+        if fault == "stream_quota":
+            error = {"error": {"message": "账户余额不足，请充值后继续使用。", "type": "insufficient_balance"}}
+            self._chunk(_sse(error))
+            self._chunk(b"")
+            return
         if fault == "stream_error":
             key = self.headers.get("Authorization", "").removeprefix("Bearer ")
             error = {"error": {"message": f"overloaded (key {key})", "type": "server_error"}}
@@ -286,6 +385,7 @@ class StubServer:
         return self
 
     def stop(self) -> None:
+        self.state.stopping.set()  # a "hang" or "trickle" in progress ends
         self._httpd.shutdown()
         self._httpd.server_close()
 

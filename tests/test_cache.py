@@ -128,3 +128,64 @@ def test_cli_stats_and_clear(tmp_path: Path) -> None:
     cleared = runner.invoke(cli, ["cache", "clear"])
     assert cleared.exit_code == 0 and "已清除 2 条缓存" in cleared.output
     assert "条数：0" in runner.invoke(cli, ["cache", "stats"]).output
+
+
+# --- bounded (issue 17, item 7) ----------------------------------------------------------------
+
+
+def _ask(n: int) -> ChatRequest:
+    return ChatRequest((Message("user", f"问题{n}"),))
+
+
+def test_the_cache_keeps_under_its_cap_by_dropping_the_least_recently_used() -> None:
+    answer = "政府信息公开。" * 300  # ~6.4 KB stored per answer
+    cache = ResponseCache(max_bytes=40_000)
+    backend = CachedBackend(ScriptedBackend(lambda req: answer), cache, URL, "m")
+    for n in range(5):
+        backend.complete(_ask(n))
+    assert cache.stats().entries == 5
+    assert backend.complete(_ask(0)).cached  # used again: now the most recent
+    for n in range(5, 9):
+        backend.complete(_ask(n))
+    stats = cache.stats()
+    assert stats.stored_bytes <= 40_000 and stats.entries < 9
+    assert backend.complete(_ask(0)).cached  # kept: used recently
+    assert not backend.complete(_ask(1)).cached  # dropped: used least recently
+
+
+def test_an_over_long_answer_stored_by_an_older_version_is_a_miss() -> None:
+    cache = ResponseCache()
+    huge = "很长的回答。" * (REQUEST.max_chars // 3)
+    assert len(huge) > REQUEST.max_chars
+    backend = CachedBackend(ScriptedBackend([huge, "正常的回答。"]), cache, URL, "m")
+    first = backend.complete(REQUEST)  # a scripted backend does not bound its answers
+    assert first.text == huge
+    again = backend.complete(REQUEST)
+    assert not again.cached and again.text == "正常的回答。"  # asked again, and replaced
+    assert backend.complete(REQUEST).cached
+
+
+def test_a_cache_file_from_before_the_cap_gains_its_columns() -> None:
+    path = default_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with sqlite3.connect(path) as conn:
+        conn.execute(
+            "CREATE TABLE responses (key TEXT PRIMARY KEY, model TEXT NOT NULL, value TEXT NOT NULL,"
+            " created REAL NOT NULL)"
+        )
+        value = json.dumps(
+            {"text": "旧的回答。", "finish_reason": "stop", "model": "m", "usage": {}}, ensure_ascii=False
+        )
+        conn.execute("INSERT INTO responses VALUES (?, 'm', ?, 1.0)", (cache_key(URL, "m", REQUEST), value))
+    cache = ResponseCache()
+    hit = CachedBackend(ScriptedBackend([]), cache, URL, "m").complete(REQUEST)
+    assert hit.cached and hit.text == "旧的回答。"
+    assert cache.stats().stored_bytes == len(value.encode("utf-8"))
+
+
+def test_cli_stats_shows_the_cap_from_the_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DRAFTING_CACHE_MAX_MB", "5")
+    CachedBackend(ScriptedBackend(["一。"]), ResponseCache(), URL, "m").complete(REQUEST)
+    stats = CliRunner().invoke(cli, ["cache", "stats"])
+    assert stats.exit_code == 0, stats.output
+    assert "上限 5 MB" in stats.output and "最久未用" in stats.output

@@ -19,6 +19,9 @@ LAYERS = {
     "pins": 1,
     "official": 1,
     "threads": 1,
+    "locks": 1,
+    "keys": 1,
+    "deadlines": 1,
     "__init__": 1,  # the package's face: names imported on first use only
     "files": 2,
     "layout": 2,

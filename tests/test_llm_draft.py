@@ -14,7 +14,6 @@ import signal
 import subprocess
 import sys
 import time
-import zipfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -32,6 +31,7 @@ from .llm_support import (
     FAST,
     KEY,
     SERVER_SENTENCE,
+    all_written_text,
     good_reply,
     good_text,
     run_traced_cli,
@@ -84,20 +84,6 @@ def by_section(requests: list[Recorded]) -> dict[str, list[Recorded]]:
 
 def read_draft(out: Path, stem: str = "daxinganling-2023") -> Draft:
     return load_draft(out / f"{stem}.draft.json")
-
-
-def all_written_text(*roots: Path) -> bytes:
-    """Every byte the run left on disk, docx parts unzipped."""
-    blob = b""
-    for root in roots:
-        for path in root.rglob("*"):
-            if not path.is_file():
-                continue
-            blob += path.read_bytes()
-            if path.suffix == ".docx":
-                with zipfile.ZipFile(path) as z:
-                    blob += b"".join(z.read(n) for n in z.namelist())
-    return blob
 
 
 # --- done when ---------------------------------------------------------------------------------
@@ -276,10 +262,12 @@ def test_an_endpoint_that_keeps_failing_costs_the_prose_not_the_draft(
         out = tmp_path / "drafts"
         result = run_draft(server, out, "--format", "md")
         assert len(server.requests) == 8  # 4 sections × 2 attempts, no re-ask on a dead endpoint
-    assert result.exit_code == 0, result.output
+    # The draft is written, and the exit code says the model was not usable (issue 17: 4, was 0).
+    assert result.exit_code == 4, result.output
+    assert "未能使用" in result.output and "退出码 4" in result.output
     draft = read_draft(out)
     for section in draft.sections:
-        assert section.backend == "offline"
+        assert section.backend == "offline" and section.fallback == "server"
         assert "HTTP 500" in section.notes[0] and "已尝试 2 次" in section.notes[0]
         assert section.paragraphs == offline.write_section(section.id, DATA)
     assert result.output.count("已改用离线文本") == 4

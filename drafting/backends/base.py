@@ -8,12 +8,12 @@ This module imports no other backend module, so every backend can import it.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
 from ..errors import DraftingError
+from ..keys import redact as redact  # the backends redact every message with it
 
 Role = Literal["system", "user", "assistant"]
 
@@ -39,6 +39,23 @@ class ChatRequest:
 
     def params(self) -> dict[str, float | int]:
         return {"temperature": self.temperature, "max_tokens": self.max_tokens}
+
+    @property
+    def max_chars(self) -> int:
+        """The longest answer worth reading: a generous multiple of what ``max_tokens`` allows (a
+        Chinese character is about one token). A server that ignores ``max_tokens`` and sends more
+        is cut off there: the answer is refused, never stored, never sent back in a re-ask."""
+        return max(MIN_ANSWER_CHARS, CHARS_PER_TOKEN_LIMIT * self.max_tokens)
+
+    @property
+    def max_bytes(self) -> int:
+        """The most bytes read from the wire for one answer (streams carry ~100–250 bytes of JSON
+        around each few characters), a guard for memory against one endless line."""
+        return 256 * self.max_chars + 1_000_000
+
+
+CHARS_PER_TOKEN_LIMIT = 4
+MIN_ANSWER_CHARS = 4000
 
 
 @dataclass(frozen=True)
@@ -95,10 +112,12 @@ ErrorKind = Literal[
     "not_an_api",  # 200 with an HTML page: the base URL points at a website
     "rate_limit",  # 429
     "server",  # 5xx
-    "timeout",
-    "connection",  # refused, reset, dropped mid-stream
+    "timeout",  # no answer within the read timeout, or past the request's (or the draft's) deadline
+    "stalled",  # a stream with no piece of the answer for the stall timeout (keep-alives only)
+    "connection",  # refused, reset, dropped mid-stream (``begun`` tells the last apart)
     "invalid_response",  # not JSON, no choices, wrong shape
     "truncated",  # finish_reason length, or a stream that ended without a finish reason
+    "too_long",  # far longer than the request allows: cut off and refused
     "empty",  # a well-formed answer with no text
     "filtered",  # finish_reason content_filter
     "cancelled",  # the user pressed Ctrl-C
@@ -107,10 +126,13 @@ ErrorKind = Literal[
 
 # Kinds worth another HTTP attempt with the same request.
 RETRYABLE: frozenset[ErrorKind] = frozenset(
-    {"rate_limit", "server", "timeout", "connection", "invalid_response"}
+    {"rate_limit", "server", "timeout", "stalled", "connection", "invalid_response"}
 )
+# Of those, the kinds where the endpoint gave no answer in time: one more attempt, not more (a
+# server that hung once mostly hangs again, and each attempt costs a whole timeout).
+SLOW_KINDS: frozenset[ErrorKind] = frozenset({"timeout", "stalled"})
 # Kinds where the answer arrived but cannot be used: worth a re-ask, not an HTTP retry.
-OUTPUT_KINDS: frozenset[ErrorKind] = frozenset({"truncated", "empty", "filtered"})
+OUTPUT_KINDS: frozenset[ErrorKind] = frozenset({"truncated", "empty", "filtered", "too_long"})
 # Kinds that no retry or re-ask can fix: the user must change a setting, so the run stops.
 FATAL: frozenset[ErrorKind] = frozenset(
     {"config", "auth", "forbidden", "not_found", "bad_request", "not_an_api", "exhausted"}
@@ -130,12 +152,20 @@ class BackendError(DraftingError):
         retry_after: float | None = None,
         attempts: int = 1,
         retryable: bool | None = None,
+        begun: bool = False,
     ) -> None:
         super().__init__(message, hint=hint)
         self.kind: ErrorKind = kind
         self.retry_after = retry_after
         self.attempts = attempts
         self._retryable = retryable
+        # The endpoint had begun to answer (a connection that broke mid-stream): it was reached.
+        self.begun = begun
+
+    @property
+    def unreachable(self) -> bool:
+        """The endpoint could not be reached at all (refused, reset before any answer)."""
+        return self.kind == "connection" and not self.begun
 
     @property
     def retryable(self) -> bool:
@@ -147,12 +177,28 @@ class BackendError(DraftingError):
         return self.kind in FATAL
 
 
-# Key-like tokens of the common providers, and bearer headers, whatever key the caller gave.
-_KEY_LIKE = re.compile(r"(?:sk|ak)-[A-Za-z0-9_\-]{6,}|Bearer\s+\S+|[A-Fa-f0-9]{32}\.[A-Za-z0-9]{8,}")
+# Why a section holds the offline text instead of the model's, as the draft file records it
+# (``Section.fallback``): the endpoint was never reached, gave no answer in time, or failed
+# (``ENDPOINT_CAUSES``: the model was not usable); or it answered, but the answer could not be used
+# or failed the checks after the re-ask.
+FallbackCause = Literal["unreachable", "timeout", "server", "unusable", "rejected"]
+ENDPOINT_CAUSES: frozenset[str] = frozenset({"unreachable", "timeout", "server"})
+CAUSE_LABELS: dict[str, str] = {
+    "unreachable": "无法连接模型接口",
+    "timeout": "模型接口超时或没有进展",
+    "server": "模型接口出错",
+    "unusable": "模型的回答无法使用",
+    "rejected": "模型的回答未通过检查",
+}
 
 
-def redact(text: str, secrets: Iterable[str] = ()) -> str:
-    """``text`` with every given secret and anything shaped like a key replaced by ``***``."""
-    for secret in sorted({s for s in secrets if s and len(s) >= 4}, key=len, reverse=True):
-        text = text.replace(secret, "***")
-    return _KEY_LIKE.sub("***", text)
+def cause_of(error: BackendError) -> FallbackCause:
+    """The fallback cause a failed request stands for."""
+    kind = error.kind
+    if error.unreachable or kind == "cancelled":
+        return "unreachable"
+    if kind in SLOW_KINDS:
+        return "timeout"
+    if kind in OUTPUT_KINDS:
+        return "unusable"
+    return "server"

@@ -4,6 +4,11 @@ The key is a hash of what decides the answer: base URL, model, the rendered mess
 the prompt version) and the parameters. Never the API key, timeouts or retry settings. Values are
 JSON (no pickle). Only validated answers are stored: an error raises before ``put`` is reached.
 The file lives in the user's cache folder, or under ``$DRAFTING_HOME/cache``.
+
+The cache is bounded: the answers it holds may take ``max_bytes`` at most (the ``cache_max_mb``
+setting); past that, the answers used least recently are removed first (each hit records when it
+was used). An answer longer than its request allows (``ChatRequest.max_chars``, kept from before
+answers were bounded) is treated as a miss, never served.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from ..errors import OutputError, os_reason
 from .base import Backend, ChatRequest, Completion, OnText, Usage
 
 if TYPE_CHECKING:
+    from ..config import Settings
     from .endpoints import Endpoint
 
 FILE_NAME = "responses.sqlite3"
@@ -34,9 +40,16 @@ CREATE TABLE IF NOT EXISTS responses (
     key TEXT PRIMARY KEY,
     model TEXT NOT NULL,
     value TEXT NOT NULL,
-    created REAL NOT NULL
+    created REAL NOT NULL,
+    used REAL NOT NULL DEFAULT 0,
+    size INTEGER NOT NULL DEFAULT 0
 )
 """
+# Columns added since the first version of the file: an older cache gains them when opened.
+_ADDED = {"used": "REAL NOT NULL DEFAULT 0", "size": "INTEGER NOT NULL DEFAULT 0"}
+DEFAULT_MAX_BYTES = 200_000_000
+# Eviction goes below the cap by this share, so that the next answers do not each evict again.
+_EVICT_TO = 0.9
 
 
 def default_path() -> Path:
@@ -62,13 +75,16 @@ class CacheStats:
     by_model: dict[str, int]
     oldest: float | None
     newest: float | None
+    stored_bytes: int = 0  # the answers themselves, what the cap counts
+    max_bytes: int = DEFAULT_MAX_BYTES
 
 
 class ResponseCache:
     """Thread-safe: each operation opens its own short connection (sqlite serialises writers)."""
 
-    def __init__(self, path: Path | None = None) -> None:
+    def __init__(self, path: Path | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
         self.path = path or default_path()
+        self.max_bytes = max_bytes
         self._ready = False
         self._lock = threading.Lock()
 
@@ -84,6 +100,7 @@ class ResponseCache:
                 try:
                     conn.execute("PRAGMA journal_mode=WAL")  # readers never wait for a writer
                     conn.execute(_SCHEMA)
+                    _upgrade(conn)
                     conn.commit()
                     break
                 except sqlite3.OperationalError as exc:  # another process is setting it up
@@ -112,17 +129,23 @@ class ResponseCache:
         except OSError as exc:
             raise OutputError(f"无法创建响应缓存目录 {self.path.parent}：{os_reason(exc)}。") from None
 
-    def get(self, key: str) -> Completion | None:
+    def get(self, key: str, max_chars: int | None = None) -> Completion | None:
+        """The stored answer, or None; one longer than ``max_chars`` is a miss."""
         with self._connect() as conn:
             row = conn.execute("SELECT value FROM responses WHERE key = ?", (key,)).fetchone()
+            if row is not None:
+                conn.execute("UPDATE responses SET used = ? WHERE key = ?", (time.time(), key))
         if row is None:
             return None
         try:
             value = json.loads(row[0])
             usage = Usage(**value.pop("usage"))
-            return Completion(**value, usage=usage, cached=True, latency=0.0, attempts=0)
+            hit = Completion(**value, usage=usage, cached=True, latency=0.0, attempts=0)
         except (TypeError, ValueError, KeyError):
             return None  # written by another version: treat as a miss, overwritten on put
+        if max_chars is not None and len(hit.text) > max_chars:
+            return None  # stored before answers were bounded: asked again, and replaced
+        return hit
 
     def put(self, key: str, completion: Completion, model: str) -> None:
         """Store a validated answer; ``model`` is the model asked for (the stats group by it)."""
@@ -132,11 +155,33 @@ class ResponseCache:
             "model": completion.model,
             "usage": dataclasses.asdict(completion.usage),
         }
+        text = json.dumps(value, ensure_ascii=False)
+        size = len(text.encode("utf-8"))
+        if size > self.max_bytes:
+            return  # larger than the whole cache may be: not worth keeping
+        now = time.time()
         with self._connect() as conn:
             conn.execute(
-                "INSERT OR REPLACE INTO responses (key, model, value, created) VALUES (?, ?, ?, ?)",
-                (key, model, json.dumps(value, ensure_ascii=False), time.time()),
+                "INSERT OR REPLACE INTO responses (key, model, value, created, used, size)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (key, model, text, now, now, size),
             )
+            self._evict(conn)
+
+    def _evict(self, conn: sqlite3.Connection) -> None:
+        """Remove the least recently used answers until the rest fit under the cap."""
+        (total,) = conn.execute("SELECT COALESCE(SUM(size), 0) FROM responses").fetchone()
+        if total <= self.max_bytes:
+            return
+        goal = total - int(self.max_bytes * _EVICT_TO)
+        freed = 0
+        doomed: list[str] = []
+        for key, size in conn.execute("SELECT key, size FROM responses ORDER BY used, created"):
+            if freed >= goal:
+                break
+            doomed.append(key)
+            freed += size
+        conn.executemany("DELETE FROM responses WHERE key = ?", [(k,) for k in doomed])
 
     def stats(self) -> CacheStats:
         if not self.path.exists():
@@ -145,10 +190,14 @@ class ResponseCache:
             rows = conn.execute(
                 "SELECT model, COUNT(*) FROM responses GROUP BY model ORDER BY model"
             ).fetchall()
-            oldest, newest = conn.execute("SELECT MIN(created), MAX(created) FROM responses").fetchone()
+            oldest, newest, stored = conn.execute(
+                "SELECT MIN(created), MAX(created), COALESCE(SUM(size), 0) FROM responses"
+            ).fetchone()
         size = sum(p.stat().st_size for p in self.path.parent.glob(self.path.name + "*") if p.is_file())
         by_model = {str(m): int(n) for m, n in rows}
-        return CacheStats(self.path, sum(by_model.values()), size, by_model, oldest, newest)
+        return CacheStats(
+            self.path, sum(by_model.values()), size, by_model, oldest, newest, int(stored), self.max_bytes
+        )
 
     def clear(self) -> int:
         """Remove every entry; a file that is not a usable database is deleted instead."""
@@ -185,7 +234,7 @@ class CachedBackend:
 
     def complete(self, request: ChatRequest, on_text: OnText | None = None) -> Completion:
         key = cache_key(*self._scope, request)
-        hit = self.cache.get(key)
+        hit = self.cache.get(key, request.max_chars)
         if hit is not None:
             if on_text is not None:
                 on_text(hit.text)
@@ -195,9 +244,26 @@ class CachedBackend:
         return completion
 
 
-def cached(inner: Backend, endpoint: Endpoint, repeat: int = 1) -> CachedBackend:
-    """``inner`` behind the response cache. A repeat after the first (an eval's) has its own cache
-    scope, or every repeat would replay the first answer; the first shares the cache with
-    ``drafting draft``."""
+def cached(
+    inner: Backend, endpoint: Endpoint, repeat: int = 1, max_bytes: int = DEFAULT_MAX_BYTES
+) -> CachedBackend:
+    """``inner`` behind the response cache (``max_bytes`` at most). A repeat after the first (an
+    eval's) has its own cache scope, or every repeat would replay the first answer; the first
+    shares the cache with ``drafting draft``."""
     scope = endpoint.base_url + ("" if repeat == 1 else f"#repeat={repeat}")
-    return CachedBackend(inner, ResponseCache(), scope, endpoint.model)
+    return CachedBackend(inner, ResponseCache(max_bytes=max_bytes), scope, endpoint.model)
+
+
+def max_bytes_of(settings: Settings) -> int:
+    """The cache's cap in bytes, from the ``cache_max_mb`` setting."""
+    return int(settings.cache_max_mb * 1_000_000)
+
+
+def _upgrade(conn: sqlite3.Connection) -> None:
+    """Bring a cache file written by an earlier version up to this schema."""
+    have = {row[1] for row in conn.execute("PRAGMA table_info(responses)")}
+    for column, kind in _ADDED.items():
+        if column not in have:
+            conn.execute(f"ALTER TABLE responses ADD COLUMN {column} {kind}")
+    conn.execute("UPDATE responses SET size = length(CAST(value AS BLOB)) WHERE size = 0")
+    conn.execute("UPDATE responses SET used = created WHERE used = 0")

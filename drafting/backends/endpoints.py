@@ -16,6 +16,7 @@ from typing import Any
 
 from ..config import OFFLINE, Settings, load_settings
 from ..errors import InputError
+from ..keys import redact
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,7 @@ class Endpoint:
     stream: bool = True
     timeout: float = 120.0
     connect_timeout: float = 10.0
+    stall_timeout: float = 60.0  # a stream with no piece of the answer for this long has stalled
     retry: RetryPolicy = RetryPolicy()
 
     @property
@@ -94,8 +96,10 @@ class Endpoint:
 
 
 def display_url(url: str) -> str:
+    """A URL for messages: no user:password@, no query, nothing shaped like a key (some proxies
+    take the key in the path)."""
     url = re.sub(r"//[^/@]*@", "//", url)
-    return url.split("?", 1)[0]
+    return redact(url.split("?", 1)[0])
 
 
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -122,10 +126,12 @@ def parse_spec(spec: str) -> tuple[str, str | None]:
             "离线起草（offline）不使用模型接口。", hint=f"使用模型时，--model 可以写作：{MODEL_HELP}。"
         )
     if provider not in PRESETS:
-        raise InputError(f"不认识的起草方式“{spec}”。", hint=f"--model 可用的写法：{MODEL_HELP}。")
+        raise InputError(f"不认识的起草方式“{redact(spec)}”。", hint=f"--model 可用的写法：{MODEL_HELP}。")
     model = model.strip()
     if sep and not model:
-        raise InputError(f"起草方式“{spec}”缺少模型名。", hint=f"请写成 --model {provider}:<模型名>。")
+        raise InputError(
+            f"起草方式“{redact(spec)}”缺少模型名。", hint=f"请写成 --model {provider}:<模型名>。"
+        )
     return provider, model or None
 
 
@@ -140,7 +146,7 @@ def resolve_endpoint(spec: str | None = None, settings: Settings | None = None, 
     model = model or preset.default_model
     if model is None:
         raise InputError(
-            f"起草方式“{spec}”需要写明模型名。",
+            f"起草方式“{redact(spec)}”需要写明模型名。",
             hint=f"例如 --model {provider}:<模型名>（模型名见服务商或本地服务的模型列表）。",
         )
     base_url = settings.base_url
@@ -161,6 +167,7 @@ def resolve_endpoint(spec: str | None = None, settings: Settings | None = None, 
         stream=settings.stream,
         timeout=settings.timeout,
         connect_timeout=settings.connect_timeout,
+        stall_timeout=settings.stall_timeout,
         retry=RetryPolicy(
             max_attempts=settings.max_attempts,
             deadline=settings.deadline,

@@ -18,12 +18,17 @@ def _when(ts: float | None) -> str:
 
 @command.command("stats")
 def stats() -> None:
-    """显示缓存位置、条数和大小。"""
-    from ..backends.cached import ResponseCache
+    """显示缓存位置、条数、大小和上限（设置项 cache_max_mb）。"""
+    from ..backends.cached import ResponseCache, max_bytes_of
+    from ..config import load_settings
 
-    s = ResponseCache().stats()
+    s = ResponseCache(max_bytes=max_bytes_of(load_settings())).stats()
     click.echo(f"缓存文件：{s.path}")
     click.echo(f"条数：{s.entries}　大小：{s.size_bytes / 1024:.1f} KB")
+    click.echo(
+        f"回答共 {s.stored_bytes / 1e6:.1f} MB，上限 {s.max_bytes / 1e6:.0f} MB"
+        "（超出时先删去最久未用的回答；可用 DRAFTING_CACHE_MAX_MB 或 config.toml 的 cache_max_mb 调整）"
+    )
     if s.entries:
         click.echo(f"最早：{_when(s.oldest)}　最新：{_when(s.newest)}")
         for model, n in s.by_model.items():

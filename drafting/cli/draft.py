@@ -15,7 +15,7 @@ from ._options import model_options
 from .output import print_error, print_issues
 
 if TYPE_CHECKING:
-    from ..document import SectionUsage
+    from ..document import Draft, SectionUsage
     from ..draft import FileOutcome
 
 
@@ -71,7 +71,22 @@ def _display(total: int) -> Iterator[tuple[Say, Callable[[], None]]]:
         yield above, lambda: progress.advance(task)
 
 
-@click.command("draft")
+EPILOG = """\b
+退出码：
+  0  完成（提示已列出；个别部分没有用上模型时，终端和草稿文件都写明原因）
+  1  数据文件违反规则（逐条列出），或模型设置有误（密钥无效、模型不存在、接口地址不对）
+  2  文件无法读取或写入
+  4  用了模型，但模型接口未能使用：每一部分都因接口无法连接、超时（或没有进展）、
+     出错而改用了离线文本（草稿仍已写出）；请检查接口后重新运行
+\b
+时限（秒，可用环境变量或 config.toml 设置）：
+  DRAFTING_STALL_TIMEOUT  等待回答的下一段文字（默认 60）
+  DRAFTING_DEADLINE       每个请求，重试在内（默认 300）
+  DRAFTING_DRAFT_DEADLINE 每份草稿，各部分、重问、重试在内（默认 600）
+"""
+
+
+@click.command("draft", epilog=EPILOG)
 @click.argument("data", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
     "-o",
@@ -149,6 +164,7 @@ def command(
                 jobs=settings.jobs,
                 concurrency=settings.concurrency,
                 on_done=done,
+                deadline=settings.draft_deadline,
             )
     except KeyboardInterrupt:
         writer.close()  # requests in flight fail fast; nothing half-written stays behind
@@ -193,6 +209,39 @@ def _report(outcome: FileOutcome, say: Say) -> int:
             None,
             False,
         )
+    return _model_summary(written.draft, say)
+
+
+def _model_summary(draft: Draft, say: Say) -> int:
+    """How many sections the model wrote and why the others fell back; 4 when it was never usable."""
+    from ..backends.base import CAUSE_LABELS
+    from ..draft import never_reached
+
+    sections = draft.sections
+    fell = [s.fallback for s in sections if s.fallback is not None]
+    if not fell:
+        return 0
+    why = "，".join(f"{CAUSE_LABELS[c]} {fell.count(c)} 部分" for c in CAUSE_LABELS if c in fell)
+    if "timeout" in fell:
+        say(
+            "  时限可以调整：DRAFTING_STALL_TIMEOUT（等待下一段文字）、DRAFTING_DEADLINE（每个请求）、"
+            "DRAFTING_DRAFT_DEADLINE（每份草稿），单位秒，也可写在 config.toml 中。",
+            None,
+            True,
+        )
+    if never_reached(draft):
+        say(
+            f"  模型 {draft.provenance.backend} 未能使用：{len(sections)} 部分都没有得到模型的回答（{why}），"
+            "已全部改用离线文本。草稿已写出；请按上面的原因检查模型接口后重新运行 drafting draft（退出码 4）。",
+            "red",
+            True,
+        )
+        return 4
+    say(
+        f"  模型 {draft.provenance.backend} 写成 {len(sections) - len(fell)} 部分；{len(fell)} 部分改用了离线文本（{why}）。",
+        "yellow",
+        True,
+    )
     return 0
 
 

@@ -97,6 +97,16 @@ class Screen:
     history_file: Path | None = None
 
 
+class _KeylessHistory(FileHistory):
+    """The file of typed instructions, with anything shaped like a key masked before it is
+    written (the session refuses such an instruction, but Enter has already stored it)."""
+
+    def store_string(self, string: str) -> None:
+        from ..keys import redact
+
+        super().store_string(redact(string))
+
+
 class Loop:
     def __init__(self, session: RevisionSession, screen: Screen) -> None:
         self.session = session
@@ -106,7 +116,7 @@ class Loop:
         history: History = InMemoryHistory()
         if screen.history_file is not None:
             screen.history_file.parent.mkdir(parents=True, exist_ok=True)
-            history = FileHistory(str(screen.history_file))
+            history = _KeylessHistory(str(screen.history_file))
         inp, out = screen.input, screen.output
         self.main = PromptSession[str](history=history, input=inp, output=out)
         self.lines = PromptSession[str](history=history, multiline=True, input=inp, output=out)

@@ -27,9 +27,11 @@ from pydantic import ValidationError
 from .. import official, offline, pins
 from ..backends.base import Backend, BackendError, ChatRequest, OnText
 from ..config import OFFLINE
-from ..document import Draft, Section, SectionUsage, load_draft
+from ..document import Draft, Section, SectionUsage, load_draft, parse_draft
 from ..errors import DraftingError, InputError, OutputError
+from ..files import decode_utf8, read_bytes
 from ..history import ChangeKind, Entry, Stacks, TextState, entries, next_number, replay
+from ..keys import looks_like_key
 from ..narrative import clean
 from .checking import RevisionFinding, change_findings, section_findings
 from .locked import asks_for_data_change, needs_model, tables_locked
@@ -125,8 +127,11 @@ class RevisionSession:
 
     def __init__(self, path: Path | str, backend: Backend | None = None, *, prompts_dir: Path | None = None):
         self.path = Path(path)
-        self.draft: Draft = load_draft(self.path)
-        self._digest = self._disk_digest()
+        # The draft and the digest the save compares against come from one read of the file: read
+        # twice, another window's save could fall between them and be overwritten unseen.
+        raw = read_bytes(self.path, "草稿文件")
+        self.draft: Draft = parse_draft(decode_utf8(raw, str(self.path), "草稿文件"), str(self.path))
+        self._digest = _digest(raw)
         try:
             self.data = self.draft.report_data()
         except ValidationError:
@@ -208,6 +213,11 @@ class RevisionSession:
         instruction = instruction.strip()
         if not instruction:
             raise InputError("修改要求是空的。", hint="请写明要怎样修改，如“压缩到200字以内”。")
+        if looks_like_key(instruction):
+            raise InputError(
+                "修改要求中有一段像是密钥（如 sk- 开头的一串字符）：为免泄露，这次没有发给模型，也没有记入修改历史。",
+                hint="请删去这段字符后重新输入。密钥只放在环境变量里，不要写进修改要求。",
+            )
         if asks_for_data_change(instruction):
             raise tables_locked(instruction, self.draft.provenance.data_file, str(self.path))
         if self.backend is None:
@@ -281,6 +291,11 @@ class RevisionSession:
         paragraphs = split_paragraphs(text)
         if not paragraphs:
             raise InputError("修改后的正文是空的，本节未作改动。")
+        if looks_like_key(text):
+            raise InputError(
+                "修改后的正文中有一段像是密钥（如 sk- 开头的一串字符）：为免泄露，本节未作改动，也没有记入修改历史。",
+                hint="请删去这段字符后重新保存。",
+            )
         after = TextState(paragraphs=paragraphs, backend=MANUAL, edited=True)
         return self._propose(section, "manual", "手工修改", after, model=MANUAL)
 
@@ -441,16 +456,21 @@ class RevisionSession:
             return ""
 
     def _save(self, draft: Draft) -> None:
+        """Compare and swap, under the draft's lock (``locks.py``): the file is replaced only if it
+        is still the one this session read, and no other window can save between the comparison
+        and the rename. Another window's save in progress is waited for (a bounded wait)."""
         from ..files import atomic_write
+        from ..locks import file_lock
 
-        if self._disk_digest() != self._digest:
-            raise OutputError(
-                f"草稿文件 {self.path} 在本次修订期间被其他程序改动过（可能另开了修订，或重新运行了 drafting draft），"
-                "为免覆盖别处的改动，这次修改没有保存。",
-                hint=f"请退出后重新打开：drafting revise {self.path}",
-            )
         text = draft.to_json()
-        atomic_write(self.path, text)
+        with file_lock(self.path):
+            if self._disk_digest() != self._digest:
+                raise OutputError(
+                    f"草稿文件 {self.path} 在本次修订期间被其他程序改动过（可能另开了修订，或重新运行了 drafting draft），"
+                    "为免覆盖别处的改动，这次修改没有保存。",
+                    hint=f"请退出后重新打开：drafting revise {self.path}",
+                )
+            atomic_write(self.path, text)
         self._digest = _digest(text.encode("utf-8"))
 
     def documents(self) -> list[Path]:
@@ -467,27 +487,32 @@ class RevisionSession:
         replaced together (``atomic_write_all``); one that cannot be rendered (PDF without
         LibreOffice) is reported and the others are still written."""
         from ..files import atomic_write_all
+        from ..locks import file_lock
         from ..writers import render
 
-        try:
-            stamp = self.path.stat().st_mtime
-        except OSError:
-            stamp = 0.0
-        targets = self.documents()
-        stale = [p for p in targets if not p.exists() or p.stat().st_mtime < stamp]
-        if not (force or self.changed or stale):
-            return Finished([], [])
-        rendered: dict[Path, str | bytes] = {}
-        failed: list[tuple[Path, str]] = []
-        for path in targets:
+        with file_lock(self.path):  # the documents follow the draft file as it is on disk
+            current = self.draft
+            if self._disk_digest() not in (self._digest, ""):
+                current = load_draft(self.path)  # another window saved after this session did
             try:
-                rendered[path] = render(self.draft, path.suffix.lstrip("."))
+                stamp = self.path.stat().st_mtime
+            except OSError:
+                stamp = 0.0
+            targets = self.documents()
+            stale = [p for p in targets if not p.exists() or p.stat().st_mtime < stamp]
+            if not (force or self.changed or stale):
+                return Finished([], [])
+            rendered: dict[Path, str | bytes] = {}
+            failed: list[tuple[Path, str]] = []
+            for path in targets:
+                try:
+                    rendered[path] = render(current, path.suffix.lstrip("."))
+                except DraftingError as exc:
+                    failed.append((path, exc.message))
+            try:
+                atomic_write_all(rendered)
             except DraftingError as exc:
-                failed.append((path, exc.message))
-        try:
-            atomic_write_all(rendered)
-        except DraftingError as exc:
-            return Finished([], failed + [(path, exc.message) for path in rendered])
+                return Finished([], failed + [(path, exc.message) for path in rendered])
         return Finished(list(rendered), failed)
 
     def close(self) -> None:
