@@ -73,8 +73,13 @@ def run(folder: Path, out: Path, jobs: int) -> dict[str, float]:
             parts = text.replace("，", " ").split()
             checked = int(parts[1])
             cached = int(parts[4])
-    return {"wall": wall, "self_mb": memory["self_kb"] / 1024, "workers_mb": memory["workers_kb"] / 1024,
-            "checked": checked, "cached": cached}
+    return {
+        "wall": wall,
+        "self_mb": memory["self_kb"] / 1024,
+        "workers_mb": memory["workers_kb"] / 1024,
+        "checked": checked,
+        "cached": cached,
+    }
 
 
 def per_format(folder: Path, out: Path) -> dict[str, list[float]]:
@@ -97,7 +102,9 @@ def per_format(folder: Path, out: Path) -> dict[str, list[float]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reports", type=int, default=1000)
-    parser.add_argument("--scale", default="5000,10000", help="folder sizes for the memory steps ('' for none)")
+    parser.add_argument(
+        "--scale", default="5000,10000", help="folder sizes for the memory steps ('' for none)"
+    )
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--quick", action="store_true", help="24 reports, no scale steps")
     parser.add_argument("--keep", type=Path, help="build the folders here and keep them")
@@ -111,9 +118,11 @@ def main() -> None:
         if not base.exists():
             started = time.perf_counter()
             built = build_bench_folder(base, count)
-            print(f"built {len(built.reports)} files ({count} agencies' reports and last years') "
-                  f"in {time.perf_counter() - started:.0f} s"
-                  + ("" if libreoffice() else "; no LibreOffice: the PDF share is Word documents instead"))
+            print(
+                f"built {len(built.reports)} files ({count} agencies' reports and last years') "
+                f"in {time.perf_counter() - started:.0f} s"
+                + ("" if libreoffice() else "; no LibreOffice: the PDF share is Word documents instead")
+            )
         files = sorted(p for p in base.rglob("*") if p.is_file())
         kinds = defaultdict(int)
         for p in files:
@@ -124,17 +133,25 @@ def main() -> None:
         shutil.rmtree(out, ignore_errors=True)
         first = run(base, out, args.jobs)
         n = len(files)
-        print(f"(1) first run: {n} files in {first['wall']:.1f} s wall ({first['wall'] / n * 1000:.0f} ms per file "
-              f"on {args.jobs} processes); 1,000 at this rate: {first['wall'] / n * 1000:.0f} s (target ≤ 300 s)")
+        print(
+            f"(1) first run: {n} files in {first['wall']:.1f} s wall ({first['wall'] / n * 1000:.0f} ms per file "
+            f"on {args.jobs} processes); 1,000 at this rate: {first['wall'] / n * 1000:.0f} s (target ≤ 300 s)"
+        )
         for kind, values in sorted(per_format(base, out).items()):
-            print(f"    {kind:<5} n={len(values):<5} read and check: mean {statistics.mean(values) * 1000:.0f} ms, "
-                  f"median {statistics.median(values) * 1000:.0f} ms, max {max(values) * 1000:.0f} ms")
+            print(
+                f"    {kind:<5} n={len(values):<5} read and check: mean {statistics.mean(values) * 1000:.0f} ms, "
+                f"median {statistics.median(values) * 1000:.0f} ms, max {max(values) * 1000:.0f} ms"
+            )
         again = run(base, out, args.jobs)
         share = again["wall"] / first["wall"]
-        print(f"(2) re-run, nothing changed: {again['wall']:.2f} s wall = {share:.1%} of the first run "
-              f"(target ≤ 5 %); checked {again['checked']:.0f}, from the cache {again['cached']:.0f}")
-        print(f"(3) memory at {n} files: main process {first['self_mb']:.0f} MB, largest worker "
-              f"{first['workers_mb']:.0f} MB; re-run main {again['self_mb']:.0f} MB")
+        print(
+            f"(2) re-run, nothing changed: {again['wall']:.2f} s wall = {share:.1%} of the first run "
+            f"(target ≤ 5 %); checked {again['checked']:.0f}, from the cache {again['cached']:.0f}"
+        )
+        print(
+            f"(3) memory at {n} files: main process {first['self_mb']:.0f} MB, largest worker "
+            f"{first['workers_mb']:.0f} MB; re-run main {again['self_mb']:.0f} MB"
+        )
         per_file = first["wall"] / n
         for size in steps:
             copies = max(1, round(size / n))
@@ -146,12 +163,16 @@ def main() -> None:
             step = run(folder, out_s, args.jobs)
             total = copies * n
             dashboard = (out_s / "审核总览.html").stat().st_size / 1e6
-            print(f"    at {total} files: {step['wall']:.0f} s wall ({step['wall'] / total * 1000:.0f} ms per file), "
-                  f"main process {step['self_mb']:.0f} MB, largest worker {step['workers_mb']:.0f} MB, "
-                  f"dashboard {dashboard:.0f} MB")
+            print(
+                f"    at {total} files: {step['wall']:.0f} s wall ({step['wall'] / total * 1000:.0f} ms per file), "
+                f"main process {step['self_mb']:.0f} MB, largest worker {step['workers_mb']:.0f} MB, "
+                f"dashboard {dashboard:.0f} MB"
+            )
             per_file = step["wall"] / total
-        print(f"a province (≈ 10,000 reports) on {args.jobs} processes: ≈ {per_file * 10_000 / 60:.0f} min for the first "
-              f"run at the last measured rate; a re-run ≈ {share * per_file * 10_000:.0f} s")
+        print(
+            f"a province (≈ 10,000 reports) on {args.jobs} processes: ≈ {per_file * 10_000 / 60:.0f} min for the first "
+            f"run at the last measured rate; a re-run ≈ {share * per_file * 10_000:.0f} s"
+        )
     finally:
         if args.keep is None:
             shutil.rmtree(work, ignore_errors=True)

@@ -335,7 +335,20 @@ def blank_pdf() -> bytes:
 # --- the bench folder ------------------------------------------------------------------------------
 
 _CITIES = ("江州市", "临川市", "青阳市", "白河市", "云岭市", "东湖市", "南山市", "北塘市", "西岭市", "金沙市")
-_COUNTIES = ("", "青山区", "石门县", "白沙县", "桃源区", "高新区", "梅林县", "清水县", "凤凰区", "长乐县", "安平县", "永宁区")
+_COUNTIES = (
+    "",
+    "青山区",
+    "石门县",
+    "白沙县",
+    "桃源区",
+    "高新区",
+    "梅林县",
+    "清水县",
+    "凤凰区",
+    "长乐县",
+    "安平县",
+    "永宁区",
+)
 _OFFICES = (
     ("人民政府", "我市"),
     ("教育局", "我局"),
@@ -424,7 +437,13 @@ def build_bench_folder(root: Path, count: int, *, pdf: bool = True) -> BuiltFold
             last_page = page(last, random.Random(n if copied else n + 500_000))
             last_path = write_page(last_page, last, root / sub / f"{agency.name}2023年报告", "txt")
             built.reports.append(
-                Planned(_rel(last_path, root, "txt"), agency, 2023, "txt", role="copied-last" if copied else "pair-last")
+                Planned(
+                    _rel(last_path, root, "txt"),
+                    agency,
+                    2023,
+                    "txt",
+                    role="copied-last" if copied else "pair-last",
+                )
             )
     convert_pdfs(root)
     return built
