@@ -120,25 +120,13 @@ def atomic_file(path: Path) -> Iterator[BinaryIO]:
     """A file written in pieces (a dashboard of thousands of reports, a long list) that appears at
     ``path`` only when complete: written to a temporary file beside it and renamed into place when
     the block ends; if the block fails, the temporary file is removed and the old file stays."""
-    import tempfile
-
+    with _temp_beside(path) as (f, tmp):
+        yield f
     try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise OutputError(f"无法在 {path.parent} 写入文件：{os_reason(exc)}。") from None
-    try:
-        os.chmod(tmp, _mode_for(path))
-        with os.fdopen(fd, "wb") as f:
-            yield f
-            f.flush()
-            os.fsync(f.fileno())
         os.replace(tmp, path)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
         raise OutputError(f"无法写入 {path}：{os_reason(exc)}。") from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def write_text(path: Path, text: str) -> None:
@@ -151,9 +139,18 @@ def write_text(path: Path, text: str) -> None:
 
 
 def _write_temp(path: Path, content: str | bytes) -> str:
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    with _temp_beside(path) as (f, tmp):
+        f.write(data)
+    return tmp
+
+
+@contextmanager
+def _temp_beside(path: Path) -> Iterator[tuple[BinaryIO, str]]:
+    """A new temporary file beside ``path``, open for writing; flushed to disk when the block ends,
+    removed if it fails. Its name is the caller's to rename into place."""
     import tempfile  # here: reading a file (validate, check) should not pay for the writing side
 
-    data = content.encode("utf-8") if isinstance(content, str) else content
     try:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as exc:
@@ -163,7 +160,7 @@ def _write_temp(path: Path, content: str | bytes) -> str:
         # the mode of the file it replaces, so a web server can still serve the portal page.
         os.chmod(tmp, _mode_for(path))
         with os.fdopen(fd, "wb") as f:
-            f.write(data)
+            yield f, tmp
             f.flush()
             os.fsync(f.fileno())
     except OSError as exc:
@@ -172,7 +169,6 @@ def _write_temp(path: Path, content: str | bytes) -> str:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return tmp
 
 
 def _backup(path: Path) -> str:

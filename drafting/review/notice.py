@@ -37,12 +37,14 @@ def render(agency: str, reports: Sequence[Reviewed], office: str, today: dt.date
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Pt
 
-    from ..writers.docx import SAN_HAO, add_body_paragraph, add_title, official_document
+    from ..writers.docx import SAN_HAO, add_body_paragraph, add_title, official_document, set_properties
 
     doc = official_document()
     sender = office or "【待补充：审核单位名称】"
     title = f"{agency}{official.TITLE_SUFFIX}整改清单"
-    _properties(doc, title, office, today)
+    set_properties(
+        doc, author=office, title=title, subject="整改清单", when=dt.datetime.combine(today, dt.time())
+    )
     add_title(doc, title, agency)
     to = doc.add_paragraph(f"{agency}：")
     to.paragraph_format.first_line_indent = Pt(0)
@@ -125,18 +127,3 @@ def _line(j: Judged) -> str:
     if j.decision == "confirm":
         text += "（经审核确认）"
     return text
-
-
-def _properties(doc: DocxDocument, title: str, office: str, today: dt.date) -> None:
-    when = dt.datetime.combine(today, dt.time())
-    props = doc.core_properties
-    props.author = office
-    props.last_modified_by = office
-    props.title = title
-    props.subject = "整改清单"
-    props.comments = ""
-    props.keywords = ""
-    props.language = "zh-CN"
-    props.revision = 1
-    props.created = when
-    props.modified = when

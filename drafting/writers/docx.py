@@ -423,11 +423,16 @@ def _set_properties(doc: DocxDocument, draft: Draft) -> None:
         when = dt.datetime.combine(dt.date.fromisoformat(str(published)), dt.time())
     else:
         when = draft.provenance.created.astimezone(dt.UTC).replace(tzinfo=None)
+    set_properties(doc, author=draft.agency, title=draft.title, subject=official.TITLE_SUFFIX, when=when)
+
+
+def set_properties(doc: DocxDocument, *, author: str, title: str, subject: str, when: dt.datetime) -> None:
+    """The document's properties, all of them ours (python-docx's template has its own)."""
     props = doc.core_properties
-    props.author = draft.agency
-    props.last_modified_by = draft.agency
-    props.title = draft.title
-    props.subject = official.TITLE_SUFFIX
+    props.author = author
+    props.last_modified_by = author
+    props.title = title
+    props.subject = subject
     props.comments = ""
     props.keywords = ""
     props.category = ""

@@ -243,28 +243,27 @@ def c1(b: Base, page: Page) -> Seeded:
 
 
 def c2(b: Base, page: Page) -> Seeded:
-    last = random_data(_seed(b.name) + 700, year=b.data.year - 1).model_dump(mode="python")
+    return Seeded(page, previous=_balanced(_following(b, 700, in_force_extra=9)))
+
+
+def _following(b: Base, offset: int, in_force_extra: int) -> dict[str, Any]:
+    """Last year's data from which this year's carry-over follows, its 现行有效件数 ``in_force_extra``
+    more than this year's figures imply."""
+    last = random_data(_seed(b.name) + offset, year=b.data.year - 1).model_dump(mode="python")
     last["table3"]["carry_forward"] = b.data.table3.carried_over.model_dump(exclude={"total"})
     n = b.data.table2.normative
     last["table2"]["normative"] = {
         "issued": 1,
         "repealed": 0,
-        "in_force": n.in_force - n.issued + n.repealed + 9,
+        "in_force": n.in_force - n.issued + n.repealed + in_force_extra,
     }
-    return Seeded(page, previous=_balanced(last))
+    return last
 
 
 def c4(b: Base, page: Page) -> Seeded:
     """Last year's 行政许可 six times this year's and more (a jump); the carry-over and 现行有效件数
     still follow on, so that the jump is the one cross-year finding."""
-    last = random_data(_seed(b.name) + 900, year=b.data.year - 1).model_dump(mode="python")
-    last["table3"]["carry_forward"] = b.data.table3.carried_over.model_dump(exclude={"total"})
-    n = b.data.table2.normative
-    last["table2"]["normative"] = {
-        "issued": 1,
-        "repealed": 0,
-        "in_force": max(0, n.in_force - n.issued + n.repealed),
-    }
+    last = _following(b, 900, in_force_extra=0)
     last["table2"]["licensing"] = b.data.table2.licensing * 6 + 60
     return Seeded(page, previous=_balanced(last))
 
