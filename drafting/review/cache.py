@@ -37,6 +37,21 @@ _SCHEMA = (
 )
 
 
+Packed = tuple[dict[str, Any], bytes]  # a record's summary, and the whole record compressed
+
+
+def pack(record: dict[str, Any]) -> Packed:
+    """A record as the cache keeps it. Done in the worker process that made the record, so that
+    the main process handles a few compressed kilobytes per file, never the record itself."""
+    blob = zlib.compress(json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+    return {k: record.get(k) for k in SUMMARY_FIELDS}, blob
+
+
+def unpack(blob: bytes) -> dict[str, Any]:
+    record: dict[str, Any] = json.loads(zlib.decompress(blob))
+    return record
+
+
 class ResultCache:
     def __init__(self, path: Path, version: str) -> None:
         self.path = path
@@ -87,10 +102,9 @@ class ResultCache:
         if row is None:
             return None
         try:
-            record: dict[str, Any] = json.loads(zlib.decompress(row[0]))
+            return unpack(row[0])
         except (zlib.error, ValueError):
             return None
-        return record
 
     def has(self, key: str) -> bool:
         found = self._db.execute(
@@ -109,12 +123,15 @@ class ResultCache:
         return found
 
     def put(self, key: str, record: dict[str, Any]) -> None:
-        blob = zlib.compress(json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
-        summary = json.dumps({k: record.get(k) for k in SUMMARY_FIELDS}, ensure_ascii=False)
+        self.put_packed(key, *pack(record))
+
+    def put_packed(self, key: str, summary: dict[str, Any], blob: bytes) -> None:
+        """A record packed by ``pack`` (in the worker that made it)."""
+        text = json.dumps(summary, ensure_ascii=False)
         try:
             self._db.execute(
                 "INSERT OR REPLACE INTO results (key, version, summary, record) VALUES (?, ?, ?, ?)",
-                (key, self.version, summary, blob),
+                (key, self.version, text, blob),
             )
         except sqlite3.OperationalError:
             raise OutputError(f"无法写入缓存文件 {self.path}。", hint=_BUSY) from None

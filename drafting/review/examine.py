@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import DraftingError
+from .cache import Packed, pack
 
 FAILED = "failed"  # our own error while reading or checking: shown, not cached (retried next run)
 UNREADABLE = "unreadable"
@@ -70,6 +71,11 @@ def examine(path: str, previous: str | None = None) -> dict[str, Any]:
         previous={"title": last.title, "year": last.year} if last is not None else None,
         previous_reason=last_reason,
     )
+
+
+def examine_packed(path: str, previous: str | None = None) -> Packed:
+    """``examine``, its record packed for the cache here in the worker (``cache.pack``)."""
+    return pack(examine(path, previous))
 
 
 def _record(status: str, started: float, **fields: Any) -> dict[str, Any]:

@@ -26,8 +26,8 @@ from typing import Any
 
 from ..errors import InputError
 from .agencies import agency_key, level_of, region_of
-from .cache import ResultCache
-from .examine import FAILED, READ, examine, failure, warm
+from .cache import Packed, ResultCache, pack, unpack
+from .examine import FAILED, READ, examine_packed, failure, warm
 from .manifest import Entry, Manifest, read_manifest
 from .sources import SUFFIXES, content_hash, find_reports, relative
 from .version import check_version
@@ -263,12 +263,13 @@ def _run(tasks: list[_Task], jobs: int, review: Review, say: Callable[[int, int]
     say(0, total)
     done = 0
 
-    def keep(task: _Task, record: dict[str, Any]) -> None:
+    def keep(task: _Task, packed: Packed) -> None:
         nonlocal done
-        if record["status"] == FAILED:
-            review.failures[task.key] = record
+        summary, blob = packed
+        if summary["status"] == FAILED:
+            review.failures[task.key] = unpack(blob)
         else:
-            review.cache.put(task.key, record)
+            review.cache.put_packed(task.key, summary, blob)
         review.fresh.add(task.key)
         review.checked += 1
         done += 1
@@ -277,14 +278,14 @@ def _run(tasks: list[_Task], jobs: int, review: Review, say: Callable[[int, int]
     if jobs == 1 or total == 1:
         try:
             for task in tasks:
-                keep(task, examine(str(task.path), str(task.previous) if task.previous else None))
+                keep(task, examine_packed(str(task.path), str(task.previous) if task.previous else None))
         except KeyboardInterrupt:
             return True
         return False
     return _run_pool(tasks, jobs, keep)
 
 
-def _run_pool(tasks: list[_Task], jobs: int, keep: Callable[[_Task, dict[str, Any]], None]) -> bool:
+def _run_pool(tasks: list[_Task], jobs: int, keep: Callable[[_Task, Packed], None]) -> bool:
     import multiprocessing
     import sys
 
@@ -296,7 +297,7 @@ def _run_pool(tasks: list[_Task], jobs: int, keep: Callable[[_Task, dict[str, An
     broken: dict[str, int] = {}
     while queue:
         pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=warm)
-        running: dict[Future[dict[str, Any]], _Task] = {}
+        running: dict[Future[Packed], _Task] = {}
         # A worker's memory creeps up over thousands of files (the parsers' allocations fragment
         # its heap): each pool takes a bounded share of the tasks and is then replaced by a fresh one.
         budget = TASKS_PER_WORKER * jobs
@@ -306,7 +307,7 @@ def _run_pool(tasks: list[_Task], jobs: int, keep: Callable[[_Task, dict[str, An
                     budget -= 1
                     task = queue.pop()
                     future = pool.submit(
-                        examine, str(task.path), str(task.previous) if task.previous else None
+                        examine_packed, str(task.path), str(task.previous) if task.previous else None
                     )
                     running[future] = task
                 finished, _ = wait(running, return_when=FIRST_COMPLETED)
@@ -331,5 +332,5 @@ def _run_pool(tasks: list[_Task], jobs: int, keep: Callable[[_Task, dict[str, An
     return False
 
 
-def _crashed() -> dict[str, Any]:
-    return failure("读取此文件时处理进程意外退出，请反馈此文件")
+def _crashed() -> Packed:
+    return pack(failure("读取此文件时处理进程意外退出，请反馈此文件"))
