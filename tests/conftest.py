@@ -34,3 +34,15 @@ def write_config(text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The browser tests run last. Playwright's sync API keeps its event loop marked as running in
+    the main thread until the session ends (pytest-playwright's ``playwright`` fixture is
+    session-scoped, and pytest moves tests with session-scoped parameters forward); any later test
+    that calls ``asyncio.run`` there (prompt_toolkit's terminal loop) would then fail."""
+    browser = [item for item in items if "browser_name" in getattr(item, "fixturenames", ())]
+    if browser:
+        others = [item for item in items if "browser_name" not in getattr(item, "fixturenames", ())]
+        items[:] = others + browser

@@ -88,6 +88,8 @@ def default_reply(body: dict[str, Any]) -> str:
 class StubState:
     reply: Reply = default_reply
     latency: float = 0.0  # added to every answer
+    chunk_delay: float = 0.0  # between the pieces of a stream: a model that writes slowly
+    first_chunk_at: list[float] = field(default_factory=list)  # when each stream's first piece left
     slow_seconds: float = 2.0  # how long a "slow" fault waits
     retry_after: str = "0"  # the Retry-After header of a "rate_limit" fault
     keepalive_interval: float = 0.1  # between keep-alive comments ("trickle", "keepalive_then_answer")
@@ -283,10 +285,14 @@ class _Handler(BaseHTTPRequestHandler):
         pieces = [text[i : i + size] for i in range(0, len(text), size)] or [""]
         if fault == "cut_stream":
             pieces = pieces[: max(1, len(pieces) // 2)]
-        for piece in pieces:
+        for n, piece in enumerate(pieces):
             if fault == "slow_tokens":
                 time.sleep(state.token_interval)
+            elif n and state.chunk_delay:
+                time.sleep(state.chunk_delay)
             self._chunk(_sse(_chunk_payload(model, {"content": piece}, None)))
+            if n == 0:
+                state.first_chunk_at.append(time.monotonic())
         if fault == "stream_quota":
             error = {"error": {"message": "账户余额不足，请充值后继续使用。", "type": "insufficient_balance"}}
             self._chunk(_sse(error))
@@ -391,8 +397,12 @@ class StubServer:
 
 
 @contextmanager
-def stub_server(reply: Reply | None = None, latency: float = 0.0) -> Iterator[StubServer]:
-    server = StubServer(StubState(reply=reply or default_reply, latency=latency)).start()
+def stub_server(
+    reply: Reply | None = None, latency: float = 0.0, chunk_delay: float = 0.0
+) -> Iterator[StubServer]:
+    server = StubServer(
+        StubState(reply=reply or default_reply, latency=latency, chunk_delay=chunk_delay)
+    ).start()
     try:
         yield server
     finally:

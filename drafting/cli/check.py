@@ -25,9 +25,19 @@ _SEVERITY = {"error": ("错误", "red"), "warning": ("提示", "yellow")}
     help="上年数据文件或上年报告（.yaml/.json/.txt/.md/.html/.docx/.pdf），用于核对上年结转。",
 )
 @click.option("--json", "as_json", is_flag=True, help='以 JSON 输出：{"ok": …, "findings": […]}。')
+@click.option(
+    "--final",
+    is_flag=True,
+    help="按发布前的标准检查：遗留的【待补充】等占位内容、没有写出的存在问题或改进措施都算错误（平时只是提示）。",
+)
 @click.pass_context
 def command(
-    ctx: click.Context, report: Path, data_path: Path | None, previous: Path | None, as_json: bool
+    ctx: click.Context,
+    report: Path,
+    data_path: Path | None,
+    previous: Path | None,
+    as_json: bool,
+    final: bool,
 ) -> None:
     """检查一份年度报告（本工具的草稿 .draft.json，或任何人发布的 .md/.txt/.html/.docx/.pdf）：
     结构、表格勾稽关系、正文与表格的一致性、年份和文字规范。
@@ -35,7 +45,7 @@ def command(
     from ..check import check_file
     from ..checks import has_errors
 
-    findings = check_file(report, data_path, previous)
+    findings = check_file(report, data_path, previous, final=final)
     if as_json:
         payload = {"ok": not has_errors(findings), "findings": [f.as_dict() for f in findings]}
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))

@@ -13,7 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from .. import official
-from .model import ApplicantRow, Contact, Outcomes, ReportData, Table2, Table3, Table4
+from .model import ApplicantRow, Contact, Outcomes, PreviousYear, ReportData, Table2, Table3, Table4
 
 _KEY_WIDTH = 22  # values start here, so the rows of a table line up
 _COMMENT_COLUMN = 100
@@ -175,19 +175,25 @@ def template_yaml(agency: str, year: int, last: ReportData | None = None) -> str
         *[_line(2, key, "", _FACT_HINTS[key]) for key, _ in official.FACT_TOPICS],
     ]
     if last is not None:
-        lines += [
-            "",
-            f"# 上年（{last.year}年）数据：用于核对上年结转和同比表述。由 drafting init --from 复制，请勿修改。",
-            _line(0, "previous", "", "上年数据"),
-            _line(2, "year", str(last.year), "上年年度"),
-            _line(2, "table2", "", "上年表二"),
-            *_table2_lines(last.table2, 4),
-            _line(2, "table3", "", "上年表三"),
-            *_table3_lines(last.table3, 4),
-            _line(2, "table4", "", "上年表四"),
-            *_table4_lines(last.table4, 4),
-        ]
+        lines += _previous_lines(last, "由 drafting init --from 复制，请勿修改。")
     return "\n".join(lines) + "\n"
+
+
+def _previous_lines(last: ReportData | PreviousYear, origin: str = "") -> list[str]:
+    """``previous``: last year's tables, for C1, C2 and the year-on-year wording."""
+    lines = [
+        "",
+        f"# 上年（{last.year}年）数据：用于核对上年结转和同比表述。{origin}",
+        _line(0, "previous", "", "上年数据"),
+        _line(2, "year", str(last.year), "上年年度"),
+    ]
+    if last.table2 is not None:
+        lines += [_line(2, "table2", "", "上年表二"), *_table2_lines(last.table2, 4)]
+    if last.table3 is not None:
+        lines += [_line(2, "table3", "", "上年表三"), *_table3_lines(last.table3, 4)]
+    if last.table4 is not None:
+        lines += [_line(2, "table4", "", "上年表四"), *_table4_lines(last.table4, 4)]
+    return lines
 
 
 def _stated(row: ApplicantRow | None) -> dict[str, int | Decimal]:
@@ -199,13 +205,20 @@ def _stated(row: ApplicantRow | None) -> dict[str, int | Decimal]:
     return values
 
 
-def data_yaml(data: ReportData, notes: Sequence[str] = ()) -> str:
-    """A data file holding ``data`` (e.g. read from a published report by ``drafting import``), in
-    the layout and with the comments of ``drafting init``. ``notes`` head the file as comments."""
+IMPORT_HEADER = (
+    "由 drafting import 从已发布的报告读取生成。请对照原报告核对每个数字，再运行 drafting validate 本文件。"
+)
+
+
+def data_yaml(data: ReportData, notes: Sequence[str] = (), *, header: str = IMPORT_HEADER) -> str:
+    """A data file holding every field of ``data`` (read from a published report by ``drafting
+    import``, or from a workbook), in the layout and with the comments of ``drafting init``.
+    ``header`` says where it came from; ``notes`` follow it as comments."""
     a = data.agency
+    published = data.published.isoformat() if data.published else ""
     lines = [
         f"# {data.title} 数据文件",
-        "# 由 drafting import 从已发布的报告读取生成。请对照原报告核对每个数字，再运行 drafting validate 本文件。",
+        f"# {header}",
         *(f"# 注意：{n}" for n in notes),
         "",
         _line(0, "agency", "", "机关信息"),
@@ -213,8 +226,9 @@ def data_yaml(data: ReportData, notes: Sequence[str] = ()) -> str:
         _line(2, "self_reference", _str(a.self_reference), "正文中的自称：我局、本机关、我镇……"),
         _line(2, "short_name", _str(a.short_name), "简称（可不填）"),
         _line(2, "website", _str(a.website), "报告电子版下载网址（可不填）"),
+        *(_contact_lines(a.contact) if a.contact else []),
         _line(0, "year", str(data.year), "报告年度（统计期限为该年1月1日至12月31日）"),
-        _line(0, "published", "", "发布日期（可不填），如 2025-01-20"),
+        _line(0, "published", published, "发布日期（可不填），如 2025-01-20"),
         "",
         _line(0, "table2", "", "表二 主动公开政府信息情况"),
         *_table2_lines(data.table2, 2),
@@ -262,9 +276,21 @@ def data_yaml(data: ReportData, notes: Sequence[str] = ()) -> str:
         "",
         "# 正文素材：每条一行，以“- ”开头。不填的主题，草稿中会留下【待补充：…】标记。",
         _line(0, "facts", "", "正文素材"),
-        *[_line(2, key, "", _FACT_HINTS[key]) for key, _ in official.FACT_TOPICS],
+        *_fact_lines(data),
     ]
+    if data.previous is not None:
+        lines += _previous_lines(data.previous)
     return "\n".join(lines) + "\n"
+
+
+def _fact_lines(data: ReportData) -> list[str]:
+    """Each topic: its facts one per line, ``[]`` for nothing to add, or empty (a 【待补充】 marker)."""
+    lines = []
+    for key, _ in official.FACT_TOPICS:
+        facts = data.facts.get(key)
+        lines.append(_line(2, key, "[]" if facts == [] else "", _FACT_HINTS[key]))
+        lines += [f"    - {_str(fact)}" for fact in facts or []]
+    return lines
 
 
 def new_data_file(

@@ -429,10 +429,12 @@ def _set_properties(doc: DocxDocument, draft: Draft) -> None:
 def set_properties(doc: DocxDocument, *, author: str, title: str, subject: str, when: dt.datetime) -> None:
     """The document's properties, all of them ours (python-docx's template has its own)."""
     props = doc.core_properties
-    props.author = author
-    props.last_modified_by = author
-    props.title = title
-    props.subject = subject
+    # The properties hold at most 255 characters (python-docx raises beyond); validated data stays
+    # far below, a draft edited by hand need not.
+    props.author = author[:255]
+    props.last_modified_by = author[:255]
+    props.title = title[:255]
+    props.subject = subject[:255]
     props.comments = ""
     props.keywords = ""
     props.category = ""
