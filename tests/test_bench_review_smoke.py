@@ -32,5 +32,7 @@ def test_calibration_prints_each_kind_of_pair() -> None:
     for kind in ("copied, 0% rewritten", "honest", "other_agency"):
         line = next(x for x in out.splitlines() if x.strip().startswith(kind))
         assert re.search(r"min \d\.\d{3}  median \d\.\d{3}  max \d\.\d{3}", line), line
-    assert re.search(r"copied, 0% rewritten .* flagged 10/10", out), out
-    assert re.search(r"other_agency  .* not flagged 10/10", out), out
+    # --quick builds 10 pairs of each kind; the copies are spread over five rewrite levels (2 each).
+    assert re.search(r"copied, 0% rewritten .* flagged 2/2$", out, re.M), out
+    assert re.search(r"other_agency  .* not flagged 10/10$", out, re.M), out
+    assert re.search(r"honest  .* not flagged 10/10$", out, re.M), out
