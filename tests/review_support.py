@@ -68,3 +68,23 @@ def csv_rows(path: Path) -> list[dict[str, str]]:
 def report_of(payload: dict[str, Any], file: str) -> dict[str, Any]:
     found: dict[str, Any] = next(r for r in payload["reports"] if r["file"] == file)
     return found
+
+
+PARTIAL = "宁波市/宁波市自然资源和规划局2023年报告.md"  # where ``add_partial`` puts its report
+
+
+def add_partial(root: Path) -> str:
+    """A report read in part, added under ``root``: 表三 as a PDF-to-Markdown conversion prints it,
+    labels and numbers apart, with one row of numbers lost — the reader cannot tie the rows back, so
+    the rules that rest on 表三 are not assessed. Its path under ``root``."""
+    import re
+
+    from .checks_support import busy_page, text_of
+
+    lines = text_of(busy_page(), "apart").split("\n")
+    orphans = [i for i, line in enumerate(lines) if re.fullmatch(r"\|( \d+ \|){7}", line)]
+    del lines[orphans[3] : orphans[3] + 2]
+    target = root / PARTIAL
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text("\n".join(lines), encoding="utf-8")
+    return PARTIAL

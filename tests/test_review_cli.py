@@ -390,3 +390,25 @@ def test_worker_processes_are_replaced_after_their_share_of_files(
     done = review_folder(ReviewOptions(folder.root, tmp_path / "out", jobs=2))
     assert done.checked == 13 and not done.failures and not done.interrupted
     assert sum(1 for item in done.items if item.status == "read") == 10
+
+
+def test_a_report_read_in_part_is_judged_only_on_what_was_read(folder: BuiltFolder, tmp_path: Path) -> None:
+    """Read first, judge second: 表三 not read with confidence gives no finding built on it; the
+    rules that needed it are listed as not assessed, with the reader's reason, and counted."""
+    from .review_support import add_partial
+
+    mine = built_copy(folder, tmp_path / "报告")
+    partial = add_partial(mine.root)
+    run = review(mine.root, tmp_path / "out", "--json")
+    payload = run.json()
+    report = report_of(payload, partial)
+    assert report["status"] == "read" and report["agency"] == "宁波市自然资源和规划局"
+    assert not [f for f in report["findings"] if f["severity"] == "error"], report["findings"]
+    not_assessed = {rule for entry in report["not_assessed"] for rule in entry["rules"]}
+    assert {"H2", "H3", "N1"} <= not_assessed
+    assert any("表三" in entry["reason"] for entry in report["not_assessed"])
+    assert payload["totals"]["partial"] == 1
+    # the reports read whole have nothing left unassessed
+    assert all(not r["not_assessed"] for r in payload["reports"] if r["file"] != partial)
+    text = review(mine.root, tmp_path / "out")
+    assert "其中 1 份有内容未能确认，相关规则未作检查" in text.out, text.out

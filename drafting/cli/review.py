@@ -156,6 +156,7 @@ def _print(review: Review, outputs: Outputs, rows: list[tuple[int, int, str, int
         + (f"，读取出错 {len(t.failed)} 份" if t.failed else "")
         + (f"，未完成 {t.pending} 份" if t.pending else "")
         + "。"
+        + (f"其中 {t.partial} 份有内容未能确认，相关规则未作检查（见审核总览）。" if t.partial else "")
     )
     colour = "red" if t.errors else ("yellow" if t.warnings else "green")
     click.secho(
@@ -213,6 +214,7 @@ class _JsonStream:
             "warnings": r.warnings,
             "dismissed": r.dismissed,
             "similar": r.similar,
+            "not_assessed": r.not_assessed,
             "findings": [{**j.finding, "decision": j.decision, "comment": j.comment} for j in r.findings],
         }
         sys.stdout.write(("" if self.first else ",\n") + json.dumps(report, ensure_ascii=False))
@@ -232,6 +234,7 @@ class _JsonStream:
                 "with_errors": t.with_errors,
                 "similar": t.similar,
                 "paired": t.paired,
+                "partial": t.partial,
                 "dismissed": t.dismissed,
                 "confirmed": t.confirmed,
             },

@@ -19,6 +19,7 @@ from typing import Any
 from urllib.parse import quote
 
 from ..files import atomic_file
+from ..reading.model import UNSURE_TEXT
 from .judged import Reviewed, Totals, rule_label
 from .run import Review
 
@@ -101,6 +102,7 @@ class Dashboard:
             "warnings": r.warnings,
             "dismissed": r.dismissed,
             "similar": r.similar,
+            "unassessed": len({rule for entry in r.not_assessed for rule in entry.get("rules", [])}),
             "last": last.relative if last is not None else None,
             "last_href": href(last.path, self.out_dir) if last is not None else None,
         }
@@ -129,6 +131,7 @@ class Dashboard:
         detail = {
             "title": record.get("title", "") or item.title,
             "findings": findings,
+            "not_assessed": r.not_assessed,
             "view": {**view, "tables": [self._intern(t) for t in view.get("tables", [])]},
         }
         self._write(json_block(f"d{n}", detail))
@@ -150,14 +153,16 @@ class Dashboard:
     def finish(self, totals: Totals, unmatched_decisions: int) -> None:
         review = self.review
         out_dir = self.out_dir
+        shown = set(totals.rule_findings) | set(totals.rule_unassessed)
         rules = [
             {
                 "rule": rule,
                 "description": rule_label(rule),
-                "findings": count,
+                "findings": totals.rule_findings[rule],
                 "reports": totals.rule_reports[rule],
+                "unassessed": totals.rule_unassessed[rule],
             }
-            for rule, count in sorted(totals.rule_findings.items(), key=lambda rc: (-rc[1], rc[0]))
+            for rule in sorted(shown, key=lambda r: (-totals.rule_findings[r], -totals.rule_unassessed[r], r))
         ]
         self.rows.sort(key=lambda row: row[0])
         by_file = self.hrefs
@@ -182,6 +187,7 @@ class Dashboard:
                 "with_errors": totals.with_errors,
                 "similar": totals.similar,
                 "paired": totals.paired,
+                "partial": totals.partial,
                 "dismissed": totals.dismissed,
                 "confirmed": totals.confirmed,
             },
@@ -191,6 +197,7 @@ class Dashboard:
             "failed": [[f, reason, by_file.get(f, "")] for f, reason in totals.failed],
             "unlisted": [f"第{e.line}行：{e.file}" for e in review.unlisted],
             "labels": self.labels.items,
+            "unsure": UNSURE_TEXT,
         }
         head, _, tail = json_block("summary", summary).partition('"reports":[]')
         self._write(head + '"reports":[')

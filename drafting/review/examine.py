@@ -5,7 +5,9 @@ This is the work a process of the pool does. It goes through the public calls ev
 uses (``reading.read_report`` and ``checks.run_checks``), so whatever the reader and the checks
 learn reaches the reviewer as it reaches ``drafting check``. A file that cannot be read is a record
 too, with the reason in Chinese (a scan without a text layer, an old .doc, a page that is not a
-report): counted and shown, never given findings.
+report): counted and shown, never given findings. A report read in part (a table the reader could
+not read with confidence) is checked on what was read; the rules that needed the rest are recorded
+as not assessed, with the reader's reason (``checks.assess``).
 
 Records are plain JSON values: they cross from the worker to the main process and into the cache.
 """
@@ -34,7 +36,7 @@ def warm() -> None:
 
 def examine(path: str, previous: str | None = None) -> dict[str, Any]:
     """The record of the report at ``path`` (checked against the report at ``previous``)."""
-    from ..checks import run_checks
+    from ..checks import assess
     from ..reading import read_report
     from .view import report_view
 
@@ -55,7 +57,10 @@ def examine(path: str, previous: str | None = None) -> dict[str, Any]:
         except Exception as exc:
             last_reason = f"内部错误（{type(exc).__name__}）"
     try:
-        findings = run_checks(report, None, last)
+        # What the reader could not read with confidence is not judged: those rules are listed as
+        # not assessed, with the reason, as ``drafting check`` lists them.
+        outcome = assess(report, None, last)
+        findings = outcome.findings
         view = report_view(report, findings)
     except Exception as exc:
         return _record(FAILED, started, reason=f"检查时出现内部错误（{type(exc).__name__}），请反馈此文件")
@@ -67,6 +72,7 @@ def examine(path: str, previous: str | None = None) -> dict[str, Any]:
         year=report.year,
         kind=report.kind,
         findings=[f.as_dict() for f in findings],
+        not_assessed=[n.as_dict() for n in outcome.not_assessed],
         view=view,
         previous={"title": last.title, "year": last.year} if last is not None else None,
         previous_reason=last_reason,
@@ -87,6 +93,7 @@ def _record(status: str, started: float, **fields: Any) -> dict[str, Any]:
         "year": None,
         "kind": "",
         "findings": [],
+        "not_assessed": [],
         "view": None,
         "previous": None,
         "previous_reason": "",

@@ -71,6 +71,13 @@ class Reviewed:
     def similar(self) -> bool:
         return any(j.rule == SIMILAR_RULE for j in self.live)
 
+    @property
+    def not_assessed(self) -> list[dict[str, Any]]:
+        """The rules the checks could not assess on this report (what they need was not read with
+        confidence), each entry ``{"rules", "check", "reason"}`` (``checks.NotAssessed``)."""
+        found = self.record.get("not_assessed") if self.record else None
+        return list(found) if isinstance(found, list) else []
+
 
 def judge(item: Item, record: dict[str, Any] | None, decisions: dict[str, Decision]) -> Reviewed:
     found = record.get("findings", []) if record else []
@@ -102,8 +109,10 @@ class Totals:
     with_errors: int = 0  # reports with at least one error
     similar: int = 0  # reports with 内容雷同
     paired: int = 0  # reports checked against last year's
+    partial: int = 0  # reports read in part: some rules could not be assessed on them
     rule_findings: Counter[str] = field(default_factory=Counter)
     rule_reports: Counter[str] = field(default_factory=Counter)
+    rule_unassessed: Counter[str] = field(default_factory=Counter)  # reports a rule was not assessed on
     decided: set[str] = field(default_factory=set)  # fingerprints a decision applied to
 
     def add(self, r: Reviewed) -> None:
@@ -133,6 +142,9 @@ class Totals:
                 self.rule_findings[j.rule] += 1
                 rules.add(j.rule)
         self.rule_reports.update(rules)
+        unassessed = {rule for entry in r.not_assessed for rule in entry.get("rules", [])}
+        self.partial += int(bool(unassessed))
+        self.rule_unassessed.update(unassessed)
 
     @property
     def ok(self) -> bool:

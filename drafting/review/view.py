@@ -35,6 +35,12 @@ def report_view(report: Report, findings: list[Finding]) -> dict[str, Any]:
     return {
         "title": report.title,
         "kind": report.kind,
+        # what the reader could not locate with confidence, and why: shown above the tables
+        "located": {
+            what: {"status": found.status, "reason": found.reason}
+            for what, found in report.located.items()
+            if not found.confident
+        },
         "tables": tables_view(report),
         "paragraphs": paragraphs,
         "omitted": omitted,

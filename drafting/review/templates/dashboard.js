@@ -9,6 +9,10 @@
   const STATUS = { read: "已读取", unreadable: "无法读取", failed: "读取出错", pending: "未完成" };
   const SEVERITY = { error: "错误", warning: "提示" };
   const DECISION = { confirm: "确认", dismiss: "排除" };
+  const TABLE_NAMES = { table2: "表二", table3: "表三", table4: "表四" };
+  // The reader's cell states that mean "not read with confidence", with what is unsure of each
+  // (reading.model.UNSURE_TEXT, written into the summary).
+  const UNSURE = data.unsure;
 
   function el(tag, attrs, ...children) {
     const node = document.createElement(tag);
@@ -36,6 +40,7 @@
       ["找到报告", t.found, ""], ["已读取", t.read, ""], ["无法读取", t.unreadable, t.unreadable ? "warn" : ""],
       ["读取出错", t.failed, t.failed ? "err" : ""], ["错误", t.errors, t.errors ? "err" : ""],
       ["有错误的报告", t.with_errors, t.with_errors ? "err" : ""], ["提示", t.warnings, t.warnings ? "warn" : ""],
+      ["部分未检查", t.partial, t.partial ? "warn" : ""],
       ["内容雷同", t.similar, t.similar ? "warn" : ""], ["与上年比对", t.paired, ""], ["已排除", t.dismissed, ""],
       ["已确认", t.confirmed, ""],
     ];
@@ -100,7 +105,7 @@
         el("td", { class: `num warnings ${r.warnings ? "n-warn" : ""}`, text: String(r.warnings) }),
         el("td", { text: r.similar ? "是" : "" }),
         el("td", { class: "num", text: r.dismissed ? String(r.dismissed) : "" }),
-        el("td", { text: STATUS[r.status] || r.status, title: r.reason || null }),
+        el("td", { text: (STATUS[r.status] || r.status) + (r.unassessed ? `（${r.unassessed} 条规则未检查）` : ""), title: r.reason || null }),
         el("td", {}, el("a", { href: r.href, onclick: (e) => e.stopPropagation(), text: r.file }))));
     });
     $("#f-count").textContent = `显示 ${rows.length} / ${data.reports.length} 份`;
@@ -110,7 +115,8 @@
     const tbody = $("#rule-table tbody");
     for (const r of data.rules) {
       tbody.append(el("tr", { "data-rule": r.rule }, el("td", { text: r.rule }), el("td", { text: r.description }),
-        el("td", { class: "num", text: String(r.findings) }), el("td", { class: "num", text: String(r.reports) })));
+        el("td", { class: "num", text: String(r.findings) }), el("td", { class: "num", text: String(r.reports) }),
+        el("td", { class: "num unassessed", text: r.unassessed ? String(r.unassessed) : "" })));
     }
   }
 
@@ -138,11 +144,25 @@
       bad.set(c, (bad.get(c) || "warning") === "error" || f.severity === "error" ? "error" : "warning");
     }
     body.append(el("h3", { text: `问题（${live.length}）` }), findingList(live, r));
+    if (d.not_assessed.length) {
+      // Read first, judge second: what the reader could not confirm was not judged — said, not hidden.
+      body.append(el("h3", { text: `未作检查的规则（读取时未能确认所需内容）` }),
+        el("ul", { class: "not-assessed" }, ...d.not_assessed.map((n) =>
+          el("li", { "data-rules": n.rules.join(" ") }, el("b", { text: `［${n.rules.join("、")}］` }), " ", n.reason))));
+    }
     if (gone.length) {
       body.append(el("details", {}, el("summary", { text: `已排除的问题（${gone.length}），不计入统计` }), findingList(gone, r)));
     }
     body.append(el("h3", { text: "表格（按读取结果；标红的是问题所在的单元格）" }));
     if (!d.view.tables.length) body.append(el("p", { text: "没有读到表格。" }));
+    const located = d.view.located || {};
+    const doubts = Object.entries(located).filter(([what]) => what.startsWith("table"));
+    for (const [what, l] of doubts) {
+      body.append(el("p", { class: "banner doubt", "data-located": what, text: `${TABLE_NAMES[what] || what}${l.status === "absent" ? "未找到" : "未能确认"}：${l.reason}` }));
+    }
+    if (d.view.tables.some((t) => t.groups.some((g) => g.rows.some((row) => row.s && row.s.some((x) => UNSURE[x]))))) {
+      body.append(el("p", { class: "meta", text: "虚线框的单元格：读取时未能确认（数字连写、拆分不唯一或未能确认属于该行），依据它们的规则未作检查。" }));
+    }
     for (const t of d.view.tables) body.append(table(t, bad));
     body.append(el("h3", { text: "正文中有问题的段落" }));
     if (!d.view.paragraphs.length) body.append(el("p", { text: "正文中没有标出的问题。" }));
@@ -166,7 +186,7 @@
             const state = row.s ? row.s[k] : "ok";
             const sev = bad.get(id);
             const cls = `v ${state}${sev ? " bad" : ""}${sev === "warning" ? " warn-only" : ""}`;
-            tr.append(el("td", { class: cls, "data-cell": id, text: v === "" ? (state === "na" ? "/" : "") : v }));
+            tr.append(el("td", { class: cls, "data-cell": id, title: UNSURE[state] ? `未能确认：${UNSURE[state]}` : null, text: v === "" ? (state === "na" ? "/" : "") : v }));
           });
         } else {
           tr.firstChild.setAttribute("colspan", String(cols.length + 1));
