@@ -209,5 +209,5 @@ def test_what_was_not_read_with_confidence_is_said_not_judged(
     assert (unsure.first.get_attribute("title") or "").startswith("未能确认")
     expect(page.locator('ol.findings li[data-rule="READ"]')).to_have_count(1)
     expect(page.locator("td.unconfirmed.bad:not(.warn-only)")).to_have_count(0)
-    expect(page.locator('ol.findings li .tag.error')).to_have_count(0)
+    expect(page.locator("ol.findings li .tag.error")).to_have_count(0)
     assert not problems, problems

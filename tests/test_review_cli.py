@@ -412,3 +412,58 @@ def test_a_report_read_in_part_is_judged_only_on_what_was_read(folder: BuiltFold
     assert all(not r["not_assessed"] for r in payload["reports"] if r["file"] != partial)
     text = review(mine.root, tmp_path / "out")
     assert "其中 1 份有内容未能确认，相关规则未作检查" in text.out, text.out
+
+
+def _on_a_terminal(args: list[str]) -> tuple[int, str]:
+    """The command with its progress output (stderr) on a pseudo-terminal, as a reviewer sees it in a
+    terminal window: its exit code and what the terminal received, colour codes removed."""
+    import os
+    import pty
+    import re
+    import select
+
+    main, child = pty.openpty()
+    env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "120"}
+    process = subprocess.Popen(
+        [sys.executable, "-c", "from drafting.cli import main; main()", *args],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=child,
+        env=env,
+    )
+    os.close(child)
+    received = b""
+    try:
+        while True:
+            ready, _, _ = select.select([main], [], [], 0.5)
+            if ready:
+                try:
+                    chunk = os.read(main, 65536)
+                except OSError:  # the terminal's other end is closed: the command has ended
+                    break
+                if not chunk:
+                    break
+                received += chunk
+            elif process.poll() is not None:
+                break
+    finally:
+        os.close(main)
+    code = process.wait(timeout=120)
+    return code, re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", received.decode("utf-8", "replace"))
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="伪终端只在 Linux/macOS 上可用")
+def test_on_a_terminal_a_progress_bar_shows_counts_and_the_time_left(many: Path, tmp_path: Path) -> None:
+    import re
+
+    code, screen = _on_a_terminal(["review", str(many), "-o", str(tmp_path / "out"), "-j", "2"])
+    assert code == 0, screen
+    frames = re.findall(
+        r"读取并检查\s*[━╸╺]+\s*(\d+)/60\s+已用 (\d+:\d\d:\d\d) 剩余 (\d+:\d\d:\d\d|-:--:--)", screen
+    )
+    assert frames, screen
+    done = [int(n) for n, _, _ in frames]
+    assert done == sorted(done) and done[-1] == 60
+    # part way through, the bar says how long is left (an estimate from the reports already done)
+    assert any(0 < int(n) < 60 and left != "-:--:--" for n, _, left in frames), frames
+    assert "Traceback" not in screen
