@@ -467,3 +467,24 @@ def test_on_a_terminal_a_progress_bar_shows_counts_and_the_time_left(many: Path,
     # part way through, the bar says how long is left (an estimate from the reports already done)
     assert any(0 < int(n) < 60 and left != "-:--:--" for n, _, left in frames), frames
     assert "Traceback" not in screen
+
+
+def test_in_force_documents_follow_on_from_last_years_report(folder: BuiltFolder, tmp_path: Path) -> None:
+    """C2 across two reports: last year's 现行有效 + this year's 制发 − 废止 should be this year's."""
+    from drafting.evaluation.folders import last_year
+
+    mine = built_copy(folder, tmp_path / "报告")
+    agency = AGENCIES[7]  # 临川县白沙乡人民政府, its 2024 report built from seed 107
+    this = report_data(agency, 2024, 107)
+    last = last_year(this)
+    normative = last.table2.normative.model_copy(update={"in_force": 60})
+    last = last.model_copy(update={"table2": last.table2.model_copy(update={"normative": normative})})
+    write_page(
+        page(last, random.Random(7)), last, mine.root / agency.region / f"{agency.name}2023年报告", "txt"
+    )
+    payload = review(mine.root, tmp_path / "out", "--json").json()
+    report = next(r for r in payload["reports"] if r["agency"] == agency.name and r["year"] == 2024)
+    assert report["previous_file"] == f"{agency.region}/{agency.name}2023年报告.txt"
+    c2 = [f for f in report["findings"] if f["rule"] == "C2"]
+    assert len(c2) == 1 and c2[0]["severity"] == "warning"
+    assert f"上年现行有效 60 + 本年制发 {this.table2.normative.issued}" in c2[0]["message"]
