@@ -198,23 +198,22 @@ def atomic_file(path: Path) -> Iterator[BinaryIO]:
             yield f
             f.flush()
         os.fsync(fd)
-        if os.name == "nt":  # Windows renames no open file
-            os.close(fd)
-            fd = -1
-        os.replace(tmp, path)
-    except OSError as exc:
+    except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
-        raise OutputError(f"无法写入 {path}：{os_reason(exc)}。") from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        os.close(fd)
+        if isinstance(exc, OSError):
+            raise OutputError(f"无法写入 {path}：{os_reason(exc)}。") from None
         raise
-    finally:
-        if fd >= 0:
-            os.close(fd)  # the lock that marked the temporary file as in use goes with it
+    _into_place(tmp, fd, path)
 
 
 def _write_one(path: Path, content: str | bytes) -> None:
     tmp, fd = _write_temp(path, content)
+    _into_place(tmp, fd, path)
+
+
+def _into_place(tmp: str, fd: int, path: Path) -> None:
+    """Rename the finished temporary file ``tmp`` (open as ``fd``, which locks it) over ``path``."""
     if os.name == "nt":  # Windows renames no open file; there leftovers are judged by age
         os.close(fd)
         fd = -1

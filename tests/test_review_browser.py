@@ -195,15 +195,20 @@ def test_what_was_not_read_with_confidence_is_said_not_judged(
     from .review_support import add_partial
 
     mine = built_copy(folder, tmp_path / "报告")
-    add_partial(mine.root)
+    partial = add_partial(mine.root)
     out = tmp_path / "out"
-    review(mine.root, out)
+    manifest = tmp_path / "清单.csv"
+    url = "https://www.ningbo.gov.cn/art/2024/1/31/art_1.html"
+    manifest.write_text(f"file,url\n{partial},{url}\n{COPIED},javascript:alert(1)\n", encoding="utf-8")
+    review(mine.root, out, "--manifest", str(manifest))
     problems = _open(page, out / "审核总览.html")
     expect(page.locator('[data-card="部分未检查"] b')).to_have_text("1")
     expect(page.locator('#rule-table tr[data-rule="H3"] td.unassessed')).to_have_text("1")
     page.fill("#f-text", "自然资源")
     expect(page.locator("#rank tbody tr").first).to_contain_text("条规则未检查")
     page.locator("#rank tbody tr").first.click()
+    # the manifest's web address, where the report was published
+    expect(page.locator("#web-link")).to_have_attribute("href", url)
     expect(page.locator('ul.not-assessed li[data-rules~="H3"]')).to_contain_text("表三")
     expect(page.locator('p.doubt[data-located="table3"]')).to_contain_text("未能确认")
     # the cells the reader could not tie to their row: drawn apart, pointed at by the reader's notice

@@ -270,6 +270,7 @@ def test_the_manifest_names_agency_region_level_and_year(folder: BuiltFolder, tm
         "部门",
     )
     assert copied["previous_file"] == COPIED_LAST  # the bracketed note does not part it from last year
+    assert copied["url"] == "https://example.gov.cn/a.html"
     scan = report_of(payload, SCAN)  # named by its file name alone
     assert (scan["agency"], scan["year"], scan["status"]) == ("江州市财政局", 2024, "unreadable")
     assert report_of(payload, MOST_ERRORS)["region"] == "临川县城区"  # a row naming the agency only

@@ -167,3 +167,24 @@ def test_the_words_a_finding_quotes_are_marked_with_its_figures() -> None:
     assert "".join(p[0] for p in cut) == text
     assert [p[1] for p in cut] == ["", "sentence", "number", "sentence", ""]
     assert cut[2][0] == "75件" and cut[2][2] == [0]
+
+
+def test_a_file_written_in_pieces_appears_only_when_complete(tmp_path: Path) -> None:
+    """``files.atomic_file`` (the dashboard and the finding lists): the old file stays until the new
+    one is complete; a failure part way leaves the old file and no temporary file."""
+    from drafting.files import atomic_file
+
+    target = tmp_path / "审核总览.html"
+    target.write_text("旧", encoding="utf-8")
+    with pytest.raises(RuntimeError), atomic_file(target) as f:
+        f.write("新的一半".encode())
+        assert target.read_text(encoding="utf-8") == "旧"
+        raise RuntimeError("中途失败")
+    assert target.read_text(encoding="utf-8") == "旧"
+    assert [p.name for p in tmp_path.iterdir()] == ["审核总览.html"]
+    with atomic_file(target) as f:
+        f.write("新的".encode())
+        f.write("全文".encode())
+        assert target.read_text(encoding="utf-8") == "旧"
+    assert target.read_text(encoding="utf-8") == "新的全文"
+    assert [p.name for p in tmp_path.iterdir()] == ["审核总览.html"]

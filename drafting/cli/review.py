@@ -207,6 +207,7 @@ class _JsonStream:
             "region": item.region,
             "level": item.level,
             "year": item.year,
+            "url": item.url,
             "status": item.status,
             "reason": item.reason,
             "previous_file": item.last.relative if item.last is not None else None,

@@ -96,6 +96,7 @@ class Dashboard:
             "year": item.year,
             "file": item.source.relative,
             "href": href(item.source.path, self.out_dir),
+            "url": _web(item.url),
             "status": item.status,
             "reason": item.reason,
             "errors": r.errors,
@@ -211,6 +212,12 @@ class Dashboard:
         self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self._context.__exit__(kind, exc, tb)
+
+
+def _web(url: str) -> str:
+    """The manifest's web address of a report, when it is one a link may lead to (http or https:
+    never ``javascript:`` or a path on the reviewer's machine)."""
+    return url if url.lower().startswith(("http://", "https://")) else ""
 
 
 def _shown(path: Path, out_dir: Path) -> str:

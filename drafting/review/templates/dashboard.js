@@ -131,6 +131,7 @@
     meta.replaceChildren(`标题：${d.title || "（未读到）"}　地区：${r.region || "未知"}　层级：${r.level || "未知"}　原文：`,
       el("a", { href: r.href, id: "source-link", text: r.file }));
     if (r.last) meta.append(`　与上年报告比对：`, el("a", { href: r.last_href, text: r.last }));
+    if (r.url) meta.append(`　发布网址：`, el("a", { href: r.url, id: "web-link", rel: "noopener noreferrer", text: r.url }));
     const body = $("#detail-body");
     body.replaceChildren();
     if (r.status !== "read") {
