@@ -17,6 +17,9 @@ from .examine import FAILED, READ, UNREADABLE
 from .run import Item
 
 SIMILAR_RULE = "Y4"  # 内容雷同
+# What the reader says of its own reading (rows it tied back by order, parts it could not locate): for
+# the reviewer, on the dashboard and in the lists — not a defect to send the agency in its 整改清单.
+NOT_SENT = frozenset({"READ"})
 SEVERITY_LABELS = {"error": "错误", "warning": "提示"}
 STATUS_LABELS = {READ: "已读取", UNREADABLE: "无法读取", FAILED: "读取出错", "pending": "未完成（已中断）"}
 
@@ -54,6 +57,11 @@ class Reviewed:
     def live(self) -> list[Judged]:
         """The findings that count: not dismissed."""
         return [j for j in self.findings if not j.dismissed]
+
+    @property
+    def to_send(self) -> list[Judged]:
+        """The findings an agency's 整改清单 lists: not dismissed, not the reader's own notices."""
+        return [j for j in self.live if j.rule not in NOT_SENT]
 
     @property
     def errors(self) -> int:

@@ -1,6 +1,7 @@
 """One 整改清单 per agency, as a Word document in official style, ready to send: addressed to the
 agency, listing what to correct (errors) and what to verify (warnings) in each of its reports, with
-where each problem is and what it rests on. Dismissed findings are left out; confirmed ones say so.
+where each problem is and what it rests on. Dismissed findings are left out; confirmed ones say so;
+the reader's notices about its own reading (``READ``) are the reviewer's, not the agency's.
 
 The page, fonts and page numbers are the report writer's (``writers.docx.official_document``: GB/T
 9704-2012), so a 整改清单 looks like the documents an office sends. The sender's name is
@@ -49,8 +50,8 @@ def render(agency: str, reports: Sequence[Reviewed], office: str, today: dt.date
     to = doc.add_paragraph(f"{agency}：")
     to.paragraph_format.first_line_indent = Pt(0)
     titles = "、".join(f"《{_title(r)}》" for r in reports)
-    errors = sum(r.errors + int(r.item.status == UNREADABLE) for r in reports)
-    warnings = sum(r.warnings for r in reports)
+    errors = sum(sum(1 for j in r.to_send if j.is_error) + int(r.item.status == UNREADABLE) for r in reports)
+    warnings = sum(sum(1 for j in r.to_send if not j.is_error) for r in reports)
     counts = "、".join(
         x
         for x in (
@@ -94,8 +95,8 @@ def _title(r: Reviewed) -> str:
 def _problems(doc: DocxDocument, r: Reviewed, several: bool) -> None:
     from ..writers.docx import add_body_paragraph
 
-    errors = [_line(j) for j in r.live if j.is_error]
-    warnings = [_line(j) for j in r.live if not j.is_error]
+    errors = [_line(j) for j in r.to_send if j.is_error]
+    warnings = [_line(j) for j in r.to_send if not j.is_error]
     if r.item.status == UNREADABLE:
         errors.insert(
             0,

@@ -137,7 +137,7 @@ class _Notices:
     def add(self, group: list[Reviewed]) -> None:
         if not group or not group[0].item.agency:
             return
-        reports = [r for r in group if r.live or r.item.status == UNREADABLE]
+        reports = [r for r in group if r.to_send or r.item.status == UNREADABLE]
         if not reports:
             return
         agency = group[0].item.agency
