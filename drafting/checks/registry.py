@@ -112,6 +112,7 @@ class Context:
     identity: str = ""  # the report as a reviewer names it (``finding.identity``): agency and year
     strict: bool = False  # a model's section: hold it to the shape the prompt asked for
     section: str | None = None  # the narrative section checked on its own (``check_section``)
+    previous_report: Report | None = None  # last year's report as read, when given as a report
     # What a model is told about a finding when its answer is sent back (``narrative.reask_message``):
     # written by the check that knows what the data says; a finding without one is not sent.
     reasks: dict[Finding, str] = field(default_factory=dict)
