@@ -139,7 +139,9 @@ def resolve_section(name: str) -> str:
             f"“{name}”包括两节：problems（存在的主要问题）和 improvements（改进措施）。",
             hint="请指明其中一节，如 --section 存在的主要问题 或 --section improvements。",
         )
-    raise InputError(f"没有编号为“{name}”的节，也没有这个名字的节。", hint=f"可用的节（写编号或中文名均可）：{choices}。")
+    raise InputError(
+        f"没有编号为“{name}”的节，也没有这个名字的节。", hint=f"可用的节（写编号或中文名均可）：{choices}。"
+    )
 
 
 def _section_name(spec: NarrativeSection) -> str:

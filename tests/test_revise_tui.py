@@ -61,8 +61,10 @@ def test_revise_see_the_diff_accept_undo_redo_and_quit(draft: Path) -> None:
         screen = term.play("2\r", INSTRUCTION + "\r", "a", "u\r", "U\r", "q\r")
     assert instruction_of(server.requests[0].body) == INSTRUCTION
     assert "正在请 openai:revise-model 修订“存在的主要问题”" in screen
-    # The answer streamed in before the diff was shown; the diff marks the insertion as one.
-    assert screen.index(REVISED) < screen.index("差异：")
+    # The answer streamed in before the diff was shown (its lines broken for the terminal: read
+    # across them); the diff marks the insertion as one.
+    flat = screen.replace("\n", "")
+    assert flat.index(REVISED) < flat.index("差异：")
     styles = [m.group(1).split(";") for m in re.finditer(r"\x1b\[([0-9;]*)m此外", term.raw)]
     assert any("4" in s and "32" in s for s in styles), "the inserted sentence is not styled as an insertion"
     assert "检查：通过" in screen
