@@ -379,6 +379,7 @@ def carry_edits(previous: Draft, new: Draft, *, now: dt.datetime | None = None) 
         model=new.provenance.backend,
         kept=kept,
         dropped=dropped,
+        updated={section: [u.render() for u in done] for section, done in updated.items()},
         data_file=new.provenance.data_file,
     )
     out = new.model_copy(update={"sections": sections, "history": [*previous.history, entry.as_json()]})

@@ -105,6 +105,8 @@ class Entry(BaseModel):
     sentence: str = ""  # pin/unpin
     kept: list[str] = Field(default_factory=list)  # redraft: edited sections kept
     dropped: list[Dropped] = Field(default_factory=list)  # redraft: edited sections given up
+    # redraft: kept sections whose numbers were restated from the new data: id → "label 3件→5件"
+    updated: dict[str, list[str]] = Field(default_factory=dict)
     data_file: str = ""  # redraft: the data file it was written from
 
     def as_json(self) -> dict[str, Any]:

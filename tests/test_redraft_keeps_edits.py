@@ -65,6 +65,9 @@ def test_an_edited_section_survives_a_figure_change_with_the_new_number(tmp_path
     assert overview.paragraphs[0] == accepted[0] and overview.paragraphs[2:] == accepted[2:]
     assert mine.format(n=5) in draft.with_name(f"{data.stem}.md").read_text(encoding="utf-8")
 
+    log = revise_cli(draft, "--log")
+    assert "数字按新数据更新（表二 行政规范性文件 本年制发件数 3件→5件" in " ".join(log.output.split())
+
     # Drafting again on the same data keeps the edit as it is, and says so without the old note.
     again = _draft(data, draft.parent)
     assert "保留了您已接受的修改（所依据的数据未变）：一、总体情况" in again.output

@@ -663,6 +663,8 @@ def describe(entry: Entry, labels: Sequence[tuple[str, str]] = ()) -> str:
     if entry.kind == "redraft":
         kept = "、".join(names.get(s, s) for s in entry.kept) or "无"
         text += f"：保留 {kept}"
+        for section, numbers in entry.updated.items():
+            text += f"；{names.get(section, section)} 中的数字按新数据更新（{'，'.join(numbers)}）"
         for d in entry.dropped:
             text += f"；未保留 {names.get(d.section, d.section)}（{d.reason}）"
     return text
