@@ -82,8 +82,8 @@ def _finish(session: RevisionSession) -> None:
         if not started:
             started = True
             why = "按修订" if session.changed else "文档比草稿文件旧（上次修订未及更新），按草稿"
-            click.echo(f"正在{why}重新生成文档……", err=True)
-        click.echo(f"  {path.name}", err=True)
+            click.echo(f"正在{why}重新生成文档……")
+        click.echo(f"  {path.name}")
 
     done = session.finish(on_render=on_render)
     if done.written:
