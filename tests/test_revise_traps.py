@@ -65,15 +65,20 @@ def _edit_by_hand(term: Pty, text: str, shown: str = "工作延续性不强。")
     term.send("\x04")
 
 
+def _accept_by_hand(term: Pty, text: str) -> None:
+    """存在的主要问题 edited by hand in the built-in editor, and the change accepted."""
+    term.send("2\r")
+    term.expect("problems>")
+    _edit_by_hand(term, text)
+    term.expect("[a]接受")
+    term.send("a")
+    term.expect("已接受并保存")
+
+
 def test_without_an_editor_the_built_in_one_edits_the_section(draft: Path, tmp_path: Path) -> None:
     term = _open(draft, tmp_path)
     try:
-        term.send("2\r")
-        term.expect("problems>")
-        _edit_by_hand(term, PROBLEMS_EDITED + "\n" + SECOND)
-        term.expect("[a]接受")
-        term.send("a")
-        term.expect("已接受并保存")
+        _accept_by_hand(term, PROBLEMS_EDITED + "\n" + SECOND)
         term.send("q\r")
         term.expect("已更新文档")
     finally:
@@ -112,12 +117,8 @@ def test_a_change_that_brings_an_error_is_accepted_only_when_confirmed(draft: Pa
 def test_a_pin_survives_regeneration_once_and_undo_takes_it_back(draft: Path, tmp_path: Path) -> None:
     term = _open(draft, tmp_path)
     try:
-        term.send("2\r")
-        term.expect("problems>")
-        _edit_by_hand(term, PROBLEMS_EDITED + "\n" + SECOND)
-        term.expect("[a]接受")
-        term.send("a")
-        term.expect("已接受并保存（修改历史第 1 条）")
+        _accept_by_hand(term, PROBLEMS_EDITED + "\n" + SECOND)
+        assert [e["kind"] for e in load_draft(draft).history] == ["manual"]
         term.send("pin 1.1\r")
         term.expect("已固定")
         term.send("g\r")
@@ -165,12 +166,7 @@ def test_wrapped_lines_never_start_with_closing_punctuation(draft: Path, tmp_pat
     paragraph = "一" * 39 + "，" + "二" * 37 + "。" + "（三）" + "四" * 36 + "，" + "五" * 10 + "。"
     term = _open(draft, tmp_path)
     try:
-        term.send("2\r")
-        term.expect("problems>")
-        _edit_by_hand(term, paragraph)
-        term.expect("[a]接受")
-        term.send("a")
-        term.expect("已接受并保存")
+        _accept_by_hand(term, paragraph)
         term.send("s\r")
         term.expect("检查")
         term.send("q\r")
@@ -204,12 +200,7 @@ def test_a_streamed_revision_breaks_lines_by_the_same_rules(draft: Path, tmp_pat
 def test_quitting_says_the_documents_are_being_made_before_they_are(draft: Path, tmp_path: Path) -> None:
     term = _open(draft, tmp_path)
     try:
-        term.send("2\r")
-        term.expect("problems>")
-        _edit_by_hand(term, PROBLEMS_EDITED)
-        term.expect("[a]接受")
-        term.send("a")
-        term.expect("已接受并保存")
+        _accept_by_hand(term, PROBLEMS_EDITED)
         term.send("q\r")
         term.expect("已更新文档")
     finally:
