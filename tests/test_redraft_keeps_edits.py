@@ -14,9 +14,10 @@ from drafting.carry import keep_edit, renumber
 from drafting.cli import cli
 from drafting.data import load_data
 from drafting.document import load_draft
+from drafting.revise.session import RevisionSession
 
 from .data_support import example_text, set_row, write
-from .revise_support import revise_cli
+from .revise_support import Terminal, revise_cli
 
 ADDED = "上述文件均已按程序报送备案。"
 
@@ -158,3 +159,19 @@ def test_the_data_file_the_author_edits_is_what_the_draft_follows(tmp_path: Path
     assert load_data(data).data.table2.normative.issued == 4
     assert _draft(data, draft.parent).exit_code == 0
     assert "制发行政规范性文件4件。" in load_draft(draft).section("overview").paragraphs[1]
+
+
+def test_restore_in_the_terminal_loop_asks_before_bringing_back_stale_numbers(tmp_path: Path) -> None:
+    mine = "（一）主动公开。2023年，我局制发行政规范性文件{n}件，其中{n}件涉及群众切身利益。"
+    data, draft, accepted = _edited(tmp_path, mine)
+    _change_figure(data, 5)
+    assert _draft(data, draft.parent).exit_code == 0
+    entries = len(load_draft(draft).history)
+    # The restored 3件 contradicts the data: a is asked about once more; n leaves it unsaved.
+    screen = Terminal(RevisionSession(draft)).play("总体情况\r", "restore\r", "a", "n", "x", "q\r")
+    assert "新的错误" in screen and "未接受" in screen and "已放弃" in screen
+    assert len(load_draft(draft).history) == entries
+    screen = Terminal(RevisionSession(draft)).play("总体情况\r", "restore\r", "a", "y", "q\r")
+    assert "已接受并保存" in screen
+    assert load_draft(draft).section("overview").paragraphs == accepted
+    assert load_draft(draft).history[-1]["kind"] == "restore"
