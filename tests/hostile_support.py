@@ -548,48 +548,70 @@ def console_script() -> str:
     return str(script) if script.exists() else "drafting"
 
 
+# The command runs as the grandchild of a small launcher, not as a child of the test process: a
+# child forked from a large process (pytest late in a full run holds hundreds of MB) inherits that
+# process's peak in ``ru_maxrss``, which Linux carries across ``exec``. The launcher is a fresh
+# interpreter, so its own child starts from a few MB; it reports the grandchild's exit, peak memory
+# and CPU time as JSON in a file.
+_LAUNCHER = """
+import json, os, resource, sys
+limit, report, args = int(sys.argv[1]), sys.argv[2], sys.argv[3:]
+pid = os.fork()
+if pid == 0:
+    try:
+        if limit:
+            resource.setrlimit(resource.RLIMIT_AS, (limit << 20, limit << 20))
+        os.execvp(args[0], args)
+    finally:
+        os._exit(127)
+_, status, usage = os.wait4(pid, 0)
+with open(report, "w") as f:
+    json.dump({"code": os.waitstatus_to_exitcode(status), "rss_kb": usage.ru_maxrss,
+               "cpu": usage.ru_utime + usage.ru_stime}, f)
+"""
+
+
 def run_command(
     args: list[str], *, env: dict[str, str], timeout: float, address_space_mb: int | None
 ) -> Outcome:
-    """The installed command in a child process; its own peak memory (``wait4``'s rusage, so other
-    children of the test process do not count) and wall time. ``address_space_mb`` caps the child's
+    """The installed command in a process of its own; its own peak memory and CPU time (``wait4``'s
+    rusage, taken by the launcher above) and the wall time. ``address_space_mb`` caps the command's
     address space, so an explosion ends in a MemoryError in a second instead of swapping the
     machine."""
     import os
-    import resource
     import signal
     import subprocess
+    import sys
     import tempfile
     import time
 
-    def limit() -> None:
-        if address_space_mb is not None:
-            size = address_space_mb << 20
-            resource.setrlimit(resource.RLIMIT_AS, (size, size))
-
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        tempfile.TemporaryFile() as out,
+        tempfile.TemporaryFile() as err,
+    ):
+        report = Path(tmp) / "rusage.json"
+        launcher = [sys.executable, "-c", _LAUNCHER, str(address_space_mb or 0), str(report)]
         start = time.monotonic()
-        child = subprocess.Popen([console_script(), *args], stdout=out, stderr=err, env=env, preexec_fn=limit)
+        child = subprocess.Popen(
+            [*launcher, console_script(), *args], stdout=out, stderr=err, env=env, start_new_session=True
+        )
         timed_out = False
-        while True:
-            pid, status, usage = os.wait4(child.pid, os.WNOHANG)
-            if pid:
-                break
-            if time.monotonic() - start > timeout:
-                timed_out = True
-                child.send_signal(signal.SIGKILL)
-                pid, status, usage = os.wait4(child.pid, 0)
-                break
-            time.sleep(0.02)
+        try:
+            child.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            timed_out = True
+            os.killpg(child.pid, signal.SIGKILL)  # the launcher and the command with it
+            child.wait()
         seconds = time.monotonic() - start
-        child.returncode = os.waitstatus_to_exitcode(status)  # so Popen does not wait again
+        usage = json.loads(report.read_text()) if report.exists() else {"code": -9, "rss_kb": 0, "cpu": 0.0}
         out.seek(0)
         err.seek(0)
         return Outcome(
-            child.returncode,
+            int(usage["code"]),
             seconds,
-            usage.ru_utime + usage.ru_stime,
-            usage.ru_maxrss / 1024,  # kilobytes on Linux
+            float(usage["cpu"]),
+            usage["rss_kb"] / 1024,  # kilobytes on Linux
             out.read().decode("utf-8", "replace"),
             err.read().decode("utf-8", "replace"),
             timed_out,
