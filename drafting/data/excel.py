@@ -515,7 +515,18 @@ Positions = dict[tuple[str, ...], str]
 
 def read_workbook(path: Path) -> tuple[dict[str, Any], Positions]:
     """The workbook's inputs as the plain dict a YAML data file gives, and where each key stands
-    (``表三!D12``). Blank number cells become ``None`` so validation says "不能留空" at that cell."""
+    (``表三!D12``). Blank number cells become ``None`` so validation says "不能留空" at that cell.
+    Raises ``DataError`` for cells that cannot be read (``read_workbook_all`` returns them)."""
+    raw, positions, problems = read_workbook_all(path)
+    if problems:
+        raise DataError(str(path), problems)
+    return raw, positions
+
+
+def read_workbook_all(path: Path) -> tuple[dict[str, Any], Positions, list[Issue]]:
+    """``read_workbook``, with the cells that could not be read (a formula, a topic not in the
+    list) returned beside what was read, so that validation of the rest still runs and the author
+    sees every error at once (issue 14: one bad 正文素材 topic hid every cell error)."""
     wb = _open(path)
     source = str(path)
     missing = [name for name in SHEETS if name not in wb.sheetnames]
@@ -549,9 +560,7 @@ def read_workbook(path: Path) -> tuple[dict[str, Any], Positions]:
     _tidy_agency(raw)
     if SHEET_PREVIOUS in wb.sheetnames:
         _read_previous(wb[SHEET_PREVIOUS], raw, positions, problems)
-    if problems:
-        raise DataError(source, problems)
-    return raw, positions
+    return raw, positions, problems
 
 
 def _open(path: Path) -> Workbook:
