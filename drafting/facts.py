@@ -92,21 +92,22 @@ class Cleaned:
     removed: tuple[str, ...]  # what was taken off, in order, for the note
 
 
-def clean_fact(fact: str, self_reference: str = "我局") -> Cleaned:
-    """``fact`` without the numbering, the opening ``YYYY年，我局`` and the closing punctuation an
-    author pasted with it; ``text`` None when it only says there is nothing (``无``)."""
+def clean_fact(fact: str, self_reference: str = "我局", *, subject: bool = True) -> Cleaned:
+    """``fact`` without the numbering, the opening ``YYYY年，我局`` (when ``subject``: the fact
+    becomes a clause of a sentence that has its own) and the closing punctuation an author pasted
+    with it; ``text`` None when it only says there is nothing (``无``)."""
     text = fact.strip()
     removed: list[str] = []
     selves = tuple(dict.fromkeys((self_reference, *_SELVES)))
     changed = True
     while changed and text:
         changed = False
-        for pattern in (_NUMBERING, _YEAR_LEAD):
+        for pattern in (_NUMBERING, _YEAR_LEAD) if subject else (_NUMBERING,):
             m = pattern.match(text)
             if m and m.end() < len(text):
                 removed.append(m.group().strip())
                 text, changed = text[m.end() :].lstrip(), True
-        for self_ref in selves:
+        for self_ref in selves if subject else ():
             if text.startswith(self_ref) and len(text) > len(self_ref) + 1:
                 cut = len(self_ref) + (1 if text[len(self_ref)] == "将" else 0)
                 removed.append(text[:cut])
@@ -131,7 +132,8 @@ def cleaned(data: ReportData, topic: str) -> list[Cleaned] | None:
     facts = data.facts.get(topic)
     if facts is None:
         return None
-    return [clean_fact(f, data.self_reference) for f in facts]
+    # 其他事项 are paragraphs of their own (``offline.other``): they keep their subject.
+    return [clean_fact(f, data.self_reference, subject=topic != "other") for f in facts]
 
 
 def declared_empty(data: ReportData, topic: str) -> bool:
@@ -204,7 +206,7 @@ def _screened(data: ReportData) -> tuple[FactProblem, ...]:
             if words is not None:
                 out.append(FactProblem(topic, i, fact, "instruction", f"像是写给模型的指令（“{words}”）"))
                 continue
-            text = clean_fact(fact, data.self_reference).text
+            text = clean_fact(fact, data.self_reference, subject=topic != "other").text
             wrong = _contradiction(binder, text) if text else None
             if wrong is not None:
                 detail, certain = wrong

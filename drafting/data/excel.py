@@ -174,7 +174,22 @@ def _info_sheet(agency: str, year: int | None, last: ReportData | None) -> Sheet
             for key, label in _CONTACT
         ),
         ("year", official.cell_label("year"), "year", year, "统计期限为该年1月1日至12月31日"),
-        ("published", official.cell_label("published"), "date", None, "可不填；格式如 2025-01-20"),
+        (
+            "published",
+            official.cell_label("published"),
+            "date",
+            None,
+            "可不填；格式如 2025-01-20；填写后写入文末落款",
+        ),
+        # Added after the first templates were given out: last, so that no earlier cell moves, and
+        # a workbook made before it (blank there) still reads (``_LATER``).
+        (
+            "agency.kind",
+            official.cell_label("agency.kind"),
+            "text",
+            a.kind if a else None,
+            "可不填：部门 或 本级政府（核对发布期限用）",
+        ),
     ]
     for i, (path, label, kind, value, note) in enumerate(rows, start=TABLE_TOP):
         sheet.cells += [
@@ -587,6 +602,11 @@ def _open(path: Path) -> Workbook:
         ) from None
 
 
+# Labels of rows added to a sheet after the first templates were given out: an older workbook has
+# them blank, and is read as if the row were left empty.
+_LATER = frozenset({official.cell_label("agency.kind")})
+
+
 def _check_labels(ws: Worksheet, spec: SheetSpec, source: str) -> None:
     """The labels must stand where the template put them: if rows or columns were inserted or
     deleted, every number would be read into the wrong cell, so stop and say so."""
@@ -594,7 +614,7 @@ def _check_labels(ws: Worksheet, spec: SheetSpec, source: str) -> None:
         if cell.role not in ("label", "header"):
             continue
         found = ws[cell.ref].value
-        if _same_text(found, cell.text):
+        if _same_text(found, cell.text) or (found is None and cell.text in _LATER):
             continue
         raise InputError(
             f"{source}：{spec.name}!{cell.ref} 应为“{cell.text}”，实际为“{'' if found is None else found}”，"

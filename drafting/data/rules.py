@@ -339,6 +339,30 @@ def p2_format_year(data: ReportData) -> list[Issue]:
 
 
 @data_check
+def p3_deadline(data: ReportData) -> list[Issue]:
+    """A 发布日期 after the agency's deadline (条例第四十九条、第五十条): 1月31日 of the year after
+    for a department, 3月31日 for a government's own report. Late publication is the first error
+    the format notice names (不按时发布); a warning, since the date may be a plan to change."""
+    if data.published is None:
+        return []
+    kind, guessed = official.agency_kind(data.agency.name, data.agency.kind)
+    y, m, d = official.deadline(data.year, kind)
+    due = dt.date(y, m, d)
+    if data.published <= due:
+        return []
+    how = "（按机关名称判断；如不对，请在 agency.kind 填写“部门”或“本级政府”）" if guessed else ""
+    return [
+        _issue(
+            "P3",
+            "published",
+            f"发布日期 {official.signature_date(data.published)} 晚于{kind}年度报告的期限 {y}年{m}月{d}日{how}",
+            f"{kind}的年度报告应在{y}年{m}月{d}日前{'报送并公开' if kind == '部门' else '公布'}：请核对发布日期",
+            "warning",
+        )
+    ]
+
+
+@data_check
 def w_fees_table2(data: ReportData) -> list[Issue]:
     # F4: the two money figures are different things; an identical non-zero value is a telltale of
     # the 信息处理费 typed into 表二 (or the reverse).
