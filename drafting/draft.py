@@ -202,6 +202,7 @@ class FileOutcome:
     warnings: list[Issue] = field(default_factory=list)
     error: DraftingError | None = None
     findings: list[Finding] = field(default_factory=list)  # the check library on what was written
+    notes: list[str] = field(default_factory=list)  # about the files written (a PDF's substitute fonts)
 
     @property
     def stops_batch(self) -> bool:
@@ -243,8 +244,18 @@ def draft_file(
     from .facts import fact_issues
 
     # Facts no writer used (instructions to a model, figures contradicting the tables), at their line.
+    notes = []
+    if "pdf" in formats:
+        from .writers.pdf import font_note, substitute_fonts
+
+        note = font_note(substitute_fonts())
+        notes += [note] if note else []
     return FileOutcome(
-        path, written, [*loaded.warnings, *fact_issues(loaded)], findings=self_check(written.draft, loaded)
+        path,
+        written,
+        [*loaded.warnings, *fact_issues(loaded)],
+        findings=self_check(written.draft, loaded),
+        notes=notes,
     )
 
 

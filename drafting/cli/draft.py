@@ -193,6 +193,8 @@ def _report(outcome: FileOutcome, say: Say) -> int:
     print_issues(outcome.warnings)
     written = outcome.written
     say(f"{path} → " + "、".join(str(f) for f in written.files), "green", False)
+    for note in outcome.notes:
+        say(f"  {note}", "yellow", True)
     _print_findings(outcome, say)
     kept = [s.heading + s.title for s in written.draft.sections if s.edited]
     if kept:
