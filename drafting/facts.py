@@ -165,13 +165,14 @@ def addresses_model(text: str) -> str | None:
     return m.group() if m else None
 
 
-def _contradiction(binder: Binder, fact: str) -> tuple[str, bool] | None:
+def _contradiction(binder: Binder, fact: str, requests: bool = False) -> tuple[str, bool] | None:
     """What contradicts the tables in ``fact``, and whether the words name the figure for certain
     (``新收…50件``) or only as a weak verb most reports use for it (``收到…50件``: 新收 by the
     format's terms, though some count 上年结转 in): the first is left out of the draft, both are
     reported at the fact's line."""
     found = mentions(fact)
-    ctx = Context(fact, found, {}, about_requests(fact) or "申请" in fact)
+    # A fact of 依申请公开 speaks of applications though it says 结转下年度6件 without 申请.
+    ctx = Context(fact, found, {}, requests or about_requests(fact) or "申请" in fact)
     for i, m in enumerate(found):
         table = binder.bind_table(m, ctx, i) if m.is_figure and m.value is not None else None
         if table is None:
@@ -207,7 +208,7 @@ def _screened(data: ReportData) -> tuple[FactProblem, ...]:
                 out.append(FactProblem(topic, i, fact, "instruction", f"像是写给模型的指令（“{words}”）"))
                 continue
             text = clean_fact(fact, data.self_reference, subject=topic != "other").text
-            wrong = _contradiction(binder, text) if text else None
+            wrong = _contradiction(binder, text, topic == "on_request") if text else None
             if wrong is not None:
                 detail, certain = wrong
                 out.append(FactProblem(topic, i, fact, "contradiction" if certain else "doubt", detail))

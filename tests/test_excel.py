@@ -216,7 +216,14 @@ def test_a_bad_topic_does_not_hide_the_cell_errors_and_messages_speak_excel(temp
     # Issue 14: one 正文素材 row with a topic not in the list used to stop reading there, and the
     # cells' own errors were only seen after it was fixed; fixes spoke of quotes and YAML keys.
     _fill(template, sample_raw())
-    _edit(template, 正文素材_A40="工作亮点", 正文素材_B40="开展政务公开日活动", 表三_G9=2.5, 表二_B6="五", 表三_E7=None)
+    _edit(
+        template,
+        正文素材_A40="工作亮点",
+        正文素材_B40="开展政务公开日活动",
+        表三_G9=2.5,
+        表二_B6="五",
+        表三_E7=None,
+    )
     result = _run("validate", str(template))
     assert result.exit_code == 1
     out = result.output
