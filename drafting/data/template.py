@@ -233,6 +233,7 @@ def data_yaml(data: ReportData, notes: Sequence[str] = (), *, header: str = IMPO
         _line(2, "short_name", _str(a.short_name), "简称（可不填）"),
         _line(2, "website", _str(a.website), "报告电子版下载网址（可不填）"),
         *(_contact_lines(a.contact) if a.contact else []),
+        *([_line(2, "kind", _str(a.kind), "机关类型：部门 或 本级政府（核对发布期限用）")] if a.kind else []),
         _line(0, "year", str(data.year), "报告年度（统计期限为该年1月1日至12月31日）"),
         _line(0, "published", published, "发布日期（可不填），如 2025-01-20"),
         "",
