@@ -219,7 +219,14 @@ def _report(outcome: FileOutcome, say: Say) -> int:
     for note in outcome.notes:
         say(f"  {note}", "yellow", True)
     _print_findings(outcome, say)
-    kept = [s.heading + s.title for s in written.draft.sections if s.edited]
+    from ..carry import UPDATED_NOTE
+
+    # An edit kept with its numbers updated is named by its note below, not as unchanged here.
+    kept = [
+        s.heading + s.title
+        for s in written.draft.sections
+        if s.edited and not any(n.startswith(UPDATED_NOTE) for n in s.notes)
+    ]
     if kept:
         say(f"  保留了您已接受的修改（所依据的数据未变）：{'、'.join(kept)}", None, False)
     from ..draft import count_markers
