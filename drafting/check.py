@@ -85,6 +85,7 @@ def final_findings(
     from .checks import report_identity, sort_findings
     from .checks.finding import Finding, fingerprint
     from .document import Draft
+    from .facts import declared_empty
     from .reading.from_draft import from_draft
 
     document = from_draft(report) if isinstance(report, Draft) else report
@@ -93,7 +94,7 @@ def final_findings(
     if data is not None:
         identity = report_identity(document, data)
         for topic, what in FINAL_TOPICS:
-            if data.facts.get(topic) != []:
+            if not declared_empty(data, topic):
                 continue
             label = official.section_label(topic, " ")
             text = "".join(p.text for p in document.paragraphs if p.section == topic)
@@ -102,7 +103,7 @@ def final_findings(
                     "S7",
                     "structure",
                     "error",
-                    f"{label}没有写出具体内容（数据文件中“{official.FACT_LABELS[topic]}”一条也没有）："
+                    f"{label}没有写出具体内容（数据文件中“{official.FACT_LABELS[topic]}”一条也没有，或只写了“无”）："
                     f"审核时这样的报告会被退回，请在正文素材中写明本年度的{what}，再重新起草",
                     label,
                     text or "（本部分没有正文）",

@@ -34,8 +34,8 @@ from .writers import DEFAULT_FORMATS, render
 if TYPE_CHECKING:
     from concurrent.futures import Future
 
-if TYPE_CHECKING:
     from .backends.ratelimit import RateLimiter
+    from .checks import Finding
 
 __all__ = ["DEFAULT_FORMATS", "draft_files", "draft_report", "write_draft"]
 
@@ -225,6 +225,8 @@ class FileOutcome:
     written: Written | None = None
     warnings: list[Issue] = field(default_factory=list)
     error: DraftingError | None = None
+    findings: list[Finding] = field(default_factory=list)  # the check library on what was written
+    notes: list[str] = field(default_factory=list)  # about the files written (a PDF's substitute fonts)
 
     @property
     def stops_batch(self) -> bool:
@@ -266,7 +268,47 @@ def draft_file(
     from .facts import fact_issues
 
     # Facts no writer used (instructions to a model, figures contradicting the tables), at their line.
-    return FileOutcome(path, written, [*loaded.warnings, *fact_issues(loaded)])
+    notes = []
+    if "pdf" in formats:
+        from .writers.pdf import font_note, substitute_fonts
+
+        note = font_note(substitute_fonts())
+        notes += [note] if note else []
+    return FileOutcome(
+        path,
+        written,
+        [*loaded.warnings, *fact_issues(loaded)],
+        findings=self_check(written.draft, loaded),
+        notes=notes,
+    )
+
+
+def self_check(draft: Draft, loaded: Loaded) -> list[Finding]:
+    """The check library on the draft just written (issue 14: the author is not told "success"
+    over a draft that contradicts its own tables). A finding on words the draft copied from one of
+    the author's facts names that fact and its line of the data file: the fix is made there."""
+    from dataclasses import replace
+
+    from .checks import run_checks
+    from .errors import Issue
+    from .facts import fact_of
+
+    out = []
+    for f in run_checks(draft, loaded.data):
+        found = fact_of(f.evidence, loaded.data) if f.category == "consistency" else None
+        if found is not None:
+            topic, index = found
+            path = f"facts.{topic}.{index}"
+            where = loaded.locate(Issue(f.rule, f.severity, "", path, "", "")).where()
+            label = official.FACT_LABELS.get(topic, topic)
+            at = f"{loaded.source} {where}".strip()
+            f = replace(
+                f,
+                location=f"{f.location}；来自素材（{label}）第{index + 1}条（{path}，{at}）",
+                message=f"{f.message}。这句来自数据文件的素材：请在数据文件中改正后重新起草",
+            )
+        out.append(f)
+    return out
 
 
 def _make_dir(out_dir: Path) -> None:

@@ -50,7 +50,9 @@ class Issue:
         kind = "错误" if self.is_error else "提示"
         where = self.where()
         head = f"{kind}［{self.rule}］{self.cell}"
-        if self.path:
+        if self.ref is not None:
+            head += f"（{self.ref}）"  # a workbook's cell: its data path means nothing in Excel
+        elif self.path:
             head += f"（{self.path}"
             head += f"，{where}）" if where else "）"
         elif where:

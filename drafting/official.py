@@ -363,6 +363,7 @@ _FIELD_LABELS: Final = {
     "agency.self_reference": "正文自称（如 我局、本机关）",
     "agency.short_name": "机关简称",
     "agency.website": "报告电子版下载网址",
+    "agency.kind": "机关类型（部门 / 本级政府）",
     "agency.contact": "联系方式",
     "year": "报告年度",
     "published": "发布日期",
@@ -531,3 +532,34 @@ HEADING_VARIANTS_MORE: Final = {
     "三、收到和处理政府信息公开申请的情况": "requests",
     "二、主动公开政府信息的情况": "proactive",
 }
+
+
+# --- 落款 and the deadline (条例第四十九条、第五十条) ------------------------------------------------
+
+# The day of the year after the report's year by which it is due: a department's report by 31
+# January (to the government's 政府信息公开工作主管部门, which publishes it), a government's own by
+# 31 March.
+DEADLINES: Final = {"部门": (1, 31), "本级政府": (3, 31)}
+_GOVERNMENT: Final = re.compile(r"(?:省|市|县|区|州|盟|旗)人民政府(?:办公厅|办公室)?$")
+
+
+def agency_kind(name: str, kind: str | None) -> tuple[str, bool]:
+    """The agency's kind for its deadline, and whether it was guessed: as given, else 本级政府 for
+    a government at county level or above (``…县人民政府``), else 部门."""
+    if kind is not None:
+        return kind, False
+    stripped = re.sub(r"\s", "", name)
+    is_government = _GOVERNMENT.search(stripped) is not None and not stripped.endswith(("办公厅", "办公室"))
+    return ("本级政府" if is_government else "部门"), True
+
+
+def deadline(year: int, kind: str) -> tuple[int, int, int]:
+    """(year, month, day) by which the report of ``year`` is due for an agency of ``kind``."""
+    month, day = DEADLINES[kind]
+    return year + 1, month, day
+
+
+def signature_date(published: object) -> str:
+    """A date as the 落款 writes it: 2025年1月20日."""
+    y, m, d = (getattr(published, a) for a in ("year", "month", "day"))
+    return f"{y}年{m}月{d}日"

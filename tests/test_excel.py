@@ -210,3 +210,24 @@ def test_xlsx_flag_needs_an_xlsx_name(tmp_path: Path) -> None:
     result = _run("init", "--agency", AGENCY, "--year", "2024", "--xlsx", "-o", str(tmp_path / "x.yaml"))
     assert result.exit_code == 2 and ".xlsx" in result.output
     assert not (tmp_path / "x.yaml").exists()
+
+
+def test_a_bad_topic_does_not_hide_the_cell_errors_and_messages_speak_excel(template: Path) -> None:
+    # Issue 14: one 正文素材 row with a topic not in the list used to stop reading there, and the
+    # cells' own errors were only seen after it was fixed; fixes spoke of quotes and YAML keys.
+    _fill(template, sample_raw())
+    _edit(
+        template,
+        正文素材_A40="工作亮点",
+        正文素材_B40="开展政务公开日活动",
+        表三_G9=2.5,
+        表二_B6="五",
+        表三_E7=None,
+    )
+    result = _run("validate", str(template))
+    assert result.exit_code == 1
+    out = result.output
+    assert "正文素材!A40" in out and "工作亮点" in out  # the topic
+    assert "表三!G9" in out and "表二!B6" in out and "表三!E7" in out  # and every cell, at once
+    assert "引号" not in out and "table3." not in out and "table2." not in out  # Excel's terms only
+    assert "在此格填写整数" in out

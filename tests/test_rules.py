@@ -89,7 +89,7 @@ def test_h2_balanced_columns_pass(tmp_path: Path) -> None:
     assert_valid(tmp_path, busy_text())
 
 
-def test_h2_unbalanced_column_names_the_column_and_the_carry_forward_to_write(tmp_path: Path) -> None:
+def test_h2_unbalanced_column_names_the_column_and_sends_to_the_result_rows(tmp_path: Path) -> None:
     text = set_row(busy_text(), "prohibited_by_law", commercial=1)
     issues = errors(tmp_path, text)
     h2 = only(issues, "H2")
@@ -100,7 +100,11 @@ def test_h2_unbalanced_column_names_the_column_and_the_carry_forward_to_write(tm
     assert at(commercial) == row_position(text, "carry_forward", "commercial")
     assert "一（新收 2）" in commercial.message and "（七）总计 1" in commercial.message
     assert "第一项加第二项之和，等于第三项加第四项之和" in commercial.fix
-    assert "结转下年度应为 1" in commercial.fix
+    # Issue 14: the result rows first, every cell of the identity named, never "set 结转下年度 to
+    # the difference" (forcing the total, FORMAT §7); the carry-forward only once they are checked.
+    assert "（三）不予公开 1" in commercial.fix and "（一）予以公开 0" in commercial.fix
+    assert commercial.fix.index("核对本列的办理结果") < commercial.fix.index("结转下年度才是 1")
+    assert "不要为了凑平" in commercial.fix and "结转下年度应为" not in commercial.fix
 
 
 def test_h2_never_suggests_a_negative_carry_forward(tmp_path: Path) -> None:
@@ -291,6 +295,23 @@ def test_c1_carry_over_that_differs_names_the_cell_and_last_years_figure(tmp_pat
     assert at(issue) == row_position(text, "carried_over", "natural")
     assert "四、结转下年度继续办理" in issue.message and "1" in issue.message
     assert "把本栏改为 1" in issue.fix
+
+
+def test_h2_and_c1_together_give_one_line_of_advice(tmp_path: Path) -> None:
+    # Last year carried 1 自然人 application forward; this year's file says 2 were carried over and
+    # still concludes only 1: the column is off by one (H2) because 上年结转 is wrong (C1).
+    last = write(tmp_path, last_year_text(), "2022.yaml")
+    text = set_row(this_year_carrying(1), "carried_over", natural=2)
+    now = write(tmp_path, text, "2023.yaml")
+    with pytest.raises(DataError) as caught:
+        load_data(now, previous=last)
+    h2 = one(caught.value.issues, "H2")
+    c1 = one(caught.value.issues, "C1")
+    # H2 names C1 and says the column balances once 上年结转 is corrected — the fix C1 gives too —
+    # and never sends the author to 结转下年度.
+    assert "上年结转 2 与上年报告的结转下年度 1 不一致（C1）" in h2.fix and "本列即平衡" in h2.fix
+    assert "把本栏改为 1" in c1.fix
+    assert "结转下年度才是" not in h2.fix and "结转下年度应为" not in h2.fix
 
 
 def test_c1_in_file_previous_of_the_wrong_year_is_an_error(tmp_path: Path) -> None:

@@ -216,6 +216,9 @@ def _report(outcome: FileOutcome, say: Say) -> int:
     print_issues(outcome.warnings)
     written = outcome.written
     say(f"{path} → " + "、".join(str(f) for f in written.files), "green", False)
+    for note in outcome.notes:
+        say(f"  {note}", "yellow", True)
+    _print_findings(outcome, say)
     from ..carry import UPDATED_NOTE
 
     # An edit kept with its numbers updated is named by its note below, not as unchanged here.
@@ -240,6 +243,29 @@ def _report(outcome: FileOutcome, say: Say) -> int:
             False,
         )
     return _model_summary(written.draft, say)
+
+
+def _print_findings(outcome: FileOutcome, say: Say) -> None:
+    """What the check library found on the draft just written, grouped as ``drafting check``
+    groups it; the exit code stays 0 (the draft is written), the author is told what to fix."""
+    from ..checks import CATEGORIES, CATEGORY_LABELS
+
+    findings = outcome.findings
+    if not findings:
+        return
+    errors = sum(1 for f in findings if f.is_error)
+    say(
+        f"  草稿自查：{errors} 个错误，{len(findings) - errors} 条提示（发布前请运行 drafting check --final 复核）",
+        "red" if errors else "yellow",
+        True,
+    )
+    for category in CATEGORIES:
+        group = [f for f in findings if f.category == category]
+        if not group:
+            continue
+        say(f"  【{CATEGORY_LABELS[category]}】", None, True)
+        for f in group:
+            say("    " + f.render(), "red" if f.is_error else "yellow", True)
 
 
 def _model_summary(draft: Draft, say: Say) -> int:

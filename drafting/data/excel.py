@@ -174,7 +174,22 @@ def _info_sheet(agency: str, year: int | None, last: ReportData | None) -> Sheet
             for key, label in _CONTACT
         ),
         ("year", official.cell_label("year"), "year", year, "统计期限为该年1月1日至12月31日"),
-        ("published", official.cell_label("published"), "date", None, "可不填；格式如 2025-01-20"),
+        (
+            "published",
+            official.cell_label("published"),
+            "date",
+            None,
+            "可不填；格式如 2025-01-20；填写后写入文末落款",
+        ),
+        # Added after the first templates were given out: last, so that no earlier cell moves, and
+        # a workbook made before it (blank there) still reads (``_LATER``).
+        (
+            "agency.kind",
+            official.cell_label("agency.kind"),
+            "text",
+            a.kind if a else None,
+            "可不填：部门 或 本级政府（核对发布期限用）",
+        ),
     ]
     for i, (path, label, kind, value, note) in enumerate(rows, start=TABLE_TOP):
         sheet.cells += [
@@ -515,7 +530,18 @@ Positions = dict[tuple[str, ...], str]
 
 def read_workbook(path: Path) -> tuple[dict[str, Any], Positions]:
     """The workbook's inputs as the plain dict a YAML data file gives, and where each key stands
-    (``表三!D12``). Blank number cells become ``None`` so validation says "不能留空" at that cell."""
+    (``表三!D12``). Blank number cells become ``None`` so validation says "不能留空" at that cell.
+    Raises ``DataError`` for cells that cannot be read (``read_workbook_all`` returns them)."""
+    raw, positions, problems = read_workbook_all(path)
+    if problems:
+        raise DataError(str(path), problems)
+    return raw, positions
+
+
+def read_workbook_all(path: Path) -> tuple[dict[str, Any], Positions, list[Issue]]:
+    """``read_workbook``, with the cells that could not be read (a formula, a topic not in the
+    list) returned beside what was read, so that validation of the rest still runs and the author
+    sees every error at once (issue 14: one bad 正文素材 topic hid every cell error)."""
     wb = _open(path)
     source = str(path)
     missing = [name for name in SHEETS if name not in wb.sheetnames]
@@ -549,9 +575,7 @@ def read_workbook(path: Path) -> tuple[dict[str, Any], Positions]:
     _tidy_agency(raw)
     if SHEET_PREVIOUS in wb.sheetnames:
         _read_previous(wb[SHEET_PREVIOUS], raw, positions, problems)
-    if problems:
-        raise DataError(source, problems)
-    return raw, positions
+    return raw, positions, problems
 
 
 def _open(path: Path) -> Workbook:
@@ -578,6 +602,11 @@ def _open(path: Path) -> Workbook:
         ) from None
 
 
+# Labels of rows added to a sheet after the first templates were given out: an older workbook has
+# them blank, and is read as if the row were left empty.
+_LATER = frozenset({official.cell_label("agency.kind")})
+
+
 def _check_labels(ws: Worksheet, spec: SheetSpec, source: str) -> None:
     """The labels must stand where the template put them: if rows or columns were inserted or
     deleted, every number would be read into the wrong cell, so stop and say so."""
@@ -585,7 +614,7 @@ def _check_labels(ws: Worksheet, spec: SheetSpec, source: str) -> None:
         if cell.role not in ("label", "header"):
             continue
         found = ws[cell.ref].value
-        if _same_text(found, cell.text):
+        if _same_text(found, cell.text) or (found is None and cell.text in _LATER):
             continue
         raise InputError(
             f"{source}：{spec.name}!{cell.ref} 应为“{cell.text}”，实际为“{'' if found is None else found}”，"

@@ -60,10 +60,11 @@ def load_data(path: Path | str, *, previous: Path | str | None = None) -> Loaded
             hint="数据文件应为 .yaml、.yml、.json 或 .xlsx；可用 drafting init（或 drafting init --xlsx）生成一份模板。",
         )
     positions: Mapping[tuple[str, ...], Location]
+    unread: list[Issue] = []
     if suffix == ".xlsx":
-        from .excel import read_workbook
+        from .excel import read_workbook_all
 
-        raw, positions = read_workbook(path)
+        raw, positions, unread = read_workbook_all(path)
     else:
         raw, positions = parse_document(read_text(path), source, suffix)
     if raw is None:  # an empty file, or one holding only comments
@@ -78,7 +79,17 @@ def load_data(path: Path | str, *, previous: Path | str | None = None) -> Loaded
         )
     if previous is not None and "previous" not in raw:
         raw["previous"] = load_data(previous).data.as_previous()
-    return validate_raw(raw, source, positions)
+    if not unread:
+        return validate_raw(raw, source, positions)
+    # Cells of the workbook that could not be read, with every other problem of the rest: a
+    # problem already named at an unread cell (it is then missing) is not said twice.
+    try:
+        loaded = validate_raw(raw, source, positions)
+    except DataError as exc:
+        named = {i.path for i in unread}
+        rest = [i for i in exc.issues if not any(i.path == p or i.path.startswith(p + ".") for p in named)]
+        raise DataError(source, [*unread, *rest]) from None
+    raise DataError(source, [*unread, *(i for i in loaded.warnings if i.is_error)])
 
 
 def validate_raw(
@@ -88,7 +99,8 @@ def validate_raw(
     try:
         data = ReportData.model_validate(raw)
     except ValidationError as exc:
-        issues = [_shape_issue(err, positions) for err in exc.errors()]
+        workbook = any(isinstance(p, str) for p in positions.values())
+        issues = [_shape_issue(err, positions, workbook=workbook) for err in exc.errors()]
         raise DataError(source, issues) from None
     issues = [_locate(i, positions) for i in check_rules(data)]
     if any(i.is_error for i in issues):
@@ -113,7 +125,9 @@ def _locate(issue: Issue, positions: Mapping[tuple[str, ...], Location]) -> Issu
 # --- pydantic errors → Issues ----------------------------------------------------------------
 
 
-def _shape_issue(err: Any, positions: Mapping[tuple[str, ...], Location]) -> Issue:
+def _shape_issue(err: Any, positions: Mapping[tuple[str, ...], Location], *, workbook: bool = False) -> Issue:
+    """One pydantic error as an issue at its place; in a workbook's terms (the cell, what to type
+    into it) when the data came from the Excel template: quotes and keys mean nothing there."""
     loc = tuple(str(p) for p in err["loc"])
     path = ".".join(loc)
     kind = err["type"]
@@ -123,6 +137,8 @@ def _shape_issue(err: Any, positions: Mapping[tuple[str, ...], Location]) -> Iss
     if kind == "missing":
         # The issue names the cell already: "缺少这一项" and how to add it, in this file's terms.
         message, fix = "缺少这一项", _missing_fix(loc)
+        if workbook:
+            fix = "在此格填写 0（没有此类情况也要填 0，不能留空）" if _is_value_cell(loc) else "请在此格填写"
         rule = "H5" if _is_value_cell(loc) else "missing_key"
     elif kind == "extra_forbidden":
         message, fix, rule = "不认识这一项", _unknown_fix(loc), "unknown_key"
@@ -130,10 +146,12 @@ def _shape_issue(err: Any, positions: Mapping[tuple[str, ...], Location]) -> Iss
         # `key:` with nothing after it reads as null: say "blank", not Python's None.
         message = "不能留空"
         fix = "没有就填 0" if _is_cell(loc) else "请填写这一项；不需要的可选项请整行删除"
+        if workbook and not _is_cell(loc):
+            fix = "请在此格填写"
     else:
         message, fix = explain(err)
         if is_type_error(err) or not fix:
-            fix = _type_fix(kind)
+            fix = _excel_fix(kind) if workbook else _type_fix(kind)
     issue = Issue(rule, "error", official.cell_label(path), path, message, fix)
     return _locate(issue, positions)
 
@@ -160,6 +178,25 @@ def _type_fix(kind: str) -> str:
     if kind == "list_type":
         return "每条内容单独一行，以“- ”开头"
     return "请按 drafting init 生成的模板填写"
+
+
+def _excel_fix(kind: str) -> str:
+    """``_type_fix`` in a workbook's terms: what to type into the cell (no quotes, no keys)."""
+    if kind.startswith("int"):
+        return "在此格填写整数（阿拉伯数字），如 0、12；没有就填 0"
+    if kind.startswith("decimal") or kind == "finite_number":
+        return "在此格填写数字，可带小数，如 0 或 12.5；不要带单位"
+    if kind.startswith("date"):
+        return "在此格填写日期，如 2025-01-20"
+    if kind == "string_type":
+        return "在此格填写文字"
+    if kind in ("list_type", "too_long"):
+        return "每条素材单独占一行：A 列选主题，B 列写内容"
+    return (
+        _type_fix(kind)
+        if kind in ("value_error", "string_too_long")
+        else "请按 drafting init --xlsx 生成的模板填写"
+    )
 
 
 def _is_value_cell(loc: tuple[str, ...]) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
@@ -81,12 +81,18 @@ class Contact(Strict):
     email: Text | None = None
 
 
+# What the agency is, for its deadline (条例第四十九条、第五十条): a government's department sends its
+# report by 31 January; a government publishes its own by 31 March (``official.deadline``).
+AgencyKind = Literal["部门", "本级政府"]
+
+
 class Agency(Strict):
     name: Name  # full name, as in the title
     self_reference: Short = "我局"  # how the text refers to the agency: 我局 / 本机关 / 我镇 …
     short_name: Short | None = None  # e.g. 地区绿产局
     website: Text | None = None  # where the electronic copy can be downloaded
     contact: Contact | None = None
+    kind: AgencyKind | None = None  # 部门 / 本级政府; guessed from the name when absent
 
 
 # --- 表二 ------------------------------------------------------------------------------------

@@ -95,8 +95,41 @@ def h3_results_total(data: ReportData) -> list[Issue]:
     return issues
 
 
+# The six result groups of 三, as the table numbers them: what an H2 message lists row by row.
+_RESULT_GROUPS = (
+    ("disclosed", "（一）予以公开"),
+    ("partial", "（二）部分公开"),
+    ("withheld", "（三）不予公开"),
+    ("unable", "（四）无法提供"),
+    ("not_processed", "（五）不予处理"),
+    ("other_handling", "（六）其他处理"),
+)
+
+
+def _group_value(table3: Table3, group: str, key: str) -> int:
+    return sum(
+        column_value(_row(table3, r.path), key)
+        for r in official.TABLE3_RESULT_LEAVES
+        if r.path == group or r.path.startswith(group + ".")
+    )
+
+
+def _c1_expected(data: ReportData, key: str) -> int | None:
+    """Last year's 结转下年度 in this column when it differs from this year's 上年结转 (C1), else None."""
+    prev = data.previous
+    if prev is None or prev.table3 is None or prev.year != data.year - 1:
+        return None
+    last = column_value(prev.table3.carry_forward, key)
+    return last if last != column_value(data.table3.carried_over, key) else None
+
+
 @data_check
 def h2_stated_identity(data: ReportData) -> list[Issue]:
+    """一 + 二 = （七）总计 + 四, per column. The message names the identity and every cell in it,
+    and sends the author to the result rows first: writing the difference into 结转下年度 (or a
+    总计) to make the column balance is the error FORMAT §7 names (the total was forced). When the
+    column's 上年结转 also differs from last year's report (C1), the one message says so and what
+    is left once that is corrected, so that the two rules never give contradicting advice."""
     t = data.table3
     issues = []
     # The 总计 column is the sum of the six, so it balances whenever they do: checking it
@@ -106,24 +139,30 @@ def h2_stated_identity(data: ReportData) -> list[Issue]:
         done, forward = results_total(t, key), column_value(t.carry_forward, key)
         if done != results_sum(t, key) and new + carried == results_sum(t, key) + forward:
             continue  # only the stated （七）总计 is wrong: H3 reports it, with the right fix
-        if new + carried != done + forward:
-            # A carry-forward can balance the column only when fewer were concluded than received;
-            # otherwise suggesting one would suggest a negative count.
-            balance = new + carried - done
-            if balance >= 0:
-                hint = f"按现有办理结果，结转下年度应为 {balance}"
-            else:
-                hint = f"办理结果比新收加上年结转多 {-balance} 件，请先核对新收、上年结转或办理结果"
-            issues.append(
-                _issue(
-                    "H2",
-                    f"table3.carry_forward.{key}",
-                    f"“{label}”列不平衡：一（新收 {new}）+ 二（上年结转 {carried}）= {new + carried}，"
-                    f"而 （七）总计 {done} + 四（结转下年度 {forward}）= {done + forward}",
-                    "每一列都应满足“第一项加第二项之和，等于第三项加第四项之和”：请核对本列的新收、"
-                    f"结转和各项办理结果（{hint}）",
-                )
-            )
+        if new + carried == done + forward:
+            continue
+        gap = new + carried - done - forward
+        groups = "、".join(f"{name} {_group_value(t, g, key)}" for g, name in _RESULT_GROUPS)
+        message = (
+            f"“{label}”列不平衡：一（新收 {new}）+ 二（上年结转 {carried}）= {new + carried}，"
+            f"而 （七）总计 {done} + 四（结转下年度 {forward}）= {done + forward}，"
+            f"{'少' if gap > 0 else '多'}了 {abs(gap)} 件"
+        )
+        fix = (
+            "每一列都应满足“第一项加第二项之和，等于第三项加第四项之和”。"
+            f"请先逐行核对本列的办理结果（{groups}，合计即（七）总计 {done}），"
+            "再核对新收和上年结转；不要为了凑平而直接改动结转下年度或总计（这是审核时常见的错误）"
+        )
+        expected = _c1_expected(data, key)
+        if expected is not None:
+            rest = new + expected - done - forward
+            after = "本列即平衡" if rest == 0 else f"本列仍相差 {abs(rest)} 件，再按上面的顺序核对"
+            fix += f"。另外，本列上年结转 {carried} 与上年报告的结转下年度 {expected} 不一致（C1）：先改正上年结转，{after}"
+        elif gap > 0:
+            fix += f"。只有各行核对无误、确有 {gap + forward} 件申请到年底仍在办理时，结转下年度才是 {gap + forward}"
+        else:
+            fix += f"。办理结果加结转下年度比新收加上年结转多 {-gap} 件：请先核对新收、上年结转或办理结果"
+        issues.append(_issue("H2", f"table3.carry_forward.{key}", message, fix))
     return issues
 
 
@@ -297,6 +336,30 @@ def p2_format_year(data: ReportData) -> list[Issue]:
             )
         )
     return issues
+
+
+@data_check
+def p3_deadline(data: ReportData) -> list[Issue]:
+    """A 发布日期 after the agency's deadline (条例第四十九条、第五十条): 1月31日 of the year after
+    for a department, 3月31日 for a government's own report. Late publication is the first error
+    the format notice names (不按时发布); a warning, since the date may be a plan to change."""
+    if data.published is None:
+        return []
+    kind, guessed = official.agency_kind(data.agency.name, data.agency.kind)
+    y, m, d = official.deadline(data.year, kind)
+    due = dt.date(y, m, d)
+    if data.published <= due:
+        return []
+    how = "（按机关名称判断；如不对，请在 agency.kind 填写“部门”或“本级政府”）" if guessed else ""
+    return [
+        _issue(
+            "P3",
+            "published",
+            f"发布日期 {official.signature_date(data.published)} 晚于{kind}年度报告的期限 {y}年{m}月{d}日{how}",
+            f"{kind}的年度报告应在{y}年{m}月{d}日前{'报送并公开' if kind == '部门' else '公布'}：请核对发布日期",
+            "warning",
+        )
+    ]
 
 
 @data_check

@@ -13,7 +13,7 @@ from ..tables import Table
 
 @dataclass(frozen=True)
 class Block:
-    kind: str  # "heading" | "subheading" | "paragraph" | "table"
+    kind: str  # "heading" | "subheading" | "paragraph" | "table" | "signature"
     text: str = ""
     table: Table | None = None
 
@@ -33,3 +33,20 @@ def blocks(draft: Draft) -> Iterator[Block]:
                 yield Block("subheading", section.title)
             for paragraph in section.paragraphs:
                 yield Block("paragraph", paragraph)
+    yield from signature(draft)
+
+
+def signature(draft: Draft) -> Iterator[Block]:
+    """The 落款 (issue 14): the agency and the date, right-aligned under the text, as a published
+    report ends — when the data gives the date (``published``); without it there is none to write."""
+    published = draft.data.get("published") if isinstance(draft.data, dict) else None
+    if not published:
+        return
+    import datetime as dt
+
+    try:
+        when = dt.date.fromisoformat(str(published))
+    except ValueError:
+        return
+    yield Block("signature", draft.agency)
+    yield Block("signature", official.signature_date(when))

@@ -108,6 +108,8 @@ def render(draft: Draft) -> bytes:
             doc.add_paragraph(block.text, style="Heading 1")
         elif block.kind == "subheading":
             doc.add_paragraph(block.text, style="Heading 2")
+        elif block.kind == "signature":
+            _add_signature_line(doc, block.text)
         else:
             add_body_paragraph(doc, block.text)
     out = io.BytesIO()
@@ -468,6 +470,21 @@ def add_body_paragraph(doc: DocxDocument, text: str) -> Paragraph:
         else:
             paragraph.add_run(segment.text)
     return paragraph
+
+
+def _add_signature_line(doc: DocxDocument, text: str) -> None:
+    """A line of the 落款: right-aligned, without the first-line indent, a blank line above the
+    first (the agency) as printed reports leave."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    paragraph = doc.add_paragraph()
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    paragraph.paragraph_format.first_line_indent = Pt(0)
+    previous = paragraph._p.getprevious()
+    if previous is None or previous.pPr is None or previous.pPr.jc is None:
+        paragraph.paragraph_format.space_before = Pt(28.95)
+    paragraph.add_run(text)
 
 
 # --- tables -----------------------------------------------------------------------------------

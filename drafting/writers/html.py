@@ -80,6 +80,8 @@ def _blocks(draft: Draft) -> list[HtmlBlock]:
             out.append(HtmlBlock("heading", block.text, id=heading_id))
         elif block.kind == "subheading":
             out.append(HtmlBlock("subheading", block.text))
+        elif block.kind == "signature":
+            out.append(HtmlBlock("signature", block.text))
         else:
             out.append(HtmlBlock("paragraph", segments=tuple(segments(block.text))))
     return out

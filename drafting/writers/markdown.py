@@ -44,6 +44,9 @@ def render(draft: Draft) -> str:
             out.append(f"### {block.text}")
         elif block.table is not None:
             out.append(render_markdown(block.table))
+        elif block.kind == "signature":
+            # Markdown has no right alignment; an HTML paragraph keeps it where markdown is shown.
+            out.append(f'<p align="right">{escape(block.text)}</p>')
         else:
             out.append(escape(block.text))
     return "\n\n".join(out) + "\n"

@@ -51,6 +51,57 @@ def find_soffice() -> str | None:
     return None
 
 
+def official_fonts() -> tuple[str, ...]:
+    """The fonts the .docx names (标题、正文、一级和二级标题): what a PDF should be set in."""
+    from .docx import FONT_BODY, FONT_HEADING_1, FONT_HEADING_2, FONT_TITLE
+
+    return (FONT_TITLE, FONT_BODY, FONT_HEADING_1, FONT_HEADING_2)
+
+
+def substitute_fonts() -> list[tuple[str, str]]:
+    """The official fonts this machine lacks, each with the font the PDF is set in instead (issue
+    14: the PDF silently used substitutes). Asked of fontconfig, as LibreOffice finds its fonts
+    (``fc-list`` for the font, ``fc-match`` with our aliases for what replaces it); where there is no
+    fontconfig (Windows, macOS without it) nothing can be told and nothing is said."""
+    fc_list, fc_match = shutil.which("fc-list"), shutil.which("fc-match")
+    if fc_list is None or fc_match is None:
+        return []
+    out = []
+    with tempfile.TemporaryDirectory(prefix="drafting-fonts-") as tmp:
+        conf = Path(tmp) / FONTS_CONF
+        conf.write_bytes(resources.files("drafting.writers").joinpath(FONTS_CONF).read_bytes())
+        for name in official_fonts():
+            try:
+                found = subprocess.run(
+                    [fc_list, f":family={name}", "family"], capture_output=True, timeout=20, check=False
+                )
+                if found.stdout.strip():
+                    continue
+                used = subprocess.run(
+                    [fc_match, "-f", "%{family}", name],
+                    env={**os.environ, "FONTCONFIG_FILE": str(conf)},
+                    capture_output=True,
+                    timeout=20,
+                    check=False,
+                )
+            except (OSError, subprocess.TimeoutExpired):
+                return []
+            instead = used.stdout.decode("utf-8", "replace").split(",")[0].strip()
+            out.append((name, instead or "系统默认字体"))
+    return out
+
+
+def font_note(missing: list[tuple[str, str]]) -> str | None:
+    """What to tell the author of a PDF set in substitutes, naming each missing font."""
+    if not missing:
+        return None
+    pairs = "、".join(f"{name}（用 {instead} 代替）" for name, instead in missing)
+    return (
+        f"PDF 使用了替代字体：本机没有 {pairs}。文字内容不变，但字形与正式公文不同；"
+        "正式发布前请在装有这些字体的电脑上用 Word 或 WPS 打开 .docx 另存为 PDF，或安装这些字体后重新生成"
+    )
+
+
 def render(draft: Draft) -> bytes:
     from . import docx
 
