@@ -231,7 +231,9 @@ def _carried_lines(last: ReportData | PreviousYear) -> list[str]:
         for m in measures:
             lines.append(f"    - measure: {_str(m.measure)}")
             result = _str(m.result)
-            lines.append(_line(6, "result", result, "落实情况，如 已制定《……》并组织培训3次" if not result else ""))
+            lines.append(
+                _line(6, "result", result, "落实情况，如 已制定《……》并组织培训3次" if not result else "")
+            )
     return lines
 
 
