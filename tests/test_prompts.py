@@ -66,7 +66,7 @@ def test_the_version_is_a_hash_of_the_file(prompt_dir: Path) -> None:
     assert {k: v for k, v in after.items() if k != "problems"} == {
         k: v for k, v in before.items() if k != "problems"
     }
-    assert after["problems"].startswith("v2-")  # the author's number, unchanged, beside the hash
+    assert after["problems"].startswith("v3-")  # the author's number, unchanged, beside the hash
 
 
 @pytest.mark.parametrize(
