@@ -258,7 +258,7 @@ def _appeals(f: Figures, c: Chooser, s: str) -> str:
             (
                 f"{verb}政府信息公开{name}{{n}}件",
                 f"因政府信息公开{verb}{name}{{n}}件",
-                f"发生政府信息公开{name}案件{{n}}件",
+                f"涉及政府信息公开的{name}{{n}}件",
             ),
         )
         text = case.format(n=fig["total"]) + f"（{detail}）"
@@ -391,8 +391,8 @@ def _measure_results(data: ReportData, c: Chooser) -> str | None:
         text += c.pick(
             "last.problems",
             (
-                f"{prev.year}年度报告指出的问题有：{named}。",
-                f"上年（{prev.year}年）报告中，{s}查找出的问题是：{named}。",
+                f"上年度报告指出的问题有：{named}。",
+                f"上年报告中，{s}查找出的问题是：{named}。",
             ),
         )
     if prev.measures:
@@ -435,6 +435,7 @@ def improvements(data: ReportData) -> SectionText:
             (
                 f"{nxt}年，{s}将针对上述问题加以改进。",
                 f"下一步，{s}将对照上述不足，在{nxt}年逐项加以改进。",
+                f"{nxt}年，{s}将围绕上述问题逐项整改。",
             ),
         ) + marker(f"{nxt}年的具体改进措施，宜与存在的问题一一对应")
     elif not facts:
@@ -446,10 +447,12 @@ def improvements(data: ReportData) -> SectionText:
                 f"{nxt}年，{s}将重点做好以下工作：",
                 f"下一步，{s}将针对上述问题，在{nxt}年着力做好以下工作：",
                 f"{nxt}年，{s}将从以下几方面加以改进：",
-                f"针对上述不足，{nxt}年重点抓好以下工作：",
+                f"下一步，{s}将对照上述不足，{nxt}年重点抓好以下工作：",
             ),
         ) + enumerate_clauses(facts)
-    return [before, plan] if before else [plan]
+    # Next year's plan opens the section (as reviewers and the Y3 check expect); what became of
+    # last year's measures follows it.
+    return [plan, before] if before else [plan]
 
 
 # --- 六、其他需要报告的事项 --------------------------------------------------------------------

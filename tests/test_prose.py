@@ -223,11 +223,11 @@ def _this_year(tmp_path: Path, results: list[str | None]) -> ReportData:
 def test_the_draft_states_what_became_of_each_measure_or_asks_for_it() -> None:
     d = _this_year(Path(), ["全年制作图解12期、短视频3个"])
     improvements = write_section("improvements", d)
-    first = improvements[0]
+    first = improvements[1]
     assert "政策解读形式较为单一" in first
     assert "丰富图解、视频等解读形式，全年制作图解12期、短视频3个" in first
     assert first.count(MARKER_OPEN) == 1 and "加强业务培训" in first  # the measure without a result
-    assert "2025年" in improvements[1]  # next year's plan follows
+    assert "2025年" in improvements[0]  # next year's plan comes first
 
 
 def test_y5_warns_when_five_does_not_answer_last_years_problem(tmp_path: Path) -> None:
@@ -249,3 +249,25 @@ def test_y5_warns_when_five_does_not_answer_last_years_problem(tmp_path: Path) -
     payload = json.loads(result.stdout)
     assert [f["rule"] for f in payload["findings"]].count("Y5") == 1
     assert load_draft(path).report_data().previous is not None
+
+
+def test_offline_sections_pass_the_checks_a_models_sections_are_held_to() -> None:
+    """Every wording the offline writer may choose, for several agencies and years, with last year's
+    problems and measures: what a model's answer must pass, the offline text passes too."""
+    from drafting.checks import model_findings
+
+    for d in _generated(12):
+        raw = d.model_dump(mode="python")
+        raw["facts"]["problems"] = ["政策解读形式较为单一"]
+        raw["facts"]["improvements"] = ["丰富图解、视频等解读形式"]
+        raw["previous"] = {
+            "year": d.year - 1,
+            "problems": ["公开栏更新不及时"],
+            "measures": [{"measure": "建立公开栏每月更新制度", "result": "已按月更新12次"}, "加强培训"],
+        }
+        data = validate_raw(raw, "generated.yaml").data
+        for section in ("overview", "problems", "improvements", "other"):
+            found = [
+                (f.rule, f.message) for f, _ in model_findings(section, write_section(section, data), data)
+            ]
+            assert [f for f in found if f[0] != "R1"] == [], (data.agency.name, data.year, section, found)

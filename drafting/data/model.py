@@ -264,6 +264,14 @@ class PreviousYear(Strict):
     problems: FactList = None  # 上年报告的存在问题
     measures: Annotated[list[PreviousMeasure], Field(max_length=MAX_FACTS)] | None = None  # 上年改进措施
 
+    def texts(self) -> list[str]:
+        """Last year's problems, measures and their results: the author's words the 改进措施 may
+        restate (a source for the checks, as facts are)."""
+        out = list(self.problems or [])
+        for m in self.measures or []:
+            out += [m.measure, *([m.result] if m.result else [])]
+        return out
+
 
 class ReportData(Strict):
     agency: Agency
