@@ -57,11 +57,16 @@ def expired(tmp_path: Path) -> Iterator[tuple[StubServer, BatchService, Path]]:
         yield server, service, out
 
 
-def test_two_collects_at_once_ask_each_agency_once(expired: tuple[StubServer, BatchService, Path]) -> None:
+def test_two_collects_at_once_ask_each_agency_once(
+    expired: tuple[StubServer, BatchService, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The first collect's first real-time request is held at the server; a second collect runs from
     start to end meanwhile. It leaves the agency the first one holds (and the batch the first one
     read), takes only agencies nobody has, and says so; then the first one finishes its own."""
     server, service, out = expired
+    # The held request waits while the second collect starts and runs (seconds on a loaded machine):
+    # it must not time out and be sent again, which is not what this test is about.
+    monkeypatch.setenv("DRAFTING_TIMEOUT", "300")
     hold = service.hold("chat")
     first = child(["batch", "collect", "-j", "2"])
     try:
