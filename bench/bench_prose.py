@@ -12,7 +12,10 @@ given as nothing to add (``[]``), chosen per report.
 
 Prints the number of distinct shared sentences over 30 characters, the pairs of drafts that share
 one, the longest shared sentence, and how many pairs of drafts are word-identical in their narrative.
-Figures are printed, never asserted.
+When the check library has the Y4 内容雷同 measure (``drafting.overlap`` and ``checks.yearly``, from
+the review branch), it also prints, per narrative part (一、五、六, markers left out), the share of one
+draft's own words found in another's — same agency two years apart, and two agencies in one year —
+and how many parts reach Y4's threshold. Figures are printed, never asserted.
 
     python bench/bench_prose.py             # 24 drafts
     python bench/bench_prose.py -n 40
@@ -29,11 +32,11 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from drafting import official  # noqa: E402
-from drafting.data.load import Loaded, validate_raw  # noqa: E402
-from drafting.draft import draft_report  # noqa: E402
-from drafting.evaluation.synthetic import random_data  # noqa: E402
-from drafting.phrasing import own_words, sentences  # noqa: E402
+from drafting import official
+from drafting.data.load import Loaded, validate_raw
+from drafting.draft import draft_report
+from drafting.evaluation.synthetic import random_data
+from drafting.phrasing import own_words, sentences
 
 PLACES = ("青山县", "临江市", "东湖区", "白沙县", "南岭县", "北川市", "西河区", "安平县", "清水市", "长乐区")
 UNITS = (
@@ -80,7 +83,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("-n", type=int, default=24, help="drafts (even, ≥ 20)")
     n = max(20, parser.parse_args().n // 2 * 2)
-    drafts = [(f"{name}{year}", narrative(data)) for name, year, data in reports(n)]
+    generated = reports(n)
+    drafts = [(f"{name}{year}", narrative(data)) for name, year, data in generated]
     shared: dict[str, set[tuple[str, str]]] = {}
     identical = 0
     pairs_with = 0
@@ -112,6 +116,48 @@ def main() -> None:
             longest = max(all_common, key=lambda s: len(own_words(s)))
             print(
                 f"longest shared sentence ({len(longest)} characters, {len(own_words(longest))} own): {longest}"
+            )
+
+
+def y4_figures(data: list[tuple[str, int, Any]]) -> None:
+    """The Y4 measure over the drafts' narrative parts, when the check library has it."""
+    try:
+        from drafting.checks.yearly import REPEAT_THRESHOLD, common_phrases  # type: ignore[import-not-found]
+        from drafting.overlap import overlap  # type: ignore[import-not-found]
+    except ImportError:
+        print(
+            "Y4 (内容雷同) measure: not in this check library (drafting.overlap comes with the review branch)"
+        )
+        return
+    import re
+
+    marker = re.compile(r"【待补充：[^】]*】")
+    sections = {"一": ("overview",), "五": ("problems", "improvements"), "六": ("other",)}
+    common = common_phrases()
+    parts = []
+    for name, year, d in data:
+        dr = draft_report(Loaded("bench", d))
+        texts = {
+            k: marker.sub("", "\n".join(p for i in ids for p in dr.section(i).paragraphs))
+            for k, ids in sections.items()
+        }
+        parts.append((name, year, texts))
+    for label, same in (("same agency two years apart", True), ("two agencies, one year", False)):
+        shares = []
+        for (n1, y1, a), (n2, y2, b) in itertools.combinations(parts, 2):
+            if (n1 == n2) != same or (not same and y1 != y2):
+                continue
+            this, last = (b, a) if y2 > y1 else (a, b)
+            for k in sections:
+                o = overlap(this[k], last[k], common=common)
+                if o.counted >= 100:
+                    shares.append(o.coverage)
+        shares.sort()
+        if shares:
+            flagged = sum(1 for x in shares if x >= REPEAT_THRESHOLD)
+            print(
+                f"Y4 measure, {label}: {len(shares)} parts, median {shares[len(shares) // 2]:.2f}, "
+                f"max {shares[-1]:.2f}, at or over {REPEAT_THRESHOLD}: {flagged}"
             )
 
 
