@@ -117,6 +117,7 @@ def main() -> None:
             print(
                 f"longest shared sentence ({len(longest)} characters, {len(own_words(longest))} own): {longest}"
             )
+    y4_figures(generated)
 
 
 def y4_figures(data: list[tuple[str, int, Any]]) -> None:
