@@ -18,6 +18,7 @@ LAYERS = {
     "textdiff": 1,
     "pins": 1,
     "official": 1,
+    "phrasing": 1,  # equivalent wordings chosen per agency and year; the official phrases
     "threads": 1,
     "locks": 1,
     "keys": 1,
