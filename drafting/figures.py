@@ -152,6 +152,8 @@ def bindable_numbers(data: ReportData) -> set[Decimal]:
     prev = data.previous
     if prev is not None:
         out.add(Decimal(prev.year))
+        for text in prev.texts():
+            out |= set(numbers_in(text))
         if prev.table2 is not None:
             out |= _numbers(prev.table2.model_dump())
         if prev.table3 is not None:

@@ -19,6 +19,7 @@ LAYERS = {
     "overlap": 1,
     "pins": 1,
     "official": 1,
+    "phrasing": 1,  # equivalent wordings chosen per agency and year; the official phrases
     "threads": 1,
     "locks": 1,
     "keys": 1,

@@ -5,6 +5,7 @@ full-width punctuation in the author's facts, and a 【待补充：…】 marker
 from __future__ import annotations
 
 import copy
+import re
 from typing import Any
 
 import pytest
@@ -20,6 +21,17 @@ _EXAMPLE = load_data(REFERENCE_EXAMPLE).raw
 
 def raw() -> dict[str, Any]:
     return copy.deepcopy(_EXAMPLE)
+
+
+def _agencies() -> list[dict[str, Any]]:
+    """The example under several agencies' names: each gets its own wordings."""
+    out = []
+    for name in ("青山县教育局", "临江市财政局", "东湖区司法局", "白沙县交通运输局", "南岭县卫生健康委员会"):
+        r = raw()
+        r["agency"]["name"] = name
+        r["agency"]["short_name"] = None
+        out.append(r)
+    return out
 
 
 def data(r: dict[str, Any]) -> ReportData:
@@ -53,7 +65,9 @@ def text(d: ReportData, section: str) -> str:
 
 def test_no_applications() -> None:
     on_request = sub(data(raw()), 2)
-    assert "2023年，我局未收到政府信息公开申请，无上年结转申请。" in on_request
+    # The wording varies per agency and year (issue 14); the meaning does not.
+    assert "未收到政府信息公开申请" in on_request
+    assert re.search("(无|没有)上年结转的?申请", on_request)
     assert "新收" not in on_request and "办结" not in on_request
 
 
@@ -116,13 +130,13 @@ def _appeals(**blocks: dict[str, int]) -> str:
 
 
 def test_no_review_or_litigation() -> None:
-    assert "全年未发生因政府信息公开引起的行政复议、行政诉讼案件。" in _appeals()
+    assert re.search("未发生(因政府信息公开引起的|政府信息公开)行政复议、行政诉讼", _appeals())
 
 
 def test_review_all_upheld_and_no_litigation() -> None:
     on_request = _appeals(review={"upheld": 2})
-    assert "被申请政府信息公开行政复议2件（结果维持2件），均获维持" in on_request
-    assert "未发生政府信息公开行政诉讼案件" in on_request
+    assert "行政复议2件（结果维持2件），均获维持" in on_request
+    assert re.search("(未|没有)发生政府信息公开行政诉讼案件", on_request)
     assert "未发生因政府信息公开引起的行政复议" not in on_request
 
 
@@ -139,8 +153,8 @@ def test_litigation_blocks_are_added_and_reported_separately_from_review() -> No
         litigation_direct={"upheld": 1},
         litigation_after_review={"upheld": 2},
     )
-    assert "被申请政府信息公开行政复议1件（尚未审结1件）；" in on_request
-    assert "被提起政府信息公开行政诉讼3件（结果维持3件），均获维持。" in on_request
+    assert "行政复议1件（尚未审结1件）；" in on_request
+    assert "行政诉讼3件（结果维持3件），均获维持。" in on_request
     review_part = on_request.split("行政复议1件", 1)[1].split("；", 1)[0]
     assert "均获维持" not in review_part
 
@@ -164,13 +178,19 @@ def _fees(notices: int, billed: str, collected: str) -> list[str]:
 @pytest.mark.parametrize(
     ("notices", "billed", "collected", "expected", "absent"),
     [
-        (0, "0", "0", "2023年，我局发出政府信息公开收费通知0件，未收取信息处理费。", "实收"),
-        (2, "300", "200", "发出政府信息公开收费通知2件，应收信息处理费300元，实收信息处理费200元。", "未"),
+        (0, "0", "0", "发出政府信息公开收费通知0件，未收取信息处理费。", "实收"),
+        (
+            2,
+            "300",
+            "200",
+            "政府信息公开收费通知2件，应收信息处理费300元，(其中|当年)?实收信息处理费200元。",
+            "未",
+        ),
         (
             1,
             "100.5",
             "0",
-            "发出政府信息公开收费通知1件，应收信息处理费100.5元，未实际收取信息处理费。",
+            "政府信息公开收费通知1件，应收信息处理费100.5元，(未实际|实际未)收取信息处理费。",
             "实收",
         ),
     ],
@@ -179,7 +199,7 @@ def test_fee_statement_follows_the_fees(
     notices: int, billed: str, collected: str, expected: str, absent: str
 ) -> None:
     paragraphs = _fees(notices, billed, collected)
-    assert expected in paragraphs[0]
+    assert re.search(expected, paragraphs[0])
     assert absent not in paragraphs[0]
 
 
@@ -246,7 +266,10 @@ def test_improvements_are_for_next_year(facts: list[str] | None) -> None:
 
 
 def test_problems_are_for_this_year() -> None:
-    assert text(data(raw()), "problems").startswith("2023年，我局政府信息公开工作")
+    # The opening varies (issue 14: not every paragraph starts with YYYY年，我局); no other year.
+    for r in _agencies():
+        problems = text(data(r), "problems")
+        assert set(re.findall(r"(\d{4})年", problems)) <= {"2023"}, problems
 
 
 def test_self_reference_is_used() -> None:

@@ -25,6 +25,7 @@ from ..reading.splitting import document_counts_split
 from ..reading.tables import Row
 from ..reading.to_data import document_data
 from . import (  # noqa: F401 - registers checks
+    carried,
     changes,
     claims,
     completeness,

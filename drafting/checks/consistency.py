@@ -238,9 +238,12 @@ def unbound(ctx: Context) -> Iterator[Finding]:
         if p.part is None:
             continue
         count = 0
+        names = _name_spans(p.text, ctx.data)
         for m, bindings in bound(ctx, p):
             if bindings or not unbound_figure(m) or is_comparison(p.text, m):
                 continue
+            if any(a <= m.start and m.end <= b for a, b in names):
+                continue  # 七家子镇: a numeral inside the agency's own name is no figure
             assert m.value is not None
             if matches(m.value, allowed):
                 continue
@@ -256,6 +259,17 @@ def unbound(ctx: Context) -> Iterator[Finding]:
                 place=paragraph_place(p, f"unbound#{count}"),
                 reask=f"“{quote(p.text, m)}”：数据和素材中都没有{m.text}这个数字。请删去这个数字（或这句话），不要另写别的数字。",
             )
+
+
+def _name_spans(text: str, data: ReportData) -> list[tuple[int, int]]:
+    """Where ``text`` names the agency (full or short name)."""
+    out = []
+    for name in {data.agency.name, data.agency.short_name or data.agency.name}:
+        start = text.find(name)
+        while start >= 0:
+            out.append((start, start + len(name)))
+            start = text.find(name, start + 1)
+    return out
 
 
 def data_of(ctx: Context) -> ReportData | None:

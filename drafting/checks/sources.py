@@ -108,6 +108,8 @@ def _sources(data: ReportData, section: str) -> list[str]:
     out: list[str] = []
     for topic in SECTION_SOURCES.get(section, ()):
         out.extend(usable(data, topic) or [])
+    if section == "improvements" and data.previous is not None:
+        out.extend(data.previous.texts())  # what became of last year's measures (issue 14)
     return out
 
 

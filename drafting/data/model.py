@@ -12,7 +12,7 @@ import re
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from .. import official
 from ..chars import char_name, unwritable
@@ -93,6 +93,9 @@ class Agency(Strict):
     website: Text | None = None  # where the electronic copy can be downloaded
     contact: Contact | None = None
     kind: AgencyKind | None = None  # 部门 / 本级政府; guessed from the name when absent
+    # The framing real reports open 总体情况 with (在县委、县政府的正确领导下): written as given, so
+    # the author says whose leadership; left out when not given.
+    leadership: Short | None = None
 
 
 # --- 表二 ------------------------------------------------------------------------------------
@@ -242,13 +245,38 @@ class Facts(Strict):
         return value
 
 
+class PreviousMeasure(Strict):
+    """One of last year's improvement measures and what became of it this year (the author's words;
+    without ``result`` the draft asks for it with a 【待补充】 marker)."""
+
+    measure: Fact
+    result: Fact | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _plain(cls, value: Any) -> Any:
+        # A measure written as a plain line (as ``init --from`` copies it) has no result yet.
+        return {"measure": value} if isinstance(value, str) else value
+
+
 class PreviousYear(Strict):
-    """Last year's figures, for carry-over (C1, C2) and year-on-year wording. Tables are optional."""
+    """Last year: its figures, for carry-over (C1, C2) and year-on-year wording, and the problems and
+    measures its report named, for this year's 五 to answer (``init --from`` copies them). All optional."""
 
     year: int
     table2: Table2 | None = None
     table3: Table3 | None = None
     table4: Table4 | None = None
+    problems: FactList = None  # 上年报告的存在问题
+    measures: Annotated[list[PreviousMeasure], Field(max_length=MAX_FACTS)] | None = None  # 上年改进措施
+
+    def texts(self) -> list[str]:
+        """Last year's problems, measures and their results: the author's words the 改进措施 may
+        restate (a source for the checks, as facts are)."""
+        out = list(self.problems or [])
+        for m in self.measures or []:
+            out += [m.measure, *([m.result] if m.result else [])]
+        return out
 
 
 class ReportData(Strict):
@@ -265,6 +293,11 @@ class ReportData(Strict):
     def as_previous(self) -> dict[str, Any]:
         """This year's data reduced to what next year's ``previous`` holds."""
         return self.model_dump(mode="python", include={"year", "table2", "table3", "table4"})
+
+    def carried_forward(self) -> tuple[list[str], list[str]]:
+        """This year's problems and improvement measures, which next year's 五 answers (issue 14:
+        ``init --from`` keeps them in ``previous``)."""
+        return list(self.facts.problems or []), list(self.facts.improvements or [])
 
     @property
     def self_reference(self) -> str:

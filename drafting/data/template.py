@@ -13,7 +13,17 @@ from decimal import Decimal
 from pathlib import Path
 
 from .. import official
-from .model import ApplicantRow, Contact, Outcomes, PreviousYear, ReportData, Table2, Table3, Table4
+from .model import (
+    ApplicantRow,
+    Contact,
+    Outcomes,
+    PreviousMeasure,
+    PreviousYear,
+    ReportData,
+    Table2,
+    Table3,
+    Table4,
+)
 
 _KEY_WIDTH = 22  # values start here, so the rows of a table line up
 _COMMENT_COLUMN = 100
@@ -136,6 +146,9 @@ _FACT_HINTS = {
 }
 
 
+_LEADERSHIP = "领导表述（可不填），写在总体情况开头，如 在县委、县政府的正确领导下"
+
+
 def template_yaml(agency: str, year: int, last: ReportData | None = None) -> str:
     """A complete data file for ``agency`` and ``year``: every cell 0, or carried from ``last``."""
     a = last.agency if last else None
@@ -151,6 +164,7 @@ def template_yaml(agency: str, year: int, last: ReportData | None = None) -> str
         ),
         _line(2, "short_name", _str(a.short_name if a else None), "简称（可不填），如 地区绿产局"),
         _line(2, "website", _str(a.website if a else None), "报告电子版下载网址（可不填）"),
+        _line(2, "leadership", _str(a.leadership if a else None), _LEADERSHIP),
         *_contact_lines(a.contact if a else None),
         _line(
             2,
@@ -199,6 +213,33 @@ def _previous_lines(last: ReportData | PreviousYear, origin: str = "") -> list[s
         lines += [_line(2, "table3", "", "上年表三"), *_table3_lines(last.table3, 4)]
     if last.table4 is not None:
         lines += [_line(2, "table4", "", "上年表四"), *_table4_lines(last.table4, 4)]
+    return lines + _carried_lines(last)
+
+
+def _carried_lines(last: ReportData | PreviousYear) -> list[str]:
+    """Last year's problems and measures: what this year's 五 reports on (issue 14)."""
+    if isinstance(last, ReportData):
+        problems, plain = last.carried_forward()
+        measures = [PreviousMeasure(measure=m) for m in plain]
+    else:
+        problems, measures = list(last.problems or []), list(last.measures or [])
+    if not problems and not measures:
+        return []
+    lines = [
+        "  # 上年报告的存在问题和改进措施：本年报告第五部分要说明整改和落实情况。",
+        "  # 请在每条措施的 result 后写明本年的落实情况；不写的，草稿中会留下【待补充】标记。",
+    ]
+    if problems:
+        lines.append(_line(2, "problems", "", "上年存在的主要问题"))
+        lines += [f"    - {_str(p)}" for p in problems]
+    if measures:
+        lines.append(_line(2, "measures", "", "上年提出的改进措施及本年落实情况"))
+        for m in measures:
+            lines.append(f"    - measure: {_str(m.measure)}")
+            result = _str(m.result)
+            lines.append(
+                _line(6, "result", result, "落实情况，如 已制定《……》并组织培训3次" if not result else "")
+            )
     return lines
 
 
@@ -232,6 +273,7 @@ def data_yaml(data: ReportData, notes: Sequence[str] = (), *, header: str = IMPO
         _line(2, "self_reference", _str(a.self_reference), "正文中的自称：我局、本机关、我镇……"),
         _line(2, "short_name", _str(a.short_name), "简称（可不填）"),
         _line(2, "website", _str(a.website), "报告电子版下载网址（可不填）"),
+        *([_line(2, "leadership", _str(a.leadership), _LEADERSHIP)] if a.leadership else []),
         *(_contact_lines(a.contact) if a.contact else []),
         *([_line(2, "kind", _str(a.kind), "机关类型：部门 或 本级政府（核对发布期限用）")] if a.kind else []),
         _line(0, "year", str(data.year), "报告年度（统计期限为该年1月1日至12月31日）"),
@@ -305,18 +347,19 @@ def new_data_file(
     *,
     agency: str | None = None,
     year: int | None = None,
-    last: Path | None = None,
+    last: Path | ReportData | None = None,
     xlsx: bool = False,
     force: bool = False,
 ) -> Path:
     """Write a complete data file to fill in (YAML, or the Excel workbook) and return its path.
-    ``last`` is last year's data file: its agency is copied, its 结转下年度 becomes 上年结转, and
-    the year defaults to the one after it. Nothing is overwritten unless ``force``."""
+    ``last`` is last year's data file (or its data, read from last year's draft by the caller): its
+    agency is copied, its 结转下年度 becomes 上年结转, its problems and measures go to ``previous``,
+    and the year defaults to the one after it. Nothing is overwritten unless ``force``."""
     from ..errors import InputError
     from ..files import atomic_write
     from .load import load_data
 
-    previous = load_data(last).data if last else None
+    previous = load_data(last).data if isinstance(last, Path) else last
     if previous is not None:
         agency = agency or previous.agency.name
         if year is None:

@@ -47,7 +47,14 @@ def _prose(block: Block) -> bool:
         return False  # a table's corner note
     # A table's label (its row is not prose) — unless the line is a sentence that names one
     # (``制发行政规范性文件5件，现行有效…``).
+    # A wrapped line of counts (``予以公开3件、部分公开17件、…``) is prose too: a table's cells are bare
+    # numbers, never ``N件``.
+    if _COUNTED.search(t):
+        return True
     return "，" in t or "；" in t or not (find_labels("table3", t) or find_labels("table2", t))
+
+
+_COUNTED: Final = re.compile(r"\d+\s*件、")
 
 
 def _measure(blocks: list[Block]) -> float | None:

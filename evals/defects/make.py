@@ -2,6 +2,7 @@
 page layout of FORMAT.md §9.
 
     python evals/defects/make.py          # rewrites evals/defects/cases/ and manifest.json
+    python evals/defects/make.py --append Y5   # (re)writes only that rule's cases, the rest untouched
 
 Bases are our offline drafts of synthetic data, of the real figures in ../shared/corpus and of
 examples/*.yaml. Each defect edits one thing of a base's page (a heading, a cell, a sentence) and
@@ -480,6 +481,17 @@ def y3(b: Base, page: Page) -> Seeded | None:
     return Seeded(page) if edit(page, "problems_improvements", rf"^{y + 1}年，", f"{y}年，") else None
 
 
+def y5(b: Base, page: Page) -> Seeded:
+    """Last year's report named a problem this year's 五 says nothing about: the data file carries it
+    in ``previous.problems`` (as ``init --from`` keeps it), the page is this year's draft unchanged."""
+    raw = b.data.model_dump(mode="python")
+    raw["previous"] = {
+        **(raw.get("previous") or {"year": b.data.year - 1}),
+        "problems": ["政务新媒体留言回复周期偏长，互动回应不够及时"],
+    }
+    return Seeded(page, data=ReportData.model_validate(raw))
+
+
 def r1(b: Base, page: Page) -> Seeded | None:
     ok = edit(
         page, "overview", r"^（三）政府信息管理。", "（三）政府信息管理。【待补充：保密审查的具体做法】"
@@ -572,6 +584,7 @@ DEFECTS = (
     # Added later, so that the cases before them keep their bases and layouts.
     Defect("C4", "jump", c4),
     Defect("Y4", "copied-narrative", y4),
+    Defect("Y5", "last-year-problem", y5),  # with ``--append Y5``: no other case rewritten
 )
 CATEGORY = {rule.id: rule.category for rule in RULES.values()}  # the catalogue's, never spelt again
 
@@ -637,7 +650,49 @@ class Writer:
         return f"cases/{name}"
 
 
+def _seed_defect(writer: Writer, all_bases: list[Base], defect: Defect, counter: int) -> None:
+    made = 0
+    for attempt in range(len(all_bases)):
+        if made >= defect.copies:
+            break
+        base = all_bases[(attempt * 5 + counter) % len(all_bases)]
+        layout = defect.layouts[(made + counter) % len(defect.layouts)]
+        seeded = defect.fn(base, page_of(base.draft))
+        if seeded is None:
+            continue
+        writer.write(
+            f"{defect.rule}-{defect.name}-{base.name}-{layout}", base, seeded, layout, "defect", defect.rule
+        )
+        made += 1
+    if made == 0:
+        raise SystemExit(f"no base allows defect {defect.rule} {defect.name}")
+
+
+def append(rule: str) -> None:
+    """Only ``rule``'s cases, written again and put at the end of the manifest; every other case and
+    its files stay as they are (the corpus is committed: a new rule must not rewrite the others)."""
+    manifest = json.loads((HERE / "manifest.json").read_text(encoding="utf-8"))
+    kept = [c for c in manifest if c["rule"] != rule]
+    for case in manifest:
+        if case["rule"] == rule:
+            for key in ("file", "data", "previous", "cells"):
+                if case.get(key):
+                    (HERE / case[key]).unlink(missing_ok=True)
+    writer = Writer(list(kept))
+    all_bases = bases()
+    for counter, defect in enumerate(DEFECTS):
+        if defect.rule == rule:
+            _seed_defect(writer, all_bases, defect, counter)
+    (HERE / "manifest.json").write_text(
+        json.dumps(writer.manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+    )
+    print(f"wrote {len(writer.manifest) - len(kept)} {rule} cases; {len(kept)} others untouched")
+
+
 def main() -> None:
+    if len(sys.argv) == 3 and sys.argv[1] == "--append":
+        append(sys.argv[2])
+        return
     if CASES.exists():
         shutil.rmtree(CASES)
     CASES.mkdir(parents=True)
@@ -687,29 +742,8 @@ def main() -> None:
         }
     )
     # Defects: each seeded into several bases and layouts.
-    counter = 0
-    for defect in DEFECTS:
-        made = 0
-        for attempt in range(len(all_bases)):
-            if made >= defect.copies:
-                break
-            base = all_bases[(attempt * 5 + counter) % len(all_bases)]
-            layout = defect.layouts[(made + counter) % len(defect.layouts)]
-            seeded = defect.fn(base, page_of(base.draft))
-            if seeded is None:
-                continue
-            writer.write(
-                f"{defect.rule}-{defect.name}-{base.name}-{layout}",
-                base,
-                seeded,
-                layout,
-                "defect",
-                defect.rule,
-            )
-            made += 1
-        if made == 0:
-            raise SystemExit(f"no base allows defect {defect.rule} {defect.name}")
-        counter += 1
+    for counter, defect in enumerate(DEFECTS):
+        _seed_defect(writer, all_bases, defect, counter)
     (HERE / "manifest.json").write_text(
         json.dumps(writer.manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
     )
