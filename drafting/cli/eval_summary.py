@@ -8,6 +8,7 @@ from rich.console import Console
 
 from ..evaluation.record import RunRecord
 from ..evaluation.report import cells, check_stats, failures, flaky, overall, percent
+from .eval_quality import print_quality
 
 
 def print_summary(record: RunRecord, console: Console, *, details: int = 20) -> None:
@@ -31,6 +32,7 @@ def print_summary(record: RunRecord, console: Console, *, details: int = 20) -> 
             row.append(f"[{colour}]{percent(c.rate)}[/{colour}] {c.passed}/{c.drafts}")
         matrix.add_row(*row)
     console.print(matrix)
+    print_quality(record, console)  # rubrics, pairwise win rates, quality figures
 
     usage = Table(title="用量与耗时", title_justify="left")
     for name in (
