@@ -9,6 +9,7 @@ from rich.console import Console
 
 from ..evaluation.human_labels import AgreementReport
 from ..evaluation.panels import (
+    SHORT_SECTIONS,
     quality_cells,
     rate_text,
     rubric_cells,
@@ -19,7 +20,7 @@ from ..evaluation.panels import (
 from ..evaluation.record import RunRecord
 from ..evaluation.verdicts import score_text
 
-PARTS = "各部分字数（一/五（一）/五（二）/六）"
+PARTS = "各部分字数（" + " ".join(SHORT_SECTIONS.values()) + "）"
 
 
 def _pct(value: float | None) -> str:
@@ -85,15 +86,13 @@ def print_quality(record: RunRecord, console: Console) -> None:
             "提示词版本",
             "模型",
             "字数",
-            "各部分字数",
+            PARTS,
             "重复率",
             "素材覆盖",
             "与离线稿重合",
             "套话/千字",
         ):
-            table.add_column(
-                name, justify="left" if name in ("提示词版本", "模型", "各部分字数") else "right"
-            )
+            table.add_column(name, justify="left" if name in ("提示词版本", "模型", PARTS) else "right")
         for q in figures:
             parts = " ".join(f"{n:.0f}" for n in q.chars.values())
             density = "—" if q.slogan_density is None else f"{q.slogan_density:.2f}"

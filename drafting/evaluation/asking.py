@@ -29,7 +29,10 @@ def judge_models(specs: Sequence[str], settings: Settings) -> dict[str, ModelCho
     """Every judge model named, resolved (a missing key is an ``InputError`` here, before any draft)."""
     out: dict[str, ModelChoice] = {}
     for spec in dict.fromkeys(s.strip() for s in specs):
-        choice = resolve_model(spec, settings)
+        try:
+            choice = resolve_model(spec, settings)
+        except InputError as exc:
+            raise InputError(f"评分模型“{spec}”：{exc.message}", hint=exc.hint) from None
         if choice.kind != "chat":
             raise InputError(
                 f"评分模型“{spec}”不能用于评分：评分要由对话模型回答。",

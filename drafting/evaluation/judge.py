@@ -124,10 +124,17 @@ def judge_record(
             on_done()
         return False
 
-    grades = map_bounded(grade, tasks, max(1, workers), on_each=each)
-    for i, task in enumerate(tasks):  # tasks are in grader order: the grades land in it
+    # The same request to the same grader is asked once: drafts whose judged parts are the same
+    # (two prompt versions that differ elsewhere) would otherwise race each other past the cache.
+    def key(task: _Task) -> tuple[object, ...]:
+        return (requests[(task.run, task.name)], task.model.spec, task.sample)
+
+    unique = list({key(t): t for t in tasks}.values())
+    asked = map_bounded(grade, unique, max(1, workers), on_each=each)
+    by_key = {key(t): asked[i] for i, t in enumerate(unique)}
+    for task in tasks:  # tasks are in grader order: the grades land in it
         judgement = next(j for j in planned[task.run] if j.name == task.name)
-        judgement.grades.append(grades[i])
+        judgement.grades.append(by_key[key(task)])
     runs = [with_judgements(run, planned[i]) for i, run in enumerate(record.runs)]
     return record.model_copy(
         update={"runs": runs, "judge_prompts": {**record.judge_prompts, "judge": prompt.version}}

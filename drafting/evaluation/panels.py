@@ -24,6 +24,12 @@ if TYPE_CHECKING:
 
 Z95 = 1.959964
 ALL_MODELS = "全部模型"
+# The narrative sections as a figure's column calls them: the part, and the sub-part of 五.
+SHORT_SECTIONS = {"overview": "一", "problems": "五（一）", "improvements": "五（二）", "other": "六"}
+
+
+def short_section(section: str) -> str:
+    return SHORT_SECTIONS.get(section, section)
 
 
 # --- rubrics -------------------------------------------------------------------------------------
@@ -235,4 +241,5 @@ def page_context(record: RunRecord, agreement: AgreementReport | None) -> dict[s
         "rate_text": rate_text,
         "outcome_text": outcome_text,
         "pct": percent_or_dash,
+        "short_section": short_section,
     }
