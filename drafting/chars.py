@@ -29,20 +29,62 @@ _HALF_TO_FULL: Final = {",": "，", ";": "；", ":": "：", "(": "（", ")": "�
 
 
 def fullwidth_punctuation(text: str) -> str:
-    """Half-width punctuation in a Chinese sentence → full-width, leaving numbers (1,000 / 10:30)."""
+    """Half-width punctuation in a Chinese sentence → full-width, leaving alone what owns its marks:
+    URLs and e-mail addresses (``http://``), document numbers (``[2021]30号``), times (``9:00``) and
+    numbers (``1,286``) — the spans ``numbers.protected_spans`` names."""
+    if not any(ch in _HALF_TO_FULL or ch == '"' for ch in text):
+        return text  # most lines: nothing to do, and no need to read their numbers
+    from .numbers import protected_spans
+
+    keep = bytearray(len(text))
+    for start, end in protected_spans(text):
+        keep[start:end] = b"\x01" * (end - start)
     # Straight double quotes, when paired, open and close: "先审查、后公开" → “先审查、后公开”.
     quotes = iter("“”" * (text.count('"') // 2)) if text.count('"') % 2 == 0 else iter(())
     out = []
     for i, ch in enumerate(text):
-        if ch == '"':
-            out.append(next(quotes, ch))
-            continue
-        full = _HALF_TO_FULL.get(ch)
-        if full is None:
+        if keep[i]:
             out.append(ch)
-            continue
-        before = text[i - 1] if i else ""
-        after = text[i + 1] if i + 1 < len(text) else ""
-        keep = ch in ",:" and before.isdigit() and after.isdigit()
-        out.append(ch if keep else full)
+        elif ch == '"':
+            out.append(next(quotes, ch))
+        elif ch in ",:" and text[i - 1 : i].isdigit() and text[i + 1 : i + 2].isdigit():
+            out.append(ch)  # 1,0 or 10:3 the scan did not take for a number: not ours to change
+        else:
+            out.append(_HALF_TO_FULL.get(ch, ch))
     return "".join(out)
+
+
+# --- characters no document can hold --------------------------------------------------------------
+# XML (and so Word, and our HTML) cannot hold the C0 control characters but tab and line breaks,
+# nor U+FFFE/U+FFFF or a lone surrogate; the C1 controls it can hold are invisible garbage in a
+# report. They reach us from pasted text, a PDF's copy or an unusual editor.
+
+
+def _unwritable_code(code: int) -> bool:
+    return (
+        (code < 0x20 and code not in (0x09, 0x0A, 0x0D))
+        or 0x7F <= code <= 0x9F
+        or 0xD800 <= code <= 0xDFFF
+        or code in (0xFFFE, 0xFFFF)
+    )
+
+
+_UNWRITABLE: Final = frozenset(chr(c) for c in range(0x10000) if _unwritable_code(c))
+_DROP: Final = dict.fromkeys(map(ord, _UNWRITABLE))
+
+
+def unwritable(text: str) -> str | None:
+    """The first character of ``text`` no document can hold, or None."""
+    if text.isprintable():  # the common case, in C: no control character at all
+        return None
+    return next((c for c in text if c in _UNWRITABLE), None)
+
+
+def writable(text: str) -> str:
+    """``text`` without the characters no document can hold (tabs and line breaks stay)."""
+    return text if text.isprintable() else text.translate(_DROP)
+
+
+def char_name(c: str) -> str:
+    """How a message names an invisible character: ``U+000B``."""
+    return f"U+{ord(c):04X}"

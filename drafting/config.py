@@ -138,6 +138,10 @@ def _file_values(path: Path) -> dict[str, Any]:
 
     try:
         values = tomllib.loads(text)
+    except RecursionError:  # tomllib recurses into nested arrays and tables
+        raise InputError(
+            f"配置文件 {path} 嵌套过深，无法读取。", hint='配置文件每行一项，如 model = "deepseek"。'
+        ) from None
     except tomllib.TOMLDecodeError as exc:
         # tomllib says where in English ("… (at line 3, column 5)"): keep the place, say it in Chinese.
         at = re.search(r"line (\d+), column (\d+)", str(exc))

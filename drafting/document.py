@@ -8,18 +8,23 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 from . import official
 from .backends.base import FallbackCause
+from .chars import writable
 from .data.model import ReportData
 from .errors import InputError, validation_problem
-from .files import read_text
+from .files import read_text, recover
 from .tables import Table
 
 SCHEMA: Literal["drafting.draft/1"] = "drafting.draft/1"
+
+# Text a document will hold: a draft edited by hand (or saved by an older version) may carry
+# control characters that python-docx refuses; they are dropped as the draft is read.
+Writable = Annotated[str, AfterValidator(writable)]
 
 
 class SectionUsage(BaseModel):
@@ -43,7 +48,7 @@ class Section(BaseModel):
     id: str  # overview / problems / improvements / other
     heading: str  # the official part heading it belongs to
     title: str = ""  # its sub-heading inside the part, if any
-    paragraphs: list[str]
+    paragraphs: list[Writable]
     backend: str = "offline"  # who wrote the current text: offline, openai:<model>, manual
     notes: list[str] = Field(default_factory=list)  # e.g. why a section fell back to offline text
     # Set when a model was asked and its text is not here: unreachable / timeout / server (the
@@ -73,10 +78,10 @@ class Draft(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
     schema_: Literal["drafting.draft/1"] = Field(SCHEMA, alias="schema")
-    title: str
-    agency: str
+    title: Writable
+    agency: Writable
     year: int
-    preamble: list[str]
+    preamble: list[Writable]
     sections: list[Section]
     tables: dict[str, dict[str, Any]]  # Table.as_dict() by id: table2, table3, table4
     data: dict[str, Any]  # the validated data the draft was written from
@@ -102,7 +107,8 @@ class Draft(BaseModel):
 
 def load_draft(path: Path | str) -> Draft:
     path = Path(path)
-    return parse_draft(read_text(path, "草稿文件", utf8_only=True), str(path))
+    recover(path.parent)  # a set of files a killed run left half-replaced is completed or taken back
+    return parse_draft(read_text(path, "草稿文件", utf8_only=True, limit="draft"), str(path))
 
 
 def parse_draft(content: str | dict[str, Any], source: str) -> Draft:

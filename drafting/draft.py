@@ -237,7 +237,10 @@ def draft_file(
             written = write_draft(report, out_dir, path.stem, formats)
     except DraftingError as exc:
         return FileOutcome(path, error=exc)
-    return FileOutcome(path, written, loaded.warnings)
+    from .facts import fact_issues
+
+    # Facts no writer used (instructions to a model, figures contradicting the tables), at their line.
+    return FileOutcome(path, written, [*loaded.warnings, *fact_issues(loaded)])
 
 
 def _make_dir(out_dir: Path) -> None:

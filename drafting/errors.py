@@ -179,7 +179,10 @@ def shown(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
-        return f"“{value}”"
+        # A long value is named by its start and length: the message must stay a line, not a page.
+        return f"“{value}”" if len(value) <= 40 else f"“{value[:20]}……”（共 {len(value)} 字）"
+    if isinstance(value, int) and len(str(abs(value)) if abs(value) < 10**40 else "x" * 41) > 40:
+        return "一个位数过多的数"
     if isinstance(value, dict):
         return "一组“键: 值”"
     if isinstance(value, list):
@@ -218,6 +221,9 @@ def explain(err: Mapping[str, Any], known: Sequence[str] = ()) -> tuple[str, str
         bound = next((f"{word} {ctx[k]}" for k, word in _BOUNDS.items() if k in ctx), "")
         return f"数值 {shown(given)} 超出合理范围", f"请核对（应{bound}）" if bound else "请核对"
     message = _MESSAGES.get(kind, "填写有误")
+    if kind in ("string_too_long", "too_long") and "max_length" in ctx:
+        unit = "个字" if kind == "string_too_long" else "项"
+        message += f"（最多 {ctx['max_length']} {unit}）"
     if kind == "union_tag_not_found" or (isinstance(given, dict | list) and kind not in _TYPE_KINDS):
         return message, ""
     if given is not None or kind in _TYPE_KINDS:

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from . import official
 from .chars import ascii_digits
 from .data.model import ReportData, Table3
 from .data.rules import column_value, results_total
+from .numbers import chinese_integer
 from .tables import table3_rows, table4_values
 
 # Groups of 表三 results whose sums a narrative states: （一）…（六）.
@@ -83,6 +84,26 @@ def compute(data: ReportData) -> Figures:
     )
 
 
+def share(part: int, whole: int) -> Decimal | None:
+    """``part`` as a percentage of ``whole``, to one decimal, half up (as reports round)."""
+    if not whole:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def shares(data: ReportData) -> list[tuple[str, Decimal]]:
+    """The percentages a narrative may state, computed here so that no writer computes one:
+    (what it is, as a sentence's subject, the percentage)."""
+    f = compute(data)
+    out: list[tuple[str, Decimal | None]] = [
+        ("自然人申请占本年新收申请的比例", share(f.new_natural, f.new)),
+        ("予以公开和部分公开占办结数的比例", share(f.groups["disclosed"] + f.groups["partial"], f.concluded)),
+    ]
+    if f.previous_new:
+        out.append(("本年新收申请与上年相比的增减幅度", share(abs(f.new - f.previous_new), f.previous_new)))
+    return [(label, value) for label, value in out if value is not None]
+
+
 def _numbers(values: object) -> set[Decimal]:
     out: set[Decimal] = set()
     if isinstance(values, bool):
@@ -124,6 +145,7 @@ def bindable_numbers(data: ReportData) -> set[Decimal]:
     out |= _numbers(table4_values(data.table4))
     out |= _numbers([f.review, f.litigation, f.review["total"] + f.litigation["total"]])
     out |= _numbers(data.fees.model_dump())
+    out |= {value for _, value in shares(data)}
     for topic, _ in official.FACT_TOPICS:
         for fact in data.facts.get(topic) or []:
             out |= set(numbers_in(fact))
@@ -158,98 +180,5 @@ def numbers_in(text: str) -> list[Decimal]:
     return out
 
 
-# --- Numbers as a narrative states them (the check library) -----------------------------------
-
-_CN_DIGITS = {
-    "零": 0,
-    "〇": 0,
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
-_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
-
-
-def chinese_number(text: str) -> int | None:
-    """十二 → 12, 两 → 2, 三百零五 → 305, 一千二百 → 1200, 二十万 → 200000; None if not a numeral."""
-    if not text:
-        return None
-    total, section, digit = 0, 0, None
-    for ch in text:
-        if ch in _CN_DIGITS:
-            if digit is not None and digit != 0:
-                return None  # 二三 is not a number
-            digit = _CN_DIGITS[ch]
-        elif ch in _CN_UNITS:
-            section += (1 if digit is None else digit) * _CN_UNITS[ch]
-            digit = None
-        elif ch == "万":
-            section += digit or 0
-            total += (section or 1) * 10000
-            section, digit = 0, None
-        else:
-            return None
-    return total + section + (digit or 0)
-
-
-@dataclass(frozen=True)
-class StatedNumber:
-    """A number in a sentence: its value, where it stands, and the unit written after it."""
-
-    value: Decimal
-    start: int
-    end: int
-    text: str  # as written
-    unit: str  # 件, 条, 元, 万元, %, 年 … ("" when none)
-    chinese: bool = False
-
-
-_UNITS = "万元|人次|件|条|次|项|份|篇|名|人|场|期|起|宗|家|个|元|%|％|年|月|日|号|天|小时|类|部|批|个百分点"
-_ARABIC = re.compile(rf"(?<![\d.])(\d+(?:\.\d+)?)\s*({_UNITS})?")
-# 一 alone is almost always a word (一项重点工作, 一件事, 一次性), not a figure; 个 after a Chinese
-# numeral is figurative (六个部分, 一个平台): neither is read as a stated figure.
-_CHINESE = re.compile(
-    r"(?<![第每之初\d.])([零〇一二两三四五六七八九十百千万]+?)(万元|件|条|次|项|份|篇|名|人次|场|期|起|宗|家|元)"
-)
-# Not figures: citations, titles, calendar dates, phone numbers, web and mail addresses, list
-# numbering such as (1) or 1. at the head of an item, ordinals (第3次).
-_NOT_STATED = re.compile(
-    r"〔\d+〕\d+号|[（(]\d{4}[)）]\d+号|《[^》]*》|\d{1,2}月\d{1,2}日|\d{1,2}月(?=份|底|初|中旬|下旬|上旬)|"
-    r"https?://\S+|www\.\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\d{3,4}[-－—]\d{7,8}(?:[-－]\d+)?|1[3-9]\d{9}|"
-    r"[（(]\d{1,2}[)）]|(?<![\d.])\d{1,2}[.、](?=[^\d])|第\d+|邮[编政]编?码?[:：]?\s*\d{6}"
-)
-
-
-def stated_numbers(text: str) -> list[StatedNumber]:
-    """Every figure a sentence states, Arabic (full-width included) or Chinese (十二件, 两次,
-    三百零五条), with its unit; citations, dates, phone numbers, addresses and list numbering left
-    out. Years come back with unit 年 so that year checks can read them too."""
-    text = ascii_digits(text)
-    masked = list(text)
-    for m in _NOT_STATED.finditer(text):
-        for i in range(m.start(), m.end()):
-            masked[i] = " "
-    plain = "".join(masked)
-    out: list[StatedNumber] = []
-    for m in _ARABIC.finditer(plain):
-        try:
-            value = Decimal(m.group(1))
-        except InvalidOperation:  # pragma: no cover - the pattern only matches numbers
-            continue
-        unit = (m.group(2) or "").replace("％", "%")
-        if unit == "个" and plain.startswith("个百分点", m.end(2) - 1):
-            unit = "个百分点"
-        out.append(StatedNumber(value, m.start(1), m.end(1), m.group(1), unit))
-    for m in _CHINESE.finditer(plain):
-        count = chinese_number(m.group(1))
-        if count is None or count < 2 or m.group(1)[0] in "百千万":
-            continue
-        out.append(StatedNumber(Decimal(count), m.start(1), m.end(1), m.group(1), m.group(2), chinese=True))
-    return sorted(out, key=lambda n: n.start)
+# Chinese numerals are read in one place (``numbers``); the name stays for the checks that use it.
+chinese_number = chinese_integer

@@ -2,9 +2,11 @@
 
 Two kinds, one shape (``write(section, data) -> SectionOutcome``): the offline rules
 (``OfflineWriter``) and a prompt sent to a chat backend (``ModelWriter``). The model path is:
-render the prompt → ask → strip fences and markdown → check structure and numbers → if wrong, one
-re-ask carrying the findings → if still wrong, the offline text, with the reason recorded in the
-draft and shown on the terminal. A failing endpoint costs the user one section's prose, never the
+render the prompt → ask → ``judge`` (``cleaning``: chatter, notes, fences, Markdown and repeated
+headings out; the strict checks of ``checks.model_findings``; an echoed prompt refused) → if wrong,
+one re-ask written for the model (``reask_message``: the answer's own words, what the data says, what
+to do) → if still wrong, the offline text, with the true reason (and what the re-ask broke anew)
+recorded in the draft and shown on the terminal. A failing endpoint costs the user one section's prose, never the
 draft; a wrong setting (bad key, unknown model, wrong base URL) stops the run with its cause.
 """
 
@@ -28,7 +30,6 @@ from .backends.base import (
     Usage,
     cause_of,
 )
-from .chars import fullwidth_punctuation
 from .config import OFFLINE
 from .data.model import ReportData
 from .document import SectionUsage
@@ -78,62 +79,101 @@ class OfflineWriter:
         """Nothing to release."""
 
 
-# --- cleaning a model's answer -----------------------------------------------------------------
-
-_THINKING = re.compile(r"<think>.*?</think>", re.S)  # reasoning models served by Ollama or vLLM
-_FENCE = re.compile(r"^\s*(```|~~~)")
-_HEADING = re.compile(r"^\s*#{1,6}\s*")
-_BULLET = re.compile(r"^\s*(?:[-*+•·]\s+)")
-_EMPHASIS = re.compile(r"\*\*|__|`")
-_LEADING_STAR = re.compile(r"^\*(?=\S)|(?<=\S)\*$")
+# --- cleaning and judging a model's answer ------------------------------------------------------
 
 
-def _headings(section: str) -> set[str]:
-    spec = official.SECTION_BY_ID[section]
-    heading = official.part_heading(spec.part)
-    out = {heading, heading.split("、", 1)[-1], spec.title}
-    if spec.title:
-        out.add(spec.title[3:])  # （一）存在的主要问题 → 存在的主要问题
-    return {h for h in out if h}
+def clean(text: str, section: str, urls: Sequence[str] = ()) -> list[str]:
+    """Paragraphs from a model's answer (``cleaning.clean_answer``): chatter, notes to the author,
+    Markdown and repeated headings taken out, punctuation made full-width outside URLs and numbers."""
+    from .cleaning import clean as clean_text
 
+    return clean_text(text, section, urls)
 
-def clean(text: str, section: str) -> list[str]:
-    """Paragraphs from a model's answer: a reasoning model's <think> block, fences, markdown
-    headings, bullets and emphasis gone, a repeated section heading dropped, half-width
-    punctuation made full-width."""
-    headings = _headings(section)
-    out = []
-    for line in _THINKING.sub("", text).splitlines():
-        if _FENCE.match(line):
-            continue
-        line = _HEADING.sub("", line)
-        line = _BULLET.sub("", line)
-        line = _LEADING_STAR.sub("", _EMPHASIS.sub("", line)).strip()
-        line = fullwidth_punctuation(line)
-        if not line or line.rstrip("：:。") in headings:
-            continue
-        out.append(line)
-    return out
-
-
-# --- checking a model's section -------------------------------------------------------------------
 
 Check = Callable[[str, list[str], ReportData], "list[Finding]"]
 
 
 def model_check(section: str, paragraphs: list[str], data: ReportData) -> list[Finding]:
     """What a model's section is held to before it is accepted: the check library's errors on it,
-    strict (every number bound to the data, the five sub-parts of 一, 改进措施 opening on next year).
-    Warnings — a 【待补充】 marker the prompt asked for — do not justify a re-ask."""
+    strict (every number bound to the data, the five sub-parts of 一, 改进措施 opening on next year,
+    the facts as the only source of practices and problems). Warnings — a 【待补充】 marker the
+    prompt asked for — do not justify a re-ask."""
     from .checks import check_section
 
     return [f for f in check_section(section, paragraphs, data, strict=True) if f.is_error]
 
 
-def reask_message(problems: Sequence[str]) -> str:
-    """The follow-up that sends a rejected answer back, one numbered line per problem."""
-    items = "\n".join(f"{n}. {p.rstrip('。')}。" for n, p in enumerate(problems, 1))
-    return f"你上一次写的正文有以下问题：\n{items}\n请改正这些问题，按原来的要求重新输出本部分的完整正文（只输出正文）。"
+@dataclass(frozen=True)
+class Judged:
+    """A model's answer read as the writer reads it: the paragraphs it would keep, what cleaning
+    took out, and the errors it is sent back for, each with what the model is told."""
+
+    paragraphs: list[str]
+    removed: list[str]
+    findings: list[tuple[Finding, str]]
+
+    @property
+    def ok(self) -> bool:
+        return not self.findings
+
+    def note(self) -> str | None:
+        from .cleaning import Cleaned
+
+        return Cleaned(self.paragraphs, self.removed).note()
+
+
+def judge(section: str, text: str, data: ReportData, prompt: Sequence[Message] = ()) -> Judged:
+    """Clean a model's answer and check it: the one judgement ``ModelWriter`` and the eval make.
+    ``prompt`` (the messages sent): an answer that repeats the system prompt or the prompt's data
+    is refused."""
+    from .checks import model_findings
+    from .checks.sources import prompt_echo
+    from .cleaning import clean_answer
+    from .facts import known_urls
+
+    cleaned = clean_answer(text, section, known_urls(data))
+    findings = model_findings(section, cleaned.paragraphs, data)
+    if prompt:
+        findings += prompt_echo(section, text, [m.content for m in prompt], data)
+    return Judged(cleaned.paragraphs, cleaned.removed, findings)
+
+
+def reask_message(findings: Sequence[tuple[Finding, str] | str], answer: str = "") -> str:
+    """The follow-up that sends a rejected answer back, written for the model: one numbered line
+    per problem, quoting only words of its answer, saying what the data says and what to do."""
+    items = []
+    for item in findings:
+        if isinstance(item, str):
+            items.append(item.rstrip("。") + "。")
+            continue
+        finding, told = item
+        text = told or _for_model(finding)
+        quoted = re.match(r"^“([^”]+)”：", text)
+        if quoted is not None and answer and _loose(quoted.group(1)) not in _loose(answer):
+            text = text[quoted.end() :]  # never quote words the answer does not have
+        items.append(text.rstrip("。") + "。")
+    listed = "\n".join(f"{n}. {text}" for n, text in enumerate(dict.fromkeys(items), 1))
+    return (
+        f"你上一次的回答有以下问题：\n{listed}\n"
+        "其余内容不要改动。请输出本部分修改后的完整正文，不要加任何说明。"
+    )
+
+
+def _loose(text: str) -> str:
+    """Text compared without spaces and with punctuation of either width (the answer before
+    cleaning may write ``,`` where the quote has ``，``)."""
+    from .chars import fullwidth_punctuation
+
+    return re.sub(r"\s+", "", fullwidth_punctuation(text))
+
+
+_AUTHOR_WORDS = re.compile(r"[，；]?请改正正文或表格[^。]*|，使两者一致")
+
+
+def _for_model(finding: Finding) -> str:
+    """A finding without words of its own for the model: its message, less what only an author can
+    do (change the tables)."""
+    return _AUTHOR_WORDS.sub("", finding.message)
 
 
 @dataclass
@@ -187,6 +227,7 @@ class ModelWriter:
         tally = _Tally()
         messages = rendered.request.messages
         reason = ""
+        first: Judged | None = None
         cause: FallbackCause = "rejected"
         for ask in (1, 2):
             request = ChatRequest(
@@ -208,23 +249,26 @@ class ModelWriter:
                 retry = f"回答无法使用（{exc.message.rstrip('。')}），请写得简洁完整"
                 messages = (*rendered.request.messages, Message("user", reask_message([retry])))
                 continue
-            paragraphs = clean(completion.text, section)
-            findings = self.check(section, paragraphs, data)
-            if not findings:
+            judged = self._judge(section, completion.text, data, rendered.request.messages)
+            if judged.ok:
+                notes = ["模型第一次的回答未通过检查，重新提问后通过。"] if ask == 2 else []
+                cleaned = judged.note()
+                if cleaned:
+                    notes.append(cleaned)
                 return SectionOutcome(
-                    paragraphs,
+                    judged.paragraphs,
                     self.name,
-                    notes=["模型第一次的回答未通过检查，重新提问后通过。"] if ask == 2 else [],
+                    notes=notes,
                     prompt_version=rendered.version,
                     usage=self._usage(tally, started),
                 )
-            problems = [f.message.rstrip("。") for f in findings]
-            reason = "模型的回答未通过检查：" + "；".join(problems)
+            reason = _why(judged, first)
+            first = first or judged
             cause = "rejected"
             messages = (
                 *rendered.request.messages,
                 Message("assistant", completion.text),
-                Message("user", reask_message(problems)),
+                Message("user", reask_message(judged.findings, completion.text)),
             )
         note = f"本节由模型 {self.name} 起草失败，已改用离线文本。原因：{reason}"
         return SectionOutcome(
@@ -236,6 +280,13 @@ class ModelWriter:
             fell_back=True,
             fallback=cause,
         )
+
+    def _judge(self, section: str, text: str, data: ReportData, prompt: Sequence[Message]) -> Judged:
+        if self.check is model_check:
+            return judge(section, text, data, prompt)
+        # A writer given its own check (tests, tools): cleaned the same way, judged by that check.
+        paragraphs = clean(text, section)
+        return Judged(paragraphs, [], [(f, "") for f in self.check(section, paragraphs, data)])
 
     @staticmethod
     def _usage(tally: _Tally, started: float) -> SectionUsage:
@@ -249,6 +300,23 @@ class ModelWriter:
             requests=tally.requests,
             cached=tally.cached,
         )
+
+
+def _why(judged: Judged, first: Judged | None) -> str:
+    """Why an answer was not kept, truthfully: the problems of the answer that stood last, and —
+    after a re-ask — which of them are new (a "repair" that broke something else)."""
+    problems = [_for_model(f).rstrip("。") for f, _ in judged.findings]
+    if first is None:
+        return "模型的回答未通过检查：" + "；".join(problems)
+    before = {f.fingerprint for f, _ in first.findings}
+    new = [_for_model(f).rstrip("。") for f, _ in judged.findings if f.fingerprint not in before]
+    kept = [_for_model(f).rstrip("。") for f, _ in judged.findings if f.fingerprint in before]
+    parts = []
+    if kept:
+        parts.append("重新提问后仍有问题：" + "；".join(kept))
+    if new:
+        parts.append("重新提问后的回答出现了新的问题：" + "；".join(new))
+    return "两次回答都未通过检查。" + "。".join(parts)
 
 
 def writer_for(settings: Settings) -> SectionWriter:

@@ -268,12 +268,22 @@ _DIGITS = "零一二三四五六七八九"
 
 
 def chinese_ordinal(n: int) -> str:
-    """1 → 一, 10 → 十, 12 → 十二, 20 → 二十 (enough for enumerations and sub-headings)."""
-    if not 1 <= n <= 99:
+    """1 → 一, 10 → 十, 12 → 十二, 20 → 二十, 101 → 一百零一, 110 → 一百一十 (enumerations of the
+    author's facts, which may run past ninety-nine, and sub-headings)."""
+    if not 1 <= n <= 9999:
         raise ValueError(f"ordinal out of range: {n}")
-    tens, ones = divmod(n, 10)
-    head = "" if tens == 0 else ("十" if tens == 1 else _DIGITS[tens] + "十")
-    return head + (_DIGITS[ones] if ones else "")
+    if n < 100:
+        tens, ones = divmod(n, 10)
+        head = "" if tens == 0 else ("十" if tens == 1 else _DIGITS[tens] + "十")
+        return head + (_DIGITS[ones] if ones else "")
+    out, gap = "", False
+    for digit, unit in zip(f"{n:04d}", ("千", "百", "十", ""), strict=True):
+        if digit == "0":
+            gap = bool(out)  # one 零 stands for any run of missing places: 一千零一
+            continue
+        out += ("零" if gap else "") + _DIGITS[int(digit)] + unit
+        gap = False
+    return out
 
 
 def paren_ordinal(n: int) -> str:

@@ -2,7 +2,8 @@
 
 No model and no network: the wording follows the figures (no applications vs many, carry-over,
 复议/诉讼 or none, fees or none, year on year), every number comes from ``figures``, and a topic the
-author gave no facts for gets a visible 【待补充：…】 marker instead of an invented sentence.
+author gave no facts for gets a visible 【待补充：…】 marker instead of an invented sentence. A fact
+that addresses a model or states a figure contradicting the tables is never copied (``facts.usable``).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections.abc import Callable, Sequence
 from . import official
 from .chars import fullwidth_punctuation
 from .data.model import ReportData
+from .facts import usable
 from .figures import RESULT_GROUPS, Figures, compute
 from .tables import format_number
 
@@ -149,14 +151,14 @@ def _appeals(f: Figures) -> str:
 
 
 def _facts(data: ReportData, topic: str, missing: str) -> str:
-    facts = data.facts.get(topic)
+    facts = usable(data, topic)
     if facts is None:
         return marker(missing)
     return enumerate_clauses(facts) if facts else ""
 
 
 def _topic(data: ReportData, topic: str, missing: str, nothing: str) -> str:
-    facts = data.facts.get(topic)
+    facts = usable(data, topic)
     if facts is None:
         return marker(missing)
     return enumerate_clauses(facts) if facts else nothing
@@ -202,7 +204,7 @@ def overview(data: ReportData) -> SectionText:
 
 
 def problems(data: ReportData) -> SectionText:
-    facts = data.facts.problems
+    facts = usable(data, "problems")
     s = data.self_reference
     if facts is None:
         return [
@@ -215,7 +217,7 @@ def problems(data: ReportData) -> SectionText:
 
 
 def improvements(data: ReportData) -> SectionText:
-    facts = data.facts.improvements
+    facts = usable(data, "improvements")
     s = data.self_reference
     nxt = data.year + 1
     if facts is None:
@@ -247,7 +249,7 @@ def fee_statement(data: ReportData) -> str:
 
 def other(data: ReportData) -> SectionText:
     paragraphs = [fee_statement(data)]
-    facts = data.facts.other
+    facts = usable(data, "other")
     if facts is None:
         paragraphs.append(marker("其他需要报告的事项；如无，写“无其他需要报告的事项”"))
     elif not facts:

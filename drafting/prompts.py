@@ -168,8 +168,9 @@ def _parse_front_matter(text: str, path: Path) -> FrontMatter:
     from ruamel.yaml import YAML
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-    from .yamlfile import YAML_HINT, yaml_problem
+    from .yamlfile import YAML_HINT, screen, yaml_problem
 
+    screen(text, f"提示词文件 {path} 的设置块")  # nesting, aliases and tags, as in a data file
     try:
         raw = YAML(typ="safe").load(text)
     except MarkedYAMLError as exc:

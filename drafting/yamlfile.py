@@ -28,6 +28,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from .errors import InputError, explain
 from .files import read_text
+from .limits import MAX_DEPTH, MAX_DIGITS, MAX_VALUES, too_deep
 
 Position = tuple[int, int]  # 1-based line and column
 Positions = Mapping[tuple[str, ...], Position]
@@ -44,6 +45,9 @@ def parse_document(text: str, source: str, suffix: str) -> tuple[Any, dict[tuple
     fast = parse_fast(text)  # the same result from the C parser, when installed (below)
     if fast is not None:
         return fast
+    # What the fast path left (aliases, tags, deep nesting, long numbers, syntax errors) is
+    # screened before the round-trip loader composes it.
+    screen(text, source)
     # JSON is YAML 1.2, so one loader serves both and gives positions for both.
     from ruamel.yaml import YAML
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
@@ -59,8 +63,16 @@ def parse_document(text: str, source: str, suffix: str) -> tuple[Any, dict[tuple
         raise InputError(f"{source}{where}：YAML 格式错误（{problem}）。", hint=hint) from None
     except YAMLError:
         raise InputError(f"{source}：YAML 格式错误。", hint=YAML_HINT) from None
+    except RecursionError:  # screened out above; kept so no input can end in a traceback
+        raise too_deep(source) from None
     positions: dict[tuple[str, ...], Position] = {}
     return _plain(node, (), positions), positions
+
+
+def _may_nest_deep(text: str) -> bool:
+    """Whether ``text`` could nest deeper than 1,000 levels: each level takes a line or a bracket.
+    (The C composer, on a thread's smaller stack, holds a few thousand.)"""
+    return text.count("\n") + text.count("[") + text.count("{") > 1000
 
 
 def _constructor() -> type:
@@ -78,6 +90,92 @@ def _constructor() -> type:
 
     Constructor.add_constructor("tag:yaml.org,2002:timestamp", Constructor.construct_yaml_timestamp)
     return Constructor
+
+
+# --- screening: what no data file needs, refused before it can hurt --------------------------------
+
+# The tags a data file may carry: plain YAML values. Any other (``!!python/object``, ``!custom``)
+# asks a loader to build something that is not data.
+_PLAIN_TAGS = frozenset({"!", *_SCALAR_TAGS, _YAML + "map", _YAML + "seq"})
+_NUMBER_LIKE = re.compile(r"[-+]?[\d_,.]+(?:[eE][-+]?\d+)?")
+
+
+def screen(text: str, source: str) -> None:
+    """Refuse, at its line, what would make a loader run away or build something that is not
+    data: nesting deeper than ``MAX_DEPTH`` (the C composer recurses and crashes the process at
+    ~50,000 levels; Python's at 1,000), aliases that copy out to more than ``MAX_VALUES`` values
+    (the "billion laughs": an 11 KB file that grows to gigabytes), tags other than plain YAML
+    values, and numbers longer than any count (``int()`` refuses past 4,300 digits).
+
+    It reads the parser's events only — the parser is a loop with its own stack, not a recursion —
+    counting what each anchor expands to. A syntax error is left to the loader, which reports it
+    at its line; up to that line this screen has already seen everything."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.events import (
+        AliasEvent,
+        CollectionEndEvent,
+        CollectionStartEvent,
+        NodeEvent,
+        ScalarEvent,
+    )
+
+    sizes: dict[str, int] = {}  # anchor → how many values it stands for
+    stack: list[list[Any]] = []  # per open collection: [anchor, values so far]
+    total = 0
+    try:
+        for event in YAML(typ="safe", pure=False).parse(text):
+            line = f" 第{event.start_mark.line + 1}行" if event.start_mark is not None else ""
+            if isinstance(event, NodeEvent) and not isinstance(event, AliasEvent):
+                tag = getattr(event, "tag", None)  # scalars and collections carry one
+                if tag is not None and str(tag) not in _PLAIN_TAGS:
+                    raise InputError(
+                        f"{source}{line}：不支持 YAML 标签“{_short_tag(str(tag))}”。",
+                        hint="数据文件只写文字、数字、日期和列表：请删去以 ! 开头的标签。",
+                    )
+            if isinstance(event, AliasEvent):
+                size = sizes.get(str(event.anchor), 1)
+            elif isinstance(event, ScalarEvent):
+                size = 1
+                if not event.style and _NUMBER_LIKE.fullmatch(event.value or ""):
+                    digits = sum(c.isdigit() for c in event.value)
+                    if digits > MAX_DIGITS:
+                        raise InputError(
+                            f"{source}{line}：数字有 {digits} 位，位数太多，不可能是报告中的数字。",
+                            hint="请核对该行的数字（件数、金额不会超过十几位）。",
+                        )
+                if event.anchor is not None:
+                    sizes[str(event.anchor)] = 1
+            elif isinstance(event, CollectionStartEvent):
+                if len(stack) >= MAX_DEPTH:
+                    raise too_deep(source, line)
+                stack.append([event.anchor, 1])
+                total += 1
+                continue
+            elif isinstance(event, CollectionEndEvent) and stack:
+                anchor, size = stack.pop()
+                if anchor is not None:
+                    sizes[str(anchor)] = size
+                if stack:
+                    stack[-1][1] += size
+                continue
+            else:
+                continue
+            total += size
+            if stack:
+                stack[-1][1] += size
+            if total > MAX_VALUES:
+                raise InputError(
+                    f"{source}{line}：别名（& 和 *）展开后超过 {MAX_VALUES} 个值，远超任何数据文件。",
+                    hint="文件可能经过恶意构造；数据文件不需要别名：请用 drafting init 重新生成模板后填写。",
+                )
+    except InputError:
+        raise
+    except Exception:  # a syntax error: the loader reports it at its line
+        return
+
+
+def _short_tag(tag: str) -> str:
+    return "!!" + tag.removeprefix(_YAML) if tag.startswith(_YAML) else tag
 
 
 YAML_HINT = "请检查该行的缩进（只能用空格，不能用 Tab）、冒号后是否有空格、引号是否成对。"
@@ -132,6 +230,12 @@ def parse_json(text: str, source: str, *, hint: str = "") -> Any:
         raise InputError(
             f"{source} 第{exc.lineno}行第{exc.colno}列：JSON 格式错误（{json_problem(exc.msg)}）。",
             hint=hint or "请检查该处附近的引号、逗号和括号是否成对。",
+        ) from None
+    except RecursionError:
+        raise too_deep(source) from None
+    except ValueError:  # an integer beyond int()'s 4,300 digits
+        raise InputError(
+            f"{source}：JSON 中有一个位数太多的数字，不可能是报告中的数字。", hint="请核对文件中的数字。"
         ) from None
 
 
@@ -194,6 +298,14 @@ def compose_fast(text: str) -> Any | None:
     # No C extension; or a version directive, which only the round-trip loader honours.
     if getattr(main, "CParser", None) is None or "%YAML" in text:
         return None
+    # The C composer recurses, and crashes the process on nesting ~20,000 deep (less on a thread's
+    # smaller stack). A text of few lines and brackets cannot nest deep; a longer one is screened
+    # first (and one the screen refuses is left to the round-trip path, which says why).
+    if _may_nest_deep(text):
+        try:
+            screen(text, "")
+        except InputError:
+            return None
     try:
         node = YAML(typ="safe").compose(text)
     except Exception:  # whatever went wrong, the round-trip loader reads the file and reports it
@@ -223,7 +335,7 @@ def _plain_fast(
 ) -> Any:
     from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
-    if id(node) in seen:  # an alias: anchors are left to the round-trip loader
+    if id(node) in seen or len(path) >= MAX_DEPTH:  # an alias, or deep: the round-trip loader's (screened)
         raise _Unusual
     seen.add(id(node))
     if isinstance(node, MappingNode) and node.tag == _YAML + "map":
@@ -246,6 +358,8 @@ def _plain_fast(
             items.append(_plain_fast(item, item_path, positions, constructor, seen))
         return items
     if isinstance(node, ScalarNode) and node.tag in _SCALAR_TAGS:
+        if node.tag == _YAML + "int" and sum(c.isdigit() for c in node.value) > MAX_DIGITS:
+            raise _Unusual  # refused at its line by the screen, before the round-trip loader
         # The same normalisation as the round-trip path: floats → Decimal, dates → date, …
         return _plain(constructor.construct_object(node, deep=True), path, positions)
     raise _Unusual

@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 
 from drafting.checks import check_section, run_checks
-from drafting.figures import chinese_number, stated_numbers
 from drafting.reading import read_text
 
 from .checks_support import busy, errors, findings_of, handwritten, rules
@@ -91,19 +90,6 @@ def test_check_section_on_a_single_section() -> None:
         check_section("nonsense", ["x"], data)
 
 
-def test_stated_numbers_read_arabic_fullwidth_and_chinese() -> None:
-    assert chinese_number("三百零五") == 305
-    assert chinese_number("两") == 2
-    assert chinese_number("十二") == 12
-    found = [
-        (str(n.value), n.unit)
-        for n in stated_numbers(
-            "收到１２件，培训两次，发布三百零五条，作为一项重点工作，由六个部分组成，电话0457-2712345，〔2021〕30号"
-        )
-    ]
-    assert found == [("12", "件"), ("2", "次"), ("305", "条")]
-
-
 def test_check_section_shape_of_the_overview_and_empty_sections() -> None:
     data = busy()[0]
     heads = [
@@ -134,3 +120,19 @@ def test_carry_forward_named_by_its_full_row_label_is_not_read_as_办理() -> No
     )
     findings = check_section("overview", [paragraph], data)
     assert not [x for x in findings if x.rule == "N1"], findings
+
+
+def test_a_group_whose_rows_were_not_read_binds_no_sentence() -> None:
+    """A published table read without some of its rows (a mangled conversion): the sums of those
+    groups are not the report's, so a sentence stating them is not held to them (issue 11's item 9)."""
+    from .checks_support import busy_page, text_of
+
+    text = text_of(busy_page())
+    assert "不予公开14件" in text and "\t\t5.属于三类内部事务信息\t4\t0\t0\t0\t0\t0\t4\n" in text
+    assert "N2" not in rules(errors(findings_of(text)))
+    torn = text.replace("\t\t5.属于三类内部事务信息\t4\t0\t0\t0\t0\t0\t4\n", "")
+    found = errors(findings_of(torn))
+    assert "S2" in rules(found)  # the missing row is reported as such
+    assert not [f for f in found if f.rule == "N2" and "不予公开" in f.message]
+    wrong = torn.replace("予以公开52件", "予以公开53件")
+    assert "N2" in rules(errors(findings_of(wrong)))  # the groups read whole are still held

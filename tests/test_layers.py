@@ -14,6 +14,7 @@ PACKAGE = ROOT / "drafting"
 LAYERS = {
     "errors": 1,
     "chars": 1,
+    "numbers": 1,  # number mentions of a text: imports nothing of ours
     "textdiff": 1,
     "pins": 1,
     "official": 1,
@@ -23,13 +24,18 @@ LAYERS = {
     "deadlines": 1,
     "__init__": 1,  # the package's face: names imported on first use only
     "files": 2,
+    "limits": 2,
     "layout": 2,
+    "cleaning": 2,  # a model's answer made into paragraphs: chatter, notes, headings, URLs
     "config": 2,
     "yamlfile": 3,
     "backends": 3,
     "data": 4,
     "tables": 5,
     "figures": 6,
+    "catalogue": 6,  # the data's figures with their names: tables by concept, facts with their words
+    "binding": 6,  # a number bound to the figure its words name (tables and facts)
+    "facts": 6,  # the author's facts screened: instructions and contradicting figures left out
     "document": 6,
     "statements": 7,
     "offline": 7,

@@ -66,7 +66,7 @@ def test_the_version_is_a_hash_of_the_file(prompt_dir: Path) -> None:
     assert {k: v for k, v in after.items() if k != "problems"} == {
         k: v for k, v in before.items() if k != "problems"
     }
-    assert after["problems"].startswith("v1-")  # the author's number, unchanged, beside the hash
+    assert after["problems"].startswith("v2-")  # the author's number, unchanged, beside the hash
 
 
 @pytest.mark.parametrize(
@@ -77,8 +77,8 @@ def test_the_version_is_a_hash_of_the_file(prompt_dir: Path) -> None:
         ("variables: [section_heading,", "variables: [weather, section_heading,", "没有使用的变量：weather"),
         ("{facts}", "{facts.active}", "花括号"),
         ("{facts}", "{facts", "花括号"),
-        ("version: 1", "version: one", "version"),
-        ("version: 1", "version: 1\ntemprature: 0.3", "temprature"),
+        ("version: 2", "version: one", "version"),
+        ("version: 2", "version: 2\ntemprature: 0.3", "temprature"),
         ("id: problems", "id: problem", "应与文件名一致"),
     ],
 )

@@ -12,6 +12,7 @@ by case and by repeat:
           - 重新提问后的回答……      # repeats its mistake)
       - section: other
         reply: 一句回答              # one reply for every ask
+        label: faithful              # optional: faithful, or the fault class the answer carries
 
 The most specific entry wins: one case named, then a list of cases, then any case; an entry for the
 repeat breaks a tie. Cases and repeats belong to eval suites; ``drafting draft`` has neither and uses
@@ -50,6 +51,9 @@ class ReplayEntry(BaseModel):
     reply: Annotated[str, Field(min_length=1)] | None = None
     replies: list[Annotated[str, Field(min_length=1)]] = Field(default_factory=list)
     note: str = ""  # what this answer is for (a deliberate flaw, say); shown nowhere, read by people
+    # What the answer is, for measuring the checks on it: "faithful" (must be accepted) or a fault
+    # class (evals/answers/README.md). Optional, so replays written before it still load.
+    label: str = ""
 
     @field_validator("section")
     @classmethod

@@ -23,7 +23,19 @@ from ..reading.model import Heading, Paragraph, Report
 from ..reading.splitting import document_counts_split
 from ..reading.tables import Row
 from ..reading.to_data import document_data
-from . import consistency, fees, register, structure, tables, years  # noqa: F401 - registers checks
+from . import (  # noqa: F401 - registers checks
+    changes,
+    claims,
+    completeness,
+    consistency,
+    fees,
+    register,
+    sources,
+    stated_years,
+    structure,
+    tables,
+    years,
+)
 from .data import issue_findings  # also registers the data checks
 from .finding import CATEGORIES, CATEGORY_LABELS, Cell, Finding, identity
 from .registry import CHECKS, RULES, Context, Rule, checks_for, verify_catalogue
@@ -41,6 +53,7 @@ __all__ = [
     "check_section",
     "has_errors",
     "issue_findings",
+    "model_findings",
     "report_identity",
     "run_checks",
     "sort_findings",
@@ -146,19 +159,14 @@ def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
     return sorted(unique, key=lambda f: (f.severity != "error", order.get(f.category, 99)))
 
 
-def check_section(
+def _section_context(
     section_id: str,
     paragraphs: Sequence[str],
     data: ReportData,
     *,
-    strict: bool = False,
-    strict_numbers: bool = True,
-) -> list[Finding]:
-    """The narrative checks on one section's text, held to ``data`` (numbers, claims, years,
-    register, the fee statement of 六). Every number must bind to the data unless ``strict_numbers``
-    is False. ``strict``: the section is a model's answer, held also to the shape its prompt asked
-    for (S3 all five sub-parts of 一, each its own paragraph, in order; Y3 改进措施 opening on next
-    year or 下一步) — what the model writer re-asks on. An empty section is S7 either way."""
+    strict: bool,
+    strict_numbers: bool,
+) -> Context:
     spec = official.SECTION_BY_ID.get(section_id)
     if spec is None:
         raise ValueError(f"unknown section id: {section_id!r}")
@@ -171,6 +179,10 @@ def check_section(
     ctx.doc = data
     ctx.strict = strict
     ctx.section = section_id
+    return ctx
+
+
+def _run_section(ctx: Context, paragraphs: Sequence[str]) -> list[Finding]:
     if not any(p.strip() for p in paragraphs):
         return sort_findings(structure.section_text(ctx))  # nothing else to check
     findings: list[Finding] = []
@@ -178,6 +190,32 @@ def check_section(
         if check_spec.scope == "narrative":
             findings.extend(check_spec.fn(ctx))
     return sort_findings(findings)
+
+
+def check_section(
+    section_id: str,
+    paragraphs: Sequence[str],
+    data: ReportData,
+    *,
+    strict: bool = False,
+    strict_numbers: bool = True,
+) -> list[Finding]:
+    """The narrative checks on one section's text, held to ``data`` (numbers, claims, years,
+    register, the fee statement of 六). Every number must bind to the data unless ``strict_numbers``
+    is False. ``strict``: the section is a model's answer, held also to the shape and the sources its
+    prompt asked for (S3 all five sub-parts of 一, each its own paragraph, in order; Y3 改进措施
+    opening on next year or 下一步; the M rules: 复议/诉讼 and fees stated, empty topics left empty,
+    practices and problems from the facts) — what the model writer re-asks on. An empty section is
+    S7 either way."""
+    ctx = _section_context(section_id, paragraphs, data, strict=strict, strict_numbers=strict_numbers)
+    return _run_section(ctx, paragraphs)
+
+
+def model_findings(section_id: str, paragraphs: Sequence[str], data: ReportData) -> list[tuple[Finding, str]]:
+    """The errors a model's section is sent back for, each with what the model is told (empty when
+    the check cannot say it to the model with certainty: the answer is then not re-asked for it)."""
+    ctx = _section_context(section_id, paragraphs, data, strict=True, strict_numbers=True)
+    return [(f, ctx.reasks.get(f, "")) for f in _run_section(ctx, paragraphs) if f.is_error]
 
 
 def has_errors(findings: Iterable[Finding]) -> bool:

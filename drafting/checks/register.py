@@ -65,8 +65,10 @@ def markdown(ctx: Context) -> Iterator[Finding]:
 
 _CJK = r"[\u4e00-\u9fff]"
 _HALF_PUNCT = re.compile(rf"(?<={_CJK})[,;:?!]|[,;?!](?={_CJK})|(?<={_CJK})\.(?=\s|$|{_CJK})")
-_HALF_PARENS = re.compile(rf"\([^()]*{_CJK}[^()]*\)")
-_URLISH = re.compile(r"https?://\S+|www\.\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# Both linear in a long paragraph: a parenthesis is tried only when it closes (the lookahead), a
+# mail address only where a run of its characters starts.
+_HALF_PARENS = re.compile(rf"\((?=[^()]*\))[^()]*{_CJK}[^()]*\)")
+_URLISH = re.compile(r"https?://\S+|www\.\S+|(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 
 @check("half_width", "register", {"R3": "中文句子使用全角标点和括号"}, scope="narrative")

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
 from ..data.model import ReportData
 from ..errors import Severity
@@ -97,6 +97,11 @@ class Context:
     identity: str = ""  # the report as a reviewer names it (``finding.identity``): agency and year
     strict: bool = False  # a model's section: hold it to the shape the prompt asked for
     section: str | None = None  # the narrative section checked on its own (``check_section``)
+    # What a model is told about a finding when its answer is sent back (``narrative.reask_message``):
+    # written by the check that knows what the data says; a finding without one is not sent.
+    reasks: dict[Finding, str] = field(default_factory=dict)
+    # What several checks read once per report (the bindings of each paragraph's numbers).
+    memo: dict[str, Any] = field(default_factory=dict)
 
     @property
     def figures(self) -> ReportData | None:
@@ -118,6 +123,7 @@ class Context:
         evidence: str,
         place: str = "",
         cells: Iterable[Cell] = (),
+        reask: str = "",
     ) -> Finding:
         """A finding of this report: its category from the catalogue, its fingerprint from the
         rule, the report's identity and ``place`` (the cells when not given) — structured, never
@@ -129,7 +135,7 @@ class Context:
         where = place or cells_place(cells)
         if not where:
             raise ValueError(f"a finding of {rule} needs a place or cells for its fingerprint")
-        return Finding(
+        finding = Finding(
             rule,
             entry.category,
             severity,
@@ -139,6 +145,9 @@ class Context:
             cells,
             fingerprint(rule, self.identity, where),
         )
+        if reask:
+            self.reasks[finding] = reask
+        return finding
 
 
 def paragraph_place(p: Paragraph, detail: str = "") -> str:

@@ -105,5 +105,12 @@ def cli() -> None:
 
 
 def main() -> None:
+    if not os.environ.get("DRAFTING_DEBUG"):
+        import warnings
+
+        # Libraries warn in English (bs4 on a page that declares XML, openpyxl on an extension it
+        # drops, PDFium on a form it cannot load) about nothing a user could act on; our own
+        # messages are never warnings. DRAFTING_DEBUG=1 shows them again.
+        warnings.simplefilter("ignore")
     cli(prog_name="drafting")
     sys.exit(0)

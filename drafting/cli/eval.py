@@ -45,6 +45,18 @@ if TYPE_CHECKING:
     "--min-pass-rate", type=float, default=None, help="最低通过率（0 到 1，如 0.9）：低于它时退出码为 1。"
 )
 @click.option(
+    "--min-faithful",
+    type=float,
+    default=None,
+    help="带 label 的回答：忠实回答的最低采用率（0 到 1）：低于它时退出码为 1。",
+)
+@click.option(
+    "--min-recall",
+    type=float,
+    default=None,
+    help="带 label 的回答：错误的最低发现率（0 到 1），且每一类至少发现一次：否则退出码为 1。",
+)
+@click.option(
     "--rescore", type=click.Path(path_type=Path), help="不调用模型，用当前的检查重新评分一份评测记录。"
 )
 @click.option(
@@ -80,6 +92,8 @@ def command(
     html_out: Path | None,
     baseline: Path | None,
     min_pass_rate: float | None,
+    min_faithful: float | None,
+    min_recall: float | None,
     rescore: Path | None,
     judge_models: tuple[str, ...],
     pairwise: bool,
@@ -95,7 +109,8 @@ def command(
 
     SUITE 默认为 evals/suite.yaml。评测集、回放文件的写法见 evals/README.md。
     评测集中的 judge 由评分模型按评分标准打分；--pairwise 两两比较提示词版本；--labels 对照人工标注。
-    退出码：0 通过（或未设门槛）；1 有回归或通过率低于 --min-pass-rate；2 输入无法使用。
+    回放中带 label 的回答（忠实或某类错误）另计忠实回答采用率和各类错误发现率。
+    退出码：0 通过（或未设门槛）；1 有回归，或通过率、采用率、发现率低于门槛；2 输入无法使用。
     """
     from ..evaluation.harness import EvalOptions, run_eval
     from .eval_summary import print_summary
@@ -113,6 +128,8 @@ def command(
         rescore=rescore,
         baseline=baseline,
         min_pass_rate=min_pass_rate,
+        min_faithful=min_faithful,
+        min_recall=min_recall,
         json_out=json_out,
         html_out=html_out,
         judge_models=judge_models,
@@ -137,6 +154,8 @@ def command(
             f"门槛 {(min_pass_rate or 0) * 100:g}%。",
             highlight=False,
         )
+    for line in result.label_gates:
+        console.print(f"[red]低于门槛[/red]：{line}。", highlight=False)
     for path in result.written:
         console.print(f"已写入 {path}", highlight=False)
     ctx.exit(1 if result.failed else 0)

@@ -32,6 +32,7 @@ def print_summary(record: RunRecord, console: Console, *, details: int = 20) -> 
             row.append(f"[{colour}]{percent(c.rate)}[/{colour}] {c.passed}/{c.drafts}")
         matrix.add_row(*row)
     console.print(matrix)
+    _print_labels(record, console)
     print_quality(record, console)  # rubrics, pairwise win rates, quality figures
 
     usage = Table(title="用量与耗时", title_justify="left")
@@ -90,6 +91,42 @@ def print_summary(record: RunRecord, console: Console, *, details: int = 20) -> 
                 console.print(f"      {_short(reason, 110)}", highlight=False, markup=False)
         if len(failed) > details:
             console.print(f"  …… 另有 {len(failed) - details} 份，见 JSON 或 HTML 报告。")
+
+
+def _print_labels(record: RunRecord, console: Console) -> None:
+    """Labelled answers: the false-rejection rate and the recall of each class of fault."""
+    from rich.table import Table
+
+    from ..evaluation.labels import KEPT_OUT, label_cells
+
+    cells = label_cells(record)
+    if not cells:
+        return
+    table = Table(title="带 label 的回答：忠实回答采用率与各类错误发现率", title_justify="left")
+    table.add_column("回答")
+    for c in cells:
+        table.add_column(f"{c.prompt} · {c.model}", justify="right")
+
+    def shown(ok: int, total: int) -> str:
+        colour = "green" if ok == total else "red" if ok == 0 else "yellow"
+        return f"[{colour}]{percent(ok / total if total else 0)}[/{colour}] {ok}/{total}"
+
+    table.add_row("忠实回答采用率", *[shown(c.faithful.ok, c.faithful.total) for c in cells])
+    table.add_row("  （误拒率）", *[f"{c.false_rejection * 100:.1f}%" for c in cells])
+    table.add_row("错误发现率（合计）", *[shown(c.faults.ok, c.faults.total) for c in cells])
+    classes = list(dict.fromkeys(label for c in cells for label in c.classes))
+    for label in classes:
+        how = "（不进入草稿）" if label in KEPT_OUT else ""
+        row = []
+        for c in cells:
+            t = c.classes.get(label)
+            row.append(shown(t.ok, t.total) if t else "—")
+        table.add_row(f"  {label}{how}", *row)
+    console.print(table)
+    for c in cells:
+        for case, section, label in c.missed[:10]:
+            what = "忠实回答被拒绝" if label == "faithful" else f"未发现的错误（{label}）"
+            console.print(f"  [red]✗[/red] {case}　{section}：{what}", highlight=False)
 
 
 def _named_rules(record: RunRecord) -> set[str]:

@@ -26,7 +26,10 @@ def command(ctx: click.Context, data: tuple[Path, ...], previous: Path | None) -
             print_error(exc)
             worst = max(worst, exc.exit_code)
             continue
-        note = f"（{len(loaded.warnings)} 条提示）" if loaded.warnings else ""
+        from ..facts import fact_issues
+
+        warnings = [*loaded.warnings, *fact_issues(loaded)]
+        note = f"（{len(warnings)} 条提示）" if warnings else ""
         click.secho(f"{path}：数据有效{note}", fg="green")
-        print_issues(loaded.warnings)
+        print_issues(warnings)
     ctx.exit(worst)

@@ -540,13 +540,15 @@ def read_workbook(path: Path) -> tuple[dict[str, Any], Positions]:
                 continue
             keys = tuple(cell.path.split("."))
             _note_parents(positions, keys, f"{spec.name}!{cell.ref}")
+            if _formula(ws[cell.ref], f"{spec.name}!{cell.ref}", cell.path, cell.kind, problems):
+                continue
             value = _convert(ws[cell.ref].value, cell.kind)
             if value is None and not _required(cell.path):
                 continue  # an optional detail left blank, as if the line were left out of a YAML file
             _put(raw, keys, value)
     _tidy_agency(raw)
     if SHEET_PREVIOUS in wb.sheetnames:
-        _read_previous(wb[SHEET_PREVIOUS], raw, positions)
+        _read_previous(wb[SHEET_PREVIOUS], raw, positions, problems)
     if problems:
         raise DataError(source, problems)
     return raw, positions
@@ -558,11 +560,17 @@ def _open(path: Path) -> Workbook:
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
+    from ..files import read_bytes
+    from ..limits import check_package, quiet
+
     if not path.is_file():
         raise InputError(f"找不到文件：{path}", hint="请检查文件路径是否正确。")
+    raw = read_bytes(path, "Excel 数据文件", limit="workbook")
+    check_package(raw, str(path), "Excel 工作簿")  # sizes and DTDs, before openpyxl inflates a byte
+    quiet("openpyxl")
     try:
         # The raw cells, not the cached results of formulas: we recompute every total ourselves.
-        return load_workbook(path, data_only=False)
+        return load_workbook(io.BytesIO(raw), data_only=False)
     except (BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
         raise InputError(
             f"{path}：无法作为 Excel 工作簿打开（{type(exc).__name__}）。",
@@ -586,6 +594,30 @@ def _check_labels(ws: Worksheet, spec: SheetSpec, source: str) -> None:
         )
 
 
+def _formula(cell: Any, ref: str, path: str, kind: Kind, problems: list[Issue]) -> bool:
+    """An input cell holding a formula is refused at its cell. A workbook we wrote was never
+    calculated, so openpyxl has no result for it (LIBRARIES.md, finding 12), and we evaluate no
+    formula ourselves; in a text cell it would become the report's words verbatim
+    (``=cmd|' /C calc'!A0`` as the title). Text that merely starts with = is not a formula."""
+    if getattr(cell, "data_type", None) != "f":
+        return False
+    shown = str(cell.value if isinstance(cell.value, str) else getattr(cell.value, "text", "") or "=…")
+    shown = shown if len(shown) <= 30 else shown[:30] + "…"
+    what = "文字" if kind in ("text", "fact", "topic", "") else "数字" if kind != "date" else "日期"
+    problems.append(
+        Issue(
+            "shape",
+            "error",
+            official.cell_label(path),
+            path,
+            f"此格是公式（{shown}），本工具不计算输入格中的公式",
+            f"请直接填写{what}，不要以 = 开头",
+            ref=ref,
+        )
+    )
+    return True
+
+
 def _same_text(found: Any, expected: str) -> bool:
     return isinstance(found, str) and "".join(found.split()) == "".join(expected.split())
 
@@ -601,6 +633,8 @@ def _put(raw: dict[str, Any], keys: tuple[str, ...], value: Any) -> None:
     node = raw
     for key in keys[:-1]:
         node = node.setdefault(key, {})
+        if not isinstance(node, dict):
+            return  # a key under a value (previous.year.x, typed on 上年数据): nothing to put it in
     node[keys[-1]] = value
 
 
@@ -651,10 +685,14 @@ def _read_facts(ws: Worksheet, raw: dict[str, Any], positions: Positions, proble
     """One fact per row: 主题 in column A, 内容 in B. “无” alone says the topic has nothing to add."""
     by_label = {label: key for key, label in official.FACT_TOPICS}
     facts: dict[str, list[str]] = {}
-    last_row = max(ws.max_row, TABLE_TOP + 1)
-    for row in range(TABLE_TOP + 1, last_row + 1):
-        topic = _convert(ws[f"A{row}"].value, "topic")
-        text = _convert(ws[f"B{row}"].value, "fact")
+    # Only the rows that hold a cell in A or B. Asking openpyxl for any other cell creates it: one
+    # stray character at row 1,048,576 would make two million cells (0.5 GB, a minute).
+    rows = sorted({row for row, column in ws._cells if column <= 2 and row > TABLE_TOP})
+    for row in rows:
+        if _formula(ws.cell(row, 2), f"{SHEET_FACTS}!B{row}", "facts", "fact", problems):
+            continue
+        topic = _convert(ws.cell(row, 1).value, "topic")
+        text = _convert(ws.cell(row, 2).value, "fact")
         if text is None:
             continue
         ref = f"{SHEET_FACTS}!B{row}"
@@ -681,12 +719,15 @@ def _read_facts(ws: Worksheet, raw: dict[str, Any], positions: Positions, proble
     raw["facts"] = facts
 
 
-def _read_previous(ws: Worksheet, raw: dict[str, Any], positions: Positions) -> None:
-    for row in ws.iter_rows(min_row=3):
-        path, value = row[1].value, row[2].value
-        if not isinstance(path, str) or not path.startswith("previous."):
+def _read_previous(ws: Worksheet, raw: dict[str, Any], positions: Positions, problems: list[Issue]) -> None:
+    # Only the rows that hold a key (see _read_facts); a key is at most previous.table3.withheld.x.y.
+    for row in sorted({row for row, column in ws._cells if column == 2 and row >= 3}):
+        path, cell = ws.cell(row, 2).value, ws.cell(row, 3)
+        if not isinstance(path, str) or not path.startswith("previous.") or path.count(".") > 5:
             continue
         keys = tuple(path.split("."))
         kind: Kind = "money" if _is_money(path.removeprefix("previous.")) else "count"
-        _put(raw, keys, _convert(value, kind))
-        _note_parents(positions, keys, f"{ws.title}!C{row[2].row}")
+        if _formula(cell, f"{ws.title}!C{row}", path, kind, problems):
+            continue
+        _put(raw, keys, _convert(cell.value, kind))
+        _note_parents(positions, keys, f"{ws.title}!C{row}")

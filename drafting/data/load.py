@@ -35,6 +35,12 @@ class Loaded:
     data: ReportData
     warnings: list[Issue] = field(default_factory=list)
     raw: dict[str, Any] = field(default_factory=dict)
+    # Where each key stands in the file, so that a later check can name the line (``locate``).
+    positions: Mapping[tuple[str, ...], Location] = field(default_factory=dict)
+
+    def locate(self, issue: Issue) -> Issue:
+        """An issue found after loading (``facts.fact_issues``), placed at its line in the file."""
+        return _locate(issue, self.positions)
 
 
 def load_data(path: Path | str, *, previous: Path | str | None = None) -> Loaded:
@@ -87,7 +93,7 @@ def validate_raw(
     issues = [_locate(i, positions) for i in check_rules(data)]
     if any(i.is_error for i in issues):
         raise DataError(source, issues)
-    return Loaded(source, data, issues, raw)
+    return Loaded(source, data, issues, raw, positions)
 
 
 def _locate(issue: Issue, positions: Mapping[tuple[str, ...], Location]) -> Issue:
@@ -137,6 +143,12 @@ def _is_cell(loc: tuple[str, ...]) -> bool:
 
 
 def _type_fix(kind: str) -> str:
+    if kind == "value_error":
+        return ""  # our own validators say the fix in their message
+    if kind == "string_too_long":
+        return "请删减到规定的字数以内"
+    if kind == "too_long":
+        return "请合并或删减"
     if kind.startswith("int"):
         return "填写不带引号、不带小数的阿拉伯数字，如 0、12；没有就填 0"
     if kind.startswith("decimal") or kind == "finite_number":

@@ -8,19 +8,63 @@ official terms. Totals are optional inputs: when a file gives one we check it, o
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from .. import official
+from ..chars import char_name, unwritable
 
 # Strict: a count is a whole number written as a number. "5", 5.0 and true are refused, so a typo
-# in the data file is reported instead of silently coerced.
-Count = Annotated[int, Field(strict=True, ge=0)]
-# Money may carry decimals (万元 in 表二, 元 for fees); never negative.
-Money = Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+# in the data file is reported instead of silently coerced. No count of a report reaches a billion,
+# and a larger number would not fit a table's cell.
+MAX_COUNT = 999_999_999
+Count = Annotated[int, Field(strict=True, ge=0, le=MAX_COUNT)]
+# Money may carry decimals (万元 in 表二, 元 for fees); never negative, never beyond a trillion.
+Money = Annotated[Decimal, Field(ge=0, le=Decimal("1e12"), allow_inf_nan=False)]
+
+
+def _writable(text: str) -> str:
+    """Refuse what no document can hold (python-docx refuses it at the last step, after the
+    author was told the data was valid): said here, at its line, with the character's code."""
+    bad = unwritable(text)
+    if bad is not None:
+        raise ValueError(
+            f"含有看不见的控制字符（{char_name(bad)}），文档中无法写入：请删去该字符后重新输入这段文字"
+        )
+    return text
+
+
+_LONG_NUMBER = re.compile(r"[0-9０-９]{31,}")
+
+
+def _plausible_numbers(text: str) -> str:
+    """A number longer than any count, amount, phone or file number (30 digits) is a slip or an
+    attack; every check would carry it through the report."""
+    m = _LONG_NUMBER.search(text)
+    if m:
+        raise ValueError(f"含有一个 {len(m.group())} 位的数字，位数太多，不可能是报告中的数字：请核对")
+    return text
+
+
+# Text of at most so many characters (what the Word file's properties and a page's title can hold),
+# without control characters.
+_Writable = AfterValidator(_writable)
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500), _Writable]
+# The agency's full name: the title, and the Word file's author (which holds at most 255).
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100), _Writable]
+# The self-reference (我局) and the short name.
+Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100), _Writable]
+# One of the author's facts: a sentence or a paragraph.
+Fact = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=5000),
+    _Writable,
+    AfterValidator(_plausible_numbers),
+]
+MAX_FACTS = 200  # per topic
 
 
 class Strict(BaseModel):
@@ -38,9 +82,9 @@ class Contact(Strict):
 
 
 class Agency(Strict):
-    name: Text  # full name, as in the title
-    self_reference: Text = "我局"  # how the text refers to the agency: 我局 / 本机关 / 我镇 …
-    short_name: Text | None = None  # e.g. 地区绿产局
+    name: Name  # full name, as in the title
+    self_reference: Short = "我局"  # how the text refers to the agency: 我局 / 本机关 / 我镇 …
+    short_name: Short | None = None  # e.g. 地区绿产局
     website: Text | None = None  # where the electronic copy can be downloaded
     contact: Contact | None = None
 
@@ -171,7 +215,7 @@ class Fees(Strict):
     collected: Money  # 实收信息处理费（元）
 
 
-FactList = list[Text] | None
+FactList = Annotated[list[Fact], Field(max_length=MAX_FACTS)] | None
 
 
 class Facts(Strict):

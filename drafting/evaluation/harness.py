@@ -45,6 +45,8 @@ class EvalOptions:
     rescore: Path | None = None  # score a saved record again with today's checks, no model
     baseline: Path | None = None  # a record to compare with: regressions fail the run
     min_pass_rate: float | None = None  # 0–1: a prompt × model cell below it fails the run
+    min_faithful: float | None = None  # 0–1: labelled faithful answers accepted, at least
+    min_recall: float | None = None  # 0–1: labelled faults caught, at least (and every class once)
     json_out: Path | None = None  # where to write the run record
     html_out: Path | None = None  # where to write the HTML report
     judge_models: Sequence[str] = ()  # judge models: they replace every ``judge:``'s own ``model``
@@ -59,19 +61,22 @@ class EvalResult:
     below: list[CellStats] = field(default_factory=list)  # cells under min_pass_rate
     written: list[Path] = field(default_factory=list)
     agreement: AgreementReport | None = None  # with labels: each check and judge against them
+    label_gates: list[str] = field(default_factory=list)  # labelled figures under their thresholds
 
     @property
     def failed(self) -> bool:
-        return bool(self.regressions) or bool(self.below)
+        return bool(self.regressions) or bool(self.below) or bool(self.label_gates)
 
 
 def check_options(options: EvalOptions) -> None:
     """Option values a run cannot start with, and options that do not go together."""
-    rate = options.min_pass_rate
-    if rate is not None and not 0 <= rate <= 1:
-        raise InputError(
-            f"--min-pass-rate 的值 {rate:g} 无效。", hint="请写 0 到 1 之间的小数，如 0.9 表示 90%。"
-        )
+    for name, rate in (
+        ("--min-pass-rate", options.min_pass_rate),
+        ("--min-faithful", options.min_faithful),
+        ("--min-recall", options.min_recall),
+    ):
+        if rate is not None and not 0 <= rate <= 1:
+            raise InputError(f"{name} 的值 {rate:g} 无效。", hint="请写 0 到 1 之间的小数，如 0.9 表示 90%。")
     if options.repeat is not None and options.repeat < 1:
         raise InputError(f"--repeat 的值 {options.repeat} 无效。", hint="请写不小于 1 的整数。")
     if options.concurrency < 1:
@@ -139,12 +144,15 @@ def run_eval(
 
         write_text(options.html_out, html)
         written.append(options.html_out)
+    from .labels import gate, label_cells
+
     return EvalResult(
         record=record,
         regressions=compare.regressions(base, record) if base is not None else None,
         below=compare.below(record, options.min_pass_rate) if options.min_pass_rate is not None else [],
         written=written,
         agreement=agreed,
+        label_gates=gate(label_cells(record), options.min_faithful, options.min_recall),
     )
 
 

@@ -81,6 +81,9 @@ class DraftRun(_Strict):
     repeat: int
     draft: dict[str, Any]  # the Draft as JSON without ``data`` and ``tables`` (kept once per case)
     answers: list[Answer] = Field(default_factory=list)
+    # What each section's replayed answer is, when the replay says (``label``): faithful, or the
+    # class of fault it carries (``evaluation.labels``).
+    labels: dict[str, str] = Field(default_factory=dict)
     fallbacks: list[str] = Field(default_factory=list)
     reasked: list[str] = Field(default_factory=list)
     findings: list[FindingRecord] = Field(default_factory=list)

@@ -392,8 +392,15 @@ def render_html(record: RunRecord, agreement: AgreementReport | None = None) -> 
                 len(runs),
             )
         )
+    from .labels import KEPT_OUT, label_cells, verdicts
+
     passed, total = overall(record)
+    labels = label_cells(record)
     context: dict[str, Any] = {
+        "labels": labels,
+        "label_classes": list(dict.fromkeys(label for c in labels for label in c.classes)),
+        "kept_out": KEPT_OUT,
+        "run_verdicts": verdicts,
         "record": record,
         "version": __version__,
         "passed": passed,

@@ -160,6 +160,19 @@ class Runner:
         recorder = Recorder(backend)
         return ModelWriter(recorder, job.prompt.prompts), recorder
 
+    @staticmethod
+    def labels(job: Job) -> dict[str, str]:
+        """What the replay says each section's answer is (faithful, or a class of fault)."""
+        replay = job.model.replay
+        if replay is None:
+            return {}
+        out = {}
+        for section in official.SECTION_IDS:
+            entry = replay.entry(job.case.id, section, job.repeat)
+            if entry is not None and entry.label:
+                out[section] = entry.label
+        return out
+
     def run_one(self, job: Job) -> DraftRun:
         writer, recorder = self.writer(job)
         started = time.monotonic()
@@ -177,6 +190,7 @@ class Runner:
             repeat=job.repeat,
             draft=stored_draft(draft),
             answers=answers,
+            labels=self.labels(job),
             usage=usage_total([s.usage for s in draft.sections]),
             latency_s=latency,
         )

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..chars import writable
 from ..errors import InputError
-from ..files import decode, read_bytes
+from ..files import decode, read_bytes, recover
+from ..limits import check_size
 from .assemble import assemble
-from .blocks import text_blocks
+from .blocks import Block, Grid, text_blocks
 from .model import Heading, Paragraph, Report
 from .plain import looks_like_markdown, metadata_header
 from .tables import ReadingNotice
@@ -26,11 +28,13 @@ _SUPPORTED = "支持的报告格式：.draft.json（本工具生成的草稿）�
 def read_text(text: str, kind: str = "txt", source: str = "（文本）") -> Report:
     """A report whose text is already in memory: ``kind`` is txt, md or html. A crawler's metadata
     header is dropped (its 标题 is kept as a hint for the title); page text that is really Markdown
-    (a conversion saved as .txt) is read as Markdown; lines a PDF wrapped are joined."""
+    (a conversion saved as .txt) is read as Markdown; lines a PDF wrapped are joined. Control
+    characters are dropped first: quoted in a finding, an escape sequence would reach the terminal."""
+    text = writable(text)
     if kind == "html":
         from .html import html_blocks
 
-        blocks, hint = html_blocks(text)
+        blocks, hint = html_blocks(text, source)
         return _usable(assemble(blocks, source, "html", hint))
     lines = text.splitlines()
     header = metadata_header(lines)
@@ -43,7 +47,8 @@ def read_text(text: str, kind: str = "txt", source: str = "（文本）") -> Rep
 def read_report(path: Path | str) -> Report:
     path = Path(path)
     source = str(path)
-    raw = read_bytes(path, hint=_SUPPORTED)
+    recover(path.parent)  # our own documents, left half-replaced by a killed run, are made whole first
+    raw = read_bytes(path, hint=_SUPPORTED, limit="pdf")  # the largest kind; each is held to its own below
     name = path.name.lower()
     suffix = path.suffix.lower()
     if suffix in (".doc", ".wps"):
@@ -55,15 +60,19 @@ def read_report(path: Path | str) -> Report:
 
         if not raw.strip():
             raise InputError(f"{source}：文件是空的。")
-        return _usable(assemble(pdf_blocks(raw, source), source, "pdf"))
+        check_size(len(raw), source, "pdf")
+        return _usable(assemble(_writable(pdf_blocks(raw, source)), source, "pdf"))
     if suffix == ".docx" or raw[:4] == b"PK\x03\x04":
         from .docx import docx_blocks
 
         if not raw.strip():
             raise InputError(f"{source}：文件是空的。")
-        return _usable(assemble(docx_blocks(raw, source), source, "docx"))
+        check_size(len(raw), source, "docx")
+        return _usable(assemble(_writable(docx_blocks(raw, source)), source, "docx"))
     if not raw.strip():
         raise InputError(f"{source}：文件是空的。", hint="请确认选择了正确的报告文件。")
+    draft = name.endswith(".json") or raw.lstrip()[:1] == b"{"
+    check_size(len(raw), source, "draft" if draft else "report")
     text = decode(raw, source)
     if name.endswith(".json") or text.lstrip().startswith("{"):
         return _usable(_from_json(text, source))
@@ -73,6 +82,18 @@ def read_report(path: Path | str) -> Report:
         return read_text(text, "html", source)
     kind = "md" if suffix in (".md", ".markdown") else "txt"
     return read_text(text, kind, source)
+
+
+def _writable(blocks: list[Block]) -> list[Block]:
+    """Blocks without control characters (see ``read_text``), for the formats read as blocks."""
+    for block in blocks:
+        if isinstance(block, Grid):
+            for row in block.rows:
+                for cell in row:
+                    cell.text = writable(cell.text)
+        else:
+            block.text = writable(block.text)
+    return blocks
 
 
 def _from_json(text: str, source: str) -> Report:

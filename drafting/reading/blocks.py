@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ..errors import InputError
+from ..limits import MAX_SPAN, MAX_TABLE_CELLS
 from .normalize import clean_line
 from .plain import run_on, segment
 
@@ -68,7 +70,7 @@ def text_blocks(text: str, markdown: bool = False, skip: int = 0) -> list[Block]
             m = _MD_HEADING.match(stripped)
             if m:
                 level, line = len(m.group(1)), m.group(2)
-            line = _MD_EMPHASIS.sub(r"\2", line)
+            line = _md_unescape(_MD_EMPHASIS.sub(r"\2", line))
         if "\t" not in line and "|" not in line:
             line = clean_line(line)
         else:
@@ -77,9 +79,27 @@ def text_blocks(text: str, markdown: bool = False, skip: int = 0) -> list[Block]
     return out
 
 
-def expand_spans(rows: list[list[tuple[str, int, int]]]) -> list[list[GridCell]]:
+_MD_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
+_MD_ENTITY = re.compile(r"&(amp|lt|gt|quot);")
+
+
+def _md_unescape(line: str) -> str:
+    """Markdown's backslash escapes and the entities our writer uses, read as the characters
+    they show (``\\#`` → ``#``, ``&lt;`` → ``<``)."""
+    if "\\" not in line and "&" not in line:
+        return line
+    line = _MD_ESCAPED.sub(r"\1", line)
+    return _MD_ENTITY.sub(lambda m: {"amp": "&", "lt": "<", "gt": ">", "quot": '"'}[m.group(1)], line)
+
+
+def expand_spans(rows: list[list[tuple[str, int, int]]], source: str = "") -> list[list[GridCell]]:
     """Rows of ``(text, rowspan, colspan)`` → a rectangular grid; positions covered by a merged
-    cell hold its text with ``origin=False``."""
+    cell hold its text with ``origin=False``.
+
+    Spans are capped to the table's real size, as browsers do: a rowspan to the rows the table has
+    below it, a colspan to its widest row's count of cells. A table that still expands past
+    ``MAX_TABLE_CELLS`` (30,000 cells spanning 100 × 100 each made 4 GB) is refused."""
+    widest = min(max((len(row) for row in rows), default=1), MAX_SPAN)
     grid: dict[tuple[int, int], GridCell] = {}
     width = 0
     for r, row in enumerate(rows):
@@ -87,10 +107,23 @@ def expand_spans(rows: list[list[tuple[str, int, int]]]) -> list[list[GridCell]]
         for text, rowspan, colspan in row:
             while (r, c) in grid:
                 c += 1
-            for dr in range(max(1, rowspan)):
-                for dc in range(max(1, colspan)):
+            down = max(1, min(rowspan, len(rows) - r))
+            across = max(1, min(colspan, widest))
+            if len(grid) + down * across > MAX_TABLE_CELLS:
+                raise _too_large(source)
+            for dr in range(down):
+                for dc in range(across):
                     grid[(r + dr, c + dc)] = GridCell(text, origin=(dr == 0 and dc == 0))
-            c += max(1, colspan)
+            c += across
             width = max(width, c)
     height = max((r for r, _ in grid), default=-1) + 1
+    if height * width > MAX_TABLE_CELLS:
+        raise _too_large(source)
     return [[grid.get((r, c), GridCell("", origin=False)) for c in range(width)] for r in range(height)]
+
+
+def _too_large(source: str) -> InputError:
+    return InputError(
+        f"{source + '：' if source else ''}有一个表格的合并单元格展开后超过 {MAX_TABLE_CELLS} 格，远超年度报告的表格，无法读取。",
+        hint="文件可能经过恶意构造或已损坏：请确认文件来源，或另存为 .docx 或 .txt 后再试。",
+    )

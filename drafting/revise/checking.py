@@ -25,7 +25,7 @@ from ..figures import bindable_numbers, numbers_in
 NUMBER_RULE = "NUM"  # a number the change introduced that the data does not support
 PIN_RULE = "PIN"  # a pinned sentence is missing
 PIN_RESTORED_RULE = "PIN+"  # a pinned sentence the model dropped, put back
-_QUOTED = re.compile(r"“[^”]*”")
+_QUOTED = re.compile(r"“[^“”]*”")  # not across another “: linear in a long message
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from pydantic import ValidationError
 
 from .. import official, offline, pins
 from ..backends.base import Backend, BackendError, ChatRequest, OnText
+from ..chars import writable
 from ..config import OFFLINE
 from ..document import Draft, Section, SectionUsage, load_draft, parse_draft
 from ..errors import DraftingError, InputError, OutputError
@@ -104,8 +105,11 @@ def short_label(section: Section) -> str:
 
 
 def split_paragraphs(text: str) -> list[str]:
-    """The author's text as paragraphs: one per non-empty line, ends trimmed."""
-    return [line.strip() for line in text.replace("\r\n", "\n").split("\n") if line.strip()]
+    """The author's text as paragraphs: one per non-empty line (a form feed or a vertical tab
+    breaks a line too), ends trimmed, and without the control characters no document can hold
+    (saved, they made every later run fail until --undo)."""
+    lines = (writable(line).strip() for line in text.splitlines())
+    return [line for line in lines if line]
 
 
 def draft_stem(path: Path) -> str:

@@ -416,9 +416,11 @@ def _set_properties(doc: DocxDocument, draft: Draft) -> None:
     else:
         when = draft.provenance.created.astimezone(dt.UTC).replace(tzinfo=None)
     props = doc.core_properties
-    props.author = draft.agency
-    props.last_modified_by = draft.agency
-    props.title = draft.title
+    # The properties hold at most 255 characters (python-docx raises beyond); validated data stays
+    # far below, a draft edited by hand need not.
+    props.author = draft.agency[:255]
+    props.last_modified_by = draft.agency[:255]
+    props.title = draft.title[:255]
     props.subject = official.TITLE_SUFFIX
     props.comments = ""
     props.keywords = ""

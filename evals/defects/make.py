@@ -366,6 +366,33 @@ def n0(b: Base, page: Page) -> Seeded | None:
     return Seeded(page, data=b.data) if ok else None
 
 
+def n5(b: Base, page: Page) -> Seeded | None:
+    """A figure of the author's facts copied with another figure of the data in its place
+    (培训2次 → 培训3次, 3 being, say, the fee notices): bound by its words, not by its value."""
+    from drafting.binding import Binder
+    from drafting.figures import bindable_numbers
+
+    binder = Binder(b.data)
+    others = sorted(v for v in bindable_numbers(b.data) if 1 < v < 1000 and v == v.to_integral_value())
+    for item in _paragraphs(page, "overview"):
+        for m, bindings in binder.read(item.text):
+            fact = [x for x in bindings if x.figure.key.startswith("fact:") and x.certain]
+            if not fact or len(bindings) > 1 or m.chinese or m.value is None or m.approx:
+                continue
+            swap = next((v for v in others if v != m.value and abs(v - m.value) <= 40), None)
+            if swap is None:
+                continue
+            item.text = item.text[: m.start] + m.text.replace(str(m.value), str(swap), 1) + item.text[m.end :]
+            return Seeded(page, data=b.data)
+    return None
+
+
+def n6(b: Base, page: Page) -> Seeded | None:
+    """A share the data cannot give (自然人申请占99.9%)."""
+    ok = edit(page, "overview", r"(其中自然人申请\d+件)", r"\1（占99.9%）")
+    return Seeded(page, data=b.data) if ok else None
+
+
 def f1(b: Base, page: Page) -> Seeded | None:
     for item in _paragraphs(page, "other"):
         if "信息处理费" in item.text or "收费通知" in item.text:
@@ -513,6 +540,8 @@ DEFECTS = (
     Defect("R5", "numbering", r5),
     Defect("D1", "table-vs-data", d1),
     Defect("D2", "agency-vs-data", d2),
+    Defect("N5", "fact-figure", n5),
+    Defect("N6", "invented-share", n6),
 )
 CATEGORY = {rule.id: rule.category for rule in RULES.values()}  # the catalogue's, never spelt again
 

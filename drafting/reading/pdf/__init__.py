@@ -14,6 +14,7 @@ import threading
 from typing import Final
 
 from ...errors import InputError
+from ...limits import MAX_PDF_CHARS, MAX_PDF_PAGES, PAGES_HINT, quiet
 from ..blocks import Block
 from .flow import Page, blocks, drop_furniture, page_number_like
 from .ruling import tables
@@ -48,6 +49,7 @@ def _read_pages(raw_bytes: bytes, source: str) -> list[Page]:
 
     from .page import page_content
 
+    quiet("pypdfium2")
     try:
         document = pdfium.PdfDocument(raw_bytes)
     except pdfium.PdfiumError as exc:
@@ -58,19 +60,25 @@ def _read_pages(raw_bytes: bytes, source: str) -> list[Page]:
             ) from None
         raise InputError(f"{source}：文件已损坏，或不是有效的 PDF，无法打开。", hint=_BROKEN_HINT) from None
     pages: list[Page] = []
-    readable = unmapped = 0
+    readable = unmapped = seen = 0
     try:
         if len(document) == 0:
             raise InputError(f"{source}：PDF 中没有页面。", hint=_BROKEN_HINT)
+        if len(document) > MAX_PDF_PAGES:
+            raise InputError(
+                f"{source}：PDF 有 {len(document)} 页，超过上限 {MAX_PDF_PAGES} 页，不像是一份年度报告。",
+                hint=PAGES_HINT,
+            )
         for n in range(len(document)):
             try:
                 page = document[n]
             except pdfium.PdfiumError:
                 raise InputError(f"{source}：PDF 第{n + 1}页已损坏，无法读取。", hint=_BROKEN_HINT) from None
             try:
-                content = page_content(page)
+                content = page_content(page, source, n + 1, MAX_PDF_CHARS - seen)
             finally:
                 page.close()
+            seen += content.counted
             found = tables(content.rules, n + 1)
             free: list[Char] = []
             for c in content.chars:

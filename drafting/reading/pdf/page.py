@@ -10,6 +10,8 @@ from typing import Any
 
 import pypdfium2.raw as raw
 
+from ...errors import InputError
+from ...limits import MAX_PDF_CHARS, MAX_PDF_OBJECTS, PAGES_HINT
 from .ruling import Point, Rule, path_rules
 from .text import Char
 
@@ -26,6 +28,7 @@ class PageContent:
     chars: list[Char]
     rules: list[Rule]
     unmapped: int  # characters whose font has no Unicode mapping (garbage when copied)
+    counted: int = 0  # every character PDFium counted on the page, spaces it generated included
 
 
 def _apply(m: Matrix, x: float, y: float) -> tuple[float, float]:
@@ -85,13 +88,21 @@ class _Reader:
             return self.height, self.width
         return self.width, self.height
 
-    def chars(self) -> tuple[list[Char], int]:
+    def chars(
+        self, source: str = "", number: int = 0, budget: int = MAX_PDF_CHARS
+    ) -> tuple[list[Char], int, int]:
         textpage = self.page.get_textpage()
         out: list[Char] = []
         unmapped = 0
         try:
             handle = textpage.raw
-            for i in range(textpage.count_chars()):
+            count = textpage.count_chars()
+            if count > budget:  # the document's characters so far: a dense page of a report has ~3,000
+                raise InputError(
+                    f"{source}：PDF 到第{number}页已超过 {MAX_PDF_CHARS} 个字符，远超年度报告，无法读取。",
+                    hint=PAGES_HINT,
+                )
+            for i in range(count):
                 if raw.FPDFText_IsGenerated(handle, i):
                     continue  # spaces and line breaks PDFium guessed: our layout decides those
                 code = raw.FPDFText_GetUnicode(handle, i)
@@ -107,7 +118,7 @@ class _Reader:
                 out.append(Char(ch, min(ax, bx), min(ay, by), max(ax, bx), max(ay, by)))
         finally:
             textpage.close()
-        return out, unmapped
+        return out, unmapped, count
 
     @staticmethod
     def box(textpage: Any, i: int) -> tuple[float, float, float, float]:
@@ -159,8 +170,18 @@ class _Reader:
         out.extend(path_rules(points, filled, stroked))
 
 
-def page_content(page: Any) -> PageContent:
+def page_content(page: Any, source: str = "", number: int = 0, budget: int = MAX_PDF_CHARS) -> PageContent:
+    """A page's characters and rules; ``budget`` is how many characters the document may still
+    hold (``limits.MAX_PDF_CHARS`` in all)."""
     reader = _Reader(page)
-    chars, unmapped = reader.chars()
+    # A page drawing more objects than any report page (a ruled table page has ~2,000) is refused
+    # before each is read: their rules would be compared with each other.
+    objects = raw.FPDFPage_CountObjects(page.raw)
+    if objects > MAX_PDF_OBJECTS:
+        raise InputError(
+            f"{source}：PDF 第{number}页有 {objects} 个图形和文字对象，远超年度报告的页面，无法读取。",
+            hint=PAGES_HINT,
+        )
+    chars, unmapped, counted = reader.chars(source, number, budget)
     width, height = reader.size()
-    return PageContent(width, height, chars, reader.rules(), unmapped)
+    return PageContent(width, height, chars, reader.rules(), unmapped, counted)
