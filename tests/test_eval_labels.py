@@ -42,7 +42,7 @@ def _judge(body: dict[str, Any]) -> str:
     return score(SCORES[agency], "依据素材")
 
 
-def _run(tmp_path: Path) -> tuple[Path, Path]:
+def _run(tmp_path: Path) -> tuple[Path, Path, list[dict[str, Any]]]:
     cases = ""
     for case, data in CASES.items():
         cases += f"  - id: {case}\n    data: {data}\n    expect:\n"
@@ -54,12 +54,18 @@ def _run(tmp_path: Path) -> tuple[Path, Path]:
     out, html = tmp_path / "run.json", tmp_path / "run.html"
     with stub_server(reply=_judge) as server:
         res = run_eval(suite, "--base-url", server.base_url, "--json", out, "--html", html)
+        sent = [r.body for r in server.requests]
     assert res.exit_code == 0, res.output
-    return out, html
+    return out, html, sent
+
+
+def _tokens(body: dict[str, Any]) -> int:
+    """What the loopback server bills a request: its messages' characters and its answer's."""
+    return sum(len(str(m["content"])) for m in body["messages"]) + len(_judge(body))
 
 
 def test_agreement_of_each_check_and_judge_with_the_reviewers(tmp_path: Path) -> None:
-    out, html = _run(tmp_path)
+    out, html, sent = _run(tmp_path)
     labels = write(
         tmp_path / "labels.json",
         json.dumps(exported(html, lambda a: LABELS.get(a["case"]), "看过"), ensure_ascii=False),
@@ -72,19 +78,25 @@ def test_agreement_of_each_check_and_judge_with_the_reviewers(tmp_path: Path) ->
         for line in res.output.splitlines()
         if line.startswith("│") and "│" in line[1:]
     }
-    # name → category, agreement, agreed/labelled, false pass, false fail, undecided
-    assert rows["全部期望"] == ["整体", "100.0%", "3/3", "0", "0", "0"]
+    # name → category, agreement, agreed/labelled, false pass, false fail, undecided, tokens a draft
+    assert rows["全部期望"] == ["整体", "100.0%", "3/3", "0", "0", "0", "—"]  # checks ask no model
     # specificity passed the third draft (5) that people marked bad, failed the second (2) marked good
-    assert rows["具体而非口号"] == ["评分", "33.3%", "1/3", "1", "1", "0"]
-    assert rows["公文文风"] == ["评分", "—", "0/0", "0", "0", "3"]  # never a score: undecided
-    assert rows["contains"] == ["期望", "100.0%", "1/1", "0", "0", "0"]
+    specificity = [_tokens(b) for b in sent if "评分标准：具体而非口号" in first_user(b)]
+    assert len(specificity) == 3
+    assert rows["具体而非口号"] == ["评分", "33.3%", "1/3", "1", "1", "0", f"{sum(specificity) / 3:.0f}"]
+    # never a score: undecided, and it cost its asks and re-asks all the same
+    register = rows["公文文风"]
+    assert register[:6] == ["评分", "—", "0/0", "0", "0", "3"] and int(register[6]) > int(
+        rows["具体而非口号"][6]
+    )
+    assert rows["contains"] == ["期望", "100.0%", "1/1", "0", "0", "0", "—"]
     assert "3 份草稿：好 2，不好 1" in res.output
     shown = page.read_text(encoding="utf-8")
     assert "与人工标注的一致程度" in shown and "人工标注 3 份草稿（好 2，不好 1）" in shown
 
 
 def test_labels_of_changed_drafts_are_set_aside(tmp_path: Path) -> None:
-    out, html = _run(tmp_path)
+    out, html, _ = _run(tmp_path)
     content = exported(html, lambda a: LABELS.get(a["case"]))
     content["labels"][0]["draft"] = "0000000000000000"  # a text nobody labelled
     labels = write(tmp_path / "labels.json", json.dumps(content, ensure_ascii=False))

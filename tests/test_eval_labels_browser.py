@@ -57,4 +57,4 @@ def test_a_reviewer_labels_drafts_in_the_report_and_exports_the_labels_file(
     res = run_eval("--rescore", out, "--labels", labels)
     assert res.exit_code == 0, res.output
     line = next(line for line in res.output.splitlines() if "全部期望" in line)
-    assert [c.strip() for c in line.split("│")[2:-1]] == ["整体", "0.0%", "0/2", "1", "1", "0"]
+    assert [c.strip() for c in line.split("│")[2:-1]] == ["整体", "0.0%", "0/2", "1", "1", "0", "—"]

@@ -15,6 +15,8 @@ from typing import Any
 
 import pytest
 
+from drafting.evaluation.panels import judge_usage
+
 from .eval_support import SUITE, copy_prompts, record_of, run_eval, write
 from .judge_support import (
     SLOGANS,
@@ -22,6 +24,8 @@ from .judge_support import (
     Counted,
     Drafter,
     exported,
+    is_judge,
+    is_pairwise,
     judged_text,
     pair_texts,
     prefer,
@@ -60,7 +64,15 @@ def test_two_prompt_versions_over_the_project_suite(tmp_path: Path) -> None:
     a = copy_prompts(tmp_path / "version-a")
     b = copy_prompts(tmp_path / "version-b", system_extra=f"{VERSION_B}请在总体情况第一段末尾表明工作态度。")
     out, html = tmp_path / "run.json", tmp_path / "run.html"
-    reply = routed(draft=Drafter(SUITE), judge=_judge, pairwise=_pairwise)
+    routes = routed(draft=Drafter(SUITE), judge=_judge, pairwise=_pairwise)
+    billed: dict[str, int] = {"judge": 0, "pairwise": 0, "draft": 0}  # what the server bills, by use
+
+    def reply(body: dict[str, Any]) -> str:
+        text = routes(body)
+        use = "judge" if is_judge(body) else "pairwise" if is_pairwise(body) else "draft"
+        billed[use] += sum(len(str(m["content"])) for m in body["messages"]) + len(text)
+        return text
+
     with stub_server(reply=reply) as server:
         args = [
             SUITE, "--prompts", a, "--prompts", b, "--model", "openai:writer", "--judge-model", "openai:judge",
@@ -68,6 +80,7 @@ def test_two_prompt_versions_over_the_project_suite(tmp_path: Path) -> None:
         ]  # fmt: skip
         res = run_eval(*args, "--json", out, "--html", html)
         sent = len(server.requests)
+        first_bill = dict(billed)
         rerun = run_eval(*args, "--json", tmp_path / "rerun.json")
         after_rerun = len(server.requests)
     assert res.exit_code == 0, res.output
@@ -117,10 +130,11 @@ def test_two_prompt_versions_over_the_project_suite(tmp_path: Path) -> None:
     rows = {
         line.split("│")[1].strip(): [c.strip() for c in line.split("│")[2:-1]]
         for line in agreed.output.splitlines()
-        if line.startswith("│") and line.count("│") == 8
+        if line.startswith("│") and line.count("│") == 9
     }
-    assert rows["具体而非口号"] == ["评分", "100.0%", f"{2 * cases}/{2 * cases}", "0", "0", "0"]
-    assert rows["全部期望"] == ["整体", "50.0%", f"{cases}/{2 * cases}", str(cases), "0", "0"]
+    assert rows["具体而非口号"][:6] == ["评分", "100.0%", f"{2 * cases}/{2 * cases}", "0", "0", "0"]
+    assert int(rows["具体而非口号"][6]) > 0  # what the judge costs a draft, beside how often it agrees
+    assert rows["全部期望"] == ["整体", "50.0%", f"{cases}/{2 * cases}", str(cases), "0", "0", "—"]
     assert "与人工标注的一致程度" in (tmp_path / "labelled.html").read_text(encoding="utf-8")
 
     # A rerun makes no model call: drafts, grades and comparisons all come from the cache.
@@ -134,3 +148,15 @@ def test_two_prompt_versions_over_the_project_suite(tmp_path: Path) -> None:
         sorted(j.scores) for r in record.runs for j in r.judgements
     ]
     assert all(o.cached for c in again.pairwise for o in c.orders)
+
+    # What the judges cost: every grade and order counted, the run's spending as the server billed
+    # it (the shared correspondence requests once); the rerun spent nothing.
+    usage = {u.task: u for u in judge_usage(record)}
+    grading, comparing = usage["评分"], usage["两两比较"]
+    assert (grading.judge, grading.asked, grading.answers) == ("openai:judge", 2 * cases * 12, 2 * cases * 12)
+    assert grading.cached == cases * 3 and grading.spent == first_bill["judge"] > 0
+    assert (comparing.asked, comparing.cached, comparing.spent) == (2 * cases, 0, first_bill["pairwise"])
+    assert f"{grading.spent}" in res.output and "评分模型用量" in res.output and "评分模型用量" in page
+    rerun_usage = {u.task: u for u in judge_usage(again)}
+    assert rerun_usage["评分"].spent == rerun_usage["两两比较"].spent == 0
+    assert rerun_usage["评分"].tokens == grading.tokens

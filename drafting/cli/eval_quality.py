@@ -10,6 +10,7 @@ from rich.console import Console
 from ..evaluation.human_labels import AgreementReport
 from ..evaluation.panels import (
     SHORT_SECTIONS,
+    judge_usage,
     quality_cells,
     rate_text,
     rubric_cells,
@@ -79,6 +80,35 @@ def print_quality(record: RunRecord, console: Console) -> None:
             )
         console.print(table)
 
+    usage = judge_usage(record)
+    if usage:
+        table = Table(
+            title="评分模型用量（缓存命中的回答按初次提问时的 tokens 计入合计）", title_justify="left"
+        )
+        for name in (
+            "评分模型",
+            "用途",
+            "次数",
+            "回答",
+            "缓存命中",
+            "tokens 合计",
+            "每次 tokens",
+            "本次花费 tokens",
+        ):
+            table.add_column(name, justify="left" if name in ("评分模型", "用途") else "right")
+        for u in usage:
+            table.add_row(
+                u.judge,
+                u.task,
+                str(u.asked),
+                str(u.answers),
+                str(u.cached),
+                str(u.tokens),
+                f"{u.per_ask:.0f}",
+                str(u.spent),
+            )
+        console.print(table)
+
     figures = quality_cells(record)
     if figures:
         table = Table(title="质量指标（按字计，各草稿的平均）", title_justify="left")
@@ -116,7 +146,7 @@ def print_agreement(report: AgreementReport, console: Console) -> None:
         title=f"与人工标注的一致程度（{report.matched} 份草稿：好 {report.good}，不好 {report.bad}）",
         title_justify="left",
     )
-    for name in ("检查或评分", "类别", "一致率", "一致", "误放过", "误拦", "未定"):
+    for name in ("检查或评分", "类别", "一致率", "一致", "误放过", "误拦", "未定", "tokens/份"):
         table.add_column(name, justify="left" if name in ("检查或评分", "类别") else "right")
     for a in report.rows:
         table.add_row(
@@ -127,9 +157,13 @@ def print_agreement(report: AgreementReport, console: Console) -> None:
             str(a.false_pass),
             str(a.false_fail),
             str(a.undecided),
+            "—" if a.tokens_per_draft is None else f"{a.tokens_per_draft:.0f}",
         )
     console.print(table)
-    console.print("误放过：通过了但人工标为“不好”；误拦：未通过但人工标为“好”；未定：评分没有有效分数。")
+    console.print(
+        "误放过：通过了但人工标为“不好”；误拦：未通过但人工标为“好”；未定：评分没有有效分数；"
+        "tokens/份：评分每份草稿花的 tokens（检查不调用模型）。"
+    )
     if report.stale:
         console.print(
             f"[yellow]{len(report.stale)} 条标注的草稿已改变，未计入[/yellow]：{'、'.join(report.stale[:5])}"

@@ -32,6 +32,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from .. import yamlfile
 from ..errors import InputError
 from .record import DraftRun, RunRecord
+from .verdicts import Judgement
 
 SCHEMA: Literal["drafting.eval-labels/1"] = "drafting.eval-labels/1"
 WHAT = "标注文件"
@@ -97,10 +98,18 @@ class Agreement:
     false_pass: int = 0  # passed, marked bad
     false_fail: int = 0  # failed, marked good
     undecided: int = 0  # labelled drafts it could not decide (a rubric without a score)
+    tokens: int = 0  # a rubric: its graders' tokens on those drafts (checks cost nothing)
 
     @property
     def rate(self) -> float | None:
         return self.agree / self.labelled if self.labelled else None
+
+    @property
+    def tokens_per_draft(self) -> float | None:
+        """What the verdict costs a draft: a rubric's tokens (cached answers at what they cost
+        when asked); None for checks, which ask no model."""
+        drafts = self.labelled + self.undecided
+        return self.tokens / drafts if self.kind == "评分" and drafts else None
 
 
 @dataclass
@@ -118,7 +127,7 @@ def verdicts(run: DraftRun, rules: list[str]) -> dict[tuple[str, str], bool | No
     out: dict[tuple[str, str], bool | None] = {("整体", WHOLE): run.passed}
     for j in run.judgements:
         if not j.skipped:
-            out[("评分", j.title if j.name == j.rubric else f"{j.title}（{j.name}）")] = j.good
+            out[("评分", _rubric_name(j))] = j.good
     for res in run.results:
         if res.kind not in ("passes", "judge"):
             key = ("期望", res.kind)
@@ -128,6 +137,10 @@ def verdicts(run: DraftRun, rules: list[str]) -> dict[tuple[str, str], bool | No
     for rule in rules:
         out[("规则", rule)] = rule not in failing
     return out
+
+
+def _rubric_name(j: Judgement) -> str:
+    return j.title if j.name == j.rubric else f"{j.title}（{j.name}）"
 
 
 def _name(label: Label) -> str:
@@ -161,8 +174,12 @@ def agreement(labels: LabelsFile, record: RunRecord) -> AgreementReport:
     rows: dict[tuple[str, str], Agreement] = {}
     for key, label in chosen.items():
         good = label.label == "good"
+        costs = {
+            _rubric_name(j): sum(g.tokens for g in j.grades) for j in runs[key].judgements if not j.skipped
+        }
         for (kind, name), passed in verdicts(runs[key], rules).items():
             row = rows.setdefault((kind, name), Agreement(name, kind))
+            row.tokens += costs.get(name, 0) if kind == "评分" else 0
             if passed is None:
                 row.undecided += 1
                 continue

@@ -129,12 +129,18 @@ def judge_record(
     def key(task: _Task) -> tuple[object, ...]:
         return (requests[(task.run, task.name)], task.model.spec, task.sample)
 
-    unique = list({key(t): t for t in tasks}.values())
+    firsts: dict[tuple[object, ...], _Task] = {}
+    for t in tasks:
+        firsts.setdefault(key(t), t)
+    unique = list(firsts.values())
     asked = map_bounded(grade, unique, max(1, workers), on_each=each)
     by_key = {key(t): asked[i] for i, t in enumerate(unique)}
+    first = {id(t) for t in unique}
     for task in tasks:  # tasks are in grader order: the grades land in it
         judgement = next(j for j in planned[task.run] if j.name == task.name)
-        judgement.grades.append(by_key[key(task)])
+        got = by_key[key(task)]
+        # A grade another judgement's request answered cost nothing more: as if from the cache.
+        judgement.grades.append(got if id(task) in first else got.model_copy(update={"cached": True}))
     runs = [with_judgements(run, planned[i]) for i, run in enumerate(record.runs)]
     return record.model_copy(
         update={"runs": runs, "judge_prompts": {**record.judge_prompts, "judge": prompt.version}}

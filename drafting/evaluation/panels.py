@@ -106,6 +106,51 @@ def skipped_rubrics(record: RunRecord) -> dict[str, list[str]]:
     return out
 
 
+# --- what the judges cost -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class JudgeUsage:
+    """One judge model's answers in one use (rubrics or pairwise) over the run: what it costs."""
+
+    judge: str  # the judge model's spec
+    task: str  # 评分 or 两两比较
+    asked: int  # grades (one grader on one draft) or orders (one order of one pair)
+    answers: int  # answers received, re-asks included
+    cached: int  # grades or orders answered wholly from the response cache
+    tokens: int  # tokens of every answer, cached ones at what they cost when first asked
+    spent: int  # tokens of the answers this run asked for (not from the cache)
+
+    @property
+    def per_ask(self) -> float:
+        return self.tokens / self.asked if self.asked else 0.0
+
+
+def judge_usage(record: RunRecord) -> list[JudgeUsage]:
+    """Per judge model and use. A request two judgements shared (``judge.py`` asks it once) is
+    spent once: the second grade is marked as answered from the cache."""
+    rows: dict[tuple[str, str], list[tuple[int, int, bool]]] = {}
+    for run in record.runs:
+        for j in run.judgements:
+            for g in j.grades:
+                rows.setdefault((g.model, "评分"), []).append((len(g.answers), g.tokens, g.cached))
+    for c in record.pairwise:
+        for o in c.orders:
+            rows.setdefault((c.judge, "两两比较"), []).append((len(o.answers), o.tokens, o.cached))
+    return [
+        JudgeUsage(
+            judge=judge,
+            task=task,
+            asked=len(items),
+            answers=sum(n for n, _, _ in items),
+            cached=sum(hit for _, _, hit in items),
+            tokens=sum(tokens for _, tokens, _ in items),
+            spent=sum(tokens for _, tokens, hit in items if not hit),
+        )
+        for (judge, task), items in rows.items()
+    ]
+
+
 # --- quality figures ------------------------------------------------------------------------------
 
 
@@ -232,6 +277,7 @@ def page_context(record: RunRecord, agreement: AgreementReport | None) -> dict[s
         "rubric_cell": {(c.prompt, c.model, c.name): c for c in cells},
         "skipped_rubrics": skipped_rubrics(record),
         "win_rates": win_rates(record),
+        "judge_usage": judge_usage(record),
         "quality_cells": quality_cells(record),
         "case_pairs": {case.id: [c for c in record.pairwise if c.case == case.id] for case in record.cases},
         "agreement": agreement,
