@@ -12,8 +12,9 @@ and says why. A setting the provider refuses (a bad key, an unknown model) stops
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from .. import official, statements
 from ..backends.base import OUTPUT_KINDS, Backend, BackendError, ChatRequest, Message
@@ -22,7 +23,8 @@ from ..config import Settings
 from ..data.model import ReportData
 from ..errors import InputError
 from ..prompts import BUILT_IN, SUFFIX, PromptFile, default_dir, load_task_prompt
-from .verdicts import Read
+from ..threads import map_bounded
+from .verdicts import Grade, PairOrder, Read
 
 
 def judge_models(specs: Sequence[str], settings: Settings) -> dict[str, ModelChoice]:
@@ -128,6 +130,41 @@ def ask(backend: Backend, request: ChatRequest, read: Callable[[str], Read]) -> 
             Message("user", reask_message(problem)),
         )
     return Asked(None, answers, from_cache and bool(answers), tokens, f"重新提问后仍无法使用：{problem}")
+
+
+T = TypeVar("T")
+A = TypeVar("A", Grade, PairOrder)  # what a judge's answer becomes
+
+
+def ask_each_once(
+    tasks: Sequence[T],
+    key: Callable[[T], Hashable],
+    work: Callable[[T], A],
+    workers: int,
+    on_done: Callable[[], None] | None = None,
+) -> list[A]:
+    """``work`` over ``tasks``, in their order, each distinct request (``key``) asked once: drafts
+    that read the same (two prompt versions that differ elsewhere, repeats that wrote the same
+    text) would otherwise race each other past the response cache and pay twice. A task whose
+    request an earlier one asked gets that answer marked as from the cache: it cost nothing more."""
+    firsts: dict[Hashable, int] = {}
+    for i, task in enumerate(tasks):
+        firsts.setdefault(key(task), i)
+    unique = list(firsts.values())
+
+    def each(_: int, __: A) -> bool:
+        if on_done is not None:
+            on_done()
+        return False
+
+    asked = map_bounded(work, [tasks[i] for i in unique], max(1, workers), on_each=each)
+    by_key = {key(tasks[i]): asked[n] for n, i in enumerate(unique)}
+    out: list[A] = []
+    for i, task in enumerate(tasks):
+        got = by_key[key(task)]
+        shared = firsts[key(task)] != i and bool(got.answers)  # a failure is not a cache hit
+        out.append(got.model_copy(update={"cached": True}) if shared else got)
+    return out
 
 
 # --- what the judge reads ------------------------------------------------------------------------

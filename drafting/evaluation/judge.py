@@ -22,8 +22,7 @@ from ..backends.base import ChatRequest
 from ..backends.resolve import ModelChoice
 from ..data.model import ReportData
 from ..prompts import render_alone
-from ..threads import map_bounded
-from .asking import Clients, ask, base_values, draft_text, facts_text, task_prompt
+from .asking import Clients, ask, ask_each_once, base_values, draft_text, facts_text, task_prompt
 from .record import DraftRun, ResultRecord, RunRecord
 from .rubrics import Rubric
 from .suite import Judge, JudgeSpec
@@ -119,28 +118,13 @@ def judge_record(
             tokens=asked.tokens,
         )
 
-    def each(_: int, __: Grade) -> bool:
-        if on_done is not None:
-            on_done()
-        return False
-
-    # The same request to the same grader is asked once: drafts whose judged parts are the same
-    # (two prompt versions that differ elsewhere) would otherwise race each other past the cache.
     def key(task: _Task) -> tuple[object, ...]:
         return (requests[(task.run, task.name)], task.model.spec, task.sample)
 
-    firsts: dict[tuple[object, ...], _Task] = {}
-    for t in tasks:
-        firsts.setdefault(key(t), t)
-    unique = list(firsts.values())
-    asked = map_bounded(grade, unique, max(1, workers), on_each=each)
-    by_key = {key(t): asked[i] for i, t in enumerate(unique)}
-    first = {id(t) for t in unique}
-    for task in tasks:  # tasks are in grader order: the grades land in it
+    grades = ask_each_once(tasks, key, grade, workers, on_done)
+    for task, got in zip(tasks, grades, strict=True):  # tasks are in grader order: the grades land in it
         judgement = next(j for j in planned[task.run] if j.name == task.name)
-        got = by_key[key(task)]
-        # A grade another judgement's request answered cost nothing more: as if from the cache.
-        judgement.grades.append(got if id(task) in first else got.model_copy(update={"cached": True}))
+        judgement.grades.append(got)
     runs = [with_judgements(run, planned[i]) for i, run in enumerate(record.runs)]
     return record.model_copy(
         update={"runs": runs, "judge_prompts": {**record.judge_prompts, "judge": prompt.version}}

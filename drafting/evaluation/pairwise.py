@@ -20,8 +20,7 @@ from ..backends.resolve import ModelChoice
 from ..data.model import ReportData
 from ..errors import InputError
 from ..prompts import render_alone
-from ..threads import map_bounded
-from .asking import Clients, ask, base_values, draft_text, facts_text, task_prompt
+from .asking import Clients, ask, ask_each_once, base_values, draft_text, facts_text, task_prompt
 from .record import RunRecord
 from .verdicts import PairComparison, PairOrder, read_preference
 
@@ -108,14 +107,12 @@ def compare_record(
             tokens=asked.tokens,
         )
 
-    def each(_: int, __: PairOrder) -> bool:
-        if on_done is not None:
-            on_done()
-        return False
+    def key(order: _Order) -> tuple[object, ...]:
+        return (order.request, order.judge.spec)
 
-    said = map_bounded(judge_order, orders, max(1, workers), on_each=each)
-    for i, order in enumerate(orders):
-        comparisons[order.comparison].orders.append(said[i])
+    said = ask_each_once(orders, key, judge_order, workers, on_done)
+    for order, got in zip(orders, said, strict=True):
+        comparisons[order.comparison].orders.append(got)
     return record.model_copy(
         update={
             "pairwise": comparisons,
