@@ -103,6 +103,10 @@ def test_labels_of_changed_drafts_are_set_aside(tmp_path: Path) -> None:
     res = run_eval("--rescore", out, "--labels", labels)
     assert res.exit_code == 0, res.output
     assert "1 条标注的草稿已改变，未计入" in res.output and "2 份草稿：好 1，不好 1" in res.output
+    content_none = {**content, "labels": []}
+    write(labels, json.dumps(content_none, ensure_ascii=False))
+    res = run_eval("--rescore", out, "--labels", labels)
+    assert res.exit_code == 2 and "标注文件中没有任何标注" in res.output and "导出标注文件" in res.output
     for label in content["labels"]:
         label["draft"] = "0000000000000000"
     write(labels, json.dumps(content, ensure_ascii=False))

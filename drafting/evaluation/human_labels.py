@@ -148,6 +148,11 @@ def _name(label: Label) -> str:
 
 
 def agreement(labels: LabelsFile, record: RunRecord) -> AgreementReport:
+    if not labels.labels:
+        raise InputError(
+            "标注文件中没有任何标注。",
+            hint="请先在 HTML 评测报告中把草稿标为“好”或“不好”，再点“导出标注文件”。",
+        )
     runs = {r.key: r for r in record.runs}
     chosen: dict[tuple[str, str, str, int], Label] = {}
     stale: list[str] = []
