@@ -14,7 +14,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from .. import official, statements
 from ..backends.base import OUTPUT_KINDS, Backend, BackendError, ChatRequest, Message
@@ -91,6 +91,17 @@ class Asked:
     cached: bool
     tokens: int
     unscored: str = ""
+
+    def kept(self) -> dict[str, Any]:
+        """What a grade or a pairwise order keeps of the asking, beside the value read."""
+        reason = self.read.reason if self.read else ""
+        return {
+            "reason": reason,
+            "unscored": self.unscored,
+            "answers": self.answers,
+            "cached": self.cached,
+            "tokens": self.tokens,
+        }
 
 
 def reask_message(problem: str) -> str:

@@ -107,16 +107,8 @@ def judge_record(
 
     def grade(task: _Task) -> Grade:
         asked = ask(clients.backend(task.model, task.sample), requests[(task.run, task.name)], read_score)
-        return Grade(
-            model=task.model.spec,
-            sample=task.sample,
-            score=asked.read.value if asked.read else None,
-            reason=asked.read.reason if asked.read else "",
-            unscored=asked.unscored,
-            answers=asked.answers,
-            cached=asked.cached,
-            tokens=asked.tokens,
-        )
+        score = asked.read.value if asked.read else None
+        return Grade(model=task.model.spec, sample=task.sample, score=score, **asked.kept())
 
     def key(task: _Task) -> tuple[object, ...]:
         return (requests[(task.run, task.name)], task.model.spec, task.sample)

@@ -96,16 +96,8 @@ def compare_record(
 
     def judge_order(order: _Order) -> PairOrder:
         asked = ask(clients.backend(order.judge), order.request, read_preference)
-        return PairOrder(
-            first=order.first,
-            second=order.second,
-            choice=asked.read.value if asked.read else None,
-            reason=asked.read.reason if asked.read else "",
-            unscored=asked.unscored,
-            answers=asked.answers,
-            cached=asked.cached,
-            tokens=asked.tokens,
-        )
+        choice = asked.read.value if asked.read else None
+        return PairOrder(first=order.first, second=order.second, choice=choice, **asked.kept())
 
     def key(order: _Order) -> tuple[object, ...]:
         return (order.request, order.judge.spec)
