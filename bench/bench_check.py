@@ -32,7 +32,7 @@ TARGET = 100.0  # reports per second
 
 
 def _kind(layout: str) -> str:
-    return "md" if layout == "md" else "html" if layout == "html" else "txt"
+    return "md" if layout in ("md", "apart") else "html" if layout in ("html", "portal") else "txt"
 
 
 def main() -> int:

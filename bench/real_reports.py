@@ -10,8 +10,9 @@ Each report is checked and imported the way a reviewer would: the installed CLI 
 own (``check --json``, ``import --format cells``, ``import`` to a data file). Per file and in total it
 prints: error findings, false errors (an error whose rule is none of the file's ``true_defects``),
 true defects reported (at any severity, matched by rule and place), table cells read exactly (表三's
-rows × 7 values and 表四's 15), and the time of one ``check`` process (start-up included; the target
-is ≤ 1 s per report). Nothing is asserted here: ``tests/test_real_reports.py`` holds the thresholds.
+rows × 7 values and 表四's 15), cells the import flags as unsure, rules the check could not assess
+(``not_assessed``: what they need was not read with confidence), and the time of one ``check``
+process (start-up included; the target is ≤ 1 s per report). Nothing is asserted here: ``tests/test_real_reports.py`` holds the thresholds.
 """
 
 from __future__ import annotations
@@ -53,6 +54,8 @@ class FileResult:
     cells_ok: int = 0
     wrong_cells: list[str] = field(default_factory=list)  # "label: read … expected …"
     crashed: str = ""  # a traceback or an exit code outside 0/1/2
+    not_assessed: list[str] = field(default_factory=list)  # "rules：reason" the check could not assess
+    unsure_cells: int = 0  # cells ``import --format cells`` flags as not read with confidence
 
     @property
     def false(self) -> int:
@@ -150,10 +153,12 @@ def measure(path: Path, truth: dict[str, Any], scratch: Path) -> FileResult:
     out = FileResult(path.name, check.returncode, seconds, cpu, imported.returncode, written, message)
     out.crashed = _crash(check) or _crash(cells_run) or _crash(imported)
     try:
-        findings = json.loads(check.stdout)["findings"] if check.returncode in (0, 1) else []
+        payload = json.loads(check.stdout) if check.returncode in (0, 1) else {}
+        findings = payload["findings"] if payload else []
     except (json.JSONDecodeError, KeyError):
-        findings = []
+        payload, findings = {}, []
         out.crashed = out.crashed or f"check --json printed no JSON (exit {check.returncode})"
+    out.not_assessed = [f"{'、'.join(n['rules'])}：{n['reason']}" for n in payload.get("not_assessed", [])]
     defects = truth.get("true_defects", [])
     true_rules = {d["rule"] for d in defects}
     errors = [f for f in findings if f["severity"] == "error"]
@@ -175,6 +180,8 @@ def measure(path: Path, truth: dict[str, Any], scratch: Path) -> FileResult:
     except json.JSONDecodeError:
         cells = None
     _compare_cells(truth.get("tables", {}), cells, out)
+    unsure = (cells or {}).get("unsure") or {}
+    out.unsure_cells = sum(len(columns) for rows in unsure.values() for columns in rows.values())
     return out
 
 
@@ -183,7 +190,7 @@ def _pct(a: int, b: int) -> str:
 
 
 def report(results: list[FileResult], detail: bool) -> dict[str, Any]:
-    head = f"{'file':<12} {'errors':>6} {'false':>5} {'defects':>8} {'cells':>12} {'check s':>8} {'cpu s':>6} import"
+    head = f"{'file':<12} {'errors':>6} {'false':>5} {'defects':>8} {'cells':>12} {'unsure':>6} {'n/a':>4} {'check s':>8} {'cpu s':>6} import"
     print(head)
     print("-" * len(head))
     for r in results:
@@ -192,7 +199,7 @@ def report(results: list[FileResult], detail: bool) -> dict[str, Any]:
         imp = f"written (exit {r.import_exit})" if r.import_written else f"refused (exit {r.import_exit})"
         flag = f"  CRASH {r.crashed}" if r.crashed else ""
         print(
-            f"{r.name:<12} {r.errors:>6} {r.false:>5} {defects:>8} {cells:>12} {r.check_seconds:>8.2f} {r.check_cpu:>6.2f} {imp}{flag}"
+            f"{r.name:<12} {r.errors:>6} {r.false:>5} {defects:>8} {cells:>12} {r.unsure_cells:>6} {len(r.not_assessed):>4} {r.check_seconds:>8.2f} {r.check_cpu:>6.2f} {imp}{flag}"
         )
     errors = sum(r.errors for r in results)
     false = sum(r.false for r in results)
@@ -216,7 +223,14 @@ def report(results: list[FileResult], detail: bool) -> dict[str, Any]:
     )
     if detail:
         for r in results:
-            if not (r.false_errors or r.missed or r.wrong_cells or not r.import_written or r.unmatched):
+            if not (
+                r.false_errors
+                or r.missed
+                or r.wrong_cells
+                or not r.import_written
+                or r.unmatched
+                or r.not_assessed
+            ):
                 continue
             print(f"\n== {r.name}")
             if not r.import_written:
@@ -229,6 +243,8 @@ def report(results: list[FileResult], detail: bool) -> dict[str, Any]:
                 print(f"  missed {line}")
             for line in r.wrong_cells:
                 print(f"  cells  {line}")
+            for line in r.not_assessed:
+                print(f"  n/a    {line}")
     return {
         "files": [asdict(r) | {"false": r.false} for r in results],
         "total": {
@@ -243,6 +259,8 @@ def report(results: list[FileResult], detail: bool) -> dict[str, Any]:
             "cells": cells,
             "cells_ok": cells_ok,
             "imports_written": written,
+            "unsure_cells": sum(r.unsure_cells for r in results),
+            "not_assessed": sum(len(r.not_assessed) for r in results),
             "slowest_check_seconds": slowest,
             "slowest_check_cpu_seconds": slowest_cpu,
         },

@@ -239,10 +239,16 @@ def about_requests(text: str) -> bool:
     return "依申请" in text or "政府信息公开申请" in text
 
 
-def sentence_before(text: str, m: Mention) -> str:
-    """The text of m's sentence up to m (line breaks, 。；！？ end a sentence)."""
+SENTENCE_LIMIT: Final = 300  # no sentence of a report is longer; text without punctuation has no end
+
+
+def sentence_before(text: str, m: Mention, limit: int = SENTENCE_LIMIT) -> str:
+    """The text of m's sentence up to m (line breaks, 。；！？ end a sentence), at most ``limit``
+    characters: looked back from every mention of a text pasted without its punctuation, an
+    unbounded sentence would make reading it quadratic."""
     i = m.start
-    while i > 0 and text[i - 1] not in "。；;！!？?\n":
+    lo = max(0, m.start - limit)
+    while i > lo and text[i - 1] not in "。；;！!？?\n":
         i -= 1
     return text[i : m.start]
 

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from .errors import DataError
 
 if TYPE_CHECKING:
-    from .checks import Finding
+    from .checks import Finding, Outcome
     from .data.model import ReportData
     from .document import Draft
     from .reading import Report
@@ -33,7 +33,15 @@ def check_file(
     """Every finding on ``report``, checked against the data file ``data`` and last year's
     ``previous`` (a data file or a report) when given; judged as about to be published when
     ``final``. Raises ``InputError`` for a file that cannot be read at all."""
-    from .checks import issue_findings, report_identity, run_checks, sort_findings
+    return assess_file(report, data, previous, final=final).findings
+
+
+def assess_file(
+    report: Path, data: Path | None = None, previous: Path | None = None, *, final: bool = False
+) -> Outcome:
+    """``check_file`` with the rules that could not be assessed on the report (what they need was
+    not read with confidence) and why."""
+    from .checks import assess, issue_findings, report_identity, sort_findings
     from .data import load_data
     from .reading import read_report
 
@@ -48,8 +56,11 @@ def check_file(
         except DataError as exc:
             findings += issue_findings(exc.issues, str(data), report_identity(document))
     last = last_year(previous) if previous is not None else None
-    findings = sort_findings(run_checks(document, figures, last) + findings)
-    return final_findings(findings, document, figures) if final else findings
+    outcome = assess(document, figures, last)
+    outcome.findings = sort_findings(outcome.findings + findings)
+    if final:
+        outcome.findings = final_findings(outcome.findings, document, figures)
+    return outcome
 
 
 # The rules whose warnings a report may carry while it is written but not when it is published:

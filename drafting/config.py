@@ -94,6 +94,9 @@ class Settings(BaseModel):
     backoff_initial: float = Field(1.0, ge=0)
     backoff_max: float = Field(30.0, ge=0)
     max_retry_after: float = Field(60.0, ge=0)  # a longer Retry-After is not waited for
+    rpm: int | None = Field(None, ge=1)  # requests per window (a minute) the endpoint allows; None: no quota
+    tpm: int | None = Field(None, ge=1)  # tokens per window
+    rate_window: float = Field(60.0, gt=0)  # the window rpm and tpm count over (1 for a per-second quota)
 
 
 # Human names of the settings, for messages.
@@ -107,6 +110,9 @@ SETTING_LABELS = {
     "deadline": "每个请求的总时限（秒）",
     "draft_deadline": "每份草稿的总时限（秒）",
     "cache_max_mb": "响应缓存的大小上限（MB）",
+    "rpm": "每分钟请求数上限",
+    "tpm": "每分钟 tokens 上限",
+    "rate_window": "请求配额的计数时长（秒）",
 }
 
 # Settings that name a variable, a URL or a model: a key pasted into one of them is refused, and

@@ -41,6 +41,16 @@ def current() -> Deadline | None:
     return _current.get()
 
 
+def earliest(own: float) -> tuple[float, Deadline | None]:
+    """When a request must end: at ``own`` (a ``time.monotonic()``, its own deadline) or at the
+    deadline of the work it is part of, whichever comes first; and that one when it is the work's
+    (its message names the work's setting)."""
+    scope = _current.get()
+    if scope is not None and scope.at < own:
+        return scope.at, scope
+    return own, None
+
+
 @contextmanager
 def within(seconds: float | None, what: str, setting: str) -> Iterator[Deadline | None]:
     """Work that must end within ``seconds`` (None: no limit of its own); an enclosing deadline

@@ -34,6 +34,9 @@ from .writers import DEFAULT_FORMATS, render
 if TYPE_CHECKING:
     from concurrent.futures import Future
 
+if TYPE_CHECKING:
+    from .backends.ratelimit import RateLimiter
+
 __all__ = ["DEFAULT_FORMATS", "draft_files", "draft_report", "write_draft"]
 
 
@@ -191,6 +194,29 @@ def usage_total(usages: Sequence[SectionUsage | None]) -> SectionUsage:
 
 
 # --- many files ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How a run of many drafts stands, for a progress display."""
+
+    total: int
+    done: int
+    in_flight: int  # drafts being written
+    waiting: int  # requests waiting for the endpoint's quota
+    eta: float | None  # seconds left as the quota allows; None without a quota
+
+
+def progress(total: int, done: int, jobs: int, limiter: RateLimiter | None = None) -> Progress:
+    """The numbers of a ``draft_files`` run: ``jobs`` drafts run at once while any remain, and the
+    quota (when there is one) says how soon the requests still to send can be answered."""
+    in_flight = min(max(1, jobs), total - done)
+    if limiter is None or not limiter.limited:
+        return Progress(total, done, in_flight, 0, None)
+    stats = limiter.stats()
+    # Every draft asks once per section (re-asks are rare); those sent are behind us.
+    left = max(0, total * len(official.SECTION_IDS) - stats.sent)
+    return Progress(total, done, in_flight, stats.waiting, limiter.eta(left))
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,7 @@ from .data.model import ReportData
 from .document import SectionUsage
 
 if TYPE_CHECKING:
+    from .backends.ratelimit import RateLimiter
     from .checks import Finding
     from .config import Settings
     from .prompts import PromptSet
@@ -49,6 +50,10 @@ class SectionOutcome:
     usage: SectionUsage | None = None
     fell_back: bool = False
     fallback: FallbackCause | None = None  # why, when it fell back (``Section.fallback``)
+    # The requests and answers the accepted text stands on (the first ask's too when the re-ask
+    # was accepted: the re-ask carries it); empty when it fell back. A batch's answers are kept in
+    # the response cache from these, so that ``draft`` of the same data asks nothing again.
+    answered: tuple[tuple[ChatRequest, Completion], ...] = ()
 
 
 class SectionWriter(Protocol):
@@ -190,13 +195,24 @@ class _Tally:
         self.cached += completion.cached
 
 
+# An answer fetched before the writer runs (a batch result), or why there is none.
+Answer = Completion | BackendError
+
+
 class ModelWriter:
     """Writes a section with a prompt and a chat backend, checks it, re-asks once, falls back."""
 
-    def __init__(self, backend: Backend, prompts: PromptSet, check: Check = model_check) -> None:
+    def __init__(
+        self,
+        backend: Backend,
+        prompts: PromptSet,
+        check: Check = model_check,
+        limiter: RateLimiter | None = None,
+    ) -> None:
         self.backend = backend
         self.prompts = prompts
         self.check = check
+        self.limiter = limiter  # the quota its backend's requests go through, for a progress display
 
     @property
     def name(self) -> str:
@@ -209,9 +225,11 @@ class ModelWriter:
     def close(self) -> None:
         self.backend.close()
 
-    def _ask(self, request: ChatRequest, tally: _Tally) -> Completion:
+    def _ask(self, request: ChatRequest, tally: _Tally, answer: Answer | None = None) -> Completion:
         try:
-            completion = self.backend.complete(request)
+            if isinstance(answer, BackendError):
+                raise answer
+            completion = answer if answer is not None else self.backend.complete(request)
         except BackendError as exc:
             tally.requests += exc.attempts
             tally.asks += 1
@@ -219,7 +237,10 @@ class ModelWriter:
         tally.add(completion)
         return completion
 
-    def write(self, section: str, data: ReportData) -> SectionOutcome:
+    def write(self, section: str, data: ReportData, answers: Sequence[Answer] = ()) -> SectionOutcome:
+        """The section, written by the model. ``answers`` are answers already fetched for the first
+        asks (a provider batch's): they enter the same path — clean, check, re-ask, fallback — and
+        only the asks beyond them go to the backend."""
         from .prompts import render
 
         rendered = render(self.prompts, section, data)
@@ -229,6 +250,7 @@ class ModelWriter:
         reason = ""
         first: Judged | None = None
         cause: FallbackCause = "rejected"
+        answered: list[tuple[ChatRequest, Completion]] = []
         for ask in (1, 2):
             request = ChatRequest(
                 messages,
@@ -238,7 +260,7 @@ class ModelWriter:
                 ask=ask,
             )
             try:
-                completion = self._ask(request, tally)
+                completion = self._ask(request, tally, answers[ask - 1] if ask <= len(answers) else None)
             except BackendError as exc:
                 if exc.fatal or exc.kind == "cancelled":
                     raise  # a setting to fix, or Ctrl-C: no point writing this draft
@@ -249,6 +271,7 @@ class ModelWriter:
                 retry = f"回答无法使用（{exc.message.rstrip('。')}），请写得简洁完整"
                 messages = (*rendered.request.messages, Message("user", reask_message([retry])))
                 continue
+            answered.append((request, completion))
             judged = self._judge(section, completion.text, data, rendered.request.messages)
             if judged.ok:
                 notes = ["模型第一次的回答未通过检查，重新提问后通过。"] if ask == 2 else []
@@ -261,6 +284,7 @@ class ModelWriter:
                     notes=notes,
                     prompt_version=rendered.version,
                     usage=self._usage(tally, started),
+                    answered=tuple(answered),
                 )
             reason = _why(judged, first)
             first = first or judged
@@ -335,8 +359,17 @@ def writer_for(settings: Settings) -> SectionWriter:
     if model.replay is not None:
         model.replay.require([None], official.SECTION_IDS)  # a draft has no eval case
     backend = get_backend(model)
-    if settings.cache and model.endpoint is not None:  # a replay is local and exact: never cached
+    limiter = None
+    endpoint = model.endpoint
+    if endpoint is not None and (endpoint.rpm is not None or endpoint.tpm is not None):
+        from .backends.ratelimit import RateLimitedBackend, RateLimiter
+
+        # One limiter for the whole run: every section of every draft shares the endpoint's quota.
+        limiter = RateLimiter(endpoint.rpm, endpoint.tpm, endpoint.rate_window)
+        backend = RateLimitedBackend(backend, limiter)
+    if settings.cache and endpoint is not None:  # a replay is local and exact: never cached
         from .backends.cached import cached, max_bytes_of
 
-        backend = cached(backend, model.endpoint, max_bytes=max_bytes_of(settings))
-    return ModelWriter(backend, prompts)
+        # Outside the limiter: an answer from the cache costs no quota.
+        backend = cached(backend, endpoint, max_bytes=max_bytes_of(settings))
+    return ModelWriter(backend, prompts, limiter=limiter)

@@ -533,7 +533,8 @@ CASES: list[Hostile] = [
 @dataclass(frozen=True)
 class Outcome:
     exit_code: int  # negative: killed by that signal
-    seconds: float
+    seconds: float  # wall time: depends on what else the machine runs
+    cpu_seconds: float  # the child's own user + system time: what the input cost, whatever the load
     max_rss_mb: float
     stdout: str
     stderr: str
@@ -587,6 +588,7 @@ def run_command(
         return Outcome(
             child.returncode,
             seconds,
+            usage.ru_utime + usage.ru_stime,
             usage.ru_maxrss / 1024,  # kilobytes on Linux
             out.read().decode("utf-8", "replace"),
             err.read().decode("utf-8", "replace"),

@@ -4,7 +4,10 @@ The SDK under test talks HTTP to it exactly as it would to DeepSeek or a local v
 SSE streams, status codes and headers. Nothing of ours is mocked. A test queues faults for the next
 requests (``server.fail("rate_limit", "server_error")``) or for every request (``server.always``),
 sets a fixed latency, answers by a callable, and reads back what was sent and when (start and end
-times prove that requests overlapped).
+times prove that requests overlapped). ``limit_rate(n, window)`` makes it a provider with a quota:
+beyond ``n`` chat requests in any ``window`` seconds it answers 429; ``limit_tokens(n, window)`` the
+same for tokens (see ``_over_tokens`` for how it counts them). Other services (the batch API
+of ``batch_stub``) plug in as ``routes`` and share the same reply callable.
 
 The faults are the ones a flaky network and a broken or hostile provider give (issue 17 tried 21
 kinds; ``FAULTS`` has them all, and ``tests/test_fault_suite.py`` drives ``drafting draft`` through
@@ -61,6 +64,8 @@ FAULTS = (
 )
 
 Reply = Callable[[dict[str, Any]], str]
+# A service plugged into the server: handles (handler, method, path, body) and says whether it did.
+Route = Callable[["_Handler", str, str, bytes], bool]
 
 
 @dataclass
@@ -102,6 +107,13 @@ class StubState:
     always: str = ""  # a fault applied to every request
     requests: list[Recorded] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    routes: list[Route] = field(default_factory=list)
+    chat_paths: set[str] = field(default_factory=lambda: {"/v1/chat/completions"})
+    rate_limit: tuple[int, float] | None = None  # (requests, window seconds) a provider's quota
+    accepted: deque[float] = field(default_factory=deque)  # arrival times within the window
+    rejected: int = 0  # 429s sent for the quota
+    token_limit: tuple[int, float] | None = None  # (tokens, window seconds) a provider's token quota
+    token_log: deque[list[float]] = field(default_factory=deque)  # [arrival, tokens] within the window
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -111,6 +123,10 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:
         """Quiet: tests read ``requests`` instead of a log."""
+
+    def parse_request(self) -> bool:
+        self.arrived = time.monotonic()  # the request line is in: as a provider's gateway stamps it
+        return super().parse_request()
 
     # --- plumbing ---------------------------------------------------------------------------
 
@@ -156,13 +172,69 @@ class _Handler(BaseHTTPRequestHandler):
 
     # --- the endpoint -----------------------------------------------------------------------
 
+    def _routed(self, method: str) -> bytes | None:
+        """The request body, or None when a plugged-in service answered it."""
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length)
+        try:
+            for route in self.server.state.routes:
+                if route(self, method, self.path.split("?")[0], raw):
+                    return None
+        except (BrokenPipeError, ConnectionResetError):
+            return None  # the client hung up (a kill test)
+        return raw
+
     def do_GET(self) -> None:
-        self._error(404, "Not Found", "not_found")
+        if self._routed("GET") is not None:
+            self._error(404, "Not Found", "not_found")
+
+    def do_DELETE(self) -> None:
+        if self._routed("DELETE") is not None:
+            self._error(404, "Not Found", "not_found")
+
+    def _over_quota(self) -> bool:
+        """Whether this chat request exceeds the quota (counted on arrival, 429s not counted)."""
+        state = self.server.state
+        if state.rate_limit is None:
+            return False
+        limit, window = state.rate_limit
+        with state.lock:
+            now = self.arrived
+            while state.accepted and state.accepted[0] <= now - window:
+                state.accepted.popleft()
+            if len(state.accepted) >= limit:
+                state.rejected += 1
+                return True
+            state.accepted.append(now)
+            return False
+
+    def _over_tokens(self, body: dict[str, Any]) -> list[float] | bool | None:
+        """Whether this chat request exceeds the token quota: True (refused), or its entry in the
+        log (None without a quota). A request counts from its arrival, first at what it may use —
+        its prompt (a token a character, as ``_usage`` reports) and its ``max_tokens`` — then, once
+        answered, at the usage its answer reports: the gateway cannot know the answer's length when
+        the request comes in, and bills what was used."""
+        state = self.server.state
+        if state.token_limit is None:
+            return None
+        limit, window = state.token_limit
+        asked = _usage(body, "")["prompt_tokens"] + int(body.get("max_tokens") or 0)
+        with state.lock:
+            now = self.arrived
+            while state.token_log and state.token_log[0][0] <= now - window:
+                state.token_log.popleft()
+            if sum(e[1] for e in state.token_log) + asked > limit:
+                state.rejected += 1
+                return True
+            entry = [now, float(asked)]
+            state.token_log.append(entry)
+            return entry
 
     def do_POST(self) -> None:
         state = self.server.state
-        length = int(self.headers.get("Content-Length") or 0)
-        raw = self.rfile.read(length)
+        raw = self._routed("POST")
+        if raw is None:
+            return
         try:
             body = json.loads(raw or b"{}")
         except json.JSONDecodeError:
@@ -173,12 +245,29 @@ class _Handler(BaseHTTPRequestHandler):
             record = Recorded(self.path, headers, body, time.monotonic(), fault=fault)
             state.requests.append(record)
         try:
-            if self.path.split("?")[0] != "/v1/chat/completions":
+            if self.path.split("?")[0] not in state.chat_paths:
                 self._error(404, f"Unknown path {self.path}", "not_found")
+                return
+            if self._over_quota():
+                record.fault = "quota"
+                self._error(
+                    429, "Rate limit reached for requests", "rate_limit_exceeded", {"Retry-After": "1"}
+                )
+                return
+            tokens = self._over_tokens(body)
+            if tokens is True:
+                record.fault = "quota"
+                self._error(
+                    429, "Rate limit reached for tokens per min", "rate_limit_exceeded", {"Retry-After": "1"}
+                )
                 return
             if state.latency:
                 time.sleep(state.latency)
+            self.answered = ""
             self._answer(body, fault)
+            if isinstance(tokens, list):
+                with state.lock:
+                    tokens[1] = _usage(body, self.answered)["total_tokens"]
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client gave up (a timeout test); nothing to answer
         finally:
@@ -257,6 +346,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._json(200, {"id": "chatcmpl-stub", "object": "chat.completion", "model": model})
             return
         text = "" if fault == "empty" else state.reply(body)
+        self.answered = text  # what the token quota bills
         if fault == "huge":
             text = ("政府信息公开工作。" * (state.huge_chars // 9 + 1))[: state.huge_chars]
         if fault == "echo_key":
@@ -378,6 +468,20 @@ class StubServer:
     def requests(self) -> list[Recorded]:
         with self.state.lock:
             return list(self.state.requests)
+
+    def limit_rate(self, requests: int, window: float = 60.0) -> None:
+        """Answer 429 beyond ``requests`` chat requests in any ``window`` seconds, as a provider does."""
+        with self.state.lock:
+            self.state.rate_limit = (requests, window)
+            self.state.accepted.clear()
+            self.state.rejected = 0
+
+    def limit_tokens(self, tokens: int, window: float = 60.0) -> None:
+        """Answer 429 beyond ``tokens`` tokens in any ``window`` seconds (``_Handler._over_tokens``)."""
+        with self.state.lock:
+            self.state.token_limit = (tokens, window)
+            self.state.token_log.clear()
+            self.state.rejected = 0
 
     def fail(self, *faults: str) -> None:
         """Answer the next requests with these faults, in order; then normally."""

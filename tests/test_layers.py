@@ -48,6 +48,7 @@ LAYERS = {
     "check": 9,
     "narrative": 10,
     "draft": 11,
+    "batchdrafts": 11,
     "revise": 11,
     "evaluation": 12,
     "cli": 13,

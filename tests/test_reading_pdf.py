@@ -16,6 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from drafting import official
+from drafting.checks import run_checks
 from drafting.cli import cli
 from drafting.data import load_data
 from drafting.reading import read_report
@@ -306,3 +307,17 @@ def test_a_ruled_grid_on_a_page_stored_on_its_side() -> None:
             (120, 140, 220, 180),
         ]
     )
+
+
+@pytest.mark.parametrize(
+    "name", ["district-dept-2024.pdftotext.txt", "district-dept-2024.pdftotext-layout.txt"]
+)
+def test_the_pdfs_text_conversions_read_as_the_pdf(name: str, from_pdf) -> None:  # type: ignore[no-untyped-def]
+    # What a reviewer is sent instead of the PDF: poppler's pdftotext output, plain (a table's labels
+    # in a block, its numbers one per line after them) and -layout (a merged label's column printed
+    # into the rows beside it, long labels wrapped around their numbers).
+    report = read_report(FIXTURES / name)
+    assert report.title.replace(" ", "") == from_pdf.title.replace(" ", "")
+    assert report.cells() == from_pdf.cells()
+    found = [f for f in run_checks(report) if f.is_error]
+    assert not found, [f.message for f in found]

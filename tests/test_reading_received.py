@@ -215,3 +215,129 @@ def test_text_written_a_paragraph_a_line_is_left_alone(page_text: str, as_writte
 
     blocks = text_blocks(page_text)
     assert join_wrapped(blocks) == text_blocks(page_text)
+
+
+def test_a_paragraph_a_page_break_cut_in_two_is_joined_back(page_text: str, as_written) -> None:  # type: ignore[no-untyped-def]
+    # A conversion of a paginated report leaves a blank line where the page ended, mid-sentence.
+    paragraph = next(p.text for p in as_written.paragraphs if len(p.text) > 60 and "，" in p.text[:40])
+    cut = paragraph.index("，", 20) + 1
+    broken = page_text.replace(paragraph, paragraph[:cut] + "\n\n" + paragraph[cut:], 1)
+    assert broken != page_text
+    report = read_text(broken, "txt")
+    assert [p.text for p in report.narrative()] == [p.text for p in as_written.narrative()]
+    # a title or a sub-heading is never joined to the paragraph after it
+    assert report.title == as_written.title
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "words"),
+    [
+        ("report.wps", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 64, "保存为 .docx"),
+        ("report.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 64, "保存为 .docx"),
+        # a .doc renamed .txt by whoever passed it on: known by its content
+        ("report.txt", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 64, "旧版 Word 或 WPS"),
+        ("report.rtf", b"{\\rtf1\\ansi\\deff0 {\\fonttbl}}", "RTF"),
+    ],
+)
+def test_old_word_formats_name_the_conversion_to_make(
+    tmp_path: Path, name: str, content: bytes, words: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    for command in (["check", str(path)], ["import", str(path)], ["import", str(path), "--format", "cells"]):
+        result = CliRunner().invoke(cli, command)
+        assert result.exit_code == 2, (command, result.output)
+        assert words in result.stderr and "另存为" in result.stderr
+        assert "Traceback" not in result.output + result.stderr
+
+
+def _generic_columns(markdown: str) -> str:
+    """A Markdown conversion that could not name a table's columns: ``| 列1 | 列2 | … |`` headers."""
+    lines = markdown.split("\n")
+    for n, line in enumerate(lines[:-1]):
+        if line.startswith("|") and re.fullmatch(r"\|(-+\|)+", lines[n + 1].replace(" ", "")):
+            lines[n] = "| " + " | ".join(f"列{k + 1}" for k in range(line.count("|") - 1)) + " |"
+    return "\n".join(lines)
+
+
+def test_markdown_tables_with_generic_column_names() -> None:
+    from drafting.evaluation.synthetic import render_page
+
+    from .checks_support import busy_page, cells_json, errors
+
+    page = busy_page()
+    text = _generic_columns(str(render_page(page, "md")))
+    assert "| 列1 | 列2 |" in text
+    report = read_text(text, "md")
+    assert report.cells() == cells_json(page)
+    assert not errors(run_checks(report))
+
+
+def _browser_copy(html: str) -> str:
+    """What selecting a published page in a browser and pasting it gives: one line per block, a
+    table's cells separated by tabs, its rows by line breaks, the site's menus and footer included."""
+    from bs4 import BeautifulSoup
+    from bs4.element import NavigableString, Tag
+
+    soup = BeautifulSoup(html, "lxml")
+    for tag in soup(["script", "style", "title"]):
+        tag.decompose()
+
+    def cell(td: Tag) -> str:
+        parts = []
+        for node in td.descendants:
+            if isinstance(node, Tag) and node.name in ("p", "br"):
+                parts.append(" ")  # a line break inside a cell pastes as a space
+            elif isinstance(node, NavigableString):
+                parts.append(str(node))
+        return " ".join("".join(parts).split())
+
+    out: list[str] = []
+
+    def walk(node: Tag) -> None:
+        for child in node.children:
+            if isinstance(child, NavigableString):
+                out.append(str(child))
+            elif isinstance(child, Tag) and child.name == "table" and child.find("table") is None:
+                out.append(
+                    "\n"
+                    + "\n".join(
+                        "\t".join(cell(td) for td in tr.find_all(["td", "th"])) for tr in child.find_all("tr")
+                    )
+                    + "\n"
+                )
+            elif isinstance(child, Tag):
+                block = child.name in ("p", "div", "li", "h1", "h2", "tr", "td", "ul", "br", "table")
+                out.append("\n" if block else "")
+                walk(child)
+                out.append("\n" if block else "")
+
+    assert soup.body is not None
+    walk(soup.body)
+    return re.sub(r"\n\s*\n+", "\n\n", "".join(out)).replace("\xa0", " ")
+
+
+def test_text_copied_from_a_browser_page() -> None:
+    from drafting.evaluation.synthetic import render_page
+
+    from .checks_support import busy, busy_page, cells_json, errors
+
+    page = busy_page()
+    text = _browser_copy(str(render_page(page, "portal")))
+    assert "政府信息公开年报" in text.split(busy()[0].title)[0]  # the site's menu comes first
+    report = read_text(text, "txt")
+    assert report.title == busy()[0].title
+    assert report.cells() == cells_json(page)
+    assert not errors(run_checks(report)), [f.message for f in errors(run_checks(report))]
+
+
+def test_a_table_after_a_line_that_stops_without_a_mark_is_not_joined_to_it(
+    page_text: str, as_written
+) -> None:  # type: ignore[no-untyped-def]
+    heading = "三、收到和处理政府信息公开申请情况"
+    intro = "本年度收到和处理政府信息公开申请的情况，按规定格式统计，全年各项数字列表如下"
+    text = page_text.replace(heading + "\n", heading + "\n\n　　" + intro + "\n\n", 1)
+    assert intro in text
+    report = read_text(text, "txt")
+    assert report.cells() == as_written.cells()
+    assert any(p.text == intro for p in report.paragraphs)

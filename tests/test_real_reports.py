@@ -19,10 +19,14 @@ REAL = SHARED / "real"
 # reader 73 / 14 / 867; with the crawler header, lost line breaks, Markdown-in-.txt and portal-page
 # fixes 22 / 14 / 1419; joining lines a PDF wrapped in text input 27 / 14 / 1418 (the joined
 # paragraphs expose check-side errors: a number bound to the verb 答复, a mangled table read with
-# confidence — see the issue-11 analysis, items 8 and 9).
-MAX_FALSE_ERRORS = 27
+# confidence — see the issue-11 analysis, items 8 and 9). Phase 2 (read first, judge second: the
+# reader's confidence gates the checks; rows printed apart tied back by order when the sums confirm
+# them; long-form part lists, lists over paragraphs, plan sentences, year-first titles, 2019 reports,
+# the 表二 layout by what only one layout has): 6 / 14 / 1478 — the 6 left are numbers bound to the
+# wrong row (答复 ×4, 公民、法人和其他组织, 催办提示…次), issue 10's number binding.
+MAX_FALSE_ERRORS = 6
 MIN_DEFECTS_FOUND = 14
-MIN_CELLS_OK = 1418
+MIN_CELLS_OK = 1478
 
 pytestmark = pytest.mark.skipif(
     not (REAL / "truth.json").exists(), reason="../shared/real (real reports with truth.json) is not here"
@@ -53,3 +57,5 @@ def test_the_reader_does_no_worse_than_last_measured(figures: dict[str, object])
     assert total["false_errors"] <= MAX_FALSE_ERRORS, total
     assert total["defects_found"] >= MIN_DEFECTS_FOUND, total
     assert total["cells_ok"] >= MIN_CELLS_OK, total
+    # every report gives a data file: no table was left unread
+    assert total["imports_written"] == total["files"], total

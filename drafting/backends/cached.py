@@ -19,7 +19,7 @@ import json
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -149,22 +149,31 @@ class ResponseCache:
 
     def put(self, key: str, completion: Completion, model: str) -> None:
         """Store a validated answer; ``model`` is the model asked for (the stats group by it)."""
-        value = {
-            "text": completion.text,
-            "finish_reason": completion.finish_reason,
-            "model": completion.model,
-            "usage": dataclasses.asdict(completion.usage),
-        }
-        text = json.dumps(value, ensure_ascii=False)
-        size = len(text.encode("utf-8"))
-        if size > self.max_bytes:
-            return  # larger than the whole cache may be: not worth keeping
+        self.put_many([(key, completion, model)])
+
+    def put_many(self, items: Sequence[tuple[str, Completion, str]]) -> None:
+        """Store validated answers (key, answer, model asked for) in one transaction: a commit
+        waits for the disk, so a batch's hundreds of answers go in together, not one by one."""
         now = time.time()
+        rows = []
+        for key, completion, model in items:
+            value = {
+                "text": completion.text,
+                "finish_reason": completion.finish_reason,
+                "model": completion.model,
+                "usage": dataclasses.asdict(completion.usage),
+            }
+            text = json.dumps(value, ensure_ascii=False)
+            size = len(text.encode("utf-8"))
+            if size <= self.max_bytes:  # larger than the whole cache may be: not worth keeping
+                rows.append((key, model, text, now, now, size))
+        if not rows:
+            return
         with self._connect() as conn:
-            conn.execute(
+            conn.executemany(
                 "INSERT OR REPLACE INTO responses (key, model, value, created, used, size)"
                 " VALUES (?, ?, ?, ?, ?, ?)",
-                (key, model, text, now, now, size),
+                rows,
             )
             self._evict(conn)
 
@@ -242,6 +251,12 @@ class CachedBackend:
         completion = self.inner.complete(request, on_text)  # an error propagates and nothing is stored
         self.cache.put(key, completion, self._scope[1])
         return completion
+
+    def store(self, answers: Sequence[tuple[ChatRequest, Completion]]) -> None:
+        """Keep answers fetched another way (a provider batch's, validated as ours are) under the
+        keys this backend would have asked them with."""
+        model = self._scope[1]
+        self.cache.put_many([(cache_key(*self._scope, r), c, model) for r, c in answers])
 
 
 def cached(

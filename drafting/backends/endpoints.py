@@ -25,6 +25,9 @@ class Preset:
     key_env: str
     default_model: str | None  # None: the user must name the model
     key_required: bool = True  # local servers usually accept any key
+    # Quotas depend on the account's tier, so no preset assumes one; settings (rpm, tpm) give them.
+    rpm: int | None = None
+    tpm: int | None = None
 
 
 PRESETS: dict[str, Preset] = {
@@ -70,6 +73,9 @@ class Endpoint:
     connect_timeout: float = 10.0
     stall_timeout: float = 60.0  # a stream with no piece of the answer for this long has stalled
     retry: RetryPolicy = RetryPolicy()
+    rpm: int | None = None  # requests per ``rate_window`` seconds; None: no quota of ours
+    tpm: int | None = None
+    rate_window: float = 60.0
 
     @property
     def name(self) -> str:
@@ -175,4 +181,7 @@ def resolve_endpoint(spec: str | None = None, settings: Settings | None = None, 
             backoff_max=settings.backoff_max,
             max_retry_after=settings.max_retry_after,
         ),
+        rpm=settings.rpm if settings.rpm is not None else preset.rpm,
+        tpm=settings.tpm if settings.tpm is not None else preset.tpm,
+        rate_window=settings.rate_window,
     )

@@ -85,6 +85,73 @@ _TICK = 0.2
 _GRACE = 1.0
 
 
+def retry_policy(endpoint: Endpoint, cancelled: threading.Event, name: str) -> Retrying:
+    """The one retry policy of our calls to a provider (chat answers here, batch files and jobs in
+    ``batch.client``): retryable ``BackendError``s only, Retry-After honoured (beyond our patience:
+    give up), exponential backoff with jitter, bounded attempts and total time; ``cancelled`` (Ctrl-C)
+    ends every wait at once."""
+    policy = endpoint.retry
+    backoff = wait_exponential_jitter(
+        multiplier=policy.backoff_initial, max=policy.backoff_max, jitter=policy.backoff_initial
+    )
+
+    def wait(state: RetryCallState) -> float:
+        error = state.outcome.exception() if state.outcome else None
+        if isinstance(error, BackendError) and error.retry_after is not None:
+            return error.retry_after  # the server said when; sooner is pointless
+        return float(backoff(state))
+
+    def give_up(state: RetryCallState) -> bool:
+        error = state.outcome.exception() if state.outcome else None
+        too_long = (
+            isinstance(error, BackendError)
+            and error.retry_after is not None
+            and error.retry_after > policy.max_retry_after
+        )
+        # An endpoint that gave no answer in time gets one more attempt, not more: each costs
+        # a whole timeout, and a server that hung once mostly hangs again.
+        slow_again = (
+            isinstance(error, BackendError) and error.kind in SLOW_KINDS and state.attempt_number >= 2
+        )
+        return cancelled.is_set() or too_long or slow_again
+
+    def before_sleep(state: RetryCallState) -> None:
+        error = state.outcome.exception() if state.outcome else None
+        wait_s = state.upcoming_sleep
+        log.info("%s：第 %d 次请求失败（%s），%.1f 秒后重试", name, state.attempt_number, error, wait_s)
+
+    def sleep(seconds: float) -> None:
+        cancelled.wait(seconds)  # Ctrl-C ends the wait at once
+
+    return Retrying(
+        stop=stop_any(
+            stop_after_attempt(policy.max_attempts),
+            stop_before_delay(policy.deadline),
+            _StopWhen(give_up),
+        ),
+        wait=wait,
+        retry=retry_if_exception(lambda e: isinstance(e, BackendError) and e.retryable),
+        before_sleep=before_sleep,
+        sleep=sleep,
+        reraise=True,
+    )
+
+
+def server_text(exc: openai.APIStatusError, secrets: tuple[str, ...]) -> str:
+    """What the server said in an error, one line, at most 200 characters, redacted; a web page is
+    named, not quoted."""
+    body = exc.body
+    text: object = None
+    if isinstance(body, dict):
+        inner = body.get("error")
+        text = body.get("message") or (inner.get("message") if isinstance(inner, dict) else inner)
+    if not isinstance(text, str) or not text:
+        text = exc.message
+    if "<html" in text.lower():
+        text = "（一个网页）"
+    return redact(" ".join(text.split()), secrets)[:200]
+
+
 class OpenAICompatBackend:
     """Chat completions over any base URL. Thread-safe: one instance serves every section and job."""
 
@@ -132,53 +199,7 @@ class OpenAICompatBackend:
     # --- the retry policy ------------------------------------------------------------------
 
     def _policy(self) -> Retrying:
-        policy = self.endpoint.retry
-        backoff = wait_exponential_jitter(
-            multiplier=policy.backoff_initial, max=policy.backoff_max, jitter=policy.backoff_initial
-        )
-
-        def wait(state: RetryCallState) -> float:
-            error = state.outcome.exception() if state.outcome else None
-            if isinstance(error, BackendError) and error.retry_after is not None:
-                return error.retry_after  # the server said when; sooner is pointless
-            return float(backoff(state))
-
-        def give_up(state: RetryCallState) -> bool:
-            error = state.outcome.exception() if state.outcome else None
-            too_long = (
-                isinstance(error, BackendError)
-                and error.retry_after is not None
-                and error.retry_after > policy.max_retry_after
-            )
-            # An endpoint that gave no answer in time gets one more attempt, not more: each costs
-            # a whole timeout, and a server that hung once mostly hangs again.
-            slow_again = (
-                isinstance(error, BackendError) and error.kind in SLOW_KINDS and state.attempt_number >= 2
-            )
-            return self._cancelled.is_set() or too_long or slow_again
-
-        def before_sleep(state: RetryCallState) -> None:
-            error = state.outcome.exception() if state.outcome else None
-            wait_s = state.upcoming_sleep
-            log.info(
-                "%s：第 %d 次请求失败（%s），%.1f 秒后重试", self.name, state.attempt_number, error, wait_s
-            )
-
-        return Retrying(
-            stop=stop_any(
-                stop_after_attempt(policy.max_attempts),
-                stop_before_delay(policy.deadline),
-                _StopWhen(give_up),
-            ),
-            wait=wait,
-            retry=retry_if_exception(lambda e: isinstance(e, BackendError) and e.retryable),
-            before_sleep=before_sleep,
-            sleep=self._sleep,
-            reraise=True,
-        )
-
-    def _sleep(self, seconds: float) -> None:
-        self._cancelled.wait(seconds)  # Ctrl-C ends the wait at once
+        return retry_policy(self.endpoint, self._cancelled, self.name)
 
     def complete(self, request: ChatRequest, on_text: OnText | None = None) -> Completion:
         """The answer to ``request``; ``on_text`` is told the text so far as it streams in."""
@@ -293,11 +314,7 @@ class OpenAICompatBackend:
     def _until(self, started: float) -> tuple[float, deadlines.Deadline | None]:
         """When this request must be answered by: its own deadline (every retry included), or the
         enclosing work's (a draft's), whichever comes first; and that one if it is the work's."""
-        own = started + self.endpoint.retry.deadline
-        scope = deadlines.current()
-        if scope is not None and scope.at < own:
-            return scope.at, scope
-        return own, None
+        return deadlines.earliest(started + self.endpoint.retry.deadline)
 
     def _run(self, attempt: Attempt, kwargs: dict[str, Any], stream: bool) -> None:
         """On a pool thread: send the request and hand over what arrives, until it ends or the
@@ -510,16 +527,7 @@ class OpenAICompatBackend:
         return BackendError(f"模型接口 {url} 返回错误（HTTP {status}）。{note}", kind="bad_request")
 
     def _server_text(self, exc: openai.APIStatusError) -> str:
-        body = exc.body
-        text: object = None
-        if isinstance(body, dict):
-            inner = body.get("error")
-            text = body.get("message") or (inner.get("message") if isinstance(inner, dict) else inner)
-        if not isinstance(text, str) or not text:
-            text = exc.message
-        if "<html" in text.lower():
-            text = "（一个网页）"
-        return redact(" ".join(text.split()), self._secrets)[:200]
+        return server_text(exc, self._secrets)
 
     def _provider_error(self, error: object, message: str, *, during_stream: bool = False) -> BackendError:
         """The provider's own words about a failure it reported in a body (a 200 with ``error``,

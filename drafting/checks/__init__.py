@@ -13,6 +13,7 @@ revision, the model writer and the eval harness all use these two functions and 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .. import official
@@ -38,7 +39,7 @@ from . import (  # noqa: F401 - registers checks
 )
 from .data import issue_findings  # also registers the data checks
 from .finding import CATEGORIES, CATEGORY_LABELS, Cell, Finding, identity
-from .registry import CHECKS, RULES, Context, Rule, checks_for, verify_catalogue
+from .registry import CHECKS, RULES, CheckSpec, Context, NotAssessed, Rule, checks_for, verify_catalogue
 
 verify_catalogue()
 
@@ -49,7 +50,10 @@ __all__ = [
     "RULES",
     "Cell",
     "Finding",
+    "NotAssessed",
+    "Outcome",
     "Rule",
+    "assess",
     "check_section",
     "has_errors",
     "issue_findings",
@@ -132,6 +136,15 @@ def build_context(
     return Context(report, data, doc, year, blanks, strict_numbers, extra, report_identity(report, data))
 
 
+@dataclass
+class Outcome:
+    """What checking a report gives: the findings, and the rules that could not be assessed on it
+    (what they need was not read with confidence), with the reason."""
+
+    findings: list[Finding] = field(default_factory=list)
+    not_assessed: list[NotAssessed] = field(default_factory=list)
+
+
 def run_checks(
     report: Report | Draft,
     data: ReportData | None = None,
@@ -142,6 +155,20 @@ def run_checks(
 ) -> list[Finding]:
     """Every check on a report — or only the findings of the rule ids in ``only`` (the checks that
     report no such rule are not run) — errors first, in category order."""
+    return assess(report, data, previous, only=only, strict_numbers=strict_numbers).findings
+
+
+def assess(
+    report: Report | Draft,
+    data: ReportData | None = None,
+    previous: Previous | None = None,
+    *,
+    only: Iterable[str] | None = None,
+    strict_numbers: bool = False,
+) -> Outcome:
+    """``run_checks`` with what could not be assessed: a check whose ``needs`` were not read with
+    confidence is not run, and a finding that rests on a cell the reader could not confirm is
+    withheld — both are listed in ``Outcome.not_assessed`` with the reason."""
     if isinstance(report, Draft):
         report = from_draft(report)
     ctx = build_context(report, data, previous, strict_numbers=strict_numbers)
@@ -149,8 +176,80 @@ def run_checks(
     specs = checks_for(wanted) if wanted is not None else CHECKS
     findings: list[Finding] = []
     for spec in specs:
-        findings.extend(f for f in spec.fn(ctx) if wanted is None or f.rule in wanted)
-    return sort_findings(findings)
+        ctx.running = spec.name
+        unread = [need for need in spec.needs if not ctx.confident(need)]
+        if unread:
+            reasons = "；".join(report.certainty(need).reason for need in unread)
+            ctx.skip(
+                _wanted_rules(spec, wanted), f"未能确认{'、'.join(_NEEDS[n] for n in unread)}：{reasons}"
+            )
+            continue
+        for finding in spec.fn(ctx):
+            if wanted is not None and finding.rule not in wanted:
+                continue
+            why = _rests_on_unread(ctx, spec, finding)
+            if why:
+                ctx.skip((finding.rule,), why)
+                continue
+            findings.append(finding)
+    return Outcome(sort_findings(findings), _merged(ctx.not_assessed))
+
+
+_NEEDS = {"parts": "章节标题", "table2": "表二", "table3": "表三", "table4": "表四"}
+_READERS = ("reading_notices", "reading")  # the checks that report what the reader noticed
+
+
+def _wanted_rules(spec: CheckSpec, wanted: set[str] | None) -> tuple[str, ...]:
+    return tuple(r for r in spec.rules if wanted is None or r in wanted)
+
+
+def _rests_on_unread(ctx: Context, spec: CheckSpec, finding: Finding) -> str:
+    """Why a finding rests on what was not read with confidence ("" when it stands): a cell the
+    reader could not tie to its row or split (a split chosen among several still carries the
+    table's own rules, which the reader settled it by), or — for the narrative held to the tables —
+    a table not read with confidence."""
+    if spec.name in _READERS:
+        return ""
+    report = ctx.report
+    unsure = [
+        c
+        for c in finding.cells
+        if report.unsure(c) and not (finding.category == "table" and report.cell_status(c) == "guess")
+    ]
+    if unsure:
+        return f"依据的单元格未能确认（{_cell_names(unsure)}）"
+    if ctx.data is None and finding.category == "consistency":
+        # a figure named in the text is held to the tables the reader read: every table it cites,
+        # or, when it cites none, every table read
+        tables = [c.table for c in finding.cells] or [
+            t for t in ("table2", "table3", "table4") if t in report.located
+        ]
+        for table in dict.fromkeys(tables):
+            if report.certainty(table).status == "uncertain":
+                return f"未能确认{_NEEDS[table]}：{report.certainty(table).reason}"
+    return ""
+
+
+def _cell_names(cells: Sequence[Cell]) -> str:
+    names: list[str] = []
+    for cell in cells:
+        if cell.table == "table3" and cell.row in official.TABLE3_ROW_BY_PATH:
+            names.append(f"表三 {official.TABLE3_ROW_BY_PATH[cell.row].full_label}")
+        elif cell.table == "table4":
+            names.append(f"表四 {official.table4_block_label(cell.row)}")
+        else:
+            names.append(f"{_NEEDS.get(cell.table, cell.table)} {cell.row}")
+    unique = list(dict.fromkeys(names))
+    return "；".join(unique[:4]) + ("等" if len(unique) > 4 else "")
+
+
+def _merged(items: Iterable[NotAssessed]) -> list[NotAssessed]:
+    """One entry per check and reason, its rules together."""
+    merged: dict[tuple[str, str], list[str]] = {}
+    for item in items:
+        rules = merged.setdefault((item.check, item.reason), [])
+        rules += [r for r in item.rules if r not in rules]
+    return [NotAssessed(tuple(rules), reason, check) for (check, reason), rules in merged.items()]
 
 
 def sort_findings(findings: Iterable[Finding]) -> list[Finding]:

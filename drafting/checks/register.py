@@ -105,16 +105,38 @@ def half_width(ctx: Context) -> Iterator[Finding]:
 _ENUM = re.compile(r"(?<![统唯同第单逐之万不一二三四五六七八九十])([一二三四五六七八九十]{1,2})是(?![否非])")
 
 
+_SUBPART = re.compile(r"^\s*(?:[（(][一二三四五六七八九十]{1,2}[）)]|[一二三四五六七八九十]{1,2}、)")
+
+
 @check("enumeration", "register", {"R4": "“一是、二是……”依次排列"}, scope="narrative")
 def enumeration(ctx: Context) -> Iterator[Finding]:
+    """A sequence is judged where it is read whole: from its 一是, within one paragraph (wrapped
+    lines are joined before this runs); a list begun inside a paragraph must begin at 一是. A
+    paragraph that opens on ``N是`` carries on the sequence of the paragraphs before it in the same
+    sub-part (a conversion or a page often breaks a list there); when that sequence was not seen to
+    start, the paragraph is not judged until its own 一是 — a sequence read in part is never called
+    broken."""
+    expected: int | None = None  # the next number of the sequence running; None: none anchored
+    part: str | None = None
     for p in ctx.paragraphs():
-        expected = 1
+        if p.part != part or _SUBPART.match(p.text):
+            expected, part = None, p.part
+        first = True
         for m in _ENUM.finditer(p.text):
             n = chinese_number(m.group(1))
             if n is None:
                 continue
             if n == 1:
-                expected = 2
+                expected, first = 2, False
+                continue
+            if first:
+                opens = not p.text[: m.start()].strip()
+                if not opens:
+                    expected = 1  # a list begun inside this paragraph: it should begin at 一是
+                elif expected != n:
+                    expected = None  # a paragraph opening on N是 whose list began out of sight
+            first = False
+            if expected is None:
                 continue
             if n != expected:
                 want = "一二三四五六七八九十"[expected - 1] if expected <= 10 else str(expected)
@@ -127,6 +149,7 @@ def enumeration(ctx: Context) -> Iterator[Finding]:
                     evidence=quoted,
                     place=paragraph_place(p, "enumeration"),
                 )
+                expected = None
                 break
             expected = n + 1
 

@@ -25,6 +25,8 @@ from ..reading.model import Paragraph, Report
 from .finding import CATEGORIES, Category, Finding, cells_place, fingerprint
 
 Scope = Literal["document", "narrative"]
+# What a check may need read with confidence (``Report.located``): the part headings, a table.
+Need = Literal["parts", "table2", "table3", "table4"]
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,19 @@ def verify_catalogue() -> None:
     RULES.update((r.id, r) for r in ordered)
 
 
+@dataclass(frozen=True)
+class NotAssessed:
+    """Rules a check could not assess on this report, and why (in Chinese): what they need was not
+    read with confidence. ``drafting check --json`` lists them beside the findings."""
+
+    rules: tuple[str, ...]
+    reason: str
+    check: str = ""
+
+    def as_dict(self) -> dict[str, object]:
+        return {"rules": list(self.rules), "check": self.check, "reason": self.reason}
+
+
 @dataclass
 class Context:
     """What the checks read: the report, and the figures it is held to."""
@@ -102,6 +117,16 @@ class Context:
     reasks: dict[Finding, str] = field(default_factory=dict)
     # What several checks read once per report (the bindings of each paragraph's numbers).
     memo: dict[str, Any] = field(default_factory=dict)
+    not_assessed: list[NotAssessed] = field(default_factory=list)  # what the checks had to leave
+    running: str = ""  # the check being run, named in what it leaves unassessed
+
+    def confident(self, what: str) -> bool:
+        """Whether ``what`` (``parts``, ``table2``…) was read with confidence."""
+        return self.report.certainty(what).confident
+
+    def skip(self, rules: Iterable[str], reason: str) -> None:
+        """Record that ``rules`` could not be assessed here, and why."""
+        self.not_assessed.append(NotAssessed(tuple(rules), reason, self.running))
 
     @property
     def figures(self) -> ReportData | None:
@@ -166,6 +191,7 @@ class CheckSpec:
     scope: Scope
     rules: tuple[str, ...]  # every rule id it may report
     fn: CheckFn
+    needs: tuple[Need, ...] = ()  # what must be read with confidence for the check to run at all
 
 
 CHECKS: list[CheckSpec] = []  # in registration order: the order findings are collected in
@@ -178,13 +204,16 @@ def check(
     *,
     also: Sequence[str] = (),
     scope: Scope = "document",
+    needs: Sequence[Need] = (),
 ) -> Callable[[CheckFn], CheckFn]:
     """Register a check that reports ``rules`` (its own, with their descriptions; their category is
-    ``category``) and may report ``also`` (rules another check owns and describes)."""
+    ``category``) and may report ``also`` (rules another check owns and describes). ``needs``: what
+    must be read with confidence for it to run — otherwise it is skipped and its rules listed as not
+    assessed (a check that needs only part of a table gates itself, through ``Context.skip``)."""
 
     def register(fn: CheckFn) -> CheckFn:
         ids = register_rules(name, category, rules, also)
-        CHECKS.append(CheckSpec(name, scope, ids, fn))
+        CHECKS.append(CheckSpec(name, scope, ids, fn, tuple(needs)))
         return fn
 
     return register

@@ -18,6 +18,7 @@ from .registry import Context, check, paragraph_place
 
 _PART_BY_ID = {p.id: p for p in official.PARTS}
 _NO_TITLE = "（报告中没有标题）"
+_TITLE_SUFFIXES = (official.TITLE_SUFFIX, "政府信息公开工作报告", "政府信息公开年度报告")
 
 
 @check("title", "structure", {"S6": f"标题为“<机关全称><年度>年{official.TITLE_SUFFIX}”"})
@@ -46,7 +47,21 @@ def title(ctx: Context) -> Iterator[Finding]:
         )
         return
     suffix = compact[m.end() :]
-    if suffix not in (official.TITLE_SUFFIX, "政府信息公开工作报告", "政府信息公开年度报告"):
+    if m.start() == 0 and ctx.report.agency:
+        # ``2024年上海市科委政府信息公开工作年度报告``: the year first, then the agency — a known
+        # variant of the order, not a garbled title.
+        agency = norm(ctx.report.agency)
+        if suffix.startswith(agency) and suffix[len(agency) :] in _TITLE_SUFFIXES:
+            yield ctx.found(
+                "S6",
+                "warning",
+                f"标题“{t}”把年度写在机关名称之前：宜写作“{ctx.report.agency}{m.group(1)}年{official.TITLE_SUFFIX}”",
+                "标题",
+                evidence=t,
+                place="title/order",
+            )
+            return
+    if suffix not in _TITLE_SUFFIXES:
         yield ctx.found(
             "S6",
             "error",
@@ -70,6 +85,7 @@ def title(ctx: Context) -> Iterator[Finding]:
     "headings",
     "structure",
     {"S1": "六个一级标题齐全、不重复、顺序正确，写法和序号规范（已知的等价写法可接受）"},
+    needs=("parts",),
 )
 def headings(ctx: Context) -> Iterator[Finding]:
     found = ctx.report.headings
@@ -123,22 +139,24 @@ def headings(ctx: Context) -> Iterator[Finding]:
         )
 
 
+def _table_missing(ctx: Context, table: str) -> bool:
+    """Whether a table the reader did not read is missing from the report (S2) — only when the
+    reader found nothing of it among parts it located with confidence. Otherwise the reader's own
+    notice says what it could not read, and S2 is not assessed for that table."""
+    located = ctx.report.certainty(table)
+    if located.status == "absent" and ctx.confident("parts"):
+        return True
+    ctx.skip(("S2",), f"{located.reason}（{ctx.report.certainty('parts').reason}）")
+    return False
+
+
 @check("tables_present", "structure", {"S2": "表二、表三、表四齐全，行名与规定格式一致"})
 def tables_present(ctx: Context) -> Iterator[Finding]:
     r = ctx.report
     if r.kind == "section":
         return
     t2, t3, t4 = r.table2, r.table3, r.table4
-    if t2 is None or not t2.rows:
-        yield ctx.found(
-            "S2",
-            "error",
-            "没有找到表二（主动公开政府信息情况）：请在“二、主动公开政府信息情况”下按规定格式列表",
-            "表二",
-            evidence="没有读到表二的任何一行",
-            place="table2/missing",
-        )
-    else:
+    if t2 is not None and t2.rows:
         groups = official.TABLE2_2019_GROUPS if t2.version == "2019" else official.TABLE2_GROUPS
         absent = [(key, label) for g in groups for key, label in g.rows if key not in t2.rows]
         if absent:
@@ -151,16 +169,16 @@ def tables_present(ctx: Context) -> Iterator[Finding]:
                 evidence=f"没有读到的行：“{labels}”",
                 place="table2/absent:" + ",".join(key for key, _ in absent),
             )
-    if t3 is None or not t3.rows:
+    elif _table_missing(ctx, "table2"):
         yield ctx.found(
             "S2",
             "error",
-            "没有找到表三（收到和处理政府信息公开申请情况）：请在“三、收到和处理政府信息公开申请情况”下按规定格式列表",
-            "表三",
-            evidence="没有读到表三的任何一行",
-            place="table3/missing",
+            "没有找到表二（主动公开政府信息情况）：请在“二、主动公开政府信息情况”下按规定格式列表",
+            "表二",
+            evidence="没有读到表二的任何一行",
+            place="table2/missing",
         )
-    else:
+    if t3 is not None and t3.rows:
         absent3 = []
         for spec in official.TABLE3_ROWS:
             if spec.path in t3.rows:
@@ -178,7 +196,16 @@ def tables_present(ctx: Context) -> Iterator[Finding]:
                 evidence="没有读到的行：“" + "”“".join(s.full_label for s in absent3) + "”",
                 place="table3/absent:" + ",".join(s.path for s in absent3),
             )
-    if t4 is None or t4.row is None:
+    elif _table_missing(ctx, "table3"):
+        yield ctx.found(
+            "S2",
+            "error",
+            "没有找到表三（收到和处理政府信息公开申请情况）：请在“三、收到和处理政府信息公开申请情况”下按规定格式列表",
+            "表三",
+            evidence="没有读到表三的任何一行",
+            place="table3/missing",
+        )
+    if (t4 is None or t4.row is None) and _table_missing(ctx, "table4"):
         yield ctx.found(
             "S2",
             "error",
@@ -227,6 +254,7 @@ def _openings(paragraphs: list[Paragraph]) -> str:
         "S3": "“一、总体情况”按主动公开、依申请公开、政府信息管理、平台建设、监督保障分项说明（模型写的正文须五个小节依次单独成段）"
     },
     scope="narrative",
+    needs=("parts",),
 )
 def overview_subsections(ctx: Context) -> Iterator[Finding]:
     paragraphs = ctx.report.part_paragraphs("overview")
@@ -241,11 +269,15 @@ def overview_subsections(ctx: Context) -> Iterator[Finding]:
     where = official.part_heading("overview")
     shown = "、".join(labels[k] for k in keys)
     if not found:
+        # The five sub-parts are the 2021 format notice's; a report on 2019 or 2020 followed the
+        # 试行 format, which did not ask for them: a suggestion there, not an error.
+        older = ctx.year is not None and ctx.year < official.FIRST_FORMAT_YEAR
         yield ctx.found(
             "S3",
-            "error",
+            "warning" if older else "error",
             "“一、总体情况”没有分项说明：应按（一）主动公开、（二）依申请公开、（三）政府信息管理、"
-            "（四）政府信息公开平台建设、（五）监督保障分别说明",
+            "（四）政府信息公开平台建设、（五）监督保障分别说明"
+            + (f"（{official.FORMAT_NOTICE}的要求，{ctx.year}年度报告可参照）" if older else ""),
             where,
             evidence=f"各段开头：{_openings(paragraphs)}",
             place="overview/subsections:none",
@@ -369,22 +401,30 @@ def preamble(ctx: Context) -> Iterator[Finding]:
         )
 
 
+# What names each part in a preamble's list of parts, however long-form the list is written
+# (``…存在的主要问题及改进情况和其他需要报告的事项等六个部分``, ``因政府信息公开申请行政复议、提起行政诉讼的情况``):
+# the words only that part's name holds.
+_PART_WORDS: dict[str, tuple[str, ...]] = {
+    "overview": ("总体情况",),
+    "proactive": ("主动公开",),
+    "requests": ("申请情况", "收到和处理", "依申请公开"),
+    "appeals": ("复议", "诉讼"),
+    "problems_improvements": ("问题", "改进"),
+    "other": ("其他需要报告", "其他事项"),
+}
+
+
 def _listed_parts(listing: str) -> list[str]:
-    """``总体情况、…、政府信息公开行政复议、行政诉讼情况、…`` → the parts named (a 、 inside 四's
-    name does not start a new part)."""
-    parts: list[str] = []
-    pending = ""
-    for piece in re.split(r"[、，,]", listing):
-        pending += piece.strip()
-        if pending.endswith(("情况", "事项", "问题", "措施")):
-            parts.append(pending)
-            pending = ""
-    if pending:
-        parts.append(pending)
-    return [p for p in parts if p]
+    """The parts a preamble's list names, in the official order (each once): matched by the words
+    only its name holds, so ``和``/``以及``/``及`` joining the last two and a 、 inside 四's name count
+    neither too few nor too many."""
+    return [part for part, words in _PART_WORDS.items() if any(w in listing for w in words)]
 
 
-_PART_COUNT = re.compile(r"(?:由|包括|分为|共|分)([^。；]{0,200}?)([一二三四五六七八九十两\d]+)个?部分")
+# The list runs from the last 由/包括/分为 before the count (never from the 共 of 中华人民共和国).
+_PART_COUNT = re.compile(
+    r"(?:由|包括|分为|共|分)((?:(?!由|包括|分为)[^。；]){0,200}?)([一二三四五六七八九十两\d]+)个?部分"
+)
 
 
 @check("preamble_parts", "structure", {"S5": "引言所说的部分数与报告的六个部分一致"})
@@ -407,13 +447,16 @@ def preamble_parts(ctx: Context) -> Iterator[Finding]:
                 evidence=quoted,
                 place=paragraph_place(p, "count"),
             )
-        elif stated is not None and len(listed) >= 3 and "情况" in listing and len(listed) != stated:
+        elif stated is not None and len(listed) >= 3 and "情况" in listing and len(listed) < stated:
+            absent = "”“".join(
+                _PART_BY_ID[part].heading.split("、", 1)[1] for part in _PART_WORDS if part not in listed
+            )
             yield ctx.found(
                 "S5",
                 "error",
-                f"引言说报告由{word}个部分组成，却只列出了{len(listed)}个：请核对所列各部分的名称",
+                f"引言说报告由{word}个部分组成，却只列出了{len(listed)}个（没有“{absent}”）：请核对所列各部分的名称",
                 p.where(),
-                evidence=f"{quoted}（列出的部分：{'、'.join(listed)}）",
+                evidence=quoted,
                 place=paragraph_place(p, "listed"),
             )
         return

@@ -8,9 +8,9 @@ from collections.abc import Iterator
 
 from .. import official
 from ..data import rules
-from ..errors import Issue
+from ..errors import Issue, Severity
 from ..official import Cell, cells_of_path
-from ..reading.tables import OTHER_HANDLING_2019, Row
+from ..reading.tables import OTHER_HANDLING_2019, READ, UNSURE, ReadingNotice, Row
 from .finding import Finding
 from .registry import Context, check
 
@@ -57,14 +57,27 @@ def _blank_columns(ctx: Context) -> set[str]:
     return {c for cols in ctx.blanks.values() for c in cols}
 
 
-def _rows_complete(ctx: Context) -> bool:
+def _sure_rows(ctx: Context) -> set[str]:
+    """The 表三 rows read with confidence (every cell as printed, or split as the sums confirm)."""
+    t = ctx.report.table3
+    if t is None:
+        return set()
+    return {k for k, r in t.rows.items() if not any(s in UNSURE and s != "guess" for s in r.status)}
+
+
+def _rows_read(ctx: Context, paths: set[str]) -> bool:
+    """Whether every row of ``paths`` was read with confidence (the 2019 single （六）其他处理 row
+    standing for the three of 2021)."""
     t = ctx.report.table3
     if t is None:
         return False
-    paths = {s.path for s in official.TABLE3_ROWS}
     if OTHER_HANDLING_2019 in t.rows:
-        paths -= {p for p in paths if p.startswith("other_handling.")}
-    return paths <= set(t.rows)
+        paths = {p for p in paths if not p.startswith("other_handling.")} | {OTHER_HANDLING_2019}
+    return paths <= _sure_rows(ctx)
+
+
+_ALL_ROWS = {s.path for s in official.TABLE3_ROWS}
+_IDENTITY_ROWS = {"new", "carried_over", "results_total", "carry_forward"}  # H2's four rows
 
 
 @check(
@@ -82,19 +95,41 @@ def cross_sums(ctx: Context) -> Iterator[Finding]:
     if doc is None:
         return
     blank_cols = _blank_columns(ctx)
+    sure = _sure_rows(ctx)
     for issue in rules.h1_row_totals(doc):
         row_path = ".".join(issue.path.split(".")[1:-1])
-        if row_path not in ctx.blanks:
+        if row_path not in ctx.blanks and (row_path in sure or row_path not in _read_rows(ctx)):
             yield _finding(ctx, issue)
-    if _rows_complete(ctx):
-        for issue in rules.h3_results_total(doc) + rules.h2_stated_identity(doc):
-            if _column_of(issue) not in blank_cols and not (
-                _column_of(issue) == official.TOTAL_KEY and blank_cols
-            ):
-                yield _finding(ctx, issue)
+    read = _read_rows(ctx)
+    column_rules = []
+    if read - sure:
+        ctx.skip(("H3",), "表三有未能确认的行，（七）总计与各项办理结果之和未作核对")
+    elif _rows_read(ctx, _ALL_ROWS):
+        column_rules += rules.h3_results_total(doc)
+    # (rows simply not in the table: S2 reports them; the sums over them are not checked)
+    if _rows_read(ctx, _IDENTITY_ROWS):
+        column_rules += rules.h2_stated_identity(doc)
+    elif read & _IDENTITY_ROWS - sure:
+        ctx.skip(
+            ("H2",),
+            "表三的第一项、第二项、（七）总计或第四项未能确认，“第一项加第二项之和，等于第三项加第四项之和”未作核对",
+        )
+    for issue in column_rules:
+        if _column_of(issue) not in blank_cols and not (
+            _column_of(issue) == official.TOTAL_KEY and blank_cols
+        ):
+            yield _finding(ctx, issue)
     if ctx.report.table4 is not None and ctx.report.table4.row is not None:
-        for issue in rules.h4_table4_totals(doc):
-            yield _finding(ctx, issue)
+        if ctx.confident("table4"):
+            for issue in rules.h4_table4_totals(doc):
+                yield _finding(ctx, issue)
+        else:
+            ctx.skip(("H4",), ctx.report.certainty("table4").reason)
+
+
+def _read_rows(ctx: Context) -> set[str]:
+    t = ctx.report.table3
+    return set(t.rows) if t is not None else set()
 
 
 @check(
@@ -108,18 +143,49 @@ def reading_notices(ctx: Context) -> Iterator[Finding]:
     guess (SPLIT) or could not split (H1, H4), a 总计 it had to work out (H5), a row label that is
     not the official one (S2)."""
     for note in ctx.report.notes:
-        yield ctx.found(
-            note.rule,
-            note.severity,
-            note.message,
-            note.location,
-            evidence=note.evidence,
-            place=note.place,
-            cells=note.cells,
-        )
+        if note.rule != READ:  # what the reader could not locate or confirm: ``reading``
+            yield _notice_finding(ctx, note)
+
+
+def _notice_finding(ctx: Context, note: ReadingNotice) -> Finding:
+    return ctx.found(
+        note.rule,
+        note.severity,
+        note.message,
+        note.location,
+        evidence=note.evidence,
+        place=note.place,
+        cells=note.cells,
+    )
+
+
+@check(
+    "reading",
+    "structure",
+    {"READ": "报告读取情况：未能识别或确认的章节、表格（依赖它们的规则未作检查），以及按顺序对应的表格行"},
+)
+def reading(ctx: Context) -> Iterator[Finding]:
+    """What the reader could not locate or confirm — said once, as a warning: the rules that need
+    it are not assessed (see ``Outcome.not_assessed``)."""
+    for note in ctx.report.notes:
+        if note.rule == READ:
+            yield _notice_finding(ctx, note)
 
 
 _Blank = tuple[str, Cell]  # (label shown to the user, the cell)
+
+
+def _blanks_finding(ctx: Context, cells: list[_Blank], severity: Severity, note: str) -> Finding:
+    labels = [label for label, _ in cells]
+    shown = "；".join(labels[:6]) + ("等" if len(labels) > 6 else "")
+    return ctx.found(
+        "H5",
+        severity,
+        f"表格中有 {len(cells)} 个空白单元格（{shown}）：没有发生的情况应填 0，不能留空{note}",
+        labels[0].split(" / ")[0],
+        evidence="空白：" + "；".join(labels),
+        cells=[cell for _, cell in cells],
+    )
 
 
 def _blank_cells(label: str, row: Row, columns: list[tuple[str, str]], table: str, key: str) -> list[_Blank]:
@@ -168,17 +234,15 @@ def blank_cells(ctx: Context) -> Iterator[Finding]:
                 row = r.table2.rows.get(key)
                 if row is not None:
                     cells += _blank_cells(f"表二 {label}", row, list(g.columns), "table2", key)
-    if cells:
-        labels = [label for label, _ in cells]
-        shown = "；".join(labels[:6]) + ("等" if len(labels) > 6 else "")
-        yield ctx.found(
-            "H5",
-            "error",
-            f"表格中有 {len(cells)} 个空白单元格（{shown}）：没有发生的情况应填 0，不能留空",
-            labels[0].split(" / ")[0],
-            evidence="空白：" + "；".join(labels),
-            cells=[cell for _, cell in cells],
-        )
+    # A table whose labels and numbers the source printed apart (a damaged conversion) may have lost
+    # a cell in the damage: a blank there is worth a look, not an accusation.
+    damaged = r.table3 is not None and bool(r.table3.realigned)
+    sound = [c for c in cells if not (damaged and c[1].table == "table3")]
+    if sound:
+        yield _blanks_finding(ctx, sound, "error", "")
+    if len(sound) < len(cells):
+        note = "（表三在原文中行名与数字错位，空白也可能是转换造成的，请对照原报告核对）"
+        yield _blanks_finding(ctx, [c for c in cells if c not in sound], "warning", note)
     if r.table3 is not None:
         na = [
             (spec, row)

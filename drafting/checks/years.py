@@ -19,6 +19,10 @@ _OPENING_YEAR = re.compile(
     r"^\s*(?:[（(][一二三四五六七八九十]{1,2}[）)]\s*[^。，：:]{0,14}[。：:]\s*)?((?:19|20)\d{2})\s*年(?:度)?(?=[，,、\s]|[我本全在各])"
 )
 _FUTURE = ("将", "下一步", "计划", "拟", "继续", "力争", "进一步")
+# A sentence states a plan when a plan word comes before any word reporting the year's state:
+# ``2025年，我县…取得一定成效，但…仍存在短板：一是…需进一步加强`` is about the report year.
+_PLAN = re.compile(r"将|下一步|计划|拟|力争|改进措施")
+_STATE = re.compile(r"取得|存在|不足|短板|成效|差距|有待|完成|实现")
 
 
 def _years(text: str) -> Iterator[tuple[int, re.Match[str]]]:
@@ -61,9 +65,14 @@ def year_agreement(ctx: Context) -> Iterator[Finding]:
 
 
 def _improvement(p: Paragraph, sentence: str) -> bool:
-    return p.section == "improvements" or (
-        p.part == "problems_improvements" and any(w in sentence for w in _FUTURE)
-    )
+    """A sentence of 五 that states what will be done (the 改进措施), not how the year went."""
+    if p.section == "improvements":
+        return True
+    if p.part != "problems_improvements":
+        return False
+    plan = _PLAN.search(sentence)
+    state = _STATE.search(sentence)
+    return plan is not None and (state is None or plan.start() < state.start())
 
 
 @check("stale_years", "year", {"Y2": "正文中没有沿用旧稿留下的过时年份"}, scope="narrative")

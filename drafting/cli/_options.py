@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -30,6 +31,45 @@ class ModelOption(click.Option):
 def model_option(*names: str, lead: str = "起草方式：", **kwargs: Any) -> Callable[[F], F]:
     """``--model`` (``lead`` opens its help; ``kwargs`` as for ``click.option``)."""
     return click.option(*(names or ("--model",)), cls=ModelOption, lead=lead, **kwargs)
+
+
+def output_options(f: F) -> F:
+    """``-o/--output-dir``, ``--format`` and ``--previous``: where drafts go, in which formats, and
+    last year's data (``drafting draft``, ``drafting batch submit``)."""
+    from ..writers import DEFAULT_FORMATS
+
+    f = click.option(
+        "--previous", type=click.Path(path_type=Path), help="上年数据文件，用于结转核对和同比表述。"
+    )(f)
+    f = click.option(
+        "--format",
+        "formats",
+        default=",".join(DEFAULT_FORMATS),
+        show_default=True,
+        help="输出格式，逗号分隔。",
+    )(f)
+    return click.option(
+        "-o",
+        "--output-dir",
+        type=click.Path(path_type=Path),
+        default=Path("drafts"),
+        show_default=True,
+        help="输出目录。",
+    )(f)
+
+
+def parse_formats(value: str) -> tuple[str, ...]:
+    """``md,docx`` → ("md", "docx"), each a format we write; an unknown one is named."""
+    from ..errors import InputError
+    from ..writers import FORMATS
+
+    formats = tuple(dict.fromkeys(f.strip().lower().lstrip(".") for f in value.split(",") if f.strip()))
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown or not formats:
+        raise InputError(
+            f"不支持的输出格式：{'、'.join(unknown) or '（空）'}。", hint=f"可用的格式：{','.join(FORMATS)}。"
+        )
+    return formats
 
 
 def model_options(f: F) -> F:

@@ -10,25 +10,39 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ..writers import DEFAULT_FORMATS
-from ._options import model_options
+from ._options import model_options, output_options, parse_formats
 from .output import print_error, print_issues
 
 if TYPE_CHECKING:
     from ..document import Draft, SectionUsage
-    from ..draft import FileOutcome
-
-
-def _formats(value: str) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(f.strip().lower().lstrip(".") for f in value.split(",") if f.strip()))
+    from ..draft import FileOutcome, Progress
 
 
 Say = Callable[[str, str | None, bool], None]
 
 
+def _clock(seconds: float) -> str:
+    seconds = round(seconds)
+    return (
+        f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+        if seconds >= 3600
+        else f"{seconds // 60}:{seconds % 60:02d}"
+    )
+
+
+def status_text(p: Progress) -> str:
+    """The line beside the bar: drafts in flight, requests waiting for the quota, time left."""
+    parts = [f"进行中 {p.in_flight} 份"]
+    if p.eta is not None:
+        parts.append(f"等待配额 {p.waiting} 个请求")
+        parts.append(f"预计剩余 {_clock(p.eta)}")
+    return "｜".join(parts)
+
+
 @contextmanager
-def _display(total: int) -> Iterator[tuple[Say, Callable[[], None]]]:
-    """Lines for the user, and a progress bar on a terminal when there are several files."""
+def _display(total: int, numbers: Callable[[int], Progress]) -> Iterator[tuple[Say, Callable[[], None]]]:
+    """Lines for the user, and a progress bar on a terminal when there are several files:
+    done/total, then ``numbers(done)`` as ``status_text`` words them."""
 
     def plain(text: str, colour: str | None, err: bool) -> None:
         click.secho(text, fg=colour, err=err)
@@ -40,23 +54,42 @@ def _display(total: int) -> Iterator[tuple[Say, Callable[[], None]]]:
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
-        Progress,
+        ProgressColumn,
         SpinnerColumn,
+        Task,
         TextColumn,
         TimeElapsedColumn,
+        TimeRemainingColumn,
     )
+    from rich.progress import Progress as Bar
     from rich.text import Text
+
+    class Numbers(ProgressColumn):
+        max_refresh = 0.5
+
+        def render(self, task: Task) -> Text:
+            return Text(status_text(numbers(int(task.completed))))
+
+    class Remaining(TimeRemainingColumn):
+        """rich's estimate from the pace so far, when no quota gives a better one."""
+
+        def render(self, task: Task) -> Text:
+            if numbers(int(task.completed)).eta is not None:
+                return Text("")
+            return super().render(task)
 
     console = Console(stderr=True)
     if not console.is_terminal:
         yield plain, lambda: None
         return
-    progress = Progress(
+    progress = Bar(
         SpinnerColumn(),
         TextColumn("起草中"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
+        Numbers(),
+        Remaining(),
         console=console,
         transient=True,
         redirect_stdout=False,
@@ -88,21 +121,12 @@ EPILOG = """\b
 
 @click.command("draft", epilog=EPILOG)
 @click.argument("data", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option(
-    "-o",
-    "--output-dir",
-    type=click.Path(path_type=Path),
-    default=Path("drafts"),
-    show_default=True,
-    help="输出目录。",
-)
-@click.option(
-    "--format", "formats", default=",".join(DEFAULT_FORMATS), show_default=True, help="输出格式，逗号分隔。"
-)
-@click.option("--previous", type=click.Path(path_type=Path), help="上年数据文件，用于结转核对和同比表述。")
+@output_options
 @model_options
 @click.option("--concurrency", type=int, default=None, help="每份草稿同时发出的请求数（默认 4）。")
 @click.option("-j", "--jobs", type=int, default=None, help="同时起草的文件数（默认 1）。")
+@click.option("--rpm", type=int, default=None, help="接口每分钟请求数上限（按服务商给您账户的配额填写）。")
+@click.option("--tpm", type=int, default=None, help="接口每分钟 tokens 上限。")
 @click.option("--no-cache", is_flag=True, default=False, help="不使用也不写入响应缓存。")
 @click.pass_context
 def command(
@@ -116,6 +140,8 @@ def command(
     api_key_env: str | None,
     concurrency: int | None,
     jobs: int | None,
+    rpm: int | None,
+    tpm: int | None,
     no_cache: bool,
 ) -> None:
     """从数据文件生成年度报告初稿（<名称>.draft.json 及各格式文档）。
@@ -123,31 +149,28 @@ def command(
     设置的优先顺序：命令行选项 > 环境变量 DRAFTING_* > 配置文件 config.toml > 默认值。
     """
     from ..config import load_settings
-    from ..draft import draft_files, usage_total
-    from ..errors import InputError
-    from ..narrative import writer_for
-    from ..writers import FORMATS
+    from ..draft import draft_files, progress, usage_total
+    from ..narrative import ModelWriter, writer_for
 
-    fmts = _formats(formats)
-    unknown = [f for f in fmts if f not in FORMATS]
-    if unknown or not fmts:
-        raise InputError(
-            f"不支持的输出格式：{'、'.join(unknown) or '（空）'}。", hint=f"可用的格式：{','.join(FORMATS)}。"
-        )
+    fmts = parse_formats(formats)
     settings = load_settings(
         model=model,
         base_url=base_url,
         api_key_env=api_key_env,
         concurrency=concurrency,
         jobs=jobs,
+        rpm=rpm,
+        tpm=tpm,
         cache=False if no_cache else None,
     )
     writer = writer_for(settings)  # a missing key or a broken prompt stops here, before any request
+    limiter = writer.limiter if isinstance(writer, ModelWriter) else None
     started = time.monotonic()
     outcomes: list[FileOutcome] = []
     worst = 0
     try:
-        with _display(len(data)) as (say, advance):
+        numbers = lambda done: progress(len(data), done, settings.jobs, limiter)  # noqa: E731
+        with _display(len(data), numbers) as (say, advance):
 
             def done(outcome: FileOutcome) -> None:
                 nonlocal worst

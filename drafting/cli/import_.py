@@ -38,9 +38,26 @@ def command(ctx: click.Context, report: Path, output: Path | None, fmt: str, for
 
     document = read_report(report)
     if fmt == "cells":
-        click.echo(json.dumps(document.cells(), ensure_ascii=False, indent=2))
+        cells = document.cells()
+        if not any(cells.values()):
+            raise InputError(
+                f"{report}：未能读出表格（表二、表三、表四都没有读到数字），没有可导出的单元格。",
+                hint="请确认文件中的表格是文字而不是图片；网页请保存为 .html 后再试。",
+            )
+        # Cells the reader holds without confidence are listed beside the values, under "unsure" (a
+        # value it could not tie to its row is null): never printed as if certain.
+        unsure = document.unsure_cells()
+        if unsure:
+            cells["unsure"] = unsure
+        click.echo(json.dumps(cells, ensure_ascii=False, indent=2))
         for note in document.notes:
             click.secho(f"提示［{note.rule}］{note.location}：{note.message}", fg="yellow", err=True)
+        if unsure:
+            click.secho(
+                "注意：“unsure”中列出的单元格没有读准（null 表示未能确认），请对照原报告核对。",
+                fg="yellow",
+                err=True,
+            )
         return
     result = imported(document)
     if output is not None and output.exists() and not force:
@@ -52,7 +69,9 @@ def command(ctx: click.Context, report: Path, output: Path | None, fmt: str, for
     if not result.ok:
         if result.blanks:
             shown = "；".join(result.blanks[:8]) + ("等" if len(result.blanks) > 8 else "")
-            click.secho(f"原报告有 {len(result.blanks)} 个空白或未读到的单元格：{shown}", fg="red", err=True)
+            click.secho(
+                f"原报告有 {len(result.blanks)} 个空白、未读到或未能确认的单元格：{shown}", fg="red", err=True
+            )
         print_issues([i for i in result.issues if i.is_error])
         if not force:
             click.secho(
@@ -66,7 +85,7 @@ def command(ctx: click.Context, report: Path, output: Path | None, fmt: str, for
             fg="yellow",
             err=True,
         )
-    notes = [*result.notes, *(f"原表空白，已填 0：{b}" for b in result.blanks)]
+    notes = [*result.notes, *(f"已填 0，请按原报告核对：{b}" for b in result.blanks)]
     text = data_yaml(result.data, notes)
     if output is None:
         click.echo(text, nl=False)

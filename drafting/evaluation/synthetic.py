@@ -377,7 +377,9 @@ def set_cell(table: Table, row: int, col: int, value: int | None) -> Table:
 
 # --- renderers -------------------------------------------------------------------------------
 
-TEXT_LAYOUTS = ("txt", "md", "pipe", "lines", "paragraphs", "concat", "html")
+# ``apart``: a PDF converted to Markdown with 表三's labels and numbers printed apart; ``portal``: the
+# report as a government portal publishes it (see ``_portal``).
+TEXT_LAYOUTS = ("txt", "md", "pipe", "lines", "paragraphs", "concat", "html", "apart", "portal")
 LAYOUTS = (*TEXT_LAYOUTS, "docx")
 
 
@@ -470,6 +472,42 @@ def _table_html(table: Table) -> str:
     return '<table border="1">' + "".join(rows) + "</table>"
 
 
+def _wrap(text: str, width: int) -> list[str]:
+    return [text[i : i + width] for i in range(0, len(text), width)] or [""]
+
+
+def _table_apart(table: Table) -> str:
+    """表三 as a PDF-to-Markdown converter leaves it when it loses the table's grid: a row whose
+    label fits its cell comes out as a pipe row; a longer label as plain lines wrapped at the cell's
+    width, its numbers later as a pipe table of their own after the next row that came out whole —
+    labels and numbers each in order, their pairing lost. The header's words are wrapped lines too."""
+    if table.id != "table3":
+        return render_markdown(table)
+    lines = [piece for text in _header_texts(table) for piece in _wrap(text, 8)]
+    pending: list[list[str]] = []
+    for labels, numbers in _labels_and_numbers(table):
+        lines += [piece for text in labels[:-1] for piece in _wrap(text, 10)]  # group labels
+        if not numbers:
+            lines += _wrap(labels[-1], 10) if labels else []
+            continue
+        label = labels[-1]
+        if len(label) > 12:
+            lines += _wrap(label, 10)
+            pending.append(numbers)
+            continue
+        lines.append("| " + " | ".join([label, *numbers]) + " |")
+        lines += _orphan_rows(pending)
+        pending = []
+    return "\n".join(lines + _orphan_rows(pending))
+
+
+def _orphan_rows(rows: list[list[str]]) -> list[str]:
+    """Rows of numbers each printed as a pipe table of its own, as the converter leaves them."""
+    return [
+        line for numbers in rows for line in ("| " + " | ".join(numbers) + " |", "|" + "---|" * len(numbers))
+    ]
+
+
 _TABLE_RENDERERS = {
     "txt": render_text,
     "md": render_markdown,
@@ -477,6 +515,7 @@ _TABLE_RENDERERS = {
     "lines": _table_lines,
     "paragraphs": _table_paragraphs,
     "concat": _table_concat,
+    "apart": _table_apart,
 }
 
 
@@ -486,18 +525,21 @@ def render_page(page: Page, layout: str) -> str | bytes:
         return _docx(page)
     if layout == "html":
         return _html(page)
+    if layout == "portal":
+        return _portal(page)
     table_text = _TABLE_RENDERERS[layout]
+    markdown = layout in ("md", "apart")
     out = []
     for item in page.items:
         if item.table is not None:
             out.append(table_text(item.table))
-        elif layout == "md" and item.kind == "title":
+        elif markdown and item.kind == "title":
             out.append(f"# {item.text}")
-        elif layout == "md" and item.kind == "heading":
+        elif markdown and item.kind == "heading":
             out.append(f"## {item.text}")
-        elif layout == "md" and item.kind == "subheading":
+        elif markdown and item.kind == "subheading":
             out.append(f"### {item.text}")
-        elif item.kind == "paragraph" and layout != "md":
+        elif item.kind == "paragraph" and not markdown:
             out.append("　　" + item.text)
         else:
             out.append(item.text)
@@ -522,6 +564,89 @@ def _html(page: Page) -> str:
         + '</title></head><body><div class="nav">当前位置：首页 &gt; 政府信息公开 &gt; 年度报告</div>'
         + "".join(body)
         + "</body></html>\n"
+    )
+
+
+_PORTAL_TOP = (
+    '<div class="top"><ul class="nav"><li><a href="/">首页</a></li><li><a href="/zwgk/">政府信息公开</a></li>'
+    '<li><a href="/ldzc/">领导之窗</a></li><li><a href="/zfgzbg/">政府工作报告</a></li>'
+    '<li><a href="/bsfw/">办事服务</a></li><li><a href="/hdjl/">互动交流</a></li></ul></div>'
+    '<div class="crumb">当前位置：<a href="/">首页</a> &gt; <a href="/zwgk/">政府信息公开</a> &gt; 年度报告</div>'
+)
+_PORTAL_BOTTOM = (
+    '<div class="share">分享到：<a href="#">微信</a> <a href="#">微博</a> <a href="#">QQ空间</a></div>'
+    '<div class="files">附件下载：</div></td></tr></table>'
+    '<div class="footer"><p>主办单位：示例市人民政府办公室　联系我们　网站地图</p>'
+    "<p>网站标识码：0000000000　ICP备00000000号</p></div>"
+)
+
+
+def _portal(page: Page) -> str:
+    """The page as a government portal publishes it: the site's navigation, breadcrumbs and footer
+    around the report, the report inside a layout table, a ``<title>`` with the site's name after it,
+    text in ``<p>``/``<span>`` with ``&nbsp;`` padding, long table labels broken over ``<p>``s and
+    ``<br>``, numbers split over ``<span>``s and padded with empty ``<p>``s (as a word processor's
+    HTML export leaves them), merged cells as rowspan/colspan."""
+    title = next((i.text for i in page.items if i.kind == "title"), "")
+    body = []
+    for item in page.items:
+        if item.table is not None:
+            body.append(_portal_table(item.table))
+        elif item.kind == "title":
+            body.append(f'<div class="article-title"><h2>{html_lib.escape(item.text)}</h2></div>')
+            body.append(
+                '<div class="info">发布时间：2025-01-20　来源：本网　字号：<a>大</a> <a>中</a> <a>小</a></div>'
+            )
+        elif item.kind == "heading":
+            body.append(
+                f'<p style="text-indent:2em"><strong><span>{html_lib.escape(item.text)}</span></strong></p>'
+            )
+        else:
+            body.append(f'<p style="text-indent:2em">&nbsp;{_spans(item.text)}</p>')
+    return (
+        '<!DOCTYPE html><html><head><meta charset="utf-8"><title>'
+        + html_lib.escape(title)
+        + "_年度报告_示例市人民政府</title><script>var site = {nav: 1};</script></head><body>"
+        + _PORTAL_TOP
+        + '<table class="layout" width="100%"><tr><td width="20%"><ul><li>政府信息公开指南</li>'
+        + '<li>政府信息公开制度</li><li>政府信息公开年报</li></ul></td><td><div class="content">'
+        + "".join(body)
+        + "</div>"
+        + _PORTAL_BOTTOM
+        + "</body></html>\n"
+    )
+
+
+def _spans(text: str) -> str:
+    """Text as a word processor's export splits it: runs of ten characters each in a ``<span>``,
+    numbers cut across spans wherever the run ends."""
+    return "".join(f"<span>{html_lib.escape(piece)}</span>" for piece in _wrap(text, 10))
+
+
+def _portal_cell(c: Cell) -> str:
+    span = (f' rowspan="{c.rowspan}"' if c.rowspan > 1 else "") + (
+        f' colspan="{c.colspan}"' if c.colspan > 1 else ""
+    )
+    if c.kind == "number":
+        digits = "".join(f"<span>{d}</span>" for d in c.text) or "&nbsp;"
+        content = f"<p><br/></p><p>{digits}</p><p>&nbsp;</p>"
+    elif len(c.text) > 12:
+        half = len(c.text) // 2
+        content = (
+            f"<p><span>{html_lib.escape(c.text[:half])}</span></p><p>{html_lib.escape(c.text[half:])}</p>"
+        )
+    elif len(c.text) > 6:
+        content = f"<p>{html_lib.escape(c.text[:4])}<br/>{html_lib.escape(c.text[4:])}</p>"
+    else:
+        content = f"<p>{html_lib.escape(c.text) or '&nbsp;'}</p>"
+    return f'<td valign="center" width="66"{span}>{content}</td>'
+
+
+def _portal_table(table: Table) -> str:
+    rows = ["<tr>" + "".join(_portal_cell(c) for c in row) + "</tr>" for row in (*table.header, *table.body)]
+    return (
+        '<div align="center"><table border="1" cellspacing="0" cellpadding="0" style="border-collapse:collapse">'
+        "<tbody>" + "".join(rows) + "</tbody></table></div>"
     )
 
 

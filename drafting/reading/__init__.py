@@ -18,18 +18,20 @@ from .blocks import Block, Grid, text_blocks
 from .model import Heading, Paragraph, Report
 from .plain import looks_like_markdown, metadata_header
 from .tables import ReadingNotice
-from .wrapped import join_wrapped
+from .wrapped import join_page_breaks, join_wrapped
 
 __all__ = ["Heading", "Paragraph", "ReadingNotice", "Report", "read_report", "read_text"]
 
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the container of .doc, .wps, .xls, .et
 _SUPPORTED = "支持的报告格式：.draft.json（本工具生成的草稿）、.md、.txt、.html、.docx、.pdf。"
 
 
 def read_text(text: str, kind: str = "txt", source: str = "（文本）") -> Report:
     """A report whose text is already in memory: ``kind`` is txt, md or html. A crawler's metadata
     header is dropped (its 标题 is kept as a hint for the title); page text that is really Markdown
-    (a conversion saved as .txt) is read as Markdown; lines a PDF wrapped are joined. Control
-    characters are dropped first: quoted in a finding, an escape sequence would reach the terminal."""
+    (a conversion saved as .txt) is read as Markdown; lines a PDF wrapped are joined, and paragraphs a
+    page break cut in two. Control characters are dropped first: quoted in a finding, an escape
+    sequence would reach the terminal."""
     text = writable(text)
     if kind == "html":
         from .html import html_blocks
@@ -40,7 +42,7 @@ def read_text(text: str, kind: str = "txt", source: str = "（文本）") -> Rep
     header = metadata_header(lines)
     if kind == "txt" and looks_like_markdown(lines[header.lines :]):
         kind = "md"
-    blocks = join_wrapped(text_blocks(text, markdown=(kind == "md"), skip=header.lines))
+    blocks = join_page_breaks(join_wrapped(text_blocks(text, markdown=(kind == "md"), skip=header.lines)))
     return _usable(assemble(blocks, source, kind, header.title))
 
 
@@ -51,9 +53,16 @@ def read_report(path: Path | str) -> Report:
     raw = read_bytes(path, hint=_SUPPORTED, limit="pdf")  # the largest kind; each is held to its own below
     name = path.name.lower()
     suffix = path.suffix.lower()
-    if suffix in (".doc", ".wps"):
+    if suffix in (".doc", ".wps") or raw[:8] == _OLE:
+        kind = suffix if suffix in (".doc", ".wps") else "旧版 Word 或 WPS 文档（.doc/.wps）"
         raise InputError(
-            f"{source}：不支持旧版 Word 格式（{suffix}）。", hint="请在 Word 或 WPS 中另存为 .docx 后再试。"
+            f"{source}：不支持旧版 Word 格式（{kind}）。",
+            hint="请在 Word 或 WPS 中用“另存为”保存为 .docx（Word 文档）后再试；也可另存为 PDF。",
+        )
+    if raw.lstrip()[:5] == b"{\\rtf":
+        raise InputError(
+            f"{source}：这是 RTF 格式的文档，不能直接读取。",
+            hint="请在 Word 或 WPS 中用“另存为”保存为 .docx（Word 文档）后再试。",
         )
     if suffix == ".pdf" or b"%PDF-" in raw[:1024]:
         from .pdf import pdf_blocks

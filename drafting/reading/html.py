@@ -220,10 +220,28 @@ def _grid(table: Any, source: str = "") -> Grid:
     for tr in table.find_all("tr"):
         cells = []
         for cell in tr.find_all(["td", "th"], recursive=False):
-            text = " ".join(clean_line(s) for s in cell.get_text("\n").split("\n") if clean_line(s))
+            text = " ".join(clean_line(s) for s in _cell_text(cell).split("\n") if clean_line(s))
             cells.append((text, _span(cell.get("rowspan")), _span(cell.get("colspan"))))
         rows.append(cells)
     return Grid(expand_spans(rows, source))
+
+
+_LINE_TAGS = {"p", "div", "li", "br", "h1", "h2", "h3", "h4", "h5", "h6", "section", "table", "tr"}
+
+
+def _cell_text(cell: Any) -> str:
+    """A cell's text with its line breaks where the page breaks lines (``<p>``, ``<br>``, ``<div>``),
+    never inside inline markup: a word processor's export splits ``12`` as
+    ``<span>1</span><span>2</span>``, which is one number."""
+    from bs4.element import NavigableString, Tag
+
+    out: list[str] = []
+    for node in cell.descendants:
+        if isinstance(node, Tag) and node.name in _LINE_TAGS:
+            out.append("\n")
+        elif isinstance(node, NavigableString) and type(node).__name__ == "NavigableString":
+            out.append(str(node).replace("\n", " "))
+    return "".join(out)
 
 
 def _span(value: Any) -> int:

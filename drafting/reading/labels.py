@@ -157,6 +157,30 @@ def fuzzy_label(table: str, text: str, cutoff: float = 0.75) -> Label | None:
     return best
 
 
+_MIN_PREFIX: Final = 6  # characters of a label's core a wrapped first line must hold
+
+
+def prefix_label(table: str, text: str) -> Label | None:
+    """The one row label whose words begin with ``text`` (after its numbering): the first line of a
+    label a page wrapped (``1.申请人无正当理由逾期不补`` / ``正、行政机关…``). Not a typo, so no notice."""
+    core = strip_numbering(text)
+    if len(core) < _MIN_PREFIX:
+        return None
+    labels = TABLE3_LABELS if table == "table3" else TABLE2_LABELS
+    found = {
+        lab.id: lab
+        for lab in labels
+        if lab.kind in ("row", "table2_row") and strip_numbering(lab.full).startswith(core)
+    }
+    if len(found) != 1:
+        return None
+    lab = next(iter(found.values()))
+    number = re.match(r"^(\d+)\.", text)
+    if number and not lab.full.startswith(number.group(1) + "."):
+        return None  # ``3.申请人…`` is not ``1.申请人…``
+    return lab
+
+
 def belongs_elsewhere(table: str, text: str) -> bool:
     """Text that is a label of another table: it ends a row at once, no fuzzy matching needed."""
     others = [t for t in ("table2", "table3") if t != table]

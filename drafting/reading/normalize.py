@@ -37,3 +37,13 @@ def strip_numbering(text: str) -> str:
 def clean_line(text: str) -> str:
     """A line of page text without its indentation and trailing blanks."""
     return text.strip(" \t\u3000\xa0\r\n\ufeff")
+
+
+# A row of a table as plain text lays it out: three or more numbers apart at the end of the line.
+_TRAILING_CELLS: Final = re.compile(r"(?:[\s\u3000]+[-－]?\d+(?:\.\d+)?){3,}[\s\u3000]*$")
+
+
+def ends_in_cells(text: str) -> bool:
+    """Whether a line ends in three or more numbers set apart by spaces (a table row as text), never
+    prose: prose writes ``3件``."""
+    return "。" not in text and _TRAILING_CELLS.search(ascii_digits(text)) is not None

@@ -9,6 +9,7 @@ row labels, so a layout never needs a reader of its own.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -25,6 +26,7 @@ class Item:
     glued: bool = False  # a number written directly before text (``70000072.没有…``)
     line: int | None = None
     para: int | None = None
+    page: int | None = None  # the PDF page the cell is on
 
 
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
@@ -32,6 +34,16 @@ _TOKEN = re.compile(
     r"(?P<num>(?:(?<=\s)|^)[-－]\d+(?:\.\d+)?|\d+(?:\.\d+)?)|(?P<space>\s+)|(?P<text>[^\d\s]+)"
 )
 _NOT_APPLICABLE = {"/", "／", "—", "-", "－", "——", "--", "\\", "无"}
+# The column names a conversion gives a table it could not name (``| 列1 | 列2 |``, ``Column3``,
+# ``Unnamed: 4``): header text, never numbers.
+_GENERIC_COLUMN = re.compile(
+    r"^(?:列|第\s*\d+\s*列|字段|栏|column|col|field|unnamed:?)\s*\d*$", re.IGNORECASE
+)
+# The column names a conversion gives a table it could not name (``| 列1 | 列2 |``, ``Column3``,
+# ``Unnamed: 4``): header text, never numbers.
+_GENERIC_COLUMN = re.compile(
+    r"^(?:列|第\s*\d+\s*列|字段|栏|column|col|field|unnamed:?)\s*\d*$", re.IGNORECASE
+)
 
 
 def cell_items(text: str, line: int | None = None, para: int | None = None) -> list[Item]:
@@ -41,6 +53,10 @@ def cell_items(text: str, line: int | None = None, para: int | None = None) -> l
         return [Item("blank", line=line, para=para)]
     if text in _NOT_APPLICABLE:
         return [Item("na", text, line=line, para=para)]
+    if _GENERIC_COLUMN.match(text):
+        return [Item("text", text, line=line, para=para)]
+    if _GENERIC_COLUMN.match(text):
+        return [Item("text", text, line=line, para=para)]
     out: list[Item] = []
     pending_space = False
     for m in _TOKEN.finditer(text):
@@ -75,6 +91,14 @@ def _row(cells: list[str], line: int | None, para: int | None) -> list[Item]:
 
 def block_items(block: Block) -> list[Item]:
     """The items of one block; bare ``|`` lines are handled by ``stream`` (they need neighbours)."""
+    items = _block_items(block)
+    if block.page is not None:
+        for item in items:
+            item.page = block.page
+    return items
+
+
+def _block_items(block: Block) -> list[Item]:
     if isinstance(block, Grid):
         items: list[Item] = []
         for row in block.origin_rows():
@@ -95,14 +119,16 @@ def block_items(block: Block) -> list[Item]:
     return [*cell_items(stripped, block.line, block.para), Item("nl", line=block.line, para=block.para)]
 
 
-def stream(blocks: list[Block | None]) -> list[Item]:
-    """All table blocks as one stream; ``None`` marks a boundary (a heading or a paragraph of prose)
-    that ends any row being read. Two ``|`` lines with nothing between them are a blank cell."""
+def stream(blocks: Sequence[Block | str | None]) -> list[Item]:
+    """All table blocks as one stream; ``None`` marks a boundary (a paragraph of prose) that ends any
+    row being read, a part id the heading of that part (an ``end`` item whose text is the part: a
+    table printed with no header words of its own is known by the part it stands in). Two ``|``
+    lines with nothing between them are a blank cell."""
     out: list[Item] = []
     last_bar = False
     for block in blocks:
-        if block is None:
-            out.append(Item("end"))
+        if block is None or isinstance(block, str):
+            out.append(Item("end", block or ""))
             last_bar = False
             continue
         if isinstance(block, Line) and block.text.strip() == "|":

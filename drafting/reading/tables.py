@@ -3,78 +3,47 @@
 A row's numbers are the cells after its label, up to the next label or the next text that belongs
 to no table. That one rule reads every layout: leading cells left empty by merged labels are
 trimmed to the row width, blank cells stay ``None``, digits run together are split by the
-cross-sums, and group labels repeated after a page break are just labels again.
+cross-sums, and group labels repeated after a page break are just labels again. The rows are
+collected by ``rows`` (which also ties rows printed apart from their labels back by order); here a
+row's cells are fitted to the table, run-together digits split, and ties by order kept only when the
+row and column sums confirm them — otherwise the row is withheld (``unconfirmed``), never guessed.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Literal
 
 from .. import official
-from ..errors import Severity
 from ..official import Cell, row_cells
-from .labels import (
-    TABLE2_2019_COLUMN_KEYS,
-    TABLE2_2021_COLUMN_KEYS,
-    TABLE3_ROW_LABELS,
-    Label,
-    belongs_elsewhere,
-    find_labels,
-    fuzzy_label,
-    is_filler,
-    is_header,
-)
+from .cells import OTHER_HANDLING_2019, READ, UNSURE, ReadingNotice, Row, Status, Value, row_where
+from .labels import TABLE2_2019_COLUMN_KEYS, TABLE2_2021_COLUMN_KEYS, is_filler, is_header
 from .normalize import norm
+from .rows import Collected, collect, trim
 from .splitting import document_counts_split, split_blocks, split_free, split_with_total
 from .stream import Item
 
-Value = int | Decimal | None
-Status = Literal["ok", "blank", "na", "missing", "derived", "raw"]
+__all__ = [  # the row vocabulary lives in ``cells``; readers of tables import it from here too
+    "OTHER_HANDLING_2019",
+    "READ",
+    "UNSURE",
+    "ReadingNotice",
+    "Row",
+    "Status",
+    "Table2Read",
+    "Table3Read",
+    "Table4Read",
+    "Value",
+    "read_table2",
+    "read_table3",
+    "read_table4",
+    "row_where",
+]
+
 WIDTH3 = len(official.TABLE3_COLUMNS) + 1  # six applicant columns and 总计
 WIDTH4 = len(official.TABLE4_BLOCKS) * (len(official.TABLE4_COLUMNS) + 1)
-OTHER_HANDLING_2019 = "other_handling"  # the single （六）其他处理 row of the 2019 format
-
-
-@dataclass(frozen=True)
-class ReadingNotice:
-    """Something the reader noticed in a table and could not settle itself: digits run together that
-    it split by guess or could not split, a 总计 it had to work out, a row label that is not the
-    official one.
-
-    Not a finding yet, and kept apart from one on purpose: the reader sits below the check library
-    and knows no rule catalogue, no report identity and no fingerprint. The check library decides
-    what a notice becomes (``checks.tables.reading_notices`` reports each one as a finding, once
-    last year's figures have had the chance to settle a split), and ``drafting import`` lists the
-    notices for the author to check by hand. ``rule`` is the id the check will report it under."""
-
-    rule: str
-    severity: Severity
-    message: str
-    location: str
-    evidence: str  # the digits or the label as printed
-    cells: tuple[Cell, ...] = ()  # the cells it concerns, by the ids of ``official``
-    place: str = ""  # where it stands when no cell says (a row label), for fingerprints
-
-
-@dataclass
-class Row:
-    values: list[Value]
-    status: list[Status]
-    line: int | None = None
-    para: int | None = None
-    raw: str = ""  # the digits as printed, when they were run together
-
-    def where(self) -> str:
-        if self.line is not None:
-            return f"第{self.line}行"
-        if self.para is not None:
-            return f"第{self.para}段"
-        return ""
 
 
 @dataclass
@@ -82,6 +51,10 @@ class Table3Read:
     rows: dict[str, Row] = field(default_factory=dict)  # official row path (or 2019 other_handling)
     version: str = "2021"
     notes: list[ReadingNotice] = field(default_factory=list)
+    # Rows whose labels and numbers the source printed apart (a conversion that split the table's
+    # columns): tied back together by their order, and kept only when the sums confirm them.
+    realigned: list[str] = field(default_factory=list)
+    seen: bool = False  # whether any of the table's labels or header words was met at all
 
 
 @dataclass
@@ -89,12 +62,14 @@ class Table2Read:
     rows: dict[str, Row] = field(default_factory=dict)  # row key (rules, normative, …)
     version: str = "2021"
     notes: list[ReadingNotice] = field(default_factory=list)
+    seen: bool = False
 
 
 @dataclass
 class Table4Read:
     row: Row | None = None
     notes: list[ReadingNotice] = field(default_factory=list)
+    seen: bool = False
 
 
 _TABLE4_CELLS = tuple(c for block, _ in official.TABLE4_BLOCKS for c in row_cells("table4", block))
@@ -117,23 +92,6 @@ def _number(text: str) -> Value:
     if "." not in text:
         return int(value)
     return value
-
-
-@dataclass
-class _Collected:
-    label: Label | None
-    items: list[Item] = field(default_factory=list)
-    line: int | None = None
-    para: int | None = None
-
-
-def _trim(cells: list[Item], width: int) -> list[Item]:
-    cells = list(cells)
-    while len(cells) > width and cells[0].kind == "blank":
-        cells.pop(0)
-    while len(cells) > width and cells[-1].kind == "blank":
-        cells.pop()
-    return cells
 
 
 def _concatenated(cells: list[Item], width: int) -> list[str] | None:
@@ -167,8 +125,8 @@ def _plain(cells: list[Item], width: int) -> Row:
     return Row(values, status)
 
 
-def _at(row: _Collected, fitted: Row) -> Row:
-    fitted.line, fitted.para = row.line, row.para
+def _at(row: Collected, fitted: Row) -> Row:
+    fitted.line, fitted.para, fitted.page = row.line, row.para, row.page
     return fitted
 
 
@@ -177,13 +135,18 @@ def _at(row: _Collected, fitted: Row) -> Row:
 
 def read_table3(items: Sequence[Item]) -> Table3Read:
     out = Table3Read()
-    collected = _collect(items, "table3", out.notes)
+    gathered = collect(items, "table3", out.notes, WIDTH3)
+    out.seen = gathered.seen
+    collected = gathered.rows
     if not collected:
         return out
     candidates: dict[str, list[tuple[int, ...]]] = {}
     loose: set[str] = set()  # rows whose digits admit no split with 总计 = Σ (an H1 error, or a misprint)
     for key, row in collected.items():
-        cells = _trim([i for i in row.items if i.kind in ("num", "blank", "na")], WIDTH3)
+        if key in gathered.unconfirmed:
+            out.rows[key] = _at(row, Row([None] * WIDTH3, ["unconfirmed"] * WIDTH3))
+            continue
+        cells = trim([i for i in row.items if i.kind in ("num", "blank", "na")], WIDTH3)
         runs = _concatenated(cells, WIDTH3)
         if runs is not None:
             found = split_with_total(runs, WIDTH3)
@@ -215,6 +178,10 @@ def read_table3(items: Sequence[Item]) -> Table3Read:
         out.rows[key] = _at(row, _plain(cells, WIDTH3))
     _resolve_splits(out, candidates, loose)
     _derive_truncated_totals(out)
+    if gathered.realigned:
+        _confirm_realigned(out, gathered.realigned, gathered.why)
+    if gathered.unconfirmed:
+        _unconfirmed_notice(out, gathered.unconfirmed, "行名与数字在原文中分开排列，两者的个数对不上")
     leaves_2021 = [r.path for r in official.TABLE3_ROWS if r.path.startswith("other_handling.")]
     if OTHER_HANDLING_2019 in out.rows and not any(p in out.rows for p in leaves_2021):
         out.version = "2019"
@@ -223,118 +190,81 @@ def read_table3(items: Sequence[Item]) -> Table3Read:
     return out
 
 
-def row_where(row: _Collected | Row) -> str:
-    if row.line is not None:
-        return f"第{row.line}行"
-    if row.para is not None:
-        return f"第{row.para}段"
-    return "表格中"
+def _leaf_paths(rows: dict[str, Row] | dict[str, list[int]]) -> list[str]:
+    leaves = [r.path for r in official.TABLE3_RESULT_LEAVES]
+    if OTHER_HANDLING_2019 in rows:
+        leaves = [p for p in leaves if not p.startswith("other_handling.")] + [OTHER_HANDLING_2019]
+    return leaves
+
+
+def _sums_confirm(out: Table3Read, keys: list[str]) -> bool:
+    """Whether the row and column sums confirm rows whose numbers were tied to them by order: each
+    such row's 总计 is the sum of its six cells (H1), and in every column （七）总计 is the sum of the
+    result rows (H3) and 一 + 二 = （七） + 四 (H2) wherever no blank cell leaves it open."""
+    values = {k: r.values for k, r in out.rows.items()}
+    for k in keys:
+        v = values[k]
+        if any(x is None for x in v) or sum(x for x in v[:-1] if x is not None) != v[-1]:
+            return False
+    leaves = _leaf_paths(out.rows)
+    if any(p not in values for p in (*leaves, "results_total")):
+        return False
+    for col in range(WIDTH3):
+        result_cells = [values[p][col] for p in leaves]
+        total = values["results_total"][col]
+        if total is None or any(c is None for c in result_cells):
+            return False  # a realigned value would go unchecked in this column
+        if sum(c for c in result_cells if c is not None) != total:
+            return False
+        pair = [values.get(p, [None] * WIDTH3)[col] for p in ("new", "carried_over", "carry_forward")]
+        if all(c is not None for c in pair):
+            new, carried, forward = (int(c) for c in pair if c is not None)
+            if new + carried != total + forward:
+                return False
+    return True
+
+
+def _confirm_realigned(out: Table3Read, keys: list[str], why: str) -> None:
+    labels = "、".join(_row_label(k) for k in keys[:6]) + ("等" if len(keys) > 6 else "")
+    if _sums_confirm(out, keys):
+        out.realigned = list(keys)
+        out.notes.append(
+            ReadingNotice(
+                READ,
+                "warning",
+                f"表三有 {len(keys)} 行（{labels}）{why}，已按先后顺序对应，各行各列的勾稽关系都相符：请对照原表核对",
+                "表三",
+                evidence="按顺序对应的行：" + "；".join(_row_label(k) for k in keys),
+                cells=tuple(c for k in keys for c in row_cells("table3", k)),
+                place="table3/realigned",
+            )
+        )
+        return
+    for k in keys:
+        row = out.rows[k]
+        out.rows[k] = Row([None] * WIDTH3, ["unconfirmed"] * WIDTH3, row.line, row.para, page=row.page)
+    _unconfirmed_notice(out, keys, f"{why}，按先后顺序对应后勾稽关系不成立")
+
+
+def _unconfirmed_notice(out: Table3Read, keys: list[str], why: str) -> None:
+    shown = "、".join(_row_label(k) for k in keys[:6]) + ("等" if len(keys) > 6 else "")
+    out.notes.append(
+        ReadingNotice(
+            READ,
+            "warning",
+            f"未能确认表三以下 {len(keys)} 行的数字：{shown}（{why}）。这些行没有读入，依赖它们的规则未作检查：请对照原表核对",
+            "表三",
+            evidence="未能确认的行：" + "；".join(_row_label(k) for k in keys),
+            cells=tuple(c for k in keys for c in row_cells("table3", k)),
+            place="table3/unconfirmed",
+        )
+    )
 
 
 def _row_label(key: str) -> str:
     if key == OTHER_HANDLING_2019:
         return official.TABLE3_GROUPS["other_handling"]
     return official.TABLE3_ROW_BY_PATH[key].full_label
-
-
-def _collect(items: Sequence[Item], table: str, notes: list[ReadingNotice]) -> dict[str, _Collected]:
-    """Each labelled row's cells, in order of appearance. The first occurrence of a row that carries
-    numbers wins; a label repeated after a page break adds nothing."""
-    rows: dict[str, _Collected] = {}
-    current: _Collected | None = None
-    ordinal = ""  # a bare （三） waiting for the label split from it
-    results_started = False
-    prev: Item | None = None
-    for item in items:
-        if item.kind == "text":
-            text = norm(item.text)
-            if text[:1] in ".、" and prev is not None and prev.kind == "num" and prev.glued:
-                # ``…72.没有现成信息`` : the last digit numbers the next row, it is not data. The
-                # shared item stays intact (other tables read the same stream): edit a copy.
-                number = prev.text[-1]
-                if current is not None and current.items and current.items[-1] is prev:
-                    current.items.pop()
-                    if len(prev.text) > 1:
-                        current.items.append(dataclasses.replace(prev, text=prev.text[:-1], glued=False))
-                text = number + "." + text[1:]
-            text = ordinal + text
-            ordinal = ""
-            found = find_labels(table, text)
-            if found:
-                for _, _, label in found:
-                    current = _start(rows, label, item)
-                    if label.kind in ("row", "table2_row") and label.id not in ("new", "carried_over"):
-                        results_started = True
-                prev = item
-                continue
-            if table == "table3" and text == official.TOTAL_LABEL and results_started:
-                if "results_total" not in rows or not _has_numbers(rows["results_total"]):
-                    current = _start(rows, TABLE3_ROW_LABELS["results_total"], item)
-                prev = item
-                continue
-            if _is_ordinal(text):
-                ordinal = text
-                prev = item
-                continue
-            if (
-                is_filler(text)
-                or is_header(table, text)
-                or (current is not None and current.label is not None and text in current.label.full)
-            ):
-                prev = item
-                continue
-            guess = None if belongs_elsewhere(table, text) else fuzzy_label(table, text)
-            if guess is not None and guess.kind in ("row", "table2_row"):
-                notes.append(
-                    ReadingNotice(
-                        "S2",
-                        "warning",
-                        f"表格行名“{item.text.strip()}”与规定的“{guess.official}”不一致，请按格式改正",
-                        f"{'表三' if table == 'table3' else '表二'}（{row_where(_Collected(None, [], item.line, item.para))}）",
-                        evidence=item.text.strip(),
-                        place=f"{table}/label:{guess.id}",
-                    )
-                )
-                current = _start(rows, guess, item)
-                prev = item
-                continue
-            current = None
-        elif item.kind in ("num", "blank", "na"):
-            if current is not None:
-                current.items.append(item)
-        elif item.kind == "end":
-            current = None
-            ordinal = ""
-        prev = item
-    return {k: r for k, r in rows.items() if _has_numbers(r)}
-
-
-def _is_ordinal(text: str) -> bool:
-    return bool(text) and (
-        (text.startswith("（") and text.endswith("）") and len(text) <= 4)
-        or (len(text) <= 3 and text[-1] in "、." and text[0] in "一二三四五六七八九十")
-    )
-
-
-def _has_numbers(row: _Collected) -> bool:
-    return any(i.kind in ("num", "na") for i in row.items) or (
-        sum(1 for i in row.items if i.kind == "blank") >= 3
-    )
-
-
-def _start(rows: dict[str, _Collected], label: Label, item: Item) -> _Collected | None:
-    if label.kind == "results":
-        return None
-    key = label.id
-    if label.kind == "group":
-        if key != OTHER_HANDLING_2019:
-            return None  # group rows carry no numbers of their own
-    existing = rows.get(key)
-    if existing is not None and _has_numbers(existing):
-        return None  # already read; a repeat after a page break adds nothing
-    row = _Collected(label, [], item.line, item.para)
-    rows[key] = row
-    return row
 
 
 def _column_violations(rows: dict[str, list[int]]) -> int:
@@ -457,20 +387,33 @@ def _table2_widths(version: str) -> dict[str, int]:
 
 def read_table2(items: Sequence[Item], previous_in_force: dict[str, int] | None = None) -> Table2Read:
     out = Table2Read()
-    collected = _collect(items, "table2", out.notes)
+    gathered = collect(items, "table2", out.notes)
+    out.seen = gathered.seen
+    collected = gathered.rows
     if not collected:
         return out
-    texts = [norm(i.text) for i in items if i.kind == "text"]
-    old_rows = any(r.label is not None and r.label.version == "2019" for r in collected.values())
-    old_columns = sum(1 for t in texts if t in TABLE2_2019_COLUMN_KEYS)
-    new_columns = sum(1 for t in texts if t in TABLE2_2021_COLUMN_KEYS)
-    out.version = "2019" if old_rows or old_columns > new_columns else "2021"
+    out.version = _table2_version(items, collected)
+    if out.version == "2021":
+        for key, row in collected.items():
+            if row.label is not None and row.label.version == "2019" and key in _SHARED_2019_ROWS:
+                # ``规范性文件`` in a 2021 table: the row is there, its name is the old one.
+                label = dict(_table2_row_labels("2021"))[key]
+                out.notes.append(
+                    ReadingNotice(
+                        "S2",
+                        "warning",
+                        f"表二行名“{row.label.official}”与规定的“{label}”不一致，请按格式改正",
+                        f"表二（{row_where(row)}）",
+                        evidence=row.label.official,
+                        place=f"table2/label:{key}",
+                    )
+                )
     widths = _table2_widths(out.version)
     for key, row in collected.items():
         width = widths.get(key)
         if width is None:
             continue
-        cells = _trim([i for i in row.items if i.kind in ("num", "blank", "na")], width)
+        cells = trim([i for i in row.items if i.kind in ("num", "blank", "na")], width)
         if width > 1 and len(cells) == 1 and cells[0].kind == "na":
             out.rows[key] = _at(row, Row([None] * width, ["na"] * width))
             continue
@@ -478,8 +421,101 @@ def read_table2(items: Sequence[Item], previous_in_force: dict[str, int] | None 
         if runs is not None:
             out.rows[key] = _at(row, _split_table2(key, runs, width, out, previous_in_force))
             continue
+        amount = _run_into_amount(cells, width)
+        if amount is not None:
+            out.rows[key] = _at(row, _unsplit_table2(key, amount, width, out, "（件数和金额之间没有分隔）"))
+            continue
         out.rows[key] = _at(row, _plain(cells, width))
+    _unplaced_table2(out, collected, gathered.bare, widths)
     return out
+
+
+def _unplaced_table2(
+    out: Table2Read, collected: dict[str, Collected], bare: list[str], widths: dict[str, int]
+) -> None:
+    """Labels no number followed, in a 表二 where a row took more numbers than it has cells: the page
+    printed numbers before their labels (plain PDF text does), so those rows' numbers cannot be told
+    — withheld, and said so, never called missing rows."""
+    piled = [
+        k
+        for k, r in collected.items()
+        if sum(1 for i in r.items if i.kind in ("num", "na")) > widths.get(k, 99)
+    ]
+    unplaced = [k for k in bare if k in widths and k not in out.rows]
+    if not piled or not unplaced:
+        return
+    labels = dict(_table2_row_labels(out.version))
+    for key in unplaced:
+        out.rows[key] = Row([None] * widths[key], ["unconfirmed"] * widths[key])
+    out.notes.append(
+        ReadingNotice(
+            READ,
+            "warning",
+            f"未能确认表二“{'”“'.join(labels[k] for k in unplaced)}”的数字：原文的数字与行名没有按行排列"
+            "（数字印在行名之前）。这些行没有读入，依赖它们的规则未作检查：请对照原表核对",
+            "表二",
+            evidence="行名之前多出的数字：" + "；".join(labels[k] for k in piled),
+            cells=tuple(c for k in unplaced for c in _table2_cells(k, out.version)),
+            place="table2/unconfirmed",
+        )
+    )
+
+
+def _run_into_amount(cells: list[Item], width: int) -> str | None:
+    """Digits run into an amount (``政府集中采购13575394432.52元``: a count and a sum of money with no
+    separator): too few cells, the last a decimal whose whole part could hold the missing ones."""
+    nums = [c for c in cells if c.kind == "num"]
+    if width < 2 or len(cells) >= width or not nums or "." not in nums[-1].text:
+        return None
+    whole = nums[-1].text.split(".")[0].lstrip("-")
+    if len(whole) <= width - len(cells):
+        return None
+    return " ".join(c.text for c in nums)
+
+
+def _unsplit_table2(key: str, raw: str, width: int, out: Table2Read, why: str = "") -> Row:
+    """A 表二 row whose run-together digits admit no one split: kept raw (no value), said so."""
+    label = dict(_table2_row_labels(out.version))[key]
+    out.notes.append(
+        ReadingNotice(
+            "SPLIT",
+            "warning",
+            f"表二“{label}”的数字连写为“{raw}”{why}，无法确定如何拆分，已保留原文：请对照原表核对",
+            f"表二 {label}",
+            evidence=raw,
+            cells=_table2_cells(key, out.version),
+        )
+    )
+    return Row([None] * width, ["raw"] * width, raw=raw)
+
+
+_ONLY_2019_ROWS = ("other_services", "procurement")  # rows only the 2019 试行 format has
+_SHARED_2019_ROWS = ("normative",)  # a row of both formats that the 2019 one names differently
+
+
+def _table2_version(items: Sequence[Item], collected: dict[str, Collected]) -> str:
+    """The layout a 表二 was printed in, told by what only one layout has: the 2019 rows
+    (其他对外管理服务事项, 政府集中采购) and columns (上一年项目数量, 本年增/减, 本年新制作数量, …) against the 2021
+    columns (本年制发件数, 本年废止件数, 本年处理决定数量, 本年收费金额). The old name of a row both layouts
+    have (``规范性文件``) decides only beside an old column. Column headers are counted inside
+    run-together header text too."""
+    if any(key in collected for key in _ONLY_2019_ROWS):
+        return "2019"
+    old_columns = new_columns = 0
+    for item in items:
+        if item.kind != "text":
+            continue
+        text = norm(item.text)
+        for key in TABLE2_2021_COLUMN_KEYS:
+            if key in text:
+                new_columns += text.count(key)
+                text = text.replace(key, "|")
+        old_columns += sum(text.count(key) for key in TABLE2_2019_COLUMN_KEYS)
+    old_names = any(
+        r.label is not None and r.label.version == "2019" and k in _SHARED_2019_ROWS
+        for k, r in collected.items()
+    )
+    return "2019" if old_columns > new_columns or (old_columns and old_names) else "2021"
 
 
 def _split_table2(
@@ -506,17 +542,7 @@ def _split_table2(
     splits = split_free(runs, width)
     if len(splits) == 1:
         return Row(list(splits[0]), ["ok"] * width, raw=raw)
-    out.notes.append(
-        ReadingNotice(
-            "SPLIT",
-            "warning",
-            f"表二“{label}”的数字连写为“{raw}”，无法确定如何拆分，已保留原文：请对照原表核对",
-            f"表二 {label}",
-            evidence=raw,
-            cells=_table2_cells(key, out.version),
-        )
-    )
-    return Row([None] * width, ["raw"] * width, raw=raw)
+    return _unsplit_table2(key, raw, width, out)
 
 
 def _table2_row_labels(version: str) -> list[tuple[str, str]]:
@@ -535,6 +561,9 @@ _TABLE4_START = tuple(
         *(label for _, label in official.TABLE4_BLOCKS[1:]),
     )
 )
+
+
+_APPEALS = next(p.id for p in official.PARTS if p.table == "table4")
 
 
 def read_table4(items: Sequence[Item]) -> Table4Read:
@@ -564,13 +593,19 @@ def read_table4(items: Sequence[Item]) -> Table4Read:
                 first = first or item
         elif item.kind == "end" and started and cells:
             break
+        elif item.kind == "end" and item.text == _APPEALS and not started:
+            # 四's heading: a conversion that renamed the table's columns (``列1 | 列2 | …``) left it
+            # no header words; the first row of numbers in the part is the table.
+            started = True
+    out.seen = started
     if not any(c.kind == "num" for c in cells):
         return out
-    cells = _trim(cells, WIDTH4)
+    cells = trim(cells, WIDTH4)
     if len(cells) > WIDTH4:
         cells = cells[:WIDTH4]
     line = first.line if first else None
     para = first.para if first else None
+    page = first.page if first else None
     runs = _concatenated(cells, WIDTH4)
     if runs is not None:
         shape = (len(official.TABLE4_BLOCKS), len(official.TABLE4_COLUMNS) + 1)
@@ -579,7 +614,7 @@ def read_table4(items: Sequence[Item]) -> Table4Read:
         if not found:
             found = split_blocks(runs, *shape, allow_bad=1)
             if found:
-                out.row = Row(list(found[0]), ["ok"] * WIDTH4, line, para, raw)
+                out.row = Row(list(found[0]), ["ok"] * WIDTH4, line, para, raw, page)
                 out.notes.append(
                     ReadingNotice(
                         "SPLIT",
@@ -593,7 +628,7 @@ def read_table4(items: Sequence[Item]) -> Table4Read:
                 )
                 return out
         if found:
-            out.row = Row(list(found[0]), ["ok"] * WIDTH4, line, para, raw)
+            out.row = Row(list(found[0]), ["ok"] * WIDTH4, line, para, raw, page)
             if len(found) > 1:
                 out.notes.append(
                     ReadingNotice(
@@ -606,7 +641,7 @@ def read_table4(items: Sequence[Item]) -> Table4Read:
                     )
                 )
             return out
-        out.row = Row([None] * WIDTH4, ["raw"] * WIDTH4, line, para, raw)
+        out.row = Row([None] * WIDTH4, ["raw"] * WIDTH4, line, para, raw, page)
         out.notes.append(
             ReadingNotice(
                 "H4",
@@ -620,7 +655,7 @@ def read_table4(items: Sequence[Item]) -> Table4Read:
         )
         return out
     row = _plain(cells, WIDTH4)
-    row.line, row.para = line, para
+    row.line, row.para, row.page = line, para, page
     blocks = len(official.TABLE4_BLOCKS)
     if row.status[-1] == "missing" and "missing" not in row.status[:-1] and totals_in_header < blocks:
         head = row.values[-5:-1]

@@ -37,7 +37,7 @@ from ..data.model import ReportData
 from ..data.rules import check_rules
 from ..errors import InputError, Issue, validation_problem
 from .model import Report
-from .tables import OTHER_HANDLING_2019, Row, Status, Value
+from .tables import OTHER_HANDLING_2019, UNSURE, Row, Status, Value
 
 _SELF_REFERENCES = (
     "我局",
@@ -217,7 +217,7 @@ def _table2_2021(report: Report, blanks: list[str] | None = None) -> dict[str, A
             if blanks is not None:
                 for (_, column), value, status in zip(group.columns, row.values, row.status, strict=False):
                     if value is None and not (key == "rules" and status == "na"):
-                        blanks.append(f"表二 {label} / {column}（空白）")
+                        blanks.append(f"表二 {label} / {column}（{_BLANK_TEXT.get(status, '空白')}）")
             out[key] = table2_value(group, key, row)
     return out
 
@@ -233,6 +233,10 @@ def _table2_import(report: Report, notes: list[str], blanks: list[str]) -> dict[
             "处理决定数量→本年处理决定数量”转换，本年废止件数和行政事业性收费金额原表没有，已填 0，请核对"
         )
         out = empty_table2()
+        for key, read in t.rows.items():
+            if "raw" in read.status:
+                label = next(label for g in official.TABLE2_2019_GROUPS for k, label in g.rows if k == key)
+                blanks.append(f"表二 {label}（{_BLANK_TEXT['raw']}）")
         for key in ("rules", "normative"):
             row = t.rows.get(key)
             if row is not None:
@@ -257,9 +261,14 @@ def _table4(report: Report, keep_beside_blanks: bool, blanks: list[str] | None =
         values: list[Value] = list(row.values[n * _WIDTH4 : (n + 1) * _WIDTH4]) if row else [0] * _WIDTH4
         values += [None] * (_WIDTH4 - len(values))
         cells: dict[str, Any] = {}
-        for (key, label), value in zip(official.TABLE4_COLUMNS, values, strict=False):
+        status = list(row.status[n * _WIDTH4 : (n + 1) * _WIDTH4]) if row else []
+        for (key, label), value, state in zip(
+            official.TABLE4_COLUMNS, values, [*status, *["blank"] * _WIDTH4], strict=False
+        ):
             if value is None and blanks is not None:
-                blanks.append(f"表四 {official.table4_block_label(block)} / {label}（空白）")
+                blanks.append(
+                    f"表四 {official.table4_block_label(block)} / {label}（{_BLANK_TEXT.get(state, '空白')}）"
+                )
             cells[key] = _int(value)
         beside = any(v is None for v in values[:-1])
         total = _stated_total(values[-1], list(cells.values()), beside, keep_beside_blanks)
@@ -329,7 +338,10 @@ def document_data(report: Report, year: int | None) -> tuple[ReportData | None, 
         "table4": _table4(report, keep_beside_blanks=False),
         "fees": _fees(report),
     }
-    return ReportData.model_validate(raw), {path: set(cols) for path, cols in t3.blanks.items()}
+    # cells withheld (not tied to their row, digits not split) are not blanks the report left: the
+    # checks gate on them by confidence instead
+    blanks = {path: {c for c, s in cols.items() if s not in UNSURE} for path, cols in t3.blanks.items()}
+    return ReportData.model_validate(raw), {path: cols for path, cols in blanks.items() if cols}
 
 
 def _blank_texts(t3: _Table3) -> list[str]:
@@ -341,10 +353,18 @@ def _blank_texts(t3: _Table3) -> list[str]:
             out.append(f"表三 {spec.full_label}（整行未读到）")
         for key, status in t3.blanks.get(spec.path, {}).items():
             if key in columns:
-                out.append(
-                    f"表三 {spec.full_label} / {columns[key]}（{'原表为“/”' if status == 'na' else '空白'}）"
-                )
+                out.append(f"表三 {spec.full_label} / {columns[key]}（{_BLANK_TEXT.get(status, '空白')}）")
     return out
+
+
+_BLANK_TEXT = {"na": "原表为“/”", "raw": "数字连写，未能拆分", "unconfirmed": "未能确认属于该行"}
+
+
+def _confirmed_rows(report: Report) -> bool:
+    """Whether any 表三 row was read with confidence (a table whose every row could not be tied to
+    its numbers is not read at all)."""
+    t = report.table3
+    return t is not None and any("unconfirmed" not in row.status for row in t.rows.values())
 
 
 def imported(report: Report) -> Imported:
@@ -356,15 +376,17 @@ def imported(report: Report) -> Imported:
             hint="标题应为“<机关全称><年度>年政府信息公开工作年度报告”；请核对原报告的标题。",
         )
     t3 = _table3(report, keep_beside_blanks=True)
-    if t3 is None:
+    if t3 is None or not _confirmed_rows(report):
+        why = "；".join(n.message for n in report.notes if n.rule == "READ" and n.location == "表三")
         raise InputError(
-            f"{report.source}：没有读到表三（收到和处理政府信息公开申请情况），无法导入。",
-            hint="请确认报告中有表三；网页请保存为 .html，PDF 请另存为 .docx 或复制文字为 .txt 后再试。",
+            f"{report.source}：没有读到表三（收到和处理政府信息公开申请情况）的数字，无法导入。"
+            + (f"{why}" if why else ""),
+            hint="请确认报告中的表三是文字而不是图片；可用 drafting import --format cells 查看读到的内容。",
         )
     notes: list[str] = []
     blanks: list[str] = []
     for note in report.notes:
-        if note.rule in ("SPLIT", "H5", "S2"):
+        if note.rule in ("SPLIT", "H5", "S2", "READ"):
             notes.append(re.sub(r"\s+", " ", note.message))
     agency = report.agency or "（请填写机关全称）"
     if not report.agency:

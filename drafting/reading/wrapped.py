@@ -15,9 +15,9 @@ from collections import Counter
 from typing import Final
 
 from .blocks import Block, Line
-from .headings import match_heading
+from .headings import looks_like_title, match_heading
 from .labels import CORNER_KEY, find_labels
-from .normalize import norm
+from .normalize import ends_in_cells, norm
 
 _MIN_WIDTH: Final = 15  # characters: narrower "full" lines are table cells, not a page's measure
 _SLACK: Final = 2.5  # a full line may end this many characters short of the measure
@@ -36,7 +36,7 @@ def _prose(block: Block) -> bool:
     if not isinstance(block, Line) or not block.text.strip() or block.heading_level:
         return False
     text = block.text
-    if "|" in text or "\t" in text or match_heading(text) is not None:
+    if "|" in text or "\t" in text or ends_in_cells(text) or match_heading(text) is not None:
         return False
     t = norm(text)
     if re.fullmatch(r"[\d\s.,/%-]+", t):
@@ -47,7 +47,7 @@ def _prose(block: Block) -> bool:
         return False  # a table's corner note
     # A table's label (its row is not prose) — unless the line is a sentence that names one
     # (``制发行政规范性文件5件，现行有效…``).
-    return "，" in t or not (find_labels("table3", t) or find_labels("table2", t))
+    return "，" in t or "；" in t or not (find_labels("table3", t) or find_labels("table2", t))
 
 
 def _measure(blocks: list[Block]) -> float | None:
@@ -97,3 +97,62 @@ def join_wrapped(blocks: list[Block]) -> list[Block]:
         out.append(block)
         runs_on = _prose(block) and isinstance(block, Line) and _width(block.text) >= measure - _SLACK
     return out
+
+
+# A paragraph that stops mid-sentence — on a character, a digit or a comma — before a blank line, and
+# a paragraph that carries the sentence on: one paragraph a page break (or a conversion) cut in two.
+_MID_SENTENCE: Final = re.compile(r"[\u4e00-\u9fff\d，、]$")
+_CARRIES_ON: Final = re.compile(r"^[\u4e00-\u9fff\d，、]")
+_MIN_CUT: Final = 30  # characters: a shorter line that stops without a mark is a sub-heading
+
+
+def join_page_breaks(blocks: list[Block]) -> list[Block]:
+    """The blocks with each paragraph a page break cut in two joined back (into its first half,
+    whose line number it keeps): the first half is prose that stops mid-sentence, the second prose
+    that carries the sentence on — not a heading, an ordinal or a table row."""
+    out: list[Block] = []
+    blanks: list[Block] = []
+    for block in blocks:
+        if isinstance(block, Line) and not block.text.strip():
+            blanks.append(block)
+            continue
+        last = out[-1] if out else None
+        if (
+            blanks
+            and isinstance(last, Line)
+            and isinstance(block, Line)
+            and _cut_off(last)
+            and _carries_on(block)
+        ):
+            last.text = last.text.rstrip() + block.text.strip()
+            blanks = []
+            continue
+        out += blanks
+        blanks = []
+        out.append(block)
+    return out + blanks
+
+
+def _carries_on(block: Line) -> bool:
+    """Prose that carries a sentence on: a sentence's marks in it (a table's header or a sub-heading
+    has none), opening on a character, not on an ordinal."""
+    text = block.text.strip()
+    return (
+        _prose(block)
+        and any(mark in text for mark in "，。；")
+        and bool(_CARRIES_ON.match(text))
+        and not _STARTS.match(text)
+    )
+
+
+def _cut_off(block: Line) -> bool:
+    """Prose that stops mid-sentence: long, with a sentence's commas in it (a title or a heading has
+    none), and no closing mark at its end."""
+    text = block.text.rstrip()
+    return (
+        len(text) >= _MIN_CUT
+        and ("，" in text or "。" in text)
+        and _prose(block)
+        and not looks_like_title(text)
+        and bool(_MID_SENTENCE.search(text))
+    )
