@@ -13,6 +13,7 @@ import pytest
 from drafting.evaluation.panels import wilson
 from drafting.evaluation.verdicts import PairOrder, combine
 
+from .conftest import EXAMPLES
 from .eval_support import DISTRICT, copy_prompts, district_case, record_of, run_eval, suite_text, write
 from .judge_support import SLOGANS, VERSION_B, Drafter, pair_texts, prefer, routed
 from .llm_support import FAST, KEY
@@ -59,7 +60,9 @@ def test_the_wilson_interval() -> None:
 def _setup(tmp_path: Path) -> tuple[Path, Path, Path]:
     a = copy_prompts(tmp_path / "prompts-a")
     b = copy_prompts(tmp_path / "prompts-b", system_extra=f"{VERSION_B}请在总体情况第一段末尾写明工作态度。")
-    suite = write(tmp_path / "s.yaml", suite_text(district_case("one") + district_case("two")))
+    # Two cases with their own data: their requests are their own (no race on a shared cache entry).
+    cases = district_case("one") + district_case("two", data=EXAMPLES / "township-2024.yaml")
+    suite = write(tmp_path / "s.yaml", suite_text(cases))
     return suite, a, b
 
 
@@ -102,16 +105,13 @@ def test_a_consistent_preference_wins_and_a_judge_that_follows_the_position_flip
         drafted = [r for r in server.requests if r.body["model"] == "writer"]
     assert fair.exit_code == biased.exit_code == chatty.exit_code == 0, fair.output
     assert len(drafted) == 16  # two versions × two cases × four sections, once: then from the cache
-    # Each pair was shown in both orders: the first version as A, then as B. The two cases read the
-    # same data file, so their pairs are the same two requests: asked once, the second case's
-    # orders answered by the first's (as from the cache).
-    assert len(asked) == 2
+    # Each case's pair was shown in both orders: the first version as A, then as B.
+    assert len(asked) == 4
     shown_first = [SLOGANS in pair_texts(r.body)[0] for r in asked]
-    assert sorted(shown_first) == [False, True]
+    assert sorted(shown_first) == [False, False, True, True]
 
     record = record_of(tmp_path / "fair.json")
     assert [c.outcome for c in record.pairwise] == ["a", "a"]
-    assert [[o.cached for o in c.orders] for c in record.pairwise] == [[False, False], [True, True]]
     for c in record.pairwise:
         assert [(o.first, o.second, o.choice, o.preferred) for o in c.orders] == [
             ("prompts-a", "prompts-b", "A", "prompts-a"),
@@ -142,6 +142,27 @@ def test_a_consistent_preference_wins_and_a_judge_that_follows_the_position_flip
     assert "prompts-a 为草稿A、prompts-b 为草稿B：选 A（prompts-a）" in page
     assert "prompts-b 为草稿A、prompts-a 为草稿B：选 B（prompts-a）" in page
     assert "草稿A用事实说话" in page and "prompts-a 胜" in page
+
+
+def test_repeats_that_wrote_the_same_text_are_compared_by_one_request(tmp_path: Path) -> None:
+    a = copy_prompts(tmp_path / "prompts-a")
+    b = copy_prompts(tmp_path / "prompts-b", system_extra=f"{VERSION_B}请在总体情况第一段末尾写明工作态度。")
+    suite = write(tmp_path / "s.yaml", suite_text(district_case("d")))
+    out = tmp_path / "run.json"
+    with stub_server(reply=routed(draft=Drafter(suite), pairwise=_fair)) as server:
+        res = run_eval(
+            suite, "--prompts", a, "--prompts", b, "--model", "openai:writer", "--repeat", "2", "--pairwise",
+            "--judge-model", "openai:fair", "--base-url", server.base_url, "--json", out,
+        )  # fmt: skip
+        asked = [r for r in server.requests if r.body["model"] == "fair"]
+    assert res.exit_code == 0, res.output
+    # The scripted writer answers each repeat alike: the second repeat's pair is the first's two
+    # requests, asked once and answered to both (as from the cache, so its cost is counted once).
+    assert len(asked) == 2
+    record = record_of(out)
+    assert [(c.repeat, c.outcome) for c in record.pairwise] == [(1, "a"), (2, "a")]
+    assert [[o.cached for o in c.orders] for c in record.pairwise] == [[False, False], [True, True]]
+    assert "2/0/0" in res.output
 
 
 def test_identical_drafts_are_a_tie_without_asking(tmp_path: Path) -> None:
