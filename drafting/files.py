@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 from .errors import InputError, OutputError, os_reason
 from .limits import Kind, check_size
@@ -181,8 +183,37 @@ def atomic_write_all(outputs: Mapping[Path, str | bytes]) -> None:
         _write_set(paths, outputs)
 
 
+@contextmanager
+def atomic_file(path: Path) -> Iterator[BinaryIO]:
+    """A file written in pieces (a dashboard of thousands of reports, a long list) that appears at
+    ``path`` only when complete: written to a temporary file beside it (locked while written, as
+    ``atomic_write``'s) and renamed into place when the block ends; if the block fails, the
+    temporary file is removed and the old file stays."""
+    recover(path.parent)
+    tmp, fd = _new_name(path, "tmp")
+    try:
+        if os.chmod in os.supports_fd:
+            os.chmod(fd, _mode_for(path))
+        with os.fdopen(fd, "wb", closefd=False) as f:
+            yield f
+            f.flush()
+        os.fsync(fd)
+    except BaseException as exc:
+        Path(tmp).unlink(missing_ok=True)
+        os.close(fd)
+        if isinstance(exc, OSError):
+            raise OutputError(f"无法写入 {path}：{os_reason(exc)}。") from None
+        raise
+    _into_place(tmp, fd, path)
+
+
 def _write_one(path: Path, content: str | bytes) -> None:
     tmp, fd = _write_temp(path, content)
+    _into_place(tmp, fd, path)
+
+
+def _into_place(tmp: str, fd: int, path: Path) -> None:
+    """Rename the finished temporary file ``tmp`` (open as ``fd``, which locks it) over ``path``."""
     if os.name == "nt":  # Windows renames no open file; there leftovers are judged by age
         os.close(fd)
         fd = -1

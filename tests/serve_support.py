@@ -15,23 +15,10 @@ from typing import Any
 
 from drafting.server import ServerOptions, create_app
 
+from .browser_support import CHROMIUM_ARGS, chromium
 from .conftest import EXAMPLES
 
-CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-def chromium() -> str | None:
-    return next((p for p in CHROMIUM_CANDIDATES if Path(p).is_file()), None)
+__all__ = ["CHROMIUM_ARGS", "chromium"]  # the web workspace's browser tests take them from here
 
 
 def free_port() -> int:

@@ -10,6 +10,7 @@ from functools import cache
 
 import pytest
 
+from drafting.check import last_year
 from drafting.checks import CHECKS, RULES, Finding, build_context, run_checks
 from drafting.checks.registry import checks_for, rule_of
 from drafting.data import load_data
@@ -74,7 +75,7 @@ def _corpus_runs() -> list[tuple[Case, str, list[Finding]]]:
     for case in load_cases(DEFECTS):
         report = read_report(DEFECTS / case.file)
         data = load_data(DEFECTS / case.data).data if case.data else None
-        previous = load_data(DEFECTS / case.previous).data if case.previous else None
+        previous = last_year(DEFECTS / case.previous) if case.previous else None
         ctx = build_context(report, data, previous)
         for spec in CHECKS:
             out.append((case, spec.name, list(spec.fn(ctx))))

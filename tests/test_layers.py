@@ -16,6 +16,7 @@ LAYERS = {
     "chars": 1,
     "numbers": 1,  # number mentions of a text: imports nothing of ours
     "textdiff": 1,
+    "overlap": 1,
     "pins": 1,
     "official": 1,
     "threads": 1,
@@ -51,6 +52,7 @@ LAYERS = {
     "batchdrafts": 11,
     "revise": 11,
     "evaluation": 12,
+    "review": 12,
     "cli": 13,
     "server": 13,  # drafting serve: a front end beside cli (cli/serve.py starts it)
 }

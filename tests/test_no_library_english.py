@@ -341,6 +341,47 @@ CASES = [
 ]
 
 
+def _review(files: dict[str, str | bytes], *options: str) -> Make:
+    """``drafting review`` of a folder holding ``files`` (a manifest or decisions file among them
+    is named by the options, relative to the case's folder)."""
+
+    def make(d: Path) -> list[str]:
+        for name, content in files.items():
+            _write(d / name, content)
+        extra = [str(d / o) if "." in o and not o.startswith("-") else o for o in options]
+        return ["review", str(d / "reports"), "-o", str(d / "out"), *extra]
+
+    return make
+
+
+_A_REPORT = {
+    "reports/a.txt": (EXAMPLES.parent / "tests" / "fixtures" / "reference-layout-2023.txt").read_bytes()
+}
+REVIEW_CASES = [
+    Case("review-no-folder", _review({}), 2, "找不到文件夹"),
+    Case("review-no-reports", _review({"reports/readme.csv": "x"}), 2, "没有找到报告文件"),
+    Case(
+        "review-manifest-column",
+        _review({**_A_REPORT, "m.csv": "文件,机构\na.txt,某局\n"}, "--manifest", "m.csv"),
+        2,
+        "不认识列名",
+    ),
+    Case(
+        "review-manifest-year",
+        _review({**_A_REPORT, "m.csv": "file,year\na.txt,二〇二四\n"}, "--manifest", "m.csv"),
+        2,
+        "第2行",
+    ),
+    Case(
+        "review-decisions",
+        _review({**_A_REPORT, "d.yaml": '"0123456789abcdef":\n  decision: maybe\n'}, "--decisions", "d.yaml"),
+        2,
+        "审核决定文件",
+    ),
+]
+CASES += REVIEW_CASES
+
+
 def _revise_text_file(d: Path) -> list[str]:
     text = _write(d / "mine.txt", "我局的新写法。".encode("utf-16"))
     return ["revise", str(_draft(d)), "--section", "problems", "--text-file", str(text)]

@@ -35,6 +35,7 @@ from . import (  # noqa: F401 - registers checks
     stated_years,
     structure,
     tables,
+    yearly,
     years,
 )
 from .data import issue_findings  # also registers the data checks
@@ -133,7 +134,9 @@ def build_context(
     extra: set[Decimal] = set()
     if report.table2 is not None and report.table2.version == "2019":
         extra = {Decimal(v) for row in report.table2.rows.values() for v in row.values if v is not None}
-    return Context(report, data, doc, year, blanks, strict_numbers, extra, report_identity(report, data))
+    ctx = Context(report, data, doc, year, blanks, strict_numbers, extra, report_identity(report, data))
+    ctx.previous_report = previous if isinstance(previous, Report) else None
+    return ctx
 
 
 @dataclass

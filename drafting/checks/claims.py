@@ -23,7 +23,7 @@ from ..official import Cell
 from ..reading.model import Paragraph
 from .consistency import _table2_known, _table4_known, bound
 from .finding import Finding
-from .registry import Context, check, paragraph_place
+from .registry import Context, check
 
 _CLAUSE: Final = re.compile(r"[^，,；;。！!？?\n]+")
 
@@ -62,6 +62,8 @@ CLAIMS: Final = (
         re.compile(
             r"(?:均|全部|都|皆)[^，。；;、]{0,6}?维持|结果均为维持|结果(?:为|是)维持"
             r"|(?:经审结|已审结|审结后)[^，。；]{0,6}维持|维持(?:了)?原(?:答复|决定|处理)"
+            # the deciding body as subject (复议机关维持了我局的答复, 法院判决维持), not a count (维持2件)
+            r"|(?:复议机关|人民法院|法院)(?:判决|裁定|决定|依法|予以)?维持(?!\s*[0-9０-９一二两三四五六七八九十]+\s*件)"
         ),
     ),
     Claim("no_normative", re.compile(r"未(?:制发|出台|印发|制定)[^。；，]{0,8}规范性文件")),
@@ -276,13 +278,13 @@ def claims(ctx: Context) -> Iterator[Finding]:
                     continue
                 seen[claim.kind] = seen.get(claim.kind, 0) + 1
                 said = clause.strip()
-                yield ctx.found(
+                yield ctx.in_paragraph(
+                    p,
                     _RULE.get(claim.kind, "N3"),
                     "error",
                     f"正文说“{said}”，但{problem.said}：请改正正文或表格，使两者一致",
-                    p.where(),
+                    f"claim:{claim.kind}#{seen[claim.kind]}",
                     evidence=f"正文“{said}”；{problem.said}",
-                    place=paragraph_place(p, f"claim:{claim.kind}#{seen[claim.kind]}"),
                     cells=problem.cells,
                     reask=f"“{said}”：数据中{problem.said}，这个说法不对。请按数据改写这句话。",
                 )

@@ -112,6 +112,7 @@ class Context:
     identity: str = ""  # the report as a reviewer names it (``finding.identity``): agency and year
     strict: bool = False  # a model's section: hold it to the shape the prompt asked for
     section: str | None = None  # the narrative section checked on its own (``check_section``)
+    previous_report: Report | None = None  # last year's report as read, when given as a report
     # What a model is told about a finding when its answer is sent back (``narrative.reask_message``):
     # written by the check that knows what the data says; a finding without one is not sent.
     reasks: dict[Finding, str] = field(default_factory=dict)
@@ -173,6 +174,32 @@ class Context:
         if reask:
             self.reasks[finding] = reask
         return finding
+
+    def in_paragraph(
+        self,
+        p: Paragraph,
+        rule: str,
+        severity: Severity,
+        message: str,
+        detail: str = "",
+        *,
+        evidence: str,
+        cells: Iterable[Cell] = (),
+        reask: str = "",
+    ) -> Finding:
+        """A finding about paragraph ``p``: located where it is printed, fingerprinted by its
+        structured place (``paragraph_place``, with ``detail`` telling apart two findings of one rule
+        in one paragraph)."""
+        return self.found(
+            rule,
+            severity,
+            message,
+            p.where(),
+            evidence=evidence,
+            place=paragraph_place(p, detail),
+            cells=cells,
+            reask=reask,
+        )
 
 
 def paragraph_place(p: Paragraph, detail: str = "") -> str:

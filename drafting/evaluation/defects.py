@@ -15,6 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from ..check import last_year
 from ..checks import Finding, run_checks
 from ..data import load_data
 from ..errors import DraftingError
@@ -36,7 +37,7 @@ class Case(BaseModel):
     category: str | None = None
     base: str = ""
     data: str | None = None  # a data file to check against (--data)
-    previous: str | None = None  # last year's data (--previous)
+    previous: str | None = None  # last year's data or report (--previous)
     cells: str | None = None  # the cells the import must read
 
 
@@ -79,7 +80,7 @@ def run_case(case: Case, root: Path) -> CaseResult:
     try:
         report = read_report(root / case.file)
         data = load_data(root / case.data).data if case.data else None
-        previous = load_data(root / case.previous).data if case.previous else None
+        previous = last_year(root / case.previous) if case.previous else None
         result.findings = run_checks(report, data, previous)
         if case.cells:
             want = _flat(json.loads((root / case.cells).read_text(encoding="utf-8")))

@@ -98,15 +98,9 @@ TABLE_SPECS = {
 
 def render(draft: Draft) -> bytes:
     """The draft as a .docx file's bytes."""
-    import docx
-
-    doc = docx.Document()
-    _drop_thumbnail(doc)
-    _set_page(doc)
-    _set_styles(doc)
-    _set_footers(doc)
+    doc = official_document()
     _set_properties(doc, draft)
-    _add_title(doc, draft)
+    add_title(doc, draft.title, draft.agency)
     for block in blocks(draft):
         if block.table is not None:
             _add_table(doc, block.table)
@@ -115,10 +109,24 @@ def render(draft: Draft) -> bytes:
         elif block.kind == "subheading":
             doc.add_paragraph(block.text, style="Heading 2")
         else:
-            _add_body_paragraph(doc, block.text)
+            add_body_paragraph(doc, block.text)
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
+
+
+def official_document() -> DocxDocument:
+    """A blank document set up as 公文: the GB/T 9704 page and type area, the styles (title, body,
+    two heading levels, table text) and the "— N —" page numbers. The report starts here, and so
+    does any other document an office sends in official style (the reviewer's 整改清单)."""
+    import docx
+
+    doc = docx.Document()
+    _drop_thumbnail(doc)
+    _set_page(doc)
+    _set_styles(doc)
+    _set_footers(doc)
+    return doc
 
 
 # --- fonts ------------------------------------------------------------------------------------
@@ -415,13 +423,18 @@ def _set_properties(doc: DocxDocument, draft: Draft) -> None:
         when = dt.datetime.combine(dt.date.fromisoformat(str(published)), dt.time())
     else:
         when = draft.provenance.created.astimezone(dt.UTC).replace(tzinfo=None)
+    set_properties(doc, author=draft.agency, title=draft.title, subject=official.TITLE_SUFFIX, when=when)
+
+
+def set_properties(doc: DocxDocument, *, author: str, title: str, subject: str, when: dt.datetime) -> None:
+    """The document's properties, all of them ours (python-docx's template has its own)."""
     props = doc.core_properties
     # The properties hold at most 255 characters (python-docx raises beyond); validated data stays
     # far below, a draft edited by hand need not.
-    props.author = draft.agency[:255]
-    props.last_modified_by = draft.agency[:255]
-    props.title = draft.title[:255]
-    props.subject = official.TITLE_SUFFIX
+    props.author = author[:255]
+    props.last_modified_by = author[:255]
+    props.title = title[:255]
+    props.subject = subject[:255]
     props.comments = ""
     props.keywords = ""
     props.category = ""
@@ -431,16 +444,18 @@ def _set_properties(doc: DocxDocument, draft: Draft) -> None:
     props.modified = when
 
 
-def _add_title(doc: DocxDocument, draft: Draft) -> None:
+def add_title(doc: DocxDocument, title: str, agency: str) -> None:
+    """The title in 小标宋 二号, broken after the agency's name when it needs two lines."""
     paragraph = doc.add_paragraph(style="Title")
     chars_per_line = int(TEXT_WIDTH_MM * 72 / 25.4 // ER_HAO)
-    for i, line in enumerate(title_lines(draft.title, draft.agency, chars_per_line)):
+    for i, line in enumerate(title_lines(title, agency, chars_per_line)):
         if i:
             paragraph.runs[-1].add_break()
         paragraph.add_run(line)
 
 
-def _add_body_paragraph(doc: DocxDocument, text: str) -> None:
+def add_body_paragraph(doc: DocxDocument, text: str) -> Paragraph:
+    """A body paragraph; a run-in heading (``（一）主动公开。``) set in 楷体, a 【待补充】 marked."""
     from docx.enum.text import WD_COLOR_INDEX
 
     paragraph = doc.add_paragraph()
@@ -452,6 +467,7 @@ def _add_body_paragraph(doc: DocxDocument, text: str) -> None:
             paragraph.add_run(segment.text).font.highlight_color = WD_COLOR_INDEX.YELLOW
         else:
             paragraph.add_run(segment.text)
+    return paragraph
 
 
 # --- tables -----------------------------------------------------------------------------------

@@ -67,6 +67,7 @@ class Seeded:
     page: Page
     data: ReportData | None = None  # written beside the case and passed as --data
     previous: ReportData | None = None  # passed as --previous
+    previous_page: Page | None = None  # last year's report (as page text), passed as --previous
     cells: bool = True  # the page's tables are still the official ones: score the import
 
 
@@ -242,15 +243,41 @@ def c1(b: Base, page: Page) -> Seeded:
 
 
 def c2(b: Base, page: Page) -> Seeded:
-    last = random_data(_seed(b.name) + 700, year=b.data.year - 1).model_dump(mode="python")
+    return Seeded(page, previous=_balanced(_following(b, 700, in_force_extra=9)))
+
+
+def _following(b: Base, offset: int, in_force_extra: int) -> dict[str, Any]:
+    """Last year's data from which this year's carry-over follows, its 现行有效件数 ``in_force_extra``
+    more than this year's figures imply."""
+    last = random_data(_seed(b.name) + offset, year=b.data.year - 1).model_dump(mode="python")
     last["table3"]["carry_forward"] = b.data.table3.carried_over.model_dump(exclude={"total"})
     n = b.data.table2.normative
     last["table2"]["normative"] = {
         "issued": 1,
         "repealed": 0,
-        "in_force": n.in_force - n.issued + n.repealed + 9,
+        "in_force": n.in_force - n.issued + n.repealed + in_force_extra,
     }
+    return last
+
+
+def c4(b: Base, page: Page) -> Seeded:
+    """Last year's 行政许可 six times this year's and more (a jump); the carry-over and 现行有效件数
+    still follow on, so that the jump is the one cross-year finding."""
+    last = _following(b, 900, in_force_extra=0)
+    last["table2"]["licensing"] = b.data.table2.licensing * 6 + 60
     return Seeded(page, previous=_balanced(last))
+
+
+def y4(b: Base, page: Page) -> Seeded:
+    """This year's narrative is last year's with the year changed: last year's report is the same
+    page a year earlier (its tables left out, so that the copied narrative is the one finding)."""
+    year, last_year = str(b.data.year), str(b.data.year - 1)
+    items = [
+        replace(i, text=i.text.replace(year, last_year))
+        for i in page.items
+        if i.table is None and i.kind in ("title", "heading", "subheading", "paragraph")
+    ]
+    return Seeded(page, previous_page=Page(items), cells=True)
 
 
 def _balanced(raw: dict[str, Any]) -> ReportData:
@@ -542,6 +569,9 @@ DEFECTS = (
     Defect("D2", "agency-vs-data", d2),
     Defect("N5", "fact-figure", n5),
     Defect("N6", "invented-share", n6),
+    # Added later, so that the cases before them keep their bases and layouts.
+    Defect("C4", "jump", c4),
+    Defect("Y4", "copied-narrative", y4),
 )
 CATEGORY = {rule.id: rule.category for rule in RULES.values()}  # the catalogue's, never spelt again
 
@@ -590,6 +620,10 @@ class Writer:
             entry["data"] = self._json(f"{case_id}.data.json", seeded.data)
         if seeded.previous is not None:
             entry["previous"] = self._json(f"{case_id}.previous.json", seeded.previous)
+        if seeded.previous_page is not None:
+            name = f"{case_id}.previous.txt"
+            (CASES / name).write_text(str(render_page(seeded.previous_page, "txt")), encoding="utf-8")
+            entry["previous"] = f"cases/{name}"
         if seeded.cells:
             entry["cells"] = self._json_raw(f"{case_id}.cells.json", expected_cells(seeded.page))
         self.manifest.append(entry)
