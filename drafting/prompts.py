@@ -54,6 +54,18 @@ TASK_VARIABLES: dict[str, dict[str, str]] = {
         "instruction": "作者的修改要求",
         "pinned": "作者固定的句子，每行一句（没有时写明没有）",
     },
+    # The eval's judges (``evaluation/judge.py``, ``evaluation/pairwise.py``): no system prompt.
+    "judge": {
+        "rubric_title": "评分标准的名称",
+        "rubric": "评分标准的内容（1 到 5 分各是什么样）",
+        "author_facts": "作者提供的素材，按主题列出",
+        "draft": "要评分的正文，各部分带标题",
+    },
+    "pairwise": {
+        "author_facts": "作者提供的素材，按主题列出",
+        "draft_a": "草稿A的正文",
+        "draft_b": "草稿B的正文",
+    },
 }
 
 
@@ -321,6 +333,18 @@ def render_task(
     """The chat request for a task on one section: the shared system prompt (the register rules)
     and the task's template, filled from the data and the task's own ``values``."""
     return _render(prompts.system, task, section, prompt_variables(section, data) | values)
+
+
+def render_alone(prompt: PromptFile, values: dict[str, str]) -> ChatRequest:
+    """One prompt file as the only message, without the drafting system prompt (a judge is not
+    the drafter): its body filled from ``values``, its own parameters."""
+    from langchain_core.prompts import ChatPromptTemplate
+
+    template = ChatPromptTemplate.from_messages([("human", prompt.body)], template_format="f-string")
+    chat = template.format_messages(**{k: values[k] for k in template.input_variables})
+    params = prompt.parameters
+    messages = tuple(Message(_ROLES[m.type], str(m.content)) for m in chat)
+    return ChatRequest(messages, temperature=params.temperature, max_tokens=params.max_tokens)
 
 
 def render_system(prompts: PromptSet, data: ReportData) -> str:

@@ -235,7 +235,7 @@ def _record_with_findings(tmp_path: Path) -> Path:
 def test_the_record_stores_the_check_librarys_findings_whole(tmp_path: Path) -> None:
     first = _record_with_findings(tmp_path)
     raw = json.loads(first.read_text(encoding="utf-8"))
-    assert raw["schema"] == "drafting.eval-run/2"
+    assert raw["schema"] == "drafting.eval-run/3"  # 3: judges, pairwise and quality figures added
     stored = [f for run in raw["runs"] for f in run["findings"]]
     assert stored and all(set(f) == {"finding", "section", "paragraph"} for f in stored)
     assert all(

@@ -260,12 +260,19 @@ class CachedBackend:
 
 
 def cached(
-    inner: Backend, endpoint: Endpoint, repeat: int = 1, max_bytes: int = DEFAULT_MAX_BYTES
+    inner: Backend,
+    endpoint: Endpoint,
+    repeat: int = 1,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    *,
+    sample: int = 1,
 ) -> CachedBackend:
     """``inner`` behind the response cache (``max_bytes`` at most). A repeat after the first (an
     eval's) has its own cache scope, or every repeat would replay the first answer; the first
-    shares the cache with ``drafting draft``."""
+    shares the cache with ``drafting draft``. So does a judge's sample after the first: several
+    samples of one model at a temperature above 0 are several graders, each with its own answer."""
     scope = endpoint.base_url + ("" if repeat == 1 else f"#repeat={repeat}")
+    scope += "" if sample == 1 else f"#sample={sample}"
     return CachedBackend(inner, ResponseCache(max_bytes=max_bytes), scope, endpoint.model)
 
 

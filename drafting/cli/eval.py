@@ -1,5 +1,6 @@
 """drafting eval [SUITE] [--prompts DIR …] [--model SPEC …] [--repeat N] [--json OUT] [--html OUT]
-[--baseline RUN.json] [--min-pass-rate X] [--rescore RUN.json]"""
+[--baseline RUN.json] [--min-pass-rate X] [--rescore RUN.json] [--judge-model SPEC …] [--pairwise]
+[--labels FILE]"""
 
 from __future__ import annotations
 
@@ -58,6 +59,23 @@ if TYPE_CHECKING:
 @click.option(
     "--rescore", type=click.Path(path_type=Path), help="不调用模型，用当前的检查重新评分一份评测记录。"
 )
+@click.option(
+    "--judge-model",
+    "judge_models",
+    multiple=True,
+    help="评分模型，可重复（对话模型，如 deepseek、openai:<模型名>）：取代评测集中各 judge 的 model；--pairwise 用它比较。",
+)
+@click.option(
+    "--pairwise",
+    is_flag=True,
+    default=False,
+    help="两两比较各提示词版本的草稿（两种顺序各问一次），给出胜率。",
+)
+@click.option(
+    "--labels",
+    type=click.Path(path_type=Path),
+    help="人工标注文件（HTML 报告中导出）：报告各项检查和评分与人工标注的一致程度。",
+)
 @click.option("--case", "case_ids", multiple=True, help="只运行这些案例（案例 id，可重复）。")
 @click.option("--concurrency", type=int, default=4, show_default=True, help="同时起草的草稿数。")
 @click.option("--no-cache", is_flag=True, default=False, help="不使用也不写入响应缓存。")
@@ -77,6 +95,9 @@ def command(
     min_faithful: float | None,
     min_recall: float | None,
     rescore: Path | None,
+    judge_models: tuple[str, ...],
+    pairwise: bool,
+    labels: Path | None,
     case_ids: tuple[str, ...],
     concurrency: int,
     no_cache: bool,
@@ -87,6 +108,7 @@ def command(
     用检查库和案例的期望评分，输出通过率矩阵，并可写出 JSON 记录和 HTML 报告。
 
     SUITE 默认为 evals/suite.yaml。评测集、回放文件的写法见 evals/README.md。
+    评测集中的 judge 由评分模型按评分标准打分；--pairwise 两两比较提示词版本；--labels 对照人工标注。
     回放中带 label 的回答（忠实或某类错误）另计忠实回答采用率和各类错误发现率。
     退出码：0 通过（或未设门槛）；1 有回归，或通过率、采用率、发现率低于门槛；2 输入无法使用。
     """
@@ -110,6 +132,9 @@ def command(
         min_recall=min_recall,
         json_out=json_out,
         html_out=html_out,
+        judge_models=judge_models,
+        pairwise=pairwise,
+        labels=labels,
     )
     with _progress() as progress:
         result = run_eval(options, on_start=progress.start, on_done=progress.advance)
@@ -119,6 +144,10 @@ def command(
         _print_regressions(result.regressions, result.record, console)
     else:
         print_summary(result.record, console)
+    if result.agreement is not None:
+        from .eval_quality import print_agreement
+
+        print_agreement(result.agreement, console)
     for c in result.below:
         console.print(
             f"[red]通过率低于门槛[/red]：{c.prompt} · {c.model} 为 {c.rate * 100:.1f}%（{c.passed}/{c.drafts}），"

@@ -8,6 +8,7 @@ from rich.console import Console
 
 from ..evaluation.record import RunRecord
 from ..evaluation.report import cells, check_stats, failures, flaky, overall, percent
+from .eval_quality import print_quality
 
 
 def print_summary(record: RunRecord, console: Console, *, details: int = 20) -> None:
@@ -32,6 +33,7 @@ def print_summary(record: RunRecord, console: Console, *, details: int = 20) -> 
         matrix.add_row(*row)
     console.print(matrix)
     _print_labels(record, console)
+    print_quality(record, console)  # rubrics, pairwise win rates, quality figures
 
     usage = Table(title="用量与耗时", title_justify="left")
     for name in (

@@ -9,6 +9,11 @@ Findings are stored as the check library's one ``Finding`` (its dict, with its e
 fingerprint), beside where it stands in the draft. Schema 2 is that shape; a schema-1 record (flat
 findings without evidence) is read by moving each finding under ``finding``, so ``--rescore`` and
 ``--baseline`` keep working on it.
+
+Schema 3 adds what sees quality: per draft the judges' grades on each rubric (``judgements``) and
+the deterministic figures (``quality``); per run the pairwise comparisons of prompt versions, the
+judge prompts' versions and the list of stock phrases. A schema-2 record has none of them and is
+read as a schema-3 record without judgements (``--rescore`` computes the figures, never the grades).
 """
 
 from __future__ import annotations
@@ -27,11 +32,15 @@ from ..data.model import ReportData
 from ..document import Draft, SectionUsage
 from ..errors import InputError, invalid_file, os_reason
 from ..files import write_text
+from .quality import Quality
 from .scoring import RawAnswer, Result, behaviour, locate, paragraph_map, score
 from .suite import EXPECTATIONS, EvalSuite, Expectation
+from .verdicts import Judgement, PairComparison
 
-SCHEMA: Literal["drafting.eval-run/2"] = "drafting.eval-run/2"
+SCHEMA: Literal["drafting.eval-run/3"] = "drafting.eval-run/3"
 SCHEMA_1 = "drafting.eval-run/1"  # flat findings: read by ``_from_schema_1``
+SCHEMA_2 = "drafting.eval-run/2"  # no judges, no quality figures: read as schema 3 without them
+READABLE = (SCHEMA_1, SCHEMA_2, SCHEMA)
 
 
 class _Strict(BaseModel):
@@ -82,6 +91,8 @@ class DraftRun(_Strict):
     passed: bool = False
     usage: SectionUsage = Field(default_factory=SectionUsage)
     latency_s: float = 0.0  # wall time of the draft
+    judgements: list[Judgement] = Field(default_factory=list)  # the rubrics' grades (judge.py)
+    quality: Quality | None = None  # the deterministic figures (quality.py)
 
     @property
     def key(self) -> tuple[str, str, str, int]:
@@ -123,7 +134,7 @@ class SuiteRecord(_Strict):
 class RunRecord(_Strict):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
-    schema_: Literal["drafting.eval-run/2"] = Field(SCHEMA, alias="schema")
+    schema_: Literal["drafting.eval-run/3"] = Field(SCHEMA, alias="schema")
     created: dt.datetime
     scored: dt.datetime  # when findings and results were last computed (a rescore updates it)
     tool_version: str = __version__
@@ -135,6 +146,10 @@ class RunRecord(_Strict):
     wall_s: float = 0.0
     cases: list[CaseRecord]
     runs: list[DraftRun]
+    judge_prompts: dict[str, str] = Field(default_factory=dict)  # judge.md, pairwise.md → version
+    slogans_file: str | None = None
+    slogans: list[str] | None = None  # the stock phrases counted (None: the suite named no list)
+    pairwise: list[PairComparison] = Field(default_factory=list)  # prompt versions compared (pairwise.py)
 
     def case(self, case_id: str) -> CaseRecord:
         return next(c for c in self.cases if c.id == case_id)
@@ -246,9 +261,11 @@ def load_record(path: Path) -> RunRecord:
     schema = raw.get("schema") if isinstance(raw, dict) else None
     if schema == SCHEMA_1:
         raw = _from_schema_1(raw)
-    elif isinstance(schema, str) and schema.startswith("drafting.eval-run/") and schema != SCHEMA:
+    elif schema == SCHEMA_2:
+        raw = {**raw, "schema": SCHEMA}  # every field schema 3 added has a default
+    elif isinstance(schema, str) and schema.startswith("drafting.eval-run/") and schema not in READABLE:
         raise InputError(
-            f"{path} 是另一版本的评测记录（{schema}），本版本只能读取 {SCHEMA_1} 和 {SCHEMA}。",
+            f"{path} 是另一版本的评测记录（{schema}），本版本只能读取 {'、'.join(READABLE)}。",
             hint="请用生成它的版本查看，或去掉 --rescore/--baseline 重新运行评测。",
         )
     try:

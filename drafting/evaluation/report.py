@@ -20,6 +20,8 @@ from .record import DraftRun, FindingRecord, RunRecord
 if TYPE_CHECKING:
     from markupsafe import Markup
 
+    from .human_labels import AgreementReport
+
 KIND_LABELS = {
     "no_errors": "无错误",
     "passes": "规则通过",
@@ -28,6 +30,7 @@ KIND_LABELS = {
     "length": "字数",
     "fallback": "回退",
     "flagged": "缺陷被发现",
+    "judge": "评分",
 }
 
 
@@ -364,7 +367,9 @@ class CaseView:
     total: int
 
 
-def render_html(record: RunRecord) -> str:
+def render_html(record: RunRecord, agreement: AgreementReport | None = None) -> str:
+    """The report page; with ``agreement`` (``--labels``) it shows how each check and judge agrees
+    with the reviewers' labels."""
     import jinja2
 
     env = jinja2.Environment(
@@ -407,6 +412,9 @@ def render_html(record: RunRecord) -> str:
         "cases": views,
         "section_heading": _section_heading,
     }
+    from .panels import page_context  # judges, pairwise, quality figures, labels from people
+
+    context |= page_context(record, agreement)
     return env.get_template("eval.html.j2").render(context)
 
 

@@ -14,6 +14,8 @@ file itself, so ``suite.schema.json`` (``write_schema``) checks a suite in an ed
     fallback: false | true | SECTION | [SECTION…]    which sections fell back to the offline text
     flagged: SECTION | {section, rule}    a deliberately flawed answer was caught: the section fell
                                    back or was re-asked, or the check library reports the rule there
+    judge: RUBRIC | {rubric, name, model, graders, min_score, section}    a judge model scores the
+                                   draft 1–5 on a rubric (``rubrics.py``; asked by ``judge.py``)
 """
 
 from __future__ import annotations
@@ -41,12 +43,13 @@ from ..checks.registry import RULES
 from ..data import load_data
 from ..data.load import Loaded
 from ..errors import DataError, DraftingError, InputError
+from . import rubrics
 
 DEFAULT_SUITE = Path("evals/suite.yaml")
 SCHEMA_FILE = "suite.schema.json"
 WHAT = "评测集"
 HINT = "评测集的写法见 evals/README.md；可用的检查项：" + "、".join(
-    ("no_errors", "passes", "contains", "not_contains", "length", "fallback", "flagged")
+    ("no_errors", "passes", "contains", "not_contains", "length", "fallback", "flagged", "judge")
 )
 
 
@@ -114,6 +117,61 @@ class FlaggedSpec(_Strict):
     rule: RuleId | None = None
 
 
+def _rubric(value: str) -> str:
+    return rubrics.check_reference(value)
+
+
+RubricRef = Annotated[
+    str,
+    Field(min_length=1),
+    AfterValidator(_rubric),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "enum": rubrics.shipped_ids()},
+                {"type": "string", "pattern": "[\u4e00-\u9fff]", "description": "用中文写出的评分标准"},
+            ]
+        }
+    ),
+]
+Name = Annotated[str, Field(min_length=1, pattern=r"^[\w.\-]+$")]
+
+
+class JudgeSpec(_Strict):
+    """A rubric scored 1–5 by ``graders`` samples of each judge model (``--judge-model`` replaces
+    ``model``); with ``min_score`` the median must reach it for the draft to pass."""
+
+    rubric: RubricRef
+    name: Name | None = None  # what results and reports call it; default the rubric's id
+    model: Annotated[str, Field(min_length=1)] | list[Annotated[str, Field(min_length=1)]] | None = None
+    graders: int = Field(1, ge=1, le=9)  # samples of each model
+    min_score: float | None = Field(None, ge=1, le=5)
+    section: SectionId | list[SectionId] | None = None  # the parts read; default the rubric's own
+
+    def models(self) -> list[str]:
+        m = self.model
+        return [] if m is None else [m] if isinstance(m, str) else list(m)
+
+    def sections(self) -> tuple[str, ...] | None:
+        s = self.section
+        return None if s is None else (s,) if isinstance(s, str) else tuple(s)
+
+    def resolved(self) -> rubrics.Rubric:
+        return rubrics.resolve(self.rubric, self.sections())
+
+    @property
+    def label(self) -> str:
+        return self.name or self.resolved().id
+
+
+class Judge(_Strict):
+    judge: RubricRef | JudgeSpec
+
+    def spec(self) -> JudgeSpec:
+        j = self.judge
+        return j if isinstance(j, JudgeSpec) else JudgeSpec(rubric=j)
+
+
 class NoErrors(_Strict):
     no_errors: bool
 
@@ -168,6 +226,7 @@ ITEM_MODELS: dict[str, type[_Strict]] = {
     "length": Length,
     "fallback": Fallback,
     "flagged": Flagged,
+    "judge": Judge,
 }
 
 
@@ -190,7 +249,8 @@ Expectation = Annotated[
     | Annotated[NotContains, Tag("not_contains")]
     | Annotated[Length, Tag("length")]
     | Annotated[Fallback, Tag("fallback")]
-    | Annotated[Flagged, Tag("flagged")],
+    | Annotated[Flagged, Tag("flagged")]
+    | Annotated[Judge, Tag("judge")],
     Discriminator(_tag),
 ]
 EXPECTATIONS: TypeAdapter[list[Expectation]] = TypeAdapter(list[Expectation])
@@ -220,6 +280,7 @@ class EvalSuite(_Strict):
     models: list[Annotated[str, Field(min_length=1)]] = Field(default_factory=list)  # default --model
     prompts: list[Annotated[str, Field(min_length=1)]] = Field(default_factory=list)  # default --prompts
     repeat: int = Field(1, ge=1, le=100)
+    slogans: Annotated[str, Field(min_length=1)] | None = None  # stock phrases, one a line (quality.py)
     defaults: list[Expectation] = Field(default_factory=_no_errors)  # every case gets these
     cases: list[EvalCase] = Field(min_length=1)
 
@@ -228,7 +289,7 @@ KNOWN_KEYS = sorted(
     {*ITEM_MODELS}
     | {
         name
-        for model in (EvalSuite, EvalCase, TextSpec, LengthSpec, FlaggedSpec)
+        for model in (EvalSuite, EvalCase, TextSpec, LengthSpec, FlaggedSpec, JudgeSpec)
         for name in model.model_fields
     }
 )
@@ -260,6 +321,11 @@ class LoadedSuite:
     def root(self) -> Path:
         return self.path.parent
 
+    @property
+    def slogans(self) -> Path | None:
+        """The suite's list of stock phrases (``slogans:``), relative to the suite file."""
+        return self.root / self.suite.slogans if self.suite.slogans else None
+
     def select(self, ids: list[str]) -> LoadedSuite:
         """Only the cases named (``--case``), in the suite's order."""
         unknown = [i for i in ids if i not in {c.id for c in self.cases}]
@@ -275,9 +341,16 @@ _SINGULAR = ("no_errors", "fallback")
 
 
 def merge(defaults: list[Expectation], own: list[Expectation]) -> list[Expectation]:
-    """The defaults, then the case's own; a case's ``no_errors`` or ``fallback`` replaces the default."""
+    """The defaults, then the case's own; a case's ``no_errors`` or ``fallback`` replaces the
+    default, and so does a case's judge of the same name."""
     kinds = {kind_of(e) for e in own}
-    kept = [e for e in defaults if not (kind_of(e) in _SINGULAR and kind_of(e) in kinds)]
+    judges = {e.spec().label for e in own if isinstance(e, Judge)}
+    kept = [
+        e
+        for e in defaults
+        if not (kind_of(e) in _SINGULAR and kind_of(e) in kinds)
+        and not (isinstance(e, Judge) and e.spec().label in judges)
+    ]
     return kept + own
 
 
@@ -289,6 +362,13 @@ def load_suite(path: Path | str) -> LoadedSuite:
     if not isinstance(raw, dict):
         raise InputError(f"评测集 {path} 的内容应为一组“键: 值”（name:、cases: 等）。", hint=HINT)
     suite = yamlfile.validate(EvalSuite, raw, str(path), positions, what=WHAT, hint=HINT, known=KNOWN_KEYS)
+    if suite.slogans and not (path.parent / suite.slogans).is_file():
+        raise InputError(
+            yamlfile.problem(
+                str(path), WHAT, ("slogans",), positions, f"套话清单 {path.parent / suite.slogans} 不存在"
+            ),
+            hint="slogans 的路径相对于评测集文件所在的文件夹；清单每行一个套话，# 开头的行是注释。",
+        )
     seen: dict[str, int] = {}
     cases = []
     for n, case in enumerate(suite.cases):
