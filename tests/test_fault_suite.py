@@ -190,9 +190,17 @@ def test_a_draft_deadline_holds_however_the_sections_go(
 
 
 def test_keepalives_for_less_than_the_stall_timeout_are_waited_for(
-    server: StubServer, tmp_path: Path
+    server: StubServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    server.state.keepalive_seconds = 0.6  # under the 1 s stall timeout: a queueing provider, not a stall
+    # Margins of seconds, not tenths: on a loaded machine the answer after the keep-alives may reach
+    # the client a second late, which is not a stall.
+    for name, value in {
+        "DRAFTING_STALL_TIMEOUT": "5",
+        "DRAFTING_TIMEOUT": "10",
+        "DRAFTING_DEADLINE": "30",
+    }.items():
+        monkeypatch.setenv(name, value)
+    server.state.keepalive_seconds = 2.0  # under the 5 s stall timeout: a queueing provider, not a stall
     server.state.always = "keepalive_then_answer"
     result, _ = run(server.base_url, tmp_path / "drafts")
     assert result.exit_code == 0, result.output
