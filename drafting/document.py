@@ -16,7 +16,7 @@ from . import official
 from .backends.base import FallbackCause
 from .chars import writable
 from .data.model import ReportData
-from .errors import InputError, validation_problem
+from .errors import invalid_file
 from .files import read_text, recover
 from .tables import Table
 
@@ -119,10 +119,10 @@ def parse_draft(content: str | dict[str, Any], source: str) -> Draft:
             return Draft.model_validate_json(content)
         return Draft.model_validate(content)
     except ValidationError as exc:
-        where, what = validation_problem(exc)
-        raise InputError(
-            f"{source} 不是有效的草稿文件（{where}：{what}）。",
-            hint="草稿文件由 drafting draft 生成（*.draft.json），请勿手工改动其结构。",
+        raise invalid_file(
+            exc,
+            f"{source} 不是有效的草稿文件",
+            "草稿文件由 drafting draft 生成（*.draft.json），请勿手工改动其结构。",
         ) from None
 
 

@@ -242,6 +242,13 @@ def is_type_error(err: Mapping[str, Any]) -> bool:
     return str(err.get("type", "")) in _TYPE_KINDS
 
 
+def invalid_file(exc: ValidationError, what_file: str, hint: str) -> InputError:
+    """A file that parsed but does not have the shape it must: ``what_file`` says which and what it
+    should be (``a.json 不是有效的草稿文件``); the first problem pydantic found follows in Chinese."""
+    where, what = validation_problem(exc, "（整体）")
+    return InputError(f"{what_file}（{where}：{what}）。", hint=hint)
+
+
 def validation_problem(exc: ValidationError, whole: str = "") -> tuple[str, str]:
     """Where the first thing pydantic found wrong is, and what it is, in Chinese: the dotted path
     of the field (``whole`` when the value is wrong as a whole) and what is wrong with it."""

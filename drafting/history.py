@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .backends.base import FallbackCause
 from .document import Draft, Section, SectionUsage
-from .errors import InputError, validation_problem
+from .errors import invalid_file
 
 ChangeKind = Literal["revise", "manual", "regenerate"]
 EntryKind = Literal["revise", "manual", "regenerate", "undo", "redo", "pin", "unpin", "redraft"]
@@ -115,10 +115,10 @@ def entries(draft: Draft) -> list[Entry]:
         try:
             out.append(Entry.model_validate(raw))
         except ValidationError as exc:
-            where, what = validation_problem(exc)
-            raise InputError(
-                f"草稿文件的修改历史第 {index} 条无法读取（{where}：{what}）。",
-                hint="修改历史由 drafting revise 写入，请勿手工改动；可从备份恢复草稿文件。",
+            raise invalid_file(
+                exc,
+                f"草稿文件的修改历史第 {index} 条无法读取",
+                "修改历史由 drafting revise 写入，请勿手工改动；可从备份恢复草稿文件。",
             ) from None
     return out
 

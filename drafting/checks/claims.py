@@ -23,7 +23,7 @@ from ..official import Cell
 from ..reading.model import Paragraph
 from .consistency import _table2_known, _table4_known, bound
 from .finding import Finding
-from .registry import Context, check, paragraph_place
+from .registry import Context, check
 
 _CLAUSE: Final = re.compile(r"[^，,；;。！!？?\n]+")
 
@@ -276,13 +276,13 @@ def claims(ctx: Context) -> Iterator[Finding]:
                     continue
                 seen[claim.kind] = seen.get(claim.kind, 0) + 1
                 said = clause.strip()
-                yield ctx.found(
+                yield ctx.in_paragraph(
+                    p,
                     _RULE.get(claim.kind, "N3"),
                     "error",
                     f"正文说“{said}”，但{problem.said}：请改正正文或表格，使两者一致",
-                    p.where(),
+                    f"claim:{claim.kind}#{seen[claim.kind]}",
                     evidence=f"正文“{said}”；{problem.said}",
-                    place=paragraph_place(p, f"claim:{claim.kind}#{seen[claim.kind]}"),
                     cells=problem.cells,
                     reask=f"“{said}”：数据中{problem.said}，这个说法不对。请按数据改写这句话。",
                 )

@@ -110,13 +110,13 @@ def _appeals(ctx: Context, data: ReportData, paragraphs: list[Paragraph]) -> Ite
         return
     said = "、".join(missing)
     where = paragraphs[0]
-    yield ctx.found(
+    yield ctx.in_paragraph(
+        where,
         "M1",
         "error",
         f"表四有{said}，正文没有写：请在（二）依申请公开中写明",
-        where.where(),
+        "appeals",
         evidence=f"表四：{said}；正文中没有“复议”“诉讼”",
-        place=paragraph_place(where, "appeals"),
         cells=tuple(official.Cell("table4", b, official.TOTAL_KEY) for b, _ in official.TABLE4_BLOCKS),
         reask=f"数据中表四有{said}，你的回答没有写。请在（二）依申请公开中按数据写明（含结果维持、纠正、尚未审结的件数）。",
     )
@@ -163,13 +163,13 @@ def _topic(ctx: Context, data: ReportData, topic: str, paragraphs: list[Paragrap
             content = [s for s in content if not re.match(r"^(?:(?:19|20)\d{2}年，)?\S{0,4}将", s)]
         if not content:
             return
-        yield ctx.found(
+        yield ctx.in_paragraph(
+            where,
             "M2",
             "error",
             f"作者没有提供“{label}”的素材，正文却写了内容（“{content[0]}”）：应写【待补充：……】标记，不要编造",
-            where.where(),
+            f"topic:{topic}:marker",
             evidence=f"facts.{topic} 未填写；正文“{content[0]}”",
-            place=paragraph_place(where, f"topic:{topic}:marker"),
             reask=f"“{content[0]}”：作者没有提供“{label}”的素材。请删去这部分内容，改写为“【待补充：{label}的具体情况】”标记。",
         )
         return
@@ -178,12 +178,12 @@ def _topic(ctx: Context, data: ReportData, topic: str, paragraphs: list[Paragrap
     content = _content_sentences(text, topic in _DATA_TOPICS or topic == "other")
     if topic == "improvements" or not content:
         return  # improvements may say 将继续做好……; nothing else to report: fine
-    yield ctx.found(
+    yield ctx.in_paragraph(
+        where,
         "M2",
         "error",
         f"作者说明“{label}”没有需要补充的内容，正文却写了（“{content[0]}”）：不要编造",
-        where.where(),
+        f"topic:{topic}:empty",
         evidence=f"facts.{topic}: []；正文“{content[0]}”",
-        place=paragraph_place(where, f"topic:{topic}:empty"),
         reask=f"“{content[0]}”：作者说明“{label}”本年度没有需要补充的内容。请删去这部分内容，只写一句“本年度无需单独说明的{label}事项。”",
     )

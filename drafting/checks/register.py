@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from ..figures import chinese_number
 from .finding import Finding
-from .registry import Context, check, paragraph_place
+from .registry import Context, check
 from .text import snippet
 
 _PLACEHOLDER = re.compile(
@@ -32,13 +32,13 @@ def placeholders(ctx: Context) -> Iterator[Finding]:
         m = _PLACEHOLDER.search(p.text)
         if m:
             shown = m.group() if len(m.group()) <= 20 else m.group()[:16] + "…】"
-            yield ctx.found(
+            yield ctx.in_paragraph(
+                p,
                 "R1",
                 "warning",
                 f"还有待补充或未替换的内容“{shown}”：发布前请补写或删去",
-                p.where(),
+                "placeholder",
                 evidence=m.group(),
-                place=paragraph_place(p, "placeholder"),
             )
 
 
@@ -53,13 +53,13 @@ def markdown(ctx: Context) -> Iterator[Finding]:
         m = pattern.search(p.text)
         if m:
             quoted = snippet(p.text, m.start(), m.end(), 8)
-            yield ctx.found(
+            yield ctx.in_paragraph(
+                p,
                 "R2",
                 "error",
                 f"正文中有 Markdown 排版符号“{m.group().strip()}”（{quoted}）：请删去这些符号",
-                p.where(),
+                "markdown",
                 evidence=quoted,
-                place=paragraph_place(p, "markdown"),
             )
 
 
@@ -78,13 +78,13 @@ def half_width(ctx: Context) -> Iterator[Finding]:
         m = _HALF_PUNCT.search(text)
         if m:
             quoted = snippet(p.text, m.start(), m.end(), 8)
-            yield ctx.found(
+            yield ctx.in_paragraph(
+                p,
                 "R3",
                 "error",
                 f"中文句子中用了半角标点“{m.group()}”（{quoted}）：应改用全角标点（，；：？！。）",
-                p.where(),
+                "punctuation",
                 evidence=quoted,
-                place=paragraph_place(p, "punctuation"),
             )
         head = _LEADING_ORDINAL.match(text)
         body = text[head.end() :] if head else text
@@ -92,13 +92,13 @@ def half_width(ctx: Context) -> Iterator[Finding]:
         m2 = _HALF_PARENS.search(body)
         if m2 and not _NUMERAL_PARENS.match(m2.group()):
             quoted = snippet(p.text, shift + m2.start(), shift + m2.end(), 6)
-            yield ctx.found(
+            yield ctx.in_paragraph(
+                p,
                 "R3",
                 "warning",
                 f"中文句子中用了半角括号（{quoted}）：宜改用全角括号“（）”",
-                p.where(),
+                "parentheses",
                 evidence=quoted,
-                place=paragraph_place(p, "parentheses"),
             )
 
 
@@ -141,13 +141,13 @@ def enumeration(ctx: Context) -> Iterator[Finding]:
             if n != expected:
                 want = "一二三四五六七八九十"[expected - 1] if expected <= 10 else str(expected)
                 quoted = snippet(p.text, m.start(), m.end(), 8)
-                yield ctx.found(
+                yield ctx.in_paragraph(
+                    p,
                     "R4",
                     "error",
                     f"列举顺序有误：“{quoted}”处应为“{want}是”（一是、二是、三是……依次排列）",
-                    p.where(),
+                    "enumeration",
                     evidence=quoted,
-                    place=paragraph_place(p, "enumeration"),
                 )
                 expected = None
                 break
@@ -172,22 +172,22 @@ def numbering(ctx: Context) -> Iterator[Finding]:
         m = _BAD_NUMBERING_AT.search(p.text)
         if m:
             quoted = snippet(p.text, m.start(1), m.end(1), 6)
-            yield ctx.found(
+            yield ctx.in_paragraph(
+                p,
                 "R5",
                 "error",
                 f"序号“{m.group(1)}”不规范（{quoted}）：层级序号应写作“一、”“（一）”“1.”“（1）”",
-                p.where(),
+                "numbering",
                 evidence=quoted,
-                place=paragraph_place(p, "numbering"),
             )
             continue
         head = _LEADING_ORDINAL.match(p.text)
         if head:
-            yield ctx.found(
+            yield ctx.in_paragraph(
+                p,
                 "R5",
                 "warning",
                 f"序号“{head.group().strip()}”用了半角括号：应写作全角的“（{head.group().strip()[1:-1]}）”",
-                p.where(),
+                "numbering",
                 evidence=head.group().strip(),
-                place=paragraph_place(p, "numbering"),
             )

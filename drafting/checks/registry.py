@@ -175,6 +175,32 @@ class Context:
             self.reasks[finding] = reask
         return finding
 
+    def in_paragraph(
+        self,
+        p: Paragraph,
+        rule: str,
+        severity: Severity,
+        message: str,
+        detail: str = "",
+        *,
+        evidence: str,
+        cells: Iterable[Cell] = (),
+        reask: str = "",
+    ) -> Finding:
+        """A finding about paragraph ``p``: located where it is printed, fingerprinted by its
+        structured place (``paragraph_place``, with ``detail`` telling apart two findings of one rule
+        in one paragraph)."""
+        return self.found(
+            rule,
+            severity,
+            message,
+            p.where(),
+            evidence=evidence,
+            place=paragraph_place(p, detail),
+            cells=cells,
+            reask=reask,
+        )
+
 
 def paragraph_place(p: Paragraph, detail: str = "") -> str:
     """A paragraph's structured place — its part and its number within the part — for fingerprints;

@@ -13,7 +13,7 @@ from typing import Final
 from .. import official
 from ..numbers import CALENDAR_KINDS, mentions
 from .finding import Finding
-from .registry import Context, check, paragraph_place
+from .registry import Context, check
 
 _FUTURE: Final = re.compile(r"将|下一步|计划|拟|力争|明年|下一年度|下年度|结转|继续办理")
 # Last year named as the term of a comparison: 较2023年, 比2023年（125件）, 与2023年相比, 2023年同期.
@@ -59,12 +59,12 @@ def stated_years(ctx: Context) -> Iterator[Finding]:
             if y < year and _CITED.search(p.text[m.end : m.end + 6]):
                 continue
             n += 1
-            yield ctx.found(
+            yield ctx.in_paragraph(
+                p,
                 "Y2",
                 "error",
                 f"“{sentence.strip()[:30]}”写的是{y}年，而报告年度为{year}年：可能是沿用旧稿留下的年份，请核对",
-                p.where(),
+                f"stated-year:{y}#{n}",
                 evidence=f"{sentence.strip()[:40]}（报告年度 {year}）",
-                place=paragraph_place(p, f"stated-year:{y}#{n}"),
                 reask=f"“{m.text}”：本报告是{year}年度报告，这里的{y}年不对（数据和素材中没有）。请改为{year}年或删去。",
             )

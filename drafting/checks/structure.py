@@ -14,7 +14,7 @@ from ..reading.model import Paragraph
 from ..reading.normalize import norm
 from ..reading.tables import OTHER_HANDLING_2019
 from .finding import Finding
-from .registry import Context, check, paragraph_place
+from .registry import Context, check
 
 _PART_BY_ID = {p.id: p for p in official.PARTS}
 _NO_TITLE = "（报告中没有标题）"
@@ -439,25 +439,25 @@ def preamble_parts(ctx: Context) -> Iterator[Finding]:
         listed = _listed_parts(listing)
         quoted = m.group()[-60:]
         if stated is not None and stated != len(official.PARTS):
-            yield ctx.found(
+            yield ctx.in_paragraph(
+                p,
                 "S5",
                 "error",
                 f"引言说报告由“{word}个部分”组成，但规定格式和正文都是六个部分：请改为“六个部分”",
-                p.where(),
+                "count",
                 evidence=quoted,
-                place=paragraph_place(p, "count"),
             )
         elif stated is not None and len(listed) >= 3 and "情况" in listing and len(listed) < stated:
             absent = "”“".join(
                 _PART_BY_ID[part].heading.split("、", 1)[1] for part in _PART_WORDS if part not in listed
             )
-            yield ctx.found(
+            yield ctx.in_paragraph(
+                p,
                 "S5",
                 "error",
                 f"引言说报告由{word}个部分组成，却只列出了{len(listed)}个（没有“{absent}”）：请核对所列各部分的名称",
-                p.where(),
+                "listed",
                 evidence=quoted,
-                place=paragraph_place(p, "listed"),
             )
         return
 

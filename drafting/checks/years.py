@@ -10,7 +10,7 @@ from .. import official
 from ..chars import ascii_digits
 from ..reading.model import Paragraph
 from .finding import Finding
-from .registry import Context, check, paragraph_place
+from .registry import Context, check
 from .structure import stated_periods
 from .text import sentences
 
@@ -54,13 +54,13 @@ def year_agreement(ctx: Context) -> Iterator[Finding]:
         return
     for start, end, p in stated_periods(ctx):
         if start != year or end != year:
-            yield ctx.found(
+            yield ctx.in_paragraph(
+                p,
                 "Y1",
                 "error",
                 f"统计期限写作“{start}年1月1日至{end}年12月31日”，与报告年度 {year} 不一致：应为“{official.statistical_period(year)}”",
-                p.where(),
+                "period",
                 evidence=f"{start}年1月1日至{end}年12月31日（报告年度 {year}）",
-                place=paragraph_place(p, "period"),
             )
 
 
@@ -96,13 +96,13 @@ def stale_years(ctx: Context) -> Iterator[Finding]:
                 continue
             if _improvement(p, sentence) and y != year + 1:
                 continue  # the 改进 rule (Y3) speaks for it
-            yield ctx.found(
+            yield ctx.in_paragraph(
+                p,
                 "Y2",
                 "error",
                 f"“{sentence.strip()[:24]}…”写的是{y}年，而报告年度为{year}年：可能是沿用旧稿留下的年份，请改为{year}年",
-                p.where(),
+                f"year:{y}",
                 evidence=f"{sentence.strip()[:40]}（报告年度 {year}）",
-                place=paragraph_place(p, f"year:{y}"),
             )
     if not mentioned and ctx.report.kind != "section" and ctx.report.paragraphs:
         yield ctx.found(
@@ -140,13 +140,13 @@ def improvement_year(ctx: Context) -> Iterator[Finding]:
                 y = int(m.group(1))
             if y != year + 1:
                 reported.add(p.index)
-                yield ctx.found(
+                yield ctx.in_paragraph(
+                    p,
                     "Y3",
                     "error",
                     f"改进措施写的是“{y}年”：{year}年度报告的改进措施应针对下一年度，请改为“{year + 1}年”",
-                    p.where(),
+                    f"year:{y}",
                     evidence=f"{sentence.strip()[:40]}（报告年度 {year}）",
-                    place=paragraph_place(p, f"year:{y}"),
                 )
     if ctx.strict and ctx.section == "improvements" and ctx.data is not None:
         yield from _improvement_opening(ctx, year, reported)
@@ -160,11 +160,11 @@ def _improvement_opening(ctx: Context, year: int, reported: set[int]) -> Iterato
         return
     assert ctx.data is not None
     s = ctx.data.self_reference
-    yield ctx.found(
+    yield ctx.in_paragraph(
+        first,
         "Y3",
         "error",
         f"改进措施应以“{year + 1}年，{s}将……”或“下一步，{s}将……”开头",
-        first.where(),
+        "opening",
         evidence=first.text[:20],
-        place=paragraph_place(first, "opening"),
     )

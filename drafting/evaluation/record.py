@@ -25,7 +25,7 @@ from ..checks.finding import Finding, HoldsFinding
 from ..config import OFFLINE
 from ..data.model import ReportData
 from ..document import Draft, SectionUsage
-from ..errors import InputError, os_reason, validation_problem
+from ..errors import InputError, invalid_file, os_reason
 from ..files import write_text
 from .scoring import RawAnswer, Result, behaviour, locate, paragraph_map, score
 from .suite import EXPECTATIONS, EvalSuite, Expectation
@@ -208,10 +208,10 @@ def rescore(record: RunRecord, suite: EvalSuite | None = None) -> RunRecord:
             case = by_id[run.case]
             runs.append(score_run(run, rebuild(run, case), data[run.case], expects[run.case]))
     except ValidationError as exc:
-        where, what = validation_problem(exc, "（整体）")
-        raise InputError(
-            f"评测记录中的数据、草稿或期望不符合当前的格式（{where}：{what}），无法重新评分。",
-            hint="记录可能由旧版本生成：请去掉 --rescore 重新运行评测。",
+        raise invalid_file(
+            exc,
+            "评测记录中的数据、草稿或期望不符合当前的格式，无法重新评分",
+            "记录可能由旧版本生成：请去掉 --rescore 重新运行评测。",
         ) from None
     return record.model_copy(update={"cases": cases, "runs": runs, "scored": now()})
 
@@ -254,10 +254,8 @@ def load_record(path: Path) -> RunRecord:
     try:
         return RunRecord.model_validate(raw)
     except ValidationError as exc:
-        where, what = validation_problem(exc, "（整体）")
-        raise InputError(
-            f"{path} 不是有效的评测记录（{where}：{what}）。",
-            hint="评测记录由 drafting eval --json 生成，请勿手工改动其结构。",
+        raise invalid_file(
+            exc, f"{path} 不是有效的评测记录", "评测记录由 drafting eval --json 生成，请勿手工改动其结构。"
         ) from None
 
 

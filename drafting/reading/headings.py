@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
 from typing import Final
 
 from .. import official
 from .labels import find_labels
-from .normalize import CN_NUMERALS, norm
+from .normalize import CN_NUMERALS, closest, norm
 
 _NUMERAL_OF: Final = {p.id: p.heading.split("、", 1)[0] for p in official.PARTS}
 _CORES: Final = [(p.id, norm(p.heading.split("、", 1)[1])) for p in official.PARTS] + [
@@ -61,16 +60,10 @@ def match_heading(text: str) -> HeadingMatch | None:
         return None
     if any(label.kind in ("row", "results", "group") for _, _, label in find_labels("table3", t)):
         return None
-    best_part, best = "", 0.0
-    for part, core in _CORES:
-        matcher = difflib.SequenceMatcher(None, rest, core, autojunk=False)
-        if matcher.real_quick_ratio() <= best or matcher.quick_ratio() <= best:
-            continue
-        ratio = matcher.ratio()
-        if ratio > best:
-            best_part, best = part, ratio
-    if best < 0.75:
+    found, best = closest(rest, _CORES)
+    if found is None or best < 0.75:
         return None
+    best_part = found
     if not numeral:
         # ``、主动公开政府信息情况`` (a numeral lost in rendering) or the bare official words.
         return HeadingMatch(best_part, "no_numeral", "") if sep or best == 1.0 else None

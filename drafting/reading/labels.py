@@ -8,14 +8,13 @@ core, and their parenthetical note (``（区分处理的，…）``) is optional
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
 from functools import cache
 from typing import Final, Literal
 
 from .. import official
-from .normalize import norm, strip_numbering
+from .normalize import closest, norm, strip_numbering
 
 LabelKind = Literal["row", "group", "results", "table2_row", "header"]
 
@@ -145,15 +144,7 @@ def fuzzy_label(table: str, text: str, cutoff: float = 0.75) -> Label | None:
     if len(core) < 4:
         return None
     labels = TABLE3_LABELS if table == "table3" else TABLE2_LABELS
-    best, best_ratio = None, cutoff
-    for lab in labels:
-        target = strip_numbering(lab.full)
-        matcher = difflib.SequenceMatcher(None, core, target, autojunk=False)
-        if matcher.real_quick_ratio() <= best_ratio or matcher.quick_ratio() <= best_ratio:
-            continue
-        ratio = matcher.ratio()
-        if ratio > best_ratio:
-            best, best_ratio = lab, ratio
+    best, _ = closest(core, ((lab, strip_numbering(lab.full)) for lab in labels), cutoff)
     return best
 
 

@@ -7,9 +7,11 @@ normalised form only; what a user sees is always the official label from ``draft
 
 from __future__ import annotations
 
+import difflib
 import re
+from collections.abc import Iterable
 from functools import lru_cache
-from typing import Final
+from typing import Final, TypeVar
 
 from ..chars import ascii_digits
 
@@ -47,3 +49,22 @@ def ends_in_cells(text: str) -> bool:
     """Whether a line ends in three or more numbers set apart by spaces (a table row as text), never
     prose: prose writes ``3件``."""
     return "。" not in text and _TRAILING_CELLS.search(ascii_digits(text)) is not None
+
+
+_T = TypeVar("_T")
+
+
+def closest(text: str, options: Iterable[tuple[_T, str]], floor: float = 0.0) -> tuple[_T | None, float]:
+    """The option whose words are most like ``text`` (difflib's ratio) and that ratio, or None when
+    none is above ``floor``: OCR slips and lost numerals in headings and labels. The quick upper
+    bounds skip most options without the full comparison."""
+    best: _T | None = None
+    best_ratio = floor
+    for value, target in options:
+        matcher = difflib.SequenceMatcher(None, text, target, autojunk=False)
+        if matcher.real_quick_ratio() <= best_ratio or matcher.quick_ratio() <= best_ratio:
+            continue
+        ratio = matcher.ratio()
+        if ratio > best_ratio:
+            best, best_ratio = value, ratio
+    return best, best_ratio

@@ -225,19 +225,14 @@ def _sums_confirm(out: Table3Read, keys: list[str]) -> bool:
 
 
 def _confirm_realigned(out: Table3Read, keys: list[str], why: str) -> None:
-    labels = "、".join(_row_label(k) for k in keys[:6]) + ("等" if len(keys) > 6 else "")
     if _sums_confirm(out, keys):
         out.realigned = list(keys)
-        out.notes.append(
-            ReadingNotice(
-                READ,
-                "warning",
-                f"表三有 {len(keys)} 行（{labels}）{why}，已按先后顺序对应，各行各列的勾稽关系都相符：请对照原表核对",
-                "表三",
-                evidence="按顺序对应的行：" + "；".join(_row_label(k) for k in keys),
-                cells=tuple(c for k in keys for c in row_cells("table3", k)),
-                place="table3/realigned",
-            )
+        _rows_notice(
+            out,
+            keys,
+            f"表三有 {len(keys)} 行（{_labels(keys)}）{why}，已按先后顺序对应，各行各列的勾稽关系都相符：请对照原表核对",
+            "按顺序对应的行",
+            "realigned",
         )
         return
     for k in keys:
@@ -247,16 +242,30 @@ def _confirm_realigned(out: Table3Read, keys: list[str], why: str) -> None:
 
 
 def _unconfirmed_notice(out: Table3Read, keys: list[str], why: str) -> None:
-    shown = "、".join(_row_label(k) for k in keys[:6]) + ("等" if len(keys) > 6 else "")
+    _rows_notice(
+        out,
+        keys,
+        f"未能确认表三以下 {len(keys)} 行的数字：{_labels(keys)}（{why}）。这些行没有读入，依赖它们的规则未作检查：请对照原表核对",
+        "未能确认的行",
+        "unconfirmed",
+    )
+
+
+def _labels(keys: list[str]) -> str:
+    return "、".join(_row_label(k) for k in keys[:6]) + ("等" if len(keys) > 6 else "")
+
+
+def _rows_notice(out: Table3Read, keys: list[str], message: str, listed: str, place: str) -> None:
+    """A reading notice about 表三's rows ``keys``: every row named in its evidence, their cells."""
     out.notes.append(
         ReadingNotice(
             READ,
             "warning",
-            f"未能确认表三以下 {len(keys)} 行的数字：{shown}（{why}）。这些行没有读入，依赖它们的规则未作检查：请对照原表核对",
+            message,
             "表三",
-            evidence="未能确认的行：" + "；".join(_row_label(k) for k in keys),
+            evidence=f"{listed}：" + "；".join(_row_label(k) for k in keys),
             cells=tuple(c for k in keys for c in row_cells("table3", k)),
-            place="table3/unconfirmed",
+            place=f"table3/{place}",
         )
     )
 

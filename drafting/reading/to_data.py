@@ -35,7 +35,7 @@ from .. import official
 from ..chars import ascii_digits
 from ..data.model import ReportData
 from ..data.rules import check_rules
-from ..errors import InputError, Issue, validation_problem
+from ..errors import InputError, Issue, invalid_file
 from .model import Report
 from .tables import OTHER_HANDLING_2019, UNSURE, Row, Status, Value
 
@@ -405,9 +405,9 @@ def imported(report: Report) -> Imported:
     try:
         data = ReportData.model_validate(raw)
     except ValidationError as exc:
-        where, what = validation_problem(exc)
-        raise InputError(
-            f"{report.source}：读出的数据不完整（{where}：{what}）。",
-            hint="请用 drafting import --format cells 查看读到的表格，对照原报告核对。",
+        raise invalid_file(
+            exc,
+            f"{report.source}：读出的数据不完整",
+            "请用 drafting import --format cells 查看读到的表格，对照原报告核对。",
         ) from None
     return Imported(data, notes, blanks, check_rules(data))

@@ -21,9 +21,9 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Final, Literal, TypeVar, cast
 
 from ... import config
 from ...errors import OutputError, os_reason
@@ -266,78 +266,55 @@ def _versions(versions: dict[str, str]) -> str:
     return json.dumps(versions, sort_keys=True)
 
 
-def _job(row: sqlite3.Row) -> Job:
-    return Job(
-        id=row["id"],
-        created=row["created"],
-        provider=row["provider"],
-        model=row["model"],
-        base_url=row["base_url"],
-        api_key_env=row["api_key_env"],
-        out_dir=row["out_dir"],
-        formats=tuple(json.loads(row["formats"])),
-        previous=row["previous"],
+_T = TypeVar("_T")
+
+# How a column is stored when it is not the field's own value: JSON text for lists and dicts (NULL
+# for an empty list), 0/1 for flags, NULL for a count not yet known.
+_JSON: Final = {"formats", "prompt_versions", "files", "errors", "body"}
+_FLAGS: Final = {"retryable", "expired", "estimated"}
+_ZERO_WHEN_NULL: Final = {"prompt_tokens", "completion_tokens"}
+_EMPTY_WHEN_NULL: Final = {"note"}
+
+
+def _column(name: str, value: Any) -> Any:
+    if name in _JSON:
+        decoded = json.loads(value or "[]")
+        return tuple(decoded) if name == "formats" else decoded
+    if name in _FLAGS:
+        return bool(value)
+    if name in _ZERO_WHEN_NULL:
+        return value or 0
+    if name in _EMPTY_WHEN_NULL:
+        return value or ""
+    return value
+
+
+def _from_row(kind: Callable[..., _T], row: sqlite3.Row) -> _T:
+    """A row of the ledger as its dataclass (``Job``, ``Agency``, ``Shard``, ``Request``): one
+    column per field, by name."""
+    names = [f.name for f in fields(cast(Any, kind))]
+    return kind(**{name: _column(name, row[name]) for name in names})
+
+
+def _plan_shard(db: sqlite3.Connection, job_id: int, name: str, requests: int, now: float) -> int:
+    """A new shard, planned (not yet uploaded): its id."""
+    cur = db.execute(
+        "INSERT INTO shards (job_id, name, requests, state, created, updated) VALUES (?, ?, ?, 'planned', ?, ?)",
+        (job_id, name, requests, now, now),
     )
+    return int(cur.lastrowid or 0)
 
 
-def _agency(row: sqlite3.Row) -> Agency:
-    return Agency(
-        id=row["id"],
-        job_id=row["job_id"],
-        data_path=row["data_path"],
-        stem=row["stem"],
-        agency=row["agency"],
-        data_digest=row["data_digest"],
-        prompt_versions=json.loads(row["prompt_versions"]),
-        state=row["state"],
-        files=json.loads(row["files"] or "[]"),
-        note=row["note"] or "",
-    )
+_QUEUE_REQUEST: Final = (
+    "INSERT INTO requests (custom_id, agency_id, shard_id, section, stage, attempt, body, state, created, updated)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?)"
+)
 
 
-def _shard(row: sqlite3.Row) -> Shard:
-    return Shard(
-        id=row["id"],
-        job_id=row["job_id"],
-        name=row["name"],
-        requests=row["requests"],
-        bytes=row["bytes"],
-        sha256=row["sha256"],
-        state=row["state"],
-        file_id=row["file_id"],
-        batch_id=row["batch_id"],
-        remote_status=row["remote_status"],
-        total=row["total"],
-        completed=row["completed"],
-        failed=row["failed"],
-        errors=json.loads(row["errors"] or "[]"),
-        created=row["created"],
-        updated=row["updated"],
-    )
-
-
-def _request(row: sqlite3.Row) -> Request:
-    return Request(
-        custom_id=row["custom_id"],
-        agency_id=row["agency_id"],
-        shard_id=row["shard_id"],
-        section=row["section"],
-        stage=row["stage"],
-        attempt=row["attempt"],
-        body=json.loads(row["body"]),
-        state=row["state"],
-        answer=row["answer"],
-        model=row["model"],
-        error=row["error"],
-        error_kind=row["error_kind"],
-        retryable=bool(row["retryable"]),
-        expired=bool(row["expired"]),
-        prompt_tokens=row["prompt_tokens"] or 0,
-        completion_tokens=row["completion_tokens"] or 0,
-        estimated=bool(row["estimated"]),
-        created=row["created"],
-        updated=row["updated"],
-    )
+def _queued(r: NewRequest, agency_id: int, shard_id: int | None, now: float) -> tuple[Any, ...]:
+    """The values of a queued request's row (``_QUEUE_REQUEST``)."""
+    body = json.dumps(r.body, ensure_ascii=False)
+    return (r.custom_id, agency_id, shard_id, r.section, r.stage, r.attempt, body, now, now)
 
 
 # --- the ledger ---------------------------------------------------------------------------------------
@@ -448,10 +425,10 @@ class Ledger:
 
     def job(self, job_id: int) -> Job:
         rows = self._query("SELECT * FROM jobs WHERE id = ?", (job_id,))
-        return _job(rows[0])
+        return _from_row(Job, rows[0])
 
     def jobs(self) -> list[Job]:
-        return [_job(r) for r in self._query("SELECT * FROM jobs ORDER BY id")]
+        return [_from_row(Job, r) for r in self._query("SELECT * FROM jobs ORDER BY id")]
 
     def move_jobs(self, job_ids: Iterable[int], base_url: str) -> None:
         """The endpoint of these jobs moved: every later call (status, collect, cancel) goes to
@@ -460,12 +437,12 @@ class Ledger:
             db.executemany("UPDATE jobs SET base_url = ? WHERE id = ?", [(base_url, i) for i in job_ids])
 
     def agency(self, agency_id: int) -> Agency:
-        return _agency(self._query("SELECT * FROM agencies WHERE id = ?", (agency_id,))[0])
+        return _from_row(Agency, self._query("SELECT * FROM agencies WHERE id = ?", (agency_id,))[0])
 
     def agencies(self, states: Iterable[AgencyState] = ("waiting", "written")) -> list[Agency]:
         marks = list(states)
         sql = f"SELECT * FROM agencies WHERE state IN ({','.join('?' * len(marks))}) ORDER BY id"
-        return [_agency(r) for r in self._query(sql, marks)]
+        return [_from_row(Agency, r) for r in self._query(sql, marks)]
 
     def set_agency(
         self, agency_id: int, *, state: AgencyState, files: Sequence[str] = (), note: str = ""
@@ -540,31 +517,12 @@ class Ledger:
                 ids.append(int(cur.lastrowid or 0))
             shard_ids: list[int] = []
             for name, members in shards:
-                cur = db.execute(
-                    "INSERT INTO shards (job_id, name, requests, state, created, updated)"
-                    " VALUES (?, ?, ?, 'planned', ?, ?)",
-                    (job_id, name, len(members), now, now),
-                )
-                shard_id = int(cur.lastrowid or 0)
+                shard_id = _plan_shard(db, job_id, name, len(members), now)
                 shard_ids.append(shard_id)
                 for i in members:
                     r = requests[i]
                     agency_id = r.agency if r.existing else ids[r.agency]
-                    db.execute(
-                        "INSERT INTO requests (custom_id, agency_id, shard_id, section, stage, attempt, body, state,"
-                        " created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?)",
-                        (
-                            r.custom_id,
-                            agency_id,
-                            shard_id,
-                            r.section,
-                            r.stage,
-                            r.attempt,
-                            json.dumps(r.body, ensure_ascii=False),
-                            now,
-                            now,
-                        ),
-                    )
+                    db.execute(_QUEUE_REQUEST, _queued(r, agency_id, shard_id, now))
             return shard_ids
 
     def add_requests(self, requests: Sequence[NewRequest]) -> None:
@@ -572,23 +530,7 @@ class Ledger:
         in no shard yet (``shard_queued`` gives them one)."""
         now = time.time()
         with self._tx() as db:
-            db.executemany(
-                "INSERT INTO requests (custom_id, agency_id, shard_id, section, stage, attempt, body, state,"
-                " created, updated) VALUES (?, ?, NULL, ?, ?, ?, ?, 'queued', ?, ?)",
-                [
-                    (
-                        r.custom_id,
-                        r.agency,
-                        r.section,
-                        r.stage,
-                        r.attempt,
-                        json.dumps(r.body, ensure_ascii=False),
-                        now,
-                        now,
-                    )
-                    for r in requests
-                ],
-            )
+            db.executemany(_QUEUE_REQUEST, [_queued(r, r.agency, None, now) for r in requests])
 
     def shard_queued(
         self, job_id: int, plan: Callable[[Sequence[Request]], list[tuple[str, range]]]
@@ -599,7 +541,7 @@ class Ledger:
         now = time.time()
         with self._tx() as db:
             rows = [
-                _request(r)
+                _from_row(Request, r)
                 for r in db.execute(
                     "SELECT r.* FROM requests r JOIN agencies a ON a.id = r.agency_id"
                     " WHERE a.job_id = ? AND r.shard_id IS NULL AND r.state = 'queued' ORDER BY r.rowid",
@@ -608,12 +550,7 @@ class Ledger:
             ]
             ids = []
             for name, members in plan(rows) if rows else []:
-                cur = db.execute(
-                    "INSERT INTO shards (job_id, name, requests, state, created, updated)"
-                    " VALUES (?, ?, ?, 'planned', ?, ?)",
-                    (job_id, name, len(members), now, now),
-                )
-                shard_id = int(cur.lastrowid or 0)
+                shard_id = _plan_shard(db, job_id, name, len(members), now)
                 ids.append(shard_id)
                 db.executemany(
                     "UPDATE requests SET shard_id = ?, updated = ? WHERE custom_id = ?",
@@ -630,20 +567,20 @@ class Ledger:
         if job_id is not None:
             sql += " AND job_id = ?"
             params.append(job_id)
-        return [_shard(r) for r in self._query(sql + " ORDER BY id", params)]
+        return [_from_row(Shard, r) for r in self._query(sql + " ORDER BY id", params)]
 
     def shard(self, shard_id: int) -> Shard:
-        return _shard(self._query("SELECT * FROM shards WHERE id = ?", (shard_id,))[0])
+        return _from_row(Shard, self._query("SELECT * FROM shards WHERE id = ?", (shard_id,))[0])
 
     def shard_requests(self, shard_id: int) -> list[Request]:
         rows = self._query("SELECT * FROM requests WHERE shard_id = ? ORDER BY rowid", (shard_id,))
-        return [_request(r) for r in rows]
+        return [_from_row(Request, r) for r in rows]
 
     def agency_requests(self, agency_id: int) -> list[Request]:
         rows = self._query(
             "SELECT * FROM requests WHERE agency_id = ? ORDER BY section, attempt", (agency_id,)
         )
-        return [_request(r) for r in rows]
+        return [_from_row(Request, r) for r in rows]
 
     def update_shard(self, shard_id: int, **fields: Any) -> None:
         """Set a shard's columns (``state``, ``file_id``, ``batch_id`` …); ``errors`` is a list."""
