@@ -55,7 +55,8 @@ def main() -> int:
     cases = [c for c in CASES if (not args.case or c.id in args.case) and (c.slow or not args.slow)]
     if args.full:
         cases = [dataclasses.replace(c, make=FULL[c.id]) if c.id in FULL else c for c in cases]
-    print(f"{'case':28} {'seconds':>8} {'peak MB':>8} {'exit':>5}  message")
+    # Wall time depends on what else the machine runs; the child's own CPU time does not.
+    print(f"{'case':28} {'seconds':>8} {'cpu s':>8} {'peak MB':>8} {'exit':>5}  message")
     for case in cases:
         with tempfile.TemporaryDirectory() as tmp:
             folder = Path(tmp)
@@ -67,7 +68,8 @@ def main() -> int:
         if not first:
             first = next((line for line in outcome.stdout.splitlines() if line.strip()), "")
         print(
-            f"{case.id:28} {outcome.seconds:8.2f} {outcome.max_rss_mb:8.0f} {code:>5}  {first[:90]}",
+            f"{case.id:28} {outcome.seconds:8.2f} {outcome.cpu_seconds:8.2f} {outcome.max_rss_mb:8.0f} {code:>5}"
+            f"  {first[:90]}",
             flush=True,
         )
     return 0

@@ -124,7 +124,11 @@ def real() -> list[str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="10 built pairs of each kind (the copies spread over five rewrite levels)")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="10 built pairs of each kind (the copies spread over five rewrite levels)",
+    )
     parser.add_argument("--count", type=int, default=60, help="built pairs of each kind")
     args = parser.parse_args()
     count = 10 if args.quick else args.count

@@ -27,6 +27,11 @@ _THINKING: Final = re.compile(r"<think>.*?</think>", re.S)
 _FENCE: Final = re.compile(r"^\s*(```|~~~)")
 _HEADING: Final = re.compile(r"^\s*#{1,6}\s*")
 _BULLET: Final = re.compile(r"^\s*(?:[-*+•·]\s+)")
+# A Markdown rule (---, ***): layout, not text.
+_RULE_LINE: Final = re.compile(r"^\s*([-*_])(?:\s*\1){2,}\s*$")
+# An item of a 一是、二是 list a model put on a line of its own: it belongs to the paragraph that
+# announces it (``重点抓好两项工作：``) or holds the item before it (``…；``).
+_ITEM: Final = re.compile(r"^(?:[一二三四五六七八九十]{1,2}是|第[一二三四五六七八九十]{1,2}，)")
 _EMPHASIS: Final = re.compile(r"\*\*|__|`")
 _LEADING_STAR: Final = re.compile(r"^\*(?=\S)|(?<=\S)\*$")
 
@@ -128,7 +133,7 @@ def _subpart(line: str) -> tuple[int, str, str] | None:
 def _lines(text: str) -> list[str]:
     out = []
     for line in _THINKING.sub("", text).splitlines():
-        if _FENCE.match(line):
+        if _FENCE.match(line) or _RULE_LINE.match(line):
             continue
         line = _HEADING.sub("", line)
         line = _BULLET.sub("", line)
@@ -188,9 +193,13 @@ def clean_answer(text: str, section: str, urls: Iterable[str] = ()) -> Cleaned:
         if pending_head is not None:
             line = pending_head + line
             pending_head = None
-        out.append(
-            _repair_urls(fullwidth_punctuation(writable(line)), urls)
-        )  # no control character reaches a document
+        item = bool(out) and _ITEM.match(line) is not None and out[-1].endswith(("：", "；", "，"))
+        # No control character reaches a document.
+        line = _repair_urls(fullwidth_punctuation(writable(line)), urls)
+        if item:
+            out[-1] += line
+        else:
+            out.append(line)
     if pending_head is not None:
         out.append(pending_head)
     return Cleaned(out, removed)

@@ -19,14 +19,17 @@ from .backends.base import FallbackCause
 from .document import Draft, Section, SectionUsage
 from .errors import invalid_file
 
-ChangeKind = Literal["revise", "manual", "regenerate"]
-EntryKind = Literal["revise", "manual", "regenerate", "undo", "redo", "pin", "unpin", "redraft"]
-CHANGE_KINDS: tuple[ChangeKind, ...] = ("revise", "manual", "regenerate")
+ChangeKind = Literal["revise", "manual", "regenerate", "restore"]
+EntryKind = Literal["revise", "manual", "regenerate", "restore", "undo", "redo", "pin", "unpin", "redraft"]
+CHANGE_KINDS: tuple[ChangeKind, ...] = ("revise", "manual", "regenerate", "restore")
+# Steps that undo can take back besides the changes of text: a pin is unpinned, an unpin pinned again.
+PIN_KINDS: tuple[EntryKind, ...] = ("pin", "unpin")
 
 KIND_LABELS: dict[str, str] = {
     "revise": "按要求修订",
     "manual": "手工修改",
     "regenerate": "按数据重新生成",
+    "restore": "恢复另存的修改",
     "undo": "撤销",
     "redo": "重做",
     "pin": "固定句子",
@@ -102,6 +105,8 @@ class Entry(BaseModel):
     sentence: str = ""  # pin/unpin
     kept: list[str] = Field(default_factory=list)  # redraft: edited sections kept
     dropped: list[Dropped] = Field(default_factory=list)  # redraft: edited sections given up
+    # redraft: kept sections whose numbers were restated from the new data: id → "label 3件→5件"
+    updated: dict[str, list[str]] = Field(default_factory=dict)
     data_file: str = ""  # redraft: the data file it was written from
 
     def as_json(self) -> dict[str, Any]:
@@ -132,11 +137,12 @@ class Stacks:
 
 
 def replay(history: list[Entry]) -> Stacks:
-    """The undo and redo stacks the history leaves. A change clears redo, as in any editor; a
-    redraft clears both, because the texts before it belong to data that may have changed."""
+    """The undo and redo stacks the history leaves. A change or a pin clears redo, as in any
+    editor; a redraft clears both, because the texts before it belong to data that may have
+    changed (its edits set aside come back with ``revise --restore``)."""
     stacks = Stacks()
     for entry in history:
-        if entry.kind in CHANGE_KINDS:
+        if entry.kind in CHANGE_KINDS or entry.kind in PIN_KINDS:
             stacks.undo.append(entry.n)
             stacks.redo.clear()
         elif entry.kind == "undo" and stacks.undo and stacks.undo[-1] == entry.of:

@@ -88,6 +88,66 @@ def section_label(section_id: str, sep: str = "") -> str:
     return f"{part_heading(spec.part)}{sep}{spec.title}".strip()
 
 
+# The words a user may name a section by, besides its id: its part's heading, its sub-heading,
+# the sub-parts of 一 and the fact topics that feed it (numbering optional: ``（一）存在的主要问题``).
+_SECTION_WORDS: Final = {
+    "总体情况": "overview",
+    "政府信息公开平台建设": "overview",
+    "存在的主要问题": "problems",
+    "主要问题": "problems",
+    "存在问题": "problems",
+    "存在的问题": "problems",
+    "问题": "problems",
+    "改进措施": "improvements",
+    "改进情况": "improvements",
+    "改进": "improvements",
+    "其他需要报告的事项": "other",
+    "其他事项": "other",
+    "其他": "other",
+}
+_BOTH_PROBLEM_SECTIONS: Final = ("存在的主要问题及改进情况", "政府信息公开工作存在的主要问题及改进情况")
+
+
+def resolve_section(name: str) -> str:
+    """The id of the narrative section ``name`` names: its id (``problems``), its number in the
+    draft (1-4), or its Chinese name as the report writes it (``存在的主要问题``, ``（一）存在的主要问题``,
+    ``五、…（一）存在的主要问题``, ``一、总体情况``, a sub-part of 一 such as ``主动公开``). The one place
+    that reads a section's name: the command line, the terminal loop and the web workspace all call it."""
+    from .errors import InputError
+
+    text = re.sub(r"\s+", "", name).translate(str.maketrans("０１２３４５６７８９", "0123456789"))
+    key = text.lower()
+    if key in SECTION_BY_ID:
+        return key
+    if key.isdigit() and 1 <= int(key) <= len(SECTION_IDS):
+        return SECTION_IDS[int(key) - 1]
+    words = {**_SECTION_WORDS, **{label: "overview" for _, label in OVERVIEW_SUBSECTIONS}}
+    words |= {label: key for key, label in FACT_TOPICS if key in SECTION_BY_ID}
+    for _, label in FACT_TOPICS:
+        words.setdefault(label, "overview")  # 依申请公开, 平台建设…: sub-parts of 一、总体情况
+    rest = text
+    for spec in NARRATIVE_SECTIONS:  # 五、存在的主要问题及改进情况（一）存在的主要问题
+        heading = part_heading(spec.part)
+        if spec.title and rest.startswith(heading) and len(rest) > len(heading):
+            rest = rest[len(heading) :]
+    plain = _strip_numbering(rest)
+    if plain in words:
+        return words[plain]
+    choices = "、".join(f"{s.id}（{_section_name(s)}）" for s in NARRATIVE_SECTIONS)
+    if plain in _BOTH_PROBLEM_SECTIONS:
+        raise InputError(
+            f"“{name}”包括两节：problems（存在的主要问题）和 improvements（改进措施）。",
+            hint="请指明其中一节，如 --section 存在的主要问题 或 --section improvements。",
+        )
+    raise InputError(
+        f"没有编号为“{name}”的节，也没有这个名字的节。", hint=f"可用的节（写编号或中文名均可）：{choices}。"
+    )
+
+
+def _section_name(spec: NarrativeSection) -> str:
+    return spec.title[3:] if spec.title else part_heading(spec.part).split("、", 1)[-1]
+
+
 # The five sub-parts of 一、总体情况 that the 2021 notice lists, in order.
 OVERVIEW_SUBSECTIONS: Final = (
     ("active", "主动公开"),

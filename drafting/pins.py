@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 # A sentence ends at 。！？ (a closing quote or bracket after it belongs to it), or at the paragraph's end.
 _SENTENCE = re.compile(r"[^。！？!?]*(?:[。！？!?]+[”’」』）)]*|$)")
@@ -53,7 +53,37 @@ def _neighbours(pin: str, reference: Sequence[str]) -> tuple[int, str, str] | No
     return None
 
 
-def _insert(paragraphs: list[str], pin: str, reference: Sequence[str]) -> None:
+# How alike a pin and a sentence of the new text must be for the sentence to be taken as the pin's
+# rewording (the same statement, redrafted): it is replaced rather than kept beside the pin.
+SIMILAR: Final = 0.6
+
+
+def _replace_similar(paragraphs: list[str], pin: str, keep: Sequence[str]) -> bool:
+    """Put ``pin`` in place of the run of sentences that restates it (as many sentences as the pin
+    has), so that a regenerated text does not say the same thing twice; False if none is close."""
+    from difflib import SequenceMatcher
+
+    size = max(1, len(sentences(pin)))
+    best: tuple[float, int, str] | None = None
+    for index, paragraph in enumerate(paragraphs):
+        parts = sentences(paragraph)
+        for start in range(len(parts) - size + 1):
+            run = "".join(parts[start : start + size])
+            if any(other in run for other in keep):
+                continue  # another pin's text is never written over
+            ratio = SequenceMatcher(None, pin, run, autojunk=False).ratio()
+            if ratio >= SIMILAR and (best is None or ratio > best[0]):
+                best = (ratio, index, run)
+    if best is None:
+        return False
+    _, index, run = best
+    paragraphs[index] = paragraphs[index].replace(run, pin, 1)
+    return True
+
+
+def _insert(paragraphs: list[str], pin: str, reference: Sequence[str], keep: Sequence[str] = ()) -> None:
+    if paragraphs and _replace_similar(paragraphs, pin, keep):
+        return
     place = _neighbours(pin, reference)
     if not paragraphs:
         paragraphs.append(pin)
@@ -62,6 +92,9 @@ def _insert(paragraphs: list[str], pin: str, reference: Sequence[str]) -> None:
         paragraphs[-1] += pin
         return
     index, before, after = place
+    if not before.strip() and not after.strip():  # a whole paragraph: it stays one
+        paragraphs.insert(min(index, len(paragraphs)), pin)
+        return
     if before.strip():
         for i, paragraph in enumerate(paragraphs):
             at = paragraph.find(before)
@@ -85,6 +118,6 @@ def restore(paragraphs: Sequence[str], pins: Sequence[str], reference: Sequence[
     restored = []
     for pin in pins:
         if not present(pin, out):
-            _insert(out, pin, reference)
+            _insert(out, pin, reference, [p for p in pins if p != pin and present(p, out)])
             restored.append(pin)
     return Restored(out, restored)

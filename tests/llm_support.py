@@ -7,11 +7,12 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner, Result
 
 from drafting import official, offline
 from drafting.data import load_data
@@ -19,9 +20,10 @@ from drafting.data.model import ReportData
 from drafting.document import part_heading
 
 from .conftest import REFERENCE_EXAMPLE
-from .openai_stub import Recorded
+from .openai_stub import Recorded, StubServer
 
 SERVER_SENTENCE = "本段由接口服务器撰写。"
+MODEL = "openai:test-model"
 KEY = "sk-test-SECRET-0123456789abcdef"
 
 # Short waits everywhere: the policy is the same, only its numbers are small.
@@ -64,6 +66,26 @@ def run_traced_cli(args: list[str], env: dict[str, str]) -> subprocess.Completed
     return subprocess.run(
         [sys.executable, "-c", _TRACED_CLI, *args], env=env, capture_output=True, text=True, timeout=120
     )
+
+
+def run_draft(
+    server: StubServer, out: Path, *extra: str, files: Sequence[Path] = (REFERENCE_EXAMPLE,)
+) -> Result:
+    """``drafting draft FILES -o OUT --model openai:test-model --base-url SERVER EXTRA…``."""
+    from drafting.cli import cli
+
+    args = [
+        "draft",
+        *map(str, files),
+        "-o",
+        str(out),
+        "--model",
+        MODEL,
+        "--base-url",
+        server.base_url,
+        *extra,
+    ]
+    return CliRunner().invoke(cli, args)
 
 
 def fast_settings(monkeypatch: pytest.MonkeyPatch, **extra: str) -> None:

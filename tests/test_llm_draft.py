@@ -14,12 +14,12 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import CliRunner
 
 from drafting import config, offline
 from drafting.cli import cli
@@ -30,10 +30,12 @@ from .conftest import REFERENCE_EXAMPLE, ROOT
 from .llm_support import (
     FAST,
     KEY,
+    MODEL,
     SERVER_SENTENCE,
     all_written_text,
     good_reply,
     good_text,
+    run_draft,
     run_traced_cli,
     section_of,
     section_of_record,
@@ -41,7 +43,6 @@ from .llm_support import (
 )
 from .openai_stub import Recorded, Sink, StubServer, stub_server
 
-MODEL = "openai:test-model"
 DATA = load_data(REFERENCE_EXAMPLE).data
 
 
@@ -56,23 +57,6 @@ def fast_and_keyed(monkeypatch: pytest.MonkeyPatch) -> None:
 def server() -> Iterator[StubServer]:
     with stub_server(reply=good_reply(), latency=0.2) as s:
         yield s
-
-
-def run_draft(
-    server: StubServer, out: Path, *extra: str, files: Sequence[Path] = (REFERENCE_EXAMPLE,)
-) -> Result:
-    args = [
-        "draft",
-        *map(str, files),
-        "-o",
-        str(out),
-        "--model",
-        MODEL,
-        "--base-url",
-        server.base_url,
-        *extra,
-    ]
-    return CliRunner().invoke(cli, args)
 
 
 def by_section(requests: list[Recorded]) -> dict[str, list[Recorded]]:

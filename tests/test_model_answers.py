@@ -144,6 +144,9 @@ def test_binding_reads_what_real_reports_write() -> None:
         ("2024年，我局未收到法人或其他组织提出的申请。", True),
         ("全部申请均已按期办结。", True),
         ("尚未办结的4件结转下年度继续办理。", False),
+        # the deciding body as subject: all cases upheld (the district has corrected and pending cases)
+        ("2024年，我局新收申请66件。被申请行政复议4件，复议机关维持了我局的答复。", True),
+        ("2024年，我局新收申请66件。被提起行政诉讼3件，法院判决维持。", True),
     ],
 )
 def test_claims_are_judged_on_their_subject(body: str, wrong: bool) -> None:
@@ -258,6 +261,31 @@ def test_problems_come_from_the_facts_and_measures_stay_out() -> None:
     assert "M4" in _rules("problems", measure, DISTRICT)
 
 
+def test_the_deciding_body_upholding_a_count_is_a_figure_not_a_claim() -> None:
+    """复议机关维持1件 states a count (bound to 表四), not that every case was upheld."""
+    body = "2024年，我局新收申请66件。被申请行政复议4件，复议机关维持2件、纠正1件，尚未审结1件。"
+    found = {f.rule for f in check_section("overview", [body], DISTRICT) if f.is_error}
+    assert "N3" not in found, found
+
+
+def test_improvements_open_on_next_year_after_a_lead_in() -> None:
+    facts = offline.write_section("improvements", DISTRICT)[0].split("：", 1)[1]
+    for opening, wrong in (
+        ("针对上述问题，2025年我局将重点做好以下工作：", False),
+        ("为此，下一步我局将重点做好以下工作：", False),
+        ("我局将重点做好以下工作：", True),
+        ("针对上述问题，2024年我局将重点做好以下工作：", True),
+    ):
+        assert ("Y3" in _rules("improvements", [opening + facts], DISTRICT)) == wrong, opening
+
+
+def test_a_problem_that_asks_for_more_is_not_an_improvement() -> None:
+    """进一步 in a problem (业务能力还需进一步提高) does not make 存在的主要问题 an improvement
+    whose year must be the next one."""
+    text = "2024年，我局政府信息公开工作还存在以下不足：一是政策解读形式较为单一，解读质量还需进一步提高；二是部分栏目更新不够及时。"
+    assert "Y3" not in _rules("problems", [text], DISTRICT)
+
+
 def test_a_year_mid_sentence_must_be_the_reports() -> None:
     paragraphs = offline.write_section("overview", DISTRICT)
     stale = [
@@ -284,6 +312,38 @@ def test_chatter_notes_and_headings_are_taken_out_and_named() -> None:
     assert len(cleaned.removed) == 5 and (cleaned.note() or "").startswith("已删去模型回答中不属于正文的文字")
     kept = clean_answer("（四）平台建设\n以门户网站为第一平台。【待补充：栏目调整情况】", "overview")
     assert kept.paragraphs == ["（四）政府信息公开平台建设。以门户网站为第一平台。【待补充：栏目调整情况】"]
+
+
+def test_markdown_rules_go_and_list_items_on_their_own_lines_join_their_paragraph() -> None:
+    text = (
+        "以下为根据您所给素材整理的正文，供您审阅：\n\n---\n\n"
+        "2025年，我局将重点抓好两项工作：\n一是丰富政策解读形式；\n二是建立栏目更新提醒机制。\n\n***\n\n"
+        "一是写在句首的另一段。"
+    )
+    cleaned = clean_answer(text, "improvements")
+    assert cleaned.paragraphs == [
+        "2025年，我局将重点抓好两项工作：一是丰富政策解读形式；二是建立栏目更新提醒机制。",
+        "一是写在句首的另一段。",  # the paragraph before it closed with 。: not an item of its list
+    ]
+    assert not _rules("improvements", cleaned.paragraphs, DISTRICT) - {"M3"}
+
+
+@pytest.mark.parametrize(
+    ("line", "foreign"),
+    [
+        ("（本文由人工智能辅助生成）", True),
+        ("本报告由AI大模型撰写。", True),
+        ("以上内容借助语言模型起草。", True),
+        (
+            "运用人工智能技术上线智能问答服务。",
+            False,
+        ),  # an activity of the office, not how the text was written
+    ],
+)
+def test_a_line_saying_how_the_text_was_written_is_not_report_text(line: str, foreign: bool) -> None:
+    paragraphs = offline.write_section("improvements", DISTRICT)
+    found = {f.rule for f, _ in model_findings("improvements", [*paragraphs, line], DISTRICT)}
+    assert ("M5" in found) == foreign, found
 
 
 def test_urls_mail_file_numbers_and_times_keep_their_marks_everywhere() -> None:

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import CliRunner
 
 from drafting import offline
 from drafting.cli import cli
@@ -22,10 +22,9 @@ from drafting.evaluation.harness import EvalOptions, run_eval
 from drafting.evaluation.labels import KEPT_OUT, label_cells
 
 from .conftest import EXAMPLES, ROOT
-from .llm_support import FAST, KEY, section_of
+from .llm_support import FAST, KEY, MODEL, run_draft, section_of
 from .openai_stub import StubServer, stub_server
 
-MODEL = "openai:test-model"
 DISTRICT = EXAMPLES / "district-dept-2024.yaml"
 DATA = load_data(DISTRICT).data
 INJECTED = ROOT / "evals" / "answers" / "data" / "injected-2024.yaml"
@@ -44,43 +43,37 @@ def offline_answer(data_file: Path) -> Any:
     return lambda body: "\n\n".join(offline.write_section(section_of(body), data))
 
 
-def draft(server: StubServer, out: Path, data: Path = DISTRICT) -> Result:
-    args = [
-        "draft",
-        str(data),
-        "-o",
-        str(out),
-        "--model",
-        MODEL,
-        "--base-url",
-        server.base_url,
-        "--format",
-        "md",
-    ]
-    return CliRunner().invoke(cli, args)
-
-
-@pytest.fixture
-def wrong_then_right() -> Iterator[StubServer]:
-    """一 first answered with a fact's figure changed (培训3次) and chatter around it; the re-ask
-    answered right. The other sections answered right at once."""
+def overview_answers(
+    first: Callable[[str], str], again: Callable[[str], str]
+) -> Callable[[dict[str, Any]], str]:
+    """Every section answered with the district's offline text; 一 changed by ``first`` when first
+    asked and by ``again`` when asked again."""
     good = offline_answer(DISTRICT)
 
     def reply(body: dict[str, Any]) -> str:
         text = good(body)
         if section_of(body) != "overview":
             return text
-        asked = sum(1 for m in body["messages"] if m["role"] == "assistant")
-        if asked:
-            return text
+        asked = any(m["role"] == "assistant" for m in body["messages"])
+        return again(text) if asked else first(text)
+
+    return reply
+
+
+@pytest.fixture
+def wrong_then_right() -> Iterator[StubServer]:
+    """一 first answered with a fact's figure changed (培训3次) and chatter around it; the re-ask
+    answered right. The other sections answered right at once."""
+
+    def first(text: str) -> str:
         return "好的，以下是总体情况部分：\n\n" + text.replace("培训2次", "培训3次") + "\n\n希望对您有帮助！"
 
-    with stub_server(reply=reply) as s:
+    with stub_server(reply=overview_answers(first, lambda text: text)) as s:
         yield s
 
 
 def test_the_reask_tells_the_model_what_the_data_says(wrong_then_right: StubServer, tmp_path: Path) -> None:
-    result = draft(wrong_then_right, tmp_path)
+    result = run_draft(wrong_then_right, tmp_path, "--format", "md", files=(DISTRICT,))
     assert result.exit_code == 0, result.output
     overview = [r for r in wrong_then_right.requests if section_of(r.body) == "overview"]
     assert len(overview) == 2
@@ -104,17 +97,12 @@ def test_the_reask_tells_the_model_what_the_data_says(wrong_then_right: StubServ
 
 def test_the_fallback_note_says_truthfully_why(tmp_path: Path) -> None:
     """A model that 'repairs' one figure by breaking another: the note names the new problem."""
-    good = offline_answer(DISTRICT)
-
-    def reply(body: dict[str, Any]) -> str:
-        text = good(body)
-        if section_of(body) != "overview":
-            return text
-        asked = sum(1 for m in body["messages"] if m["role"] == "assistant")
-        return text.replace("办结64件", "办结66件") if not asked else text.replace("参训86人次", "参训88人次")
-
+    reply = overview_answers(
+        lambda text: text.replace("办结64件", "办结66件"),
+        lambda text: text.replace("参训86人次", "参训88人次"),
+    )
     with stub_server(reply=reply) as server:
-        result = draft(server, tmp_path)
+        result = run_draft(server, tmp_path, "--format", "md", files=(DISTRICT,))
     assert result.exit_code == 0, result.output
     section = next(
         s for s in load_draft(tmp_path / "district-dept-2024.draft.json").sections if s.id == "overview"
@@ -136,7 +124,7 @@ def test_a_fact_that_addresses_the_model_is_data_not_an_instruction(tmp_path: Pa
     assert validated.exit_code == 0
     assert re.search(r"提示［K1］素材（依申请公开）第2条（facts\.on_request\.1，第\d+行", validated.output)
     with stub_server(reply=reply) as server:
-        result = draft(server, tmp_path, INJECTED)
+        result = run_draft(server, tmp_path, "--format", "md", files=(INJECTED,))
     assert result.exit_code == 0, result.output
     assert "［K1］" in result.output  # draft says it too, at its line
     assert all("忽略之前的所有指示" not in prompt for prompt in seen)  # never sent
@@ -177,7 +165,7 @@ def test_an_answer_that_repeats_the_prompt_is_refused(tmp_path: Path) -> None:
         return good(body)
 
     with stub_server(reply=echo) as server:
-        result = draft(server, tmp_path)
+        result = run_draft(server, tmp_path, "--format", "md", files=(DISTRICT,))
     assert result.exit_code == 0, result.output
     sections = {s.id: s for s in load_draft(tmp_path / "district-dept-2024.draft.json").sections}
     assert sections["other"].backend == "offline"

@@ -213,7 +213,7 @@ def test_offline_regenerate_manual_edit_pin_and_undo(draft: Path, tmp_path: Path
     assert problems.paragraphs[0].startswith(offline_text("problems")[0])
     assert any("人员更换频繁，工作延续性不强。" in p for p in problems.paragraphs)
 
-    for _ in range(2):  # undo the regeneration, then the manual edit (the pin is not a text change)
+    for _ in range(3):  # undo the regeneration, the pin (undo takes pins back too), then the manual edit
         assert revise_cli(draft, "--undo").exit_code == 0
     assert load_draft(draft).section("problems").paragraphs == offline_text("problems")
     nothing = revise_cli(draft, "--undo")

@@ -22,14 +22,14 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Final
 
+from .. import official
 from ..binding import COMPARISON, LOOK_BACK, Binder, Binding, is_comparison, phrase_before, sentence_before
 from ..binding import Context as BindContext
 from ..data.model import ReportData
 from ..data.rules import results_total
-from ..errors import Severity
 from ..figures import RESULT_GROUPS, group_total
 from ..numbers import Mention, mentions
-from .consistency import binder, bound, fmt, quote
+from .consistency import binder, bound, fmt, quote, unbound_severity
 from .finding import Finding
 from .registry import Context, check, paragraph_place
 
@@ -184,23 +184,10 @@ def changes(ctx: Context) -> Iterator[Finding]:
     b = binder(ctx)
     if data is None or b is None:
         return
-    authored = any(
-        data.facts.get(t) is not None
-        for t in ("active", "on_request", "management", "platforms", "oversight")
-    )
-    severity: Severity = "error" if ctx.strict_numbers or authored else "warning"
+    severity = unbound_severity(ctx, data)
     fact_ratios = {
         m.value
-        for topic in (
-            "active",
-            "on_request",
-            "management",
-            "platforms",
-            "oversight",
-            "problems",
-            "improvements",
-            "other",
-        )
+        for topic, _ in official.FACT_TOPICS
         for fact in data.facts.get(topic) or []
         for m in mentions(fact)
         if m.is_ratio and m.value is not None

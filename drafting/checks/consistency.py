@@ -19,6 +19,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from .. import official
 from ..binding import Binder, Binding, phrase_before
+from ..catalogue import Figure
 from ..data.model import ReportData
 from ..errors import Severity
 from ..figures import bindable_numbers
@@ -102,68 +103,59 @@ def fmt(value: Decimal) -> str:
 
 def _mismatch(ctx: Context, p: Paragraph, m: Mention, b: Binding, n: int, allowed: set[Decimal]) -> Finding:
     figure = b.figure
-    stated = f"{m.text}"
+    stated = m.text
     quoted = snippet(p.text, m.start, m.end)
     said = quote(p.text, m)
-    place = paragraph_place(p, f"{figure.key}#{n}")
+    rule = figure.rule
+    evidence = f"正文“{quoted}”：{stated}；{figure.label}：{figure.shown()}"
     if b.unit_slip(m):
         message = f"正文“{quoted}”中的 {stated} 单位不对：{figure.label}为 {figure.shown()}，请改正单位"
         reask = (
             f"“{said}”：数据中{figure.label}为{figure.shown()}，单位是{figure.money}。请改正单位，数字不变。"
         )
-        return ctx.found(
-            figure.rule,
-            "error",
-            message,
-            p.where(),
-            evidence=f"正文“{quoted}”：{stated}；{figure.label}：{figure.shown()}",
-            place=place,
-            cells=figure.cells,
-            reask=reask,
-        )
-    if figure.key.startswith("fact:") and m.value is not None and not matches(m.value, allowed):
+    elif figure.key.startswith("fact:") and m.value is not None and not matches(m.value, allowed):
         # Found nowhere in the data (not merely another fact's figure): a number without a source.
+        rule = "N0"
         message = (
             f"正文“{quoted}”中的 {stated} 在数据文件中找不到出处：{figure.label}中同一事项为 {figure.shown()}，"
             "请核对，或把该数字写入数据文件的 facts"
         )
         reask = f"“{said}”：{figure.label}中为{figure.shown()}，没有{stated}这个数字。请改为素材中的数字。"
-        return ctx.found(
-            "N0",
-            "error",
-            message,
-            p.where(),
-            evidence=f"正文“{quoted}”：{stated}；{figure.label}：{figure.shown()}；数据文件中没有这个数",
-            place=place,
-            reask=reask,
-        )
-    if figure.key == "new" and b.word in ("收到", "接收", "接到", "新收", "新接收"):
-        message = (
-            f"正文“{quoted}”中的 {stated} 与表三不符：“{b.word}”指本年新收（表三第一项）{figure.shown()}件；"
-            "如果包含上年结转，应写作“受理”或“办理”并写明其中上年结转数"
-        )
-    elif figure.key.startswith("fact:"):
-        message = f"正文“{quoted}”中的 {stated} 与{figure.label}中同一事项的数字 {figure.shown()} 不符：请以素材为准"
+        evidence += "；数据文件中没有这个数"
     else:
-        message = (
-            f"正文“{quoted}”中的 {stated} 与表格不符：{figure.label}为 {figure.shown()}，请改正正文或表格"
-        )
-    if b.certain and figure.value is not None:
-        unit = figure.money or m.unit
-        where = f"{figure.label}中" if figure.key.startswith("fact:") else f"数据中{figure.label}"
-        reask = f"“{said}”：{where}为{fmt(figure.value)}{unit}。请改为{fmt(figure.value)}{unit}。"
-    else:
-        reask = f"“{said}”：数据中{figure.label}为{figure.shown()}，{stated}与之不符。请按数据改正或删去这个数字。"
+        message = _message(figure, b.word, quoted, stated)
+        reask = _reask(b, m, said, stated)
     return ctx.found(
-        figure.rule,
+        rule,
         "error",
         message,
         p.where(),
-        evidence=f"正文“{quoted}”：{stated}；{figure.label}：{figure.shown()}",
-        place=place,
-        cells=figure.cells,
+        evidence=evidence,
+        place=paragraph_place(p, f"{figure.key}#{n}"),
+        cells=() if rule == "N0" else figure.cells,
         reask=reask,
     )
+
+
+def _message(figure: Figure, word: str, quoted: str, stated: str) -> str:
+    if figure.key == "new" and word in ("收到", "接收", "接到", "新收", "新接收"):
+        return (
+            f"正文“{quoted}”中的 {stated} 与表三不符：“{word}”指本年新收（表三第一项）{figure.shown()}件；"
+            "如果包含上年结转，应写作“受理”或“办理”并写明其中上年结转数"
+        )
+    if figure.key.startswith("fact:"):
+        return f"正文“{quoted}”中的 {stated} 与{figure.label}中同一事项的数字 {figure.shown()} 不符：请以素材为准"
+    return f"正文“{quoted}”中的 {stated} 与表格不符：{figure.label}为 {figure.shown()}，请改正正文或表格"
+
+
+def _reask(b: Binding, m: Mention, said: str, stated: str) -> str:
+    """What the model is told: the figure and the value to write only when the binding is certain."""
+    figure = b.figure
+    if b.certain and figure.value is not None:
+        unit = figure.money or m.unit
+        where = f"{figure.label}中" if figure.key.startswith("fact:") else f"数据中{figure.label}"
+        return f"“{said}”：{where}为{fmt(figure.value)}{unit}。请改为{fmt(figure.value)}{unit}。"
+    return f"“{said}”：数据中{figure.label}为{figure.shown()}，{stated}与之不符。请按数据改正或删去这个数字。"
 
 
 @check(
@@ -217,6 +209,13 @@ def matches(value: Decimal, allowed: set[Decimal]) -> bool:
     return False
 
 
+def unbound_severity(ctx: Context, data: ReportData) -> Severity:
+    """A number the data does not give is an error in a model's text or when the author wrote
+    facts (the data is then the whole source); otherwise a warning (a web count may be real)."""
+    authored = any(data.facts.get(t) is not None for t, _ in official.FACT_TOPICS)
+    return "error" if ctx.strict_numbers or authored else "warning"
+
+
 def unbound_figure(m: Mention) -> bool:
     """A count or amount that may be held to the data when no label binds it: not a Chinese 一 or
     个 (一次性, 两个维护 are words), not a bare year."""
@@ -232,8 +231,7 @@ def unbound(ctx: Context) -> Iterator[Finding]:
     if ctx.data is None:
         return  # without the author's data, a number outside the tables (web items) is unknowable
     allowed = bindable(ctx)
-    authored = any(ctx.data.facts.get(t) is not None for t, _ in official.FACT_TOPICS)
-    severity: Severity = "error" if ctx.strict_numbers or authored else "warning"
+    severity = unbound_severity(ctx, ctx.data)
     from ..binding import is_comparison
 
     for p in ctx.paragraphs():

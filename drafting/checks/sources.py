@@ -30,8 +30,10 @@ from .finding import Finding, fingerprint, identity
 from .registry import RULES, Context, check
 
 # Tuned by evals/answers/tune.py on half A of the corpus, reported on half B (evals/answers/README):
-# A's faithful sentences score ≥ 0.56 and its invented ones ≤ 0.39; the midpoint is 0.48.
-OVERLAP_MIN: Final = 0.48
+# with the third hand-written batch, A's faithful sentences score ≥ 0.48 (a fact with the model's
+# gloss: 建立信息发布提醒机制，明确发布时限，推动信息及时公开) and its invented ones ≤ 0.42; the
+# midpoint is 0.45 (0.48 before that batch).
+OVERLAP_MIN: Final = 0.45
 PROBLEM_OVERLAP_MIN: Final = 0.6  # an item beyond the facts' count, sharing less than this: invented
 # Any problem sharing less than this with every problem fact is invented. Lower than the midpoint
 # tune.py finds on A (0.47, which rejects a paraphrase of half B): an item added beside the facts
@@ -68,6 +70,8 @@ MEASURE: Final = re.compile(
 # Words that talk to the reader of a chat, not to the report's reader.
 _CHAT: Final = re.compile(
     r"您|你(?:的|们)?(?:要求|提供|需要)|作为(?:一个)?(?:AI|人工智能|语言模型)|我无法|我不能|抱歉"
+    # the text saying how it was written (本文由人工智能辅助生成): never a report's sentence
+    r"|(?:本报告|本文|本段|本部分|以上内容|全文|正文)[^。；]{0,8}(?:人工智能|AI|大模型|语言模型)"
 )
 
 

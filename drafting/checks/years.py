@@ -156,7 +156,10 @@ def _improvement_opening(ctx: Context, year: int, reported: set[int]) -> Iterato
     """A model's 改进措施 open on next year or 下一步 (the prompt asks for it), unless a stated wrong
     year in the first paragraph was already reported."""
     first = next((p for p in ctx.paragraphs("problems_improvements") if p.text.strip()), None)
-    if first is None or first.index in reported or first.text.startswith(("下一步", f"{year + 1}年")):
+    if first is None or first.index in reported:
+        return
+    # Next year or 下一步 in the opening clause, after a lead-in at most (针对上述问题，2025年我局将……).
+    if re.match(rf"^(?:[^。：:；;，,]{{1,12}}[，,])?(?:下一步|{year + 1}\s*年)", first.text):
         return
     assert ctx.data is not None
     s = ctx.data.self_reference

@@ -28,6 +28,17 @@ class ModelOption(click.Option):
         return super().get_help_record(ctx)
 
 
+def path_option(*names: str, **kwargs: Any) -> Callable[[F], F]:
+    """An option naming a file or folder, given to the command as a ``Path`` (``kwargs`` as for
+    ``click.option``): whether it must exist is the command's to say, in Chinese."""
+    return click.option(*names, type=click.Path(path_type=Path), **kwargs)
+
+
+def path_argument(name: str, **kwargs: Any) -> Callable[[F], F]:
+    """An argument naming a file or folder, as ``path_option``."""
+    return click.argument(name, type=click.Path(path_type=Path), **kwargs)
+
+
 def model_option(*names: str, lead: str = "起草方式：", **kwargs: Any) -> Callable[[F], F]:
     """``--model`` (``lead`` opens its help; ``kwargs`` as for ``click.option``)."""
     return click.option(*(names or ("--model",)), cls=ModelOption, lead=lead, **kwargs)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ._options import F, model_options, output_options, parse_formats
+from ._options import F, model_options, output_options, parse_formats, path_argument
 from .output import print_error
 
 if TYPE_CHECKING:
@@ -58,7 +58,7 @@ def command() -> None:
 
 
 @command.command("submit")
-@click.argument("data", nargs=-1, required=True, type=click.Path(path_type=Path))
+@path_argument("data", nargs=-1, required=True)
 @output_options
 @model_options
 @click.pass_context

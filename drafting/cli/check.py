@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 
 import click
 
+from ._options import path_argument, path_option
+
 if TYPE_CHECKING:
     from ..checks import Finding, NotAssessed
 
@@ -15,14 +17,10 @@ _SEVERITY = {"error": ("错误", "red"), "warning": ("提示", "yellow")}
 
 
 @click.command("check")
-@click.argument("report", type=click.Path(path_type=Path))
-@click.option(
-    "--data", "data_path", type=click.Path(path_type=Path), help="数据文件：表格和正文数字须与之一致。"
-)
-@click.option(
-    "--previous",
-    type=click.Path(path_type=Path),
-    help="上年数据文件或上年报告（.yaml/.json/.txt/.md/.html/.docx/.pdf），用于核对上年结转。",
+@path_argument("report")
+@path_option("--data", "data_path", help="数据文件：表格和正文数字须与之一致。")
+@path_option(
+    "--previous", help="上年数据文件或上年报告（.yaml/.json/.txt/.md/.html/.docx/.pdf），用于核对上年结转。"
 )
 @click.option(
     "--json",

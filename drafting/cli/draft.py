@@ -216,7 +216,14 @@ def _report(outcome: FileOutcome, say: Say) -> int:
     print_issues(outcome.warnings)
     written = outcome.written
     say(f"{path} → " + "、".join(str(f) for f in written.files), "green", False)
-    kept = [s.heading + s.title for s in written.draft.sections if s.edited]
+    from ..carry import UPDATED_NOTE
+
+    # An edit kept with its numbers updated is named by its note below, not as unchanged here.
+    kept = [
+        s.heading + s.title
+        for s in written.draft.sections
+        if s.edited and not any(n.startswith(UPDATED_NOTE) for n in s.notes)
+    ]
     if kept:
         say(f"  保留了您已接受的修改（所依据的数据未变）：{'、'.join(kept)}", None, False)
     from ..draft import count_markers

@@ -7,14 +7,13 @@ from pathlib import Path
 
 import click
 
+from ._options import path_argument, path_option
 from .output import print_issues
 
 
 @click.command("import")
-@click.argument("report", type=click.Path(path_type=Path))
-@click.option(
-    "-o", "--output", type=click.Path(path_type=Path), help="写出的数据文件（.yaml）；不给则打印到屏幕。"
-)
+@path_argument("report")
+@path_option("-o", "--output", help="写出的数据文件（.yaml）；不给则打印到屏幕。")
 @click.option(
     "--format",
     "fmt",

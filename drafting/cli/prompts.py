@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from ._options import path_option
+
 
 @click.group("prompts")
 def command() -> None:
@@ -33,9 +35,7 @@ def list_() -> None:
 
 @command.command("show")
 @click.argument("prompt_id")
-@click.option(
-    "--data", type=click.Path(path_type=Path), help="数据文件：显示按该文件渲染后发给模型的完整内容。"
-)
+@path_option("--data", help="数据文件：显示按该文件渲染后发给模型的完整内容。")
 def show(prompt_id: str, data: Path | None) -> None:
     """显示一个提示词；给出 --data 时显示渲染后的消息。"""
     from ..prompts import SYSTEM_ID, load_prompts, render, render_system

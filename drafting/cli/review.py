@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from ._options import path_argument, path_option
+
 if TYPE_CHECKING:
     from ..review.judged import Reviewed
     from ..review.outputs import Outputs
@@ -22,33 +24,22 @@ INTERRUPTED = 130
 
 
 @click.command("review")
-@click.argument("folder", type=click.Path(path_type=Path))
-@click.option(
+@path_argument("folder")
+@path_option(
     "-o",
     "--output-dir",
-    type=click.Path(path_type=Path),
     default=Path("审核结果"),
     show_default=True,
     help="输出文件夹：审核总览.html、问题清单.csv 和 .xlsx、整改清单/，以及检查结果缓存。",
 )
-@click.option(
-    "--manifest",
-    type=click.Path(path_type=Path),
-    help="报告清单 CSV（列 file、agency、region、level、year、url，均可省略；UTF-8 或 GBK）。",
+@path_option(
+    "--manifest", help="报告清单 CSV（列 file、agency、region、level、year、url，均可省略；UTF-8 或 GBK）。"
 )
-@click.option(
-    "--previous",
-    type=click.Path(path_type=Path),
-    help="上年报告所在的文件夹（上年报告也可以直接放在 FOLDER 中）。",
-)
+@path_option("--previous", help="上年报告所在的文件夹（上年报告也可以直接放在 FOLDER 中）。")
 @click.option(
     "-j", "--jobs", type=click.IntRange(min=1), default=None, help="同时检查的进程数（默认：全部 CPU 核心）。"
 )
-@click.option(
-    "--decisions",
-    type=click.Path(path_type=Path),
-    help="审核决定文件（默认：输出文件夹中的 review-decisions.yaml）。",
-)
+@path_option("--decisions", help="审核决定文件（默认：输出文件夹中的 review-decisions.yaml）。")
 @click.option("--office", default="", help="审核单位名称，写在整改清单的落款处。")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出每份报告的结果和问题，供脚本使用。")
 @click.pass_context

@@ -1,5 +1,5 @@
 """drafting revise DRAFT.draft.json [--section ID (--instruction TEXT [--yes] | --regenerate | --text-file F
-| --pin TEXT | --unpin TEXT)] [--undo] [--redo] [--log] [--model SPEC]"""
+| --pin TEXT | --unpin TEXT | --show)] [--restore] [--undo] [--redo] [--log] [--model SPEC]"""
 
 from __future__ import annotations
 
@@ -36,7 +36,14 @@ EPILOG = """\b
   drafting revise out/报告.draft.json                       （交互修订，需在终端中）
   drafting revise out/报告.draft.json --section problems \\
       --instruction "压缩到200字以内" --model deepseek --yes
+  drafting revise out/报告.draft.json --show 存在的主要问题 > 问题.txt
+  drafting revise out/报告.draft.json --section 存在的主要问题 --text-file 问题.txt
+  drafting revise out/报告.draft.json --section problems --pin 1.2
   drafting revise out/报告.draft.json --undo
+  drafting revise out/报告.draft.json --restore           （恢复重新起草时另存的修改）
+\b
+节名可写编号（overview、problems、improvements、other）、序号（1-4）或中文名（总体情况、
+存在的主要问题、改进措施、其他需要报告的事项；主动公开等“一、总体情况”的小节指总体情况）。
 """
 
 
@@ -66,7 +73,19 @@ def _print_proposal(console: Console, proposal: Proposal) -> None:
 
 
 def _finish(session: RevisionSession) -> None:
-    done = session.finish()
+    """Bring the documents beside the draft up to date, saying so before the first one is
+    rendered (a PDF takes seconds) and naming each as it is made."""
+    started = False
+
+    def on_render(path: Path) -> None:
+        nonlocal started
+        if not started:
+            started = True
+            why = "按修订" if session.changed else "文档比草稿文件旧（上次修订未及更新），按草稿"
+            click.echo(f"正在{why}重新生成文档……")
+        click.echo(f"  {path.name}")
+
+    done = session.finish(on_render=on_render)
     if done.written:
         click.echo("已更新文档：" + "、".join(str(p) for p in done.written))
     for path, why in done.failed:
@@ -85,21 +104,58 @@ def _log(session: RevisionSession) -> None:
 
 @click.command("revise", epilog=EPILOG)
 @click.argument("draft", type=click.Path(path_type=Path))
-@click.option("--section", help="要修订的节：overview、problems、improvements、other。")
-@click.option("--instruction", help="修改要求（中文），如“压缩到200字以内”。需要模型（--model）。")
-@click.option("--yes", is_flag=True, help="接受修订并保存；不加时只显示差异和检查结果，不保存。")
-@click.option("--force", is_flag=True, help="与 --yes 同用：修订带来新的错误时也保存。")
-@click.option("--regenerate", is_flag=True, help="按数据重新生成该节（离线，固定的句子保留）。")
+@click.option(
+    "--section",
+    metavar="节",
+    help="要修订的节：编号（overview、problems、improvements、other）、序号 1-4 或中文名（如 存在的主要问题）。",
+)
+@click.option(
+    "--instruction",
+    help="请模型按这条中文要求修订该节，如“压缩到200字以内”（需要 --model）。不加 --yes 时只显示差异和检查结果，不保存。",
+)
+@click.option(
+    "--yes",
+    is_flag=True,
+    help="保存 --instruction 的修订（不加时只预览）。--text-file、--regenerate 不加也直接保存，加了亦可。",
+)
+@click.option(
+    "--force",
+    is_flag=True,
+    help="修订、--text-file 或 --regenerate 带来新的错误时仍然保存（不加时不保存，退出码 1）。",
+)
+@click.option(
+    "--regenerate",
+    is_flag=True,
+    help="按数据重新生成该节（离线）并保存，固定的句子保留；带来新的错误时须加 --force。",
+)
 @click.option(
     "--text-file",
     type=click.Path(path_type=Path, dir_okay=False),
-    help="手工修改：用该 UTF-8 文本文件的内容替换该节（每行一段）。",
+    help="手工修改：用该 UTF-8 文本文件的内容替换该节（每行一段）并保存；带来新的错误时须加 --force。",
 )
-@click.option("--pin", "pin_text", metavar="TEXT", help="固定该节中的一句（须与正文一字不差）。")
-@click.option("--unpin", "unpin_text", metavar="TEXT", help="取消固定该节中的一句。")
-@click.option("--undo", is_flag=True, help="撤销最近一次已接受的修改。")
-@click.option("--redo", is_flag=True, help="重做最近一次撤销的修改。")
-@click.option("--log", "show_log", is_flag=True, help="列出修改历史。")
+@click.option(
+    "--pin",
+    "pin_text",
+    metavar="句子或编号",
+    help="固定该节中的一句并保存：写原文（一字不差）或句子编号“段.句”（如 1.2）。修订和重新起草都原样保留它。",
+)
+@click.option(
+    "--unpin", "unpin_text", metavar="句子或编号", help="取消固定该节中的一句（原文或编号）并保存。"
+)
+@click.option(
+    "--show",
+    "show_section",
+    metavar="节",
+    help="只显示该节现在的正文（每行一段，可存为文件改后用 --text-file 交回），不作改动。",
+)
+@click.option(
+    "--restore",
+    is_flag=True,
+    help="恢复最近一次重新起草（drafting draft）时未能保留而另存的修改并保存（加 --section 只恢复一节）。",
+)
+@click.option("--undo", is_flag=True, help="撤销最近一次修改或固定（任一节）并保存。")
+@click.option("--redo", is_flag=True, help="重做最近一次撤销的修改并保存。")
+@click.option("--log", "show_log", is_flag=True, help="列出修改历史（编号、时间、做了什么）。")
 @model_options
 @click.pass_context
 def command(
@@ -113,6 +169,8 @@ def command(
     text_file: Path | None,
     pin_text: str | None,
     unpin_text: str | None,
+    show_section: str | None,
+    restore: bool,
     undo: bool,
     redo: bool,
     show_log: bool,
@@ -123,7 +181,8 @@ def command(
     """修订草稿：逐节按要求修改、看差异、接受或撤销（表格数据锁定）。
 
     不带 --section 等选项时进入交互修订（需在终端中）：选择一节，输入修改要求，
-    模型的修订逐字显示，随后显示差异和检查结果，一键接受、放弃、重试或手工修改；
+    模型的修订逐字显示，随后显示差异和检查结果，一键接受、放弃、重试或手工修改
+    （未设置 $EDITOR 时用内置的多行编辑）；带来新的错误的修改要再确认一次才接受。
     可撤销、重做，每次接受都立即保存。退出后重新生成草稿旁的文档（.md 及已有的其他格式）。
 
     设置的优先顺序：命令行选项 > 环境变量 DRAFTING_* > 配置文件 config.toml > 默认值。
@@ -132,6 +191,9 @@ def command(
     from ..revise.request import RevisionRequest
     from ..revise.session import RevisionSession, backend_for
 
+    if show_section is not None:
+        _show(draft, show_section)
+        return
     request = RevisionRequest(
         section=section,
         instruction=instruction,
@@ -139,6 +201,7 @@ def command(
         text=_read_text(text_file) if text_file is not None else None,
         pin=pin_text,
         unpin=unpin_text,
+        restore=restore,
         yes=yes,
         force=force,
         undo=undo,
@@ -154,17 +217,35 @@ def command(
     try:
         if interactive:
             if section is not None:
-                session.section(section)  # an unknown id is named before the loop starts
+                section = session.section(section).id  # an unknown name is named before the loop starts
             _interactive(session, section)
             return
         code = _once(session, request)
         if show_log:
             _log(session)
-        if session.changed or not request.interactive:
-            _finish(session)  # also brings documents up to date after a session that was killed
+        # Also brings documents up to date after a session that was killed; never after a refusal
+        # ("nothing to undo"), which must not read as if something had been done.
+        if session.changed or (not request.interactive and code == OK):
+            _finish(session)
         ctx.exit(code)
     finally:
         session.close()
+
+
+def _show(draft: Path, name: str) -> None:
+    """The section's paragraphs on stdout, one a line (a file ``--text-file`` takes back); what it
+    is and its pinned sentences on stderr, so that a redirection keeps only the text."""
+    from ..revise.session import RevisionSession, section_label
+
+    session = RevisionSession(draft)
+    section = session.section(name)
+    click.echo(
+        f"{section_label(section)}（{section.id}，{sum(len(p) for p in section.paragraphs)} 字）", err=True
+    )
+    for paragraph in section.paragraphs:
+        click.echo(paragraph)
+    for pin in section.pinned:
+        click.echo(f"固定的句子：{pin}", err=True)
 
 
 def _read_text(path: Path) -> str:
@@ -206,11 +287,22 @@ def _once(session: RevisionSession, request: RevisionRequest) -> int:
     if done.unpinned is not None:
         click.echo(f"已取消固定（修改历史第 {done.unpinned.n} 条）：{done.unpinned.sentence}")
     code = OK
+    for restored, entry in done.restored:
+        label = session.status()[session.section_ids.index(restored.section)].short
+        click.echo(f"已恢复并保存“{label}”另存的修改（修改历史第 {entry.n} 条，可用 --undo 撤销）。")
+        errors = restored.new_errors
+        _print_proposal(_console(), restored)
+        if errors:
+            click.secho(
+                f"恢复的文字中有 {len(errors)} 处与现在的数据不符（见上），请逐一核对修改（--show 查看，--text-file 交回）。",
+                fg="yellow",
+                err=True,
+            )
     proposal = done.proposal
     if proposal is not None and request.section is not None:
         console = _console()
-        label = session.status()[session.section_ids.index(request.section)].short
-        console.print(f"{label}（{request.section}）：{KIND_LABELS[proposal.kind]}", style="bold")
+        label = session.status()[session.section_ids.index(proposal.section)].short
+        console.print(f"{label}（{proposal.section}）：{KIND_LABELS[proposal.kind]}", style="bold")
         _print_proposal(console, proposal)
         if done.preview:
             click.echo("（预览：未保存。确认无误后加 --yes 保存。）")

@@ -1,15 +1,18 @@
 """The terminal loop of ``drafting revise``: prompt_toolkit reads, rich writes, the session
 (``drafting.revise.session``, no terminal code) does the work.
 
-The author picks a section (its number or id), then types an instruction in Chinese at the prompt
-(or ``i`` for several lines, ``e`` to write it in $EDITOR). The revision streams in, then the diff
-and the checks' findings, new ones marked and numbers the data does not support first; one key
-accepts, rejects, retries or opens the text in the editor. Every command is listed by ``?``, and
-every screen fits an 80-column terminal (CJK characters count two columns; rich wraps by cells).
+The author picks a section (its number, id or Chinese name), then types an instruction in Chinese
+at the prompt (or ``i`` for several lines, ``e`` to write it in the editor). The revision streams
+in, then the diff and the checks' findings, new ones marked and numbers the data does not support
+first; one key accepts (a change that brings errors asks once more), rejects, retries or opens the
+text in the editor: ``$VISUAL``/``$EDITOR`` when set, else a built-in multi-line editor (never the
+system's "Select an editor" prompt). Every command is listed by ``?``, and every screen fits an
+80-column terminal, lines broken by the rules of Chinese typesetting (``wrapping.py``).
 """
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,13 +27,14 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from .. import pins
+from .. import official, pins
 from ..backends.base import BackendError
 from ..errors import DraftingError
 from ..revise.checking import RevisionFinding
 from ..revise.session import Proposal, RevisionSession, describe, split_paragraphs
 from ..textdiff import summary
 from .diffs import diff_text
+from .wrapping import StreamWrap, wrap
 
 if TYPE_CHECKING:
     from prompt_toolkit.input import Input
@@ -49,12 +53,13 @@ EDIT_TEMPLATE = (
 )
 
 HELP: tuple[tuple[str, str], ...] = (
-    ("1-4 或节名", "选择要修订的节（overview problems improvements other）"),
+    ("1-4 或节名", "选择要修订的节（overview problems improvements other，或中文名如 存在的主要问题）"),
     ("直接输入中文", "把它作为修改要求发给模型，如：压缩到200字以内"),
-    ("i", "输入多行修改要求（Esc 后 Enter 提交）"),
-    ("e", "在编辑器（$EDITOR）中写修改要求"),
+    ("i", "输入多行修改要求（Ctrl-D 或 Esc 后 Enter 提交）"),
+    ("e", "在编辑器中写修改要求（$EDITOR；未设置时用内置编辑）"),
     ("m", "在编辑器中手工修改本节"),
     ("g", "按数据重新生成本节（离线，固定的句子保留）"),
+    ("restore", "恢复重新起草时另存的本节修改"),
     ("s", "显示本节正文、固定的句子和检查结果"),
     ("l", "列出各节及检查状态"),
     ("pin [编号|文字]", "固定一句（不带参数时列出句子编号，如 pin 1.2）"),
@@ -65,7 +70,7 @@ HELP: tuple[tuple[str, str], ...] = (
     ("q", "退出（已接受的修改都已保存，并更新文档）"),
 )
 DECISION_HELP: tuple[tuple[str, str], ...] = (
-    ("a", "接受并保存"),
+    ("a", "接受并保存（带来新的错误时再确认一次）"),
     ("x", "放弃，本节不变"),
     ("t", "重试：请模型换一种写法"),
     ("m", "在编辑器中修改这一稿再决定"),
@@ -75,9 +80,18 @@ DECISION_HELP: tuple[tuple[str, str], ...] = (
 DECISION_KEYS = "axtmdn?q"
 
 
+BUILTIN_HINT = "内置编辑：直接修改下面的文字，每行一段；Ctrl-D（或 Esc 后 Enter）提交，Ctrl-C 放弃。"
+
+
 def click_editor(text: str) -> str | None:
     """``$EDITOR`` (or ``$VISUAL``) on ``text``; None when the author closed it without saving."""
     return click.edit(text, extension=".txt", require_save=True)
+
+
+def editor_set() -> bool:
+    """An editor the author chose. Without one, click would fall back to Debian's
+    ``sensible-editor`` ("Select an editor: 1. vim 2. ed"), a trap for office staff."""
+    return any(os.environ.get(name, "").strip() for name in ("VISUAL", "EDITOR"))
 
 
 def _without_comments(text: str) -> str:
@@ -91,7 +105,7 @@ class Screen:
     console: Console = field(default_factory=Console)
     input: Input | None = None
     output: Output | None = None
-    editor: Editor = click_editor
+    editor: Editor | None = None  # None: $VISUAL/$EDITOR when set, else the built-in editor
     # Every instruction typed is appended here as soon as Enter is pressed, so nothing typed is lost
     # to a failed model call or a killed process, and ↑ recalls it in the next session too.
     history_file: Path | None = None
@@ -119,13 +133,21 @@ class Loop:
             history = _KeylessHistory(str(screen.history_file))
         inp, out = screen.input, screen.output
         self.main = PromptSession[str](history=history, input=inp, output=out)
-        self.lines = PromptSession[str](history=history, multiline=True, input=inp, output=out)
+        self.lines = PromptSession[str](
+            history=history, multiline=True, key_bindings=_editor_keys(), input=inp, output=out
+        )
         self.keys = PromptSession[str](key_bindings=_single_keys(), input=inp, output=out)
+        self.confirm = PromptSession[str](key_bindings=_single_keys("yYnN\r"), input=inp, output=out)
+        self.builtin = PromptSession[str](multiline=True, key_bindings=_editor_keys(), input=inp, output=out)
 
     # --- output -----------------------------------------------------------------------------
 
     def say(self, text: str, style: str = "") -> None:
-        self.out.print(Text(text, style=style))
+        self.show(Text(text, style=style))
+
+    def show(self, text: Text) -> None:
+        """Printed with its lines broken by the rules of Chinese typesetting."""
+        self.out.print(wrap(text, self.out.width))
 
     def error(self, exc: DraftingError) -> None:
         self.say(exc.message, "bold red")
@@ -169,8 +191,9 @@ class Loop:
         grid = Table.grid(padding=(0, 1))
         grid.add_column(style="dim", no_wrap=True)
         grid.add_column(overflow="fold")
+        indent = max((len(number) for number, _ in rows), default=0) + 1
         for number, text in rows:
-            grid.add_row(number, text)
+            grid.add_row(number, wrap(text, self.out.width - indent))
         self.out.print(grid)
 
     def show_findings(self, findings: list[RevisionFinding], *, only_new: bool = False) -> None:
@@ -202,7 +225,7 @@ class Loop:
             self.say("这一稿与现在的正文相同。", "yellow")
         else:
             self.out.print(Text("差异：", style="bold"))
-            self.out.print(
+            self.show(
                 diff_text(proposal.before.paragraphs, proposal.after.paragraphs, context=None if full else 40)
             )
             self.say(summary(proposal.before.paragraphs, proposal.after.paragraphs), "dim")
@@ -295,6 +318,8 @@ class Loop:
         if command in ("log", "history"):
             self.show_log()
             return None
+        if not command.isascii() and not rest and self.select(line):
+            return None
         if command == "diff":
             self.show_entry_diff(rest)
             return None
@@ -311,7 +336,7 @@ class Loop:
             if text:
                 self.revise(text)
         elif command == "e":
-            composed = self.screen.editor(INSTRUCTION_TEMPLATE)
+            composed = self.edit_text(INSTRUCTION_TEMPLATE, "")
             text = _without_comments(composed or "")
             if not text:
                 self.say("没有写修改要求，未作改动。", "yellow")
@@ -321,6 +346,8 @@ class Loop:
             self.manual(self.session.section(self.current).paragraphs)
         elif command in ("g", "regen", "regenerate"):
             self.decide(self.session.regenerate(self.current))
+        elif command == "restore":
+            self.decide(self.session.restore(self.current))
         elif command == "pin":
             self.pin(rest)
         elif command == "unpin":
@@ -331,8 +358,34 @@ class Loop:
             self.say(f"不认识的命令“{word}”：输入 ? 查看全部命令。", "yellow")
         return None
 
+    def edit_text(self, header: str, text: str) -> str | None:
+        """``text`` edited by the author: in the editor the screen names, in ``$VISUAL``/``$EDITOR``
+        when one is set (``header`` on top, as comment lines), else in the built-in multi-line
+        editor. None when the author left without submitting."""
+        editor = self.screen.editor
+        if editor is None and editor_set():
+            editor = click_editor
+        if editor is not None:
+            return editor(header + text)
+        self.say(BUILTIN_HINT, "dim")
+        try:
+            return self.builtin.prompt("", default=text.rstrip("\n"))
+        except (KeyboardInterrupt, EOFError):
+            return None
+
+    def select(self, name: str) -> bool:
+        """A section named in Chinese (``存在的主要问题``, ``主动公开``): chosen; False if the
+        words name none (they are then an instruction)."""
+        try:
+            section = official.resolve_section(name)
+        except DraftingError:
+            return False
+        self.current = section
+        self.show_section()
+        return True
+
     def read_lines(self) -> str:
-        self.say("输入修改要求，可以多行；按 Esc 后再按 Enter 提交，Ctrl-C 取消。", "dim")
+        self.say("输入修改要求，可以多行；按 Ctrl-D（或 Esc 后 Enter）提交，Ctrl-C 取消。", "dim")
         try:
             return self.lines.prompt("要求> ").strip()
         except (KeyboardInterrupt, EOFError):
@@ -355,27 +408,32 @@ class Loop:
         label = dict(self.labels()).get(self.current or "", "")
         self.say(f"正在请 {self.session.model_name} 修订“{label}”……（Ctrl-C 取消）", "dim")
         shown = ""
+        lines = StreamWrap(self.out.width)
 
         def on_text(text: str) -> None:
-            nonlocal shown
+            nonlocal shown, lines
             if shown and not text.startswith(shown):
+                self.out.print(Text(lines.flush(), style="cyan"), end="", soft_wrap=True)
                 self.out.print(Text("\n（连接中断，重新请求……）", style="yellow"))
-                shown = ""
-            self.out.print(Text(text[len(shown) :], style="cyan"), end="", soft_wrap=True)
+                shown, lines = "", StreamWrap(self.out.width)
+            self.out.print(Text(lines.feed(text[len(shown) :]), style="cyan"), end="", soft_wrap=True)
             shown = text
 
         try:
             proposal = ask(on_text)
         except BackendError as exc:
+            self.out.print(Text(lines.flush(), style="cyan"), end="", soft_wrap=True)
             if shown:
                 self.out.print()
             self.error(exc)
             self.say("本节未作改动，没有保存任何内容。", "yellow")
             return None
         except KeyboardInterrupt:
+            self.out.print(Text(lines.flush(), style="cyan"), end="", soft_wrap=True)
             self.out.print()
             self.say("已取消本次修订，本节未作改动。", "yellow")
             return None
+        self.out.print(Text(lines.flush(), style="cyan"), end="", soft_wrap=True)
         if shown:
             self.out.print()
         return proposal
@@ -383,7 +441,7 @@ class Loop:
     def manual(self, paragraphs: list[str]) -> None:
         assert self.current is not None
         label = dict(self.labels()).get(self.current, "")
-        edited = self.screen.editor(EDIT_TEMPLATE.format(label=label) + "\n".join(paragraphs) + "\n")
+        edited = self.edit_text(EDIT_TEMPLATE.format(label=label), "\n".join(paragraphs) + "\n")
         if edited is None:
             self.say("编辑器未保存，未作改动。", "yellow")
             return
@@ -402,6 +460,13 @@ class Loop:
             except (KeyboardInterrupt, EOFError):
                 key = "x"
             if key == "a":
+                if not proposal.changed:
+                    self.session.reject()
+                    self.say("这一稿与现在的正文相同，未作改动。", "yellow")
+                    return
+                if proposal.new_errors and not self.sure(len(proposal.new_errors)):
+                    self.say("未接受。可以再按 x 放弃、m 手改，或 a 确认接受。", "dim")
+                    continue
                 entry = self.session.accept()
                 self.say(f"已接受并保存（修改历史第 {entry.n} 条）。输入 u 可撤销。", "green")
                 return
@@ -425,6 +490,14 @@ class Loop:
                     self.show_proposal(proposal)
             else:
                 self.show_help(DECISION_HELP)
+
+    def sure(self, errors: int) -> bool:
+        """Asked before a change that brings errors is accepted: y accepts, anything else not."""
+        message = f"这一稿带来了 {errors} 处新的错误（见上）。仍要接受吗？[y]接受 [n]返回 > "
+        try:
+            return self.confirm.prompt(message).strip().lower() == "y"
+        except (KeyboardInterrupt, EOFError):
+            return False
 
     # --- pins and history -------------------------------------------------------------------
 
@@ -481,7 +554,7 @@ class Loop:
             self.say(describe(entry, self.labels()))
             return
         self.say(describe(entry, self.labels()), "bold")
-        self.out.print(diff_text(entry.before.paragraphs, entry.after.paragraphs))
+        self.show(diff_text(entry.before.paragraphs, entry.after.paragraphs))
 
 
 def _highlight_pins(paragraph: str, pinned: list[str]) -> Text:
@@ -493,14 +566,26 @@ def _highlight_pins(paragraph: str, pinned: list[str]) -> Text:
     return text
 
 
-def _single_keys() -> KeyBindings:
+def _single_keys(keys: str = DECISION_KEYS) -> KeyBindings:
     """The decision prompt answers on one key press, no Enter needed."""
     bindings = KeyBindings()
-    for key in DECISION_KEYS:
+    for key in keys:
+        name = "enter" if key == "\r" else key
 
-        @bindings.add(key, eager=True)
+        @bindings.add(name, eager=True)
         def _(event: KeyPressEvent, key: str = key) -> None:
             event.app.exit(result=key)
+
+    return bindings
+
+
+def _editor_keys() -> KeyBindings:
+    """Multi-line input submitted by Ctrl-D as well as Esc Enter (Enter adds a line)."""
+    bindings = KeyBindings()
+
+    @bindings.add("c-d", eager=True)
+    def _(event: KeyPressEvent) -> None:
+        event.app.exit(result=event.current_buffer.text)
 
     return bindings
 

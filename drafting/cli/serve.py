@@ -7,11 +7,11 @@ from pathlib import Path
 
 import click
 
-from ._options import model_options
+from ._options import model_options, path_argument
 
 
 @click.command("serve")
-@click.argument("folder", required=False, type=click.Path(path_type=Path), default=Path("."))
+@path_argument("folder", required=False, default=Path("."))
 @click.option(
     "--port",
     type=click.IntRange(0, 65535),

@@ -6,12 +6,13 @@ from pathlib import Path
 
 import click
 
+from ._options import path_argument, path_option
 from .output import print_error, print_issues
 
 
 @click.command("validate")
-@click.argument("data", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--previous", type=click.Path(path_type=Path), help="上年数据文件，用于核对上年结转。")
+@path_argument("data", nargs=-1, required=True)
+@path_option("--previous", help="上年数据文件，用于核对上年结转。")
 @click.pass_context
 def command(ctx: click.Context, data: tuple[Path, ...], previous: Path | None) -> None:
     """校验数据文件：勾稽关系、必填项、数值。有错误时退出码为 1，文件无法读取时为 2。"""

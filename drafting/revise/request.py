@@ -23,6 +23,7 @@ class RevisionRequest:
     text: str | None = None  # the author's own text for the section (one paragraph a line)
     pin: str | None = None  # a sentence to keep verbatim
     unpin: str | None = None
+    restore: bool = False  # bring back the edits the last redraft set aside (one section, or all)
     yes: bool = False  # save a model's revision (without it: a preview)
     force: bool = False  # save even when the change brings new errors
     undo: bool = False
@@ -32,7 +33,7 @@ class RevisionRequest:
     def actions(self) -> int:
         """How many of the section actions were asked for (at most one may be)."""
         given = (self.instruction, self.text, self.pin, self.unpin)
-        return sum(v is not None for v in given) + self.regenerate
+        return sum(v is not None for v in given) + self.regenerate + self.restore
 
     @property
     def interactive(self) -> bool:
@@ -47,18 +48,19 @@ class RevisionRequest:
         """Options that cannot go together, refused before the draft is opened."""
         if self.actions > 1:
             raise InputError(
-                "--instruction、--regenerate、--text-file、--pin、--unpin 一次只能用一个。",
+                "--instruction、--regenerate、--text-file、--pin、--unpin、--restore 一次只能用一个。",
                 hint="要做几件事，请分几次运行，或进入交互修订。",
             )
-        if self.actions and self.section is None:
+        if self.actions and self.section is None and not self.restore:
             raise InputError(
                 "请用 --section 指明要修订的节。", hint="可用的节：overview、problems、improvements、other。"
             )
         if self.actions and (self.undo or self.redo):
             raise InputError("--undo、--redo 不能与修订选项同用。")
-        if self.yes and self.instruction is None:
-            raise InputError("--yes 只用于 --instruction 的修订（--regenerate、--text-file 直接保存）。")
         changes = self.instruction is not None or self.regenerate or self.text is not None
+        # --yes says "save": the changes that save without it (--text-file, --regenerate) take it too.
+        if self.yes and not changes:
+            raise InputError("--yes 只用于 --instruction、--regenerate 或 --text-file。")
         if self.force and not changes:
             raise InputError("--force 只用于 --instruction、--regenerate 或 --text-file。")
 
@@ -74,6 +76,7 @@ class RevisionDone:
     saved: Entry | None = None
     preview: bool = False  # a model's revision shown, not saved (no --yes)
     refused: int = 0  # new errors that kept the proposal from being saved (no --force)
+    restored: list[tuple[Proposal, Entry]] = field(default_factory=list)  # --restore: each one saved
     undone: list[Entry] = field(default_factory=list)
     redone: list[Entry] = field(default_factory=list)
     not_done: DraftingError | None = None  # why an undo or redo could not be done
@@ -84,7 +87,9 @@ def carry_out(session: RevisionSession, request: RevisionRequest) -> RevisionDon
     ``BackendError`` before anything changed; nothing to undo or redo is said in ``not_done``."""
     done = RevisionDone()
     section = request.section
-    if section is not None:
+    if request.restore:
+        _restore(session, section, done)
+    elif section is not None:
         session.section(section)  # an unknown id is named before any request
         _act(session, section, request, done)
     for wanted, act, into in (
@@ -99,6 +104,23 @@ def carry_out(session: RevisionSession, request: RevisionRequest) -> RevisionDon
             done.not_done = exc
             break
     return done
+
+
+def _restore(session: RevisionSession, section: str | None, done: RevisionDone) -> None:
+    """Bring back the edits the last redraft set aside: the author's own text, saved even when its
+    numbers no longer agree with the data (the findings say which to correct; undo takes it back)."""
+    if section is not None:
+        wanted = [session.section(section).id]
+    else:
+        wanted = [d.section for _, d in session.set_aside()]
+        if not wanted:
+            raise InputError(
+                "没有重新起草时另存的修改。",
+                hint="另存的修改只来自最近一次 drafting draft（其说明见起草时的提示和 --log）。",
+            )
+    for section_id in wanted:
+        proposal = session.restore(section_id)
+        done.restored.append((proposal, session.accept()))
 
 
 def _act(session: RevisionSession, section: str, request: RevisionRequest, done: RevisionDone) -> None:

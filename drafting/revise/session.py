@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -31,7 +32,7 @@ from ..config import OFFLINE
 from ..document import Draft, Section, SectionUsage, load_draft, parse_draft
 from ..errors import DraftingError, InputError, OutputError
 from ..files import decode_utf8, read_bytes
-from ..history import ChangeKind, Entry, Stacks, TextState, entries, next_number, replay
+from ..history import ChangeKind, Dropped, Entry, Stacks, TextState, entries, next_number, replay
 from ..keys import looks_like_key
 from ..narrative import clean
 from .checking import RevisionFinding, change_findings, section_findings
@@ -162,21 +163,24 @@ class RevisionSession:
     def section_ids(self) -> list[str]:
         return [s.id for s in self.draft.sections]
 
-    def section(self, section_id: str) -> Section:
+    def section(self, name: str) -> Section:
+        """The section ``name`` names: its id, its number, or its Chinese name
+        (``official.resolve_section``)."""
+        section_id = official.resolve_section(name)
         try:
             return self.draft.section(section_id)
         except KeyError:
             raise InputError(
-                f"草稿中没有编号为“{section_id}”的节。",
-                hint=f"可修订的节：{'、'.join(official.SECTION_IDS)}。",
+                f"草稿中没有“{name}”这一节。",
+                hint=f"可修订的节：{'、'.join(self.section_ids)}。",
             ) from None
 
     def findings(self, section_id: str) -> list[RevisionFinding]:
         """The checks on a section as it stands (kept until its text or pins change)."""
         section = self.section(section_id)
-        key = (section_id, tuple(section.paragraphs), tuple(section.pinned))
+        key = (section.id, tuple(section.paragraphs), tuple(section.pinned))
         if key not in self._checked:
-            self._checked[key] = section_findings(section_id, section.paragraphs, self.data, section.pinned)
+            self._checked[key] = section_findings(section.id, section.paragraphs, self.data, section.pinned)
         return self._checked[key]
 
     def status(self) -> list[SectionStatus]:
@@ -228,7 +232,7 @@ class RevisionSession:
             raise needs_model()
         if self._prompts is None:
             self._prompts = RevisionPrompts(self._prompts_dir)
-        prompt = self._prompts.render(section_id, self.data, section.paragraphs, instruction, section.pinned)
+        prompt = self._prompts.render(section.id, self.data, section.paragraphs, instruction, section.pinned)
         return self._ask(section, instruction, prompt.request, prompt.request, prompt.version, on_text)
 
     def retry(self, on_text: OnText | None = None) -> Proposal:
@@ -307,7 +311,7 @@ class RevisionSession:
         """The section as the offline drafter writes it from the data, pins kept. No model needed."""
         section = self.section(section_id)
         placed = pins.restore(
-            offline.write_section(section_id, self.data), section.pinned, section.paragraphs
+            offline.write_section(section.id, self.data), section.pinned, section.paragraphs
         )
         after = TextState(paragraphs=placed.paragraphs, backend=OFFLINE)
         return self._propose(
@@ -369,12 +373,16 @@ class RevisionSession:
         return self._step("redo", self.next_redo())
 
     def _step(self, kind: Literal["undo", "redo"], target: Entry | None) -> Entry:
-        """Undo goes from ``target``'s after back to its before; redo the other way. Either is a
-        history entry of its own, so the stacks can be replayed when the draft is reopened."""
+        """Undo goes from ``target``'s after back to its before; redo the other way (a pin is taken
+        off, an unpin put back). Either is a history entry of its own, so the stacks can be replayed
+        when the draft is reopened."""
         what = "撤销" if kind == "undo" else "重做"
         if target is None:
-            raise DraftingError(f"没有可{what}的修改。")
-        assert target.section is not None and target.before is not None and target.after is not None
+            raise self._nothing_to(what)
+        assert target.section is not None
+        if target.kind in ("pin", "unpin"):
+            return self._step_pin(kind, target, what)
+        assert target.before is not None and target.after is not None
         start, end = (target.after, target.before) if kind == "undo" else (target.before, target.after)
         self._check_current(target, start, what)
         entry = Entry(
@@ -390,6 +398,43 @@ class RevisionSession:
         self._commit(entry, target.section, end)
         return entry
 
+    def _nothing_to(self, what: str) -> DraftingError:
+        aside = self.set_aside()
+        if what == "撤销" and aside:
+            names = "、".join(official.section_label(d.section) for _, d in aside)
+            return DraftingError(
+                "没有可撤销的修改：重新起草（drafting draft）之后，修改历史从那一次重新算起。",
+                hint=(
+                    f"重新起草时未能保留的修改（{names}）已另存，可用 drafting revise {self.path} --restore "
+                    "恢复（加 --section 只恢复一节）。"
+                ),
+            )
+        return DraftingError(f"没有可{what}的修改。")
+
+    def _step_pin(self, kind: Literal["undo", "redo"], target: Entry, what: str) -> Entry:
+        """Undoing a pin unpins its sentence, undoing an unpin pins it again; redo the other way."""
+        assert target.section is not None
+        section = self.section(target.section)
+        sentence = target.sentence
+        pin = (target.kind == "pin") == (kind == "redo")
+        if (pin and sentence in section.pinned) or (not pin and sentence not in section.pinned):
+            raise DraftingError(
+                f"无法{what}：第 {target.n} 条的句子“{sentence}”现在已经{'固定' if pin else '不是固定的句子'}。"
+            )
+        pinned = [*section.pinned, sentence] if pin else [p for p in section.pinned if p != sentence]
+        label = "固定" if target.kind == "pin" else "取消固定"
+        entry = Entry(
+            n=next_number(self.history),
+            time=_now(),
+            kind=kind,
+            section=section.id,
+            instruction=f"{what}第 {target.n} 条（{label}：{sentence}）",
+            sentence=sentence,
+            of=target.n,
+        )
+        self._commit(entry, section.id, pinned=pinned)
+        return entry
+
     def _check_current(self, target: Entry, expected: TextState, what: str) -> None:
         assert target.section is not None
         if self.section(target.section).paragraphs != expected.paragraphs:
@@ -398,10 +443,26 @@ class RevisionSession:
                 hint="可用手工修改（edit）直接改写本节。",
             )
 
+    def sentence(self, section_id: str, given: str) -> str:
+        """The sentence ``given`` names: its number as ``pin`` lists it (``1.2``: the second sentence
+        of the first paragraph), or the text itself."""
+        given = given.strip()
+        if re.fullmatch(r"\d+[.．。]\d+", given):
+            numbered = dict(pins.numbered_sentences(self.section(section_id).paragraphs))
+            key = re.sub(r"[．。]", ".", given)
+            if key not in numbered:
+                raise InputError(
+                    f"本节没有编号为 {given} 的句子。",
+                    hint=f"编号是“段.句”，本节有 {len(numbered)} 句：可用 --show 或交互修订中的 pin 列出。",
+                )
+            return numbered[key]
+        return given
+
     def pin(self, section_id: str, sentence: str) -> Entry:
-        """Pin a piece of the section's text: revisions and redrafts keep it verbatim."""
+        """Pin a piece of the section's text (or its sentence by number, ``1.2``): revisions and
+        redrafts keep it verbatim."""
         section = self.section(section_id)
-        sentence = sentence.strip()
+        sentence = self.sentence(section.id, sentence)
         if not sentence:
             raise InputError("要固定的句子是空的。")
         if sentence in section.pinned:
@@ -409,24 +470,62 @@ class RevisionSession:
         if not pins.present(sentence, section.paragraphs):
             raise InputError(
                 f"“{sentence}”不在本节正文中：固定的句子须与正文一字不差。",
-                hint="可先列出本节的句子（sentences），再用句子编号固定，如 pin 1.2。",
+                hint="可先列出本节的句子编号（交互修订中输入 pin），再用编号固定，如 pin 1.2 或 --pin 1.2。",
             )
         entry = Entry(
-            n=next_number(self.history), time=_now(), kind="pin", section=section_id, sentence=sentence
+            n=next_number(self.history), time=_now(), kind="pin", section=section.id, sentence=sentence
         )
-        self._commit(entry, section_id, pinned=[*section.pinned, sentence])
+        self._commit(entry, section.id, pinned=[*section.pinned, sentence])
         return entry
 
     def unpin(self, section_id: str, sentence: str) -> Entry:
         section = self.section(section_id)
-        sentence = sentence.strip()
+        sentence = self.sentence(section.id, sentence)
         if sentence not in section.pinned:
             raise InputError(f"“{sentence}”不是本节固定的句子。")
         entry = Entry(
-            n=next_number(self.history), time=_now(), kind="unpin", section=section_id, sentence=sentence
+            n=next_number(self.history), time=_now(), kind="unpin", section=section.id, sentence=sentence
         )
-        self._commit(entry, section_id, pinned=[p for p in section.pinned if p != sentence])
+        self._commit(entry, section.id, pinned=[p for p in section.pinned if p != sentence])
         return entry
+
+    # --- edits a redraft set aside ----------------------------------------------------------------
+
+    def set_aside(self, section_id: str | None = None) -> list[tuple[Entry, Dropped]]:
+        """The accepted edits the last redraft could not keep (``carry``), not brought back yet:
+        with the redraft's entry. Only the last redraft counts: the ones before it were written
+        over data that has changed since."""
+        wanted = None if section_id is None else self.section(section_id).id
+        redraft = next((e for e in reversed(self.history) if e.kind == "redraft"), None)
+        if redraft is None:
+            return []
+        return [
+            (redraft, d)
+            for d in redraft.dropped
+            if (wanted is None or d.section == wanted)
+            and self.section(d.section).paragraphs != d.text.paragraphs
+        ]
+
+    def restore(self, section_id: str) -> Proposal:
+        """The edit the last redraft set aside for a section, as a change to accept (and undo)."""
+        section = self.section(section_id)
+        found = self.set_aside(section.id)
+        if not found:
+            raise InputError(
+                f"“{short_label(section)}”没有重新起草时另存的修改。",
+                hint="另存的修改只来自最近一次 drafting draft；可用 --log 查看修改历史。",
+            )
+        redraft, dropped = found[0]
+        placed = pins.restore(dropped.text.paragraphs, section.pinned, section.paragraphs)
+        after = dropped.text.model_copy(update={"paragraphs": placed.paragraphs, "edited": True})
+        return self._propose(
+            section,
+            "restore",
+            f"恢复重新起草时另存的修改（修改历史第 {redraft.n} 条：{dropped.reason}）",
+            after,
+            restored=placed.restored,
+            model=after.backend,
+        )
 
     # --- saving ---------------------------------------------------------------------------------
 
@@ -485,11 +584,13 @@ class RevisionSession:
         found = [self.path.with_name(f"{stem}.{fmt}") for fmt in FORMATS]
         return [p for p in found if p.suffix == ".md" or p.exists()]
 
-    def finish(self, *, force: bool = False) -> Finished:
+    def finish(self, *, force: bool = False, on_render: Callable[[Path], None] | None = None) -> Finished:
         """Rewrite the rendered documents if the draft changed (in this session, or in one that
         ended before it could: a document older than the draft). They are rendered first, then
         replaced together (``atomic_write_all``); one that cannot be rendered (PDF without
-        LibreOffice) is reported and the others are still written."""
+        LibreOffice) is reported and the others are still written. ``on_render`` is told of each
+        document before it is rendered (a PDF takes seconds: the author is told what is happening).
+        A session that changed nothing creates no document that was not there."""
         from ..files import atomic_write_all
         from ..locks import file_lock
         from ..writers import render
@@ -503,12 +604,15 @@ class RevisionSession:
             except OSError:
                 stamp = 0.0
             targets = self.documents()
-            stale = [p for p in targets if not p.exists() or p.stat().st_mtime < stamp]
-            if not (force or self.changed or stale):
-                return Finished([], [])
+            if not (force or self.changed):
+                targets = [p for p in targets if p.exists() and p.stat().st_mtime < stamp]
+                if not targets:
+                    return Finished([], [])
             rendered: dict[Path, str | bytes] = {}
             failed: list[tuple[Path, str]] = []
             for path in targets:
+                if on_render is not None:
+                    on_render(path)
                 try:
                     rendered[path] = render(current, path.suffix.lstrip("."))
                 except DraftingError as exc:
@@ -559,6 +663,8 @@ def describe(entry: Entry, labels: Sequence[tuple[str, str]] = ()) -> str:
     if entry.kind == "redraft":
         kept = "、".join(names.get(s, s) for s in entry.kept) or "无"
         text += f"：保留 {kept}"
+        for section, numbers in entry.updated.items():
+            text += f"；{names.get(section, section)} 中的数字按新数据更新（{'，'.join(numbers)}）"
         for d in entry.dropped:
             text += f"；未保留 {names.get(d.section, d.section)}（{d.reason}）"
     return text

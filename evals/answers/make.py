@@ -1319,7 +1319,7 @@ def generate() -> list[Answer]:
     return out
 
 
-HANDWRITTEN = (HERE / "handwritten.yaml", HERE / "handwritten-2.yaml")
+HANDWRITTEN = (HERE / "handwritten.yaml", HERE / "handwritten-2.yaml", HERE / "handwritten-3.yaml")
 
 
 def handwritten(cases: dict[str, Case]) -> list[Answer]:

@@ -14,7 +14,6 @@ report is B's false rejections and catches at that threshold and at the one the 
 
 from __future__ import annotations
 
-import hashlib
 import re
 import sys
 from collections.abc import Iterable
@@ -22,6 +21,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent.parent))
+
+from measure import half  # noqa: E402  (this folder: the same split as the figures measure.py prints)
 
 from drafting.backends.replay import load_replay  # noqa: E402
 from drafting.checks import sources  # noqa: E402
@@ -43,20 +44,20 @@ def scores(section: str, text: str, data: object) -> dict[str, float]:
     return out
 
 
-def half(answer_id: str) -> str:
-    twin = answer_id.split("--", 1)[0]
-    return "A" if hashlib.sha256(twin.encode()).digest()[0] % 2 == 0 else "B"
-
-
 def main() -> int:
-    kinds = {"activity": ("OVERLAP_MIN", "invented-activity"), "problem": ("PROBLEM_OVERLAP_LOW", "invented-problem")}
+    kinds = {
+        "activity": ("OVERLAP_MIN", "invented-activity"),
+        "problem": ("PROBLEM_OVERLAP_LOW", "invented-problem"),
+    }
     saved = {name: getattr(sources, name) for name, _ in kinds.values()}
     for name, _ in kinds.values():
         setattr(sources, name, 1.01)
     try:
         suite = load_suite(HERE / "suite.yaml")
         cases = {c.id: c for c in suite.cases}
-        entries = [e for e in load_replay(HERE / "answers.yaml").entries if e.label and isinstance(e.case, str)]
+        entries = [
+            e for e in load_replay(HERE / "answers.yaml").entries if e.label and isinstance(e.case, str)
+        ]
         found = {e.case: scores(e.section, e.answers()[0], cases[e.case].loaded.data) for e in entries}
     finally:
         for name, value in saved.items():
