@@ -9,12 +9,14 @@ encoding is said the same way everywhere, in Chinese. Every file we write goes t
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import time
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Final
 
 from .errors import InputError, OutputError, os_reason
 from .limits import Kind, check_size
@@ -159,6 +161,10 @@ def looks_like_text(text: str) -> bool:
 # removed.
 
 _LEFTOVER = re.compile(r"^\..+\.[A-Za-z0-9_]{8}\.(tmp|bak|journal)$")
+# A file of ours before it is locked (``_create``); left behind only by a kill in that instant, and
+# then empty: removed by ``recover`` once it is an hour old.
+_UNLOCKED: Final = ".new"
+_STALE_UNLOCKED = re.compile(r"^\..+\.[A-Za-z0-9_]{8}\.(tmp|bak|journal)\.new$")
 
 
 def atomic_write(path: Path, content: str | bytes) -> None:
@@ -312,14 +318,27 @@ def _new_name(path: Path, kind: str, *, create: bool = True) -> tuple[str, int]:
 
 
 def _create(name: str, path: Path) -> int:
-    """Create ``name`` exclusively, locked by this process until it closes the descriptor."""
+    """Create ``name`` exclusively, locked by this process until it closes the descriptor.
+
+    The file is made and locked under a name ``recover`` does not look at, then linked to ``name``:
+    made under ``name`` itself, it would stand unlocked for an instant, and another writer in the
+    same folder (``batch collect`` and ``draft --jobs`` write many drafts at once) could take it for
+    a leftover and remove it."""
+    hidden = name + _UNLOCKED
     try:
-        fd = os.open(name, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
+        fd = os.open(hidden, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
         raise
     except OSError as exc:
         raise OutputError(f"无法在 {path.parent} 写入文件：{os_reason(exc)}。") from None
-    _lock(fd)
+    try:
+        _lock(fd)
+        os.link(hidden, name)  # FileExistsError when the name is taken: the caller draws another
+    except BaseException:
+        os.close(fd)
+        raise
+    finally:
+        Path(hidden).unlink(missing_ok=True)
     return fd
 
 
@@ -430,9 +449,15 @@ def recover(folder: Path) -> None:
     says which), and remove our leftover temporary files and backups. Best effort: a folder that
     cannot be listed or written is left as it is, and the command goes on."""
     try:
-        names = [e.name for e in os.scandir(folder) if _LEFTOVER.match(e.name)]
+        entries = list(os.scandir(folder))
     except OSError:
         return
+    names = [e.name for e in entries if _LEFTOVER.match(e.name)]
+    for e in entries:
+        if _STALE_UNLOCKED.match(e.name):
+            with contextlib.suppress(OSError):
+                if time.time() - e.stat().st_mtime > 3600:
+                    os.unlink(e.path)
     if not names:
         return
     in_use: set[str] = set()

@@ -246,3 +246,45 @@ def _html_report(folder: Path) -> Path:
     assert isinstance(text, str)
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def test_writers_in_one_folder_never_take_each_others_files_for_leftovers(tmp_path: Path) -> None:
+    """Many sets written at once into one folder (``batch collect`` and ``draft --jobs`` do this), each
+    write's ``recover`` looking at the others' files: none is removed from under its writer. A file
+    made under its final name stood unlocked for an instant, and a draft of 200 failed with
+    "文件或文件夹不存在" once in a while."""
+    import threading
+
+    from drafting.files import atomic_write, atomic_write_all
+
+    failures: list[BaseException] = []
+    stop = threading.Event()
+
+    def writer(n: int) -> None:
+        try:
+            for i in range(40):
+                outputs = {tmp_path / f"r{n}.{ext}": f"{n}-{i}-{ext}" * 50 for ext in ("md", "txt", "json")}
+                atomic_write_all(outputs)
+                atomic_write(tmp_path / f"single{n}.txt", f"{n}-{i}")
+        except BaseException as exc:  # collected for the assertion below
+            failures.append(exc)
+
+    def recoverer() -> None:
+        while not stop.is_set():
+            recover(tmp_path)
+
+    sweeper = threading.Thread(target=recoverer)
+    sweeper.start()
+    writers = [threading.Thread(target=writer, args=(n,)) for n in range(6)]
+    for t in writers:
+        t.start()
+    for t in writers:
+        t.join()
+    stop.set()
+    sweeper.join()
+    assert not failures, failures
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [f"r{n}.{ext}" for n in range(6) for ext in ("md", "txt", "json")]
+        + [f"single{n}.txt" for n in range(6)]
+    )
+    assert (tmp_path / "r3.md").read_text() == "3-39-md" * 50
