@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 
     from .backends.ratelimit import RateLimiter
     from .checks import Finding
+    from .reading.model import Report
 
 __all__ = ["DEFAULT_FORMATS", "draft_files", "draft_report", "write_draft"]
 
@@ -248,9 +249,11 @@ def draft_file(
     concurrency: int = 4,
     load: Load | None = None,
     deadline: float | None = None,
+    previous_report: Report | None = None,
 ) -> FileOutcome:
     """Load (or take from ``load``), draft and write one data file. Our errors come back in the
-    outcome, not raised."""
+    outcome, not raised. ``previous_report``: last year's published report (or draft), which the
+    draft's self-check compares with (C1 carry-over, Y4 内容雷同)."""
     from .data import load_data
 
     try:
@@ -278,12 +281,12 @@ def draft_file(
         path,
         written,
         [*loaded.warnings, *fact_issues(loaded)],
-        findings=self_check(written.draft, loaded),
+        findings=self_check(written.draft, loaded, previous_report),
         notes=notes,
     )
 
 
-def self_check(draft: Draft, loaded: Loaded) -> list[Finding]:
+def self_check(draft: Draft, loaded: Loaded, previous_report: Report | None = None) -> list[Finding]:
     """The check library on the draft just written (issue 14: the author is not told "success"
     over a draft that contradicts its own tables). A finding on words the draft copied from one of
     the author's facts names that fact and its line of the data file: the fix is made there."""
@@ -294,7 +297,7 @@ def self_check(draft: Draft, loaded: Loaded) -> list[Finding]:
     from .facts import fact_of
 
     out = []
-    for f in run_checks(draft, loaded.data):
+    for f in run_checks(draft, loaded.data, previous_report):
         found = fact_of(f.evidence, loaded.data) if f.category == "consistency" else None
         if found is not None:
             topic, index = found
@@ -350,6 +353,7 @@ def draft_files(
     concurrency: int = 4,
     on_done: Callable[[FileOutcome], None] | None = None,
     deadline: float | None = None,
+    previous_report: Report | None = None,
 ) -> list[FileOutcome]:
     """Draft every file, ``jobs`` at a time; ``on_done`` runs in the calling thread as each one
     finishes. Each draft is written atomically when it is complete, so an interrupted batch
@@ -372,6 +376,7 @@ def draft_files(
             concurrency=concurrency,
             load=load,
             deadline=deadline,
+            previous_report=previous_report,
         )
 
     if jobs <= 1 or len(paths) <= 1:

@@ -194,3 +194,37 @@ def test_signature_survives_a_check_of_the_written_files(tmp_path: Path) -> None
     for suffix in ("md", "docx"):
         checked = run("check", str(tmp_path / f"district-dept-2024.{suffix}"), "--data", str(example))
         assert checked.returncode == 0 and "未发现问题" in checked.stdout, checked.stdout
+
+
+def test_draft_warns_when_its_narrative_repeats_last_years_report(tmp_path: Path) -> None:
+    """``draft --previous-report``: the self-check compares the draft with last year's published
+    report (issue 14: 内容雷同 is what reviewers send back) and quotes what repeats; a report written
+    afresh is not flagged, and a missing report is refused in Chinese with exit 2."""
+    example = ROOT / "examples" / "daxinganling-2023.yaml"
+    first = run("draft", str(example), "-o", str(tmp_path / "a"), "--format", "md")
+    assert first.returncode == 0, first.stderr
+    # Last year's report, copied word for word with only the years moved back.
+    copied = (tmp_path / "a" / "daxinganling-2023.md").read_text(encoding="utf-8")
+    last = tmp_path / "last.md"
+    last.write_text(copied.replace("2023年", "2022年").replace("2024年", "2023年"), encoding="utf-8")
+    again = run(
+        "draft", str(example), "-o", str(tmp_path / "b"), "--format", "md", "--previous-report", str(last)
+    )
+    assert again.returncode == 0, again.stderr
+    flagged = [line for line in again.stderr.splitlines() if "［Y4］" in line]
+    assert flagged and all("内容雷同" in line for line in flagged), again.stderr
+    assert any("一、总体情况" in line for line in flagged), again.stderr
+    # Another agency's report of last year is not this one's: nothing repeats.
+    other = run(
+        "draft", str(ROOT / "examples" / "pingtan-2022.yaml"), "-o", str(tmp_path / "c"), "--format", "md"
+    )
+    assert other.returncode == 0, other.stderr
+    apart = run(
+        "draft", str(example), "-o", str(tmp_path / "d"), "--format", "md",
+        "--previous-report", str(tmp_path / "c" / "pingtan-2022.md"),
+    )  # fmt: skip
+    assert apart.returncode == 0 and "［Y4］" not in apart.stderr, apart.stderr
+    missing = run(
+        "draft", str(example), "-o", str(tmp_path / "e"), "--previous-report", str(tmp_path / "none.md")
+    )
+    assert missing.returncode == 2 and "找不到文件" in missing.stderr, missing.stderr

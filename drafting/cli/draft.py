@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ._options import model_options, output_options, parse_formats
+from ._options import model_options, output_options, parse_formats, path_option
 from .output import print_error, print_issues
 
 if TYPE_CHECKING:
@@ -128,6 +128,11 @@ EPILOG = """\b
 @click.option("--rpm", type=int, default=None, help="接口每分钟请求数上限（按服务商给您账户的配额填写）。")
 @click.option("--tpm", type=int, default=None, help="接口每分钟 tokens 上限。")
 @click.option("--no-cache", is_flag=True, default=False, help="不使用也不写入响应缓存。")
+@path_option(
+    "--previous-report",
+    help="上年已发布的报告或上年的草稿（.md/.txt/.html/.docx/.pdf/.draft.json）：草稿自查时核对上年结转，"
+    "并提示与之雷同的正文（Y4 内容雷同）。",
+)
 @click.pass_context
 def command(
     ctx: click.Context,
@@ -143,6 +148,7 @@ def command(
     rpm: int | None,
     tpm: int | None,
     no_cache: bool,
+    previous_report: Path | None,
 ) -> None:
     """从数据文件生成年度报告初稿（<名称>.draft.json 及各格式文档）。
 
@@ -163,6 +169,11 @@ def command(
         tpm=tpm,
         cache=False if no_cache else None,
     )
+    last_report = None
+    if previous_report is not None:  # read once, before any request; unreadable: exit 2 in Chinese
+        from ..reading import read_report
+
+        last_report = read_report(previous_report)
     writer = writer_for(settings)  # a missing key or a broken prompt stops here, before any request
     limiter = writer.limiter if isinstance(writer, ModelWriter) else None
     started = time.monotonic()
@@ -188,6 +199,7 @@ def command(
                 concurrency=settings.concurrency,
                 on_done=done,
                 deadline=settings.draft_deadline,
+                previous_report=last_report,
             )
     except KeyboardInterrupt:
         writer.close()  # requests in flight fail fast; nothing half-written stays behind
