@@ -53,15 +53,17 @@ def task_prompt(task_id: str) -> PromptFile:
 
 @dataclass
 class Clients:
-    """The judges' chat backends: one client per model, one cache scope per sample."""
+    """Chat backends for an eval's drafts and its judges: one client per model for the whole run,
+    one response-cache scope per repeat (an eval's) and per sample (a judge's), so that neither
+    replays the first one's answer (``backends.cached.cached``)."""
 
     cache: bool = True
     max_bytes: int = 200_000_000
     _inner: dict[str, Backend] = field(default_factory=dict, init=False)
-    _scoped: dict[tuple[str, int], Backend] = field(default_factory=dict, init=False)
+    _scoped: dict[tuple[str, int, int], Backend] = field(default_factory=dict, init=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False)
 
-    def backend(self, model: ModelChoice, sample: int = 1) -> Backend:
+    def backend(self, model: ModelChoice, sample: int = 1, *, repeat: int = 1) -> Backend:
         from ..backends.cached import cached
 
         assert model.endpoint is not None
@@ -71,10 +73,11 @@ class Clients:
                 inner = self._inner[model.spec] = get_backend(model)
             if not self.cache:
                 return inner
-            backend = self._scoped.get((model.spec, sample))
+            key = (model.spec, repeat, sample)
+            backend = self._scoped.get(key)
             if backend is None:
-                backend = cached(inner, model.endpoint, max_bytes=self.max_bytes, sample=sample)
-                self._scoped[(model.spec, sample)] = backend
+                backend = cached(inner, model.endpoint, repeat, max_bytes=self.max_bytes, sample=sample)
+                self._scoped[key] = backend
             return backend
 
     def close(self) -> None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -29,6 +28,7 @@ from ..narrative import ModelWriter, OfflineWriter, SectionWriter
 from ..prompts import PromptSet, load_prompts
 from ..tables import build_tables
 from ..threads import map_bounded
+from .asking import Clients
 from .record import (
     Answer,
     CaseRecord,
@@ -114,9 +114,10 @@ class Runner:
     concurrency: int = 4  # drafts at once
     section_concurrency: int = 4  # requests of one draft at once
     cache: bool = True
-    _backends: dict[tuple[str, int], Backend] = field(default_factory=dict, init=False)
-    _inner: dict[str, Backend] = field(default_factory=dict, init=False)
-    _lock: threading.Lock = field(default_factory=threading.Lock, init=False)
+    _clients: Clients = field(init=False)
+
+    def __post_init__(self) -> None:
+        self._clients = Clients(cache=self.cache)  # the default cache size, as `drafting draft`
 
     def jobs(self) -> list[Job]:
         return [
@@ -135,20 +136,7 @@ class Runner:
 
     def chat_backend(self, model: ModelChoice, repeat: int) -> Backend:
         """One client per model for the whole run; one cache scope per repeat."""
-        from ..backends.cached import cached
-
-        assert model.endpoint is not None
-        with self._lock:
-            inner = self._inner.get(model.spec)
-            if inner is None:
-                inner = self._inner[model.spec] = get_backend(model)
-            if not self.cache:
-                return inner
-            key = (model.spec, repeat)
-            backend = self._backends.get(key)
-            if backend is None:
-                backend = self._backends[key] = cached(inner, model.endpoint, repeat)
-            return backend
+        return self._clients.backend(model, repeat=repeat)
 
     def writer(self, job: Job) -> tuple[SectionWriter, Recorder | None]:
         if job.model.kind == "offline":
@@ -197,8 +185,7 @@ class Runner:
         return score_run(run, draft, job.case.loaded.data, job.case.expect)
 
     def close(self) -> None:
-        for backend in self._inner.values():
-            backend.close()
+        self._clients.close()
 
     def run(self, on_done: Callable[[DraftRun], None] | None = None) -> RunRecord:
         self.check_replays()
