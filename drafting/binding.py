@@ -177,6 +177,7 @@ _DOC_VERBS: Final = (("废止", "repealed"), ("现行有效", "in_force"), ("有
 _DOC_ISSUED: Final = ("制发", "印发", "出台", "发布", "制定")
 LOOK_BACK: Final = 30  # how many mentions back a list, a subject or a part is looked for (linear time)
 _TOTAL_WORDS: Final = ("共计", "合计", "总计", "共")
+_APPLICATIONS_TOTAL: Final = re.compile(r"申请(?:数量|件数)?(?:共计|合计|总计|总数|总量|共)(?:为|达)?\s*$")
 _REQUEST_CONCEPTS: Final = frozenset(
     {
         "new",
@@ -356,7 +357,10 @@ class Binder:
             if noun:
                 return noun, TABLE_WORDS[noun]
         if found is None:
-            return None
+            # ``政府信息公开申请共计70件``: a total of the applications, named by no other word, may
+            # count 一 or 一+二 (the fillers 共计/合计 are not part of the label).
+            total = _APPLICATIONS_TOTAL.search(phrase_before(ctx.text, m.start))
+            return (total.group(), "accepted") if total is not None else None
         word = found.group()
         concept = TABLE_WORDS[word]
         if (

@@ -80,7 +80,7 @@ def _documents(data: ReportData, c: Chooser) -> list[str]:
     out = []
     n = t.normative
     if n.issued or n.repealed or n.in_force:
-        issued = c.pick("normative", ("制发行政规范性文件", "新制发行政规范性文件", "本年制发行政规范性文件"))
+        issued = c.pick("normative", ("制发行政规范性文件", "新制发行政规范性文件", "新印发行政规范性文件"))
         text = f"{issued}{n.issued}件"
         if n.repealed:
             text += f"、废止{n.repealed}件"
@@ -89,7 +89,7 @@ def _documents(data: ReportData, c: Chooser) -> list[str]:
         )
         out.append(text)
     else:
-        out.append(c.pick("no_normative", ("未制发行政规范性文件", "本年度没有制发行政规范性文件")))
+        out.append(c.pick("no_normative", ("未制发行政规范性文件", "没有制发新的行政规范性文件")))
     r = t.rules
     if r.issued or r.repealed or r.in_force:
         out.append(f"制发规章{r.issued}件、废止{r.repealed}件，现行有效规章{r.in_force}件")
@@ -146,7 +146,7 @@ def _received(data: ReportData, f: Figures, c: Chooser) -> str:
     """新收 with its applicant breakdown kept together; the year-on-year change attached to the
     total (in brackets) or said after the breakdown, never between its two halves."""
     text = _when(c, "request.when", data.self_reference)
-    text += c.pick("received", ("新收政府信息公开申请", "共新收政府信息公开申请", "本年新收政府信息公开申请"))
+    text += c.pick("received", ("新收政府信息公开申请", "共新收政府信息公开申请", "新接收政府信息公开申请"))
     yoy = _year_on_year(f)
     split = bool(f.new_natural and f.new_legal_persons)
     first = c.index("yoy", 2) == 0 or not split

@@ -143,6 +143,15 @@ def test_two_agencies_or_two_years_share_no_sentence_over_30_own_characters() ->
         assert not shared, (a, b, shared)
 
 
+def test_a_sentence_names_its_time_once() -> None:
+    """The opening chosen for a sentence (全年, 我局全年, 本年度…) is never followed by a second time
+    word from the clause after it (``我局全年本年度没有制发…``)."""
+    doubled = re.compile(r"(?:全年|本年度?)(?:全年|本年度?)")
+    for d in _generated(40):
+        found = doubled.findall(_draft_text(d))
+        assert not found, (d.agency.name, d.year, found)
+
+
 def test_offline_drafts_pass_their_own_number_checks() -> None:
     for d in _generated(20):
         findings = run_checks(draft_report(Loaded("generated.yaml", d)), d)
@@ -193,6 +202,35 @@ def test_init_from_keeps_last_years_problems_and_measures(tmp_path: Path) -> Non
     assert [m.measure for m in data.previous.measures or []] == ["丰富图解、视频等解读形式", "加强业务培训"]
     assert all(m.result is None for m in data.previous.measures or [])
     assert "leadership:" in (tmp_path / "2024.yaml").read_text(encoding="utf-8")
+
+
+def test_init_from_into_excel_keeps_problems_and_an_open_cell_per_measure(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    last = _last_year_file(tmp_path)
+    result = _cli("init", "--from", str(last), "-o", "2024.xlsx", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    book = tmp_path / "2024.xlsx"
+    wb = load_workbook(book)
+    rows = {r[1].value: r[2] for r in wb["上年数据"].iter_rows() if isinstance(r[1].value, str)}
+    assert rows["previous.problems.1"].value == "工作人员多为兼职，队伍不够稳定"
+    assert rows["previous.problems.1"].protection.locked  # last year's words are not edited here
+    result_cell = rows["previous.measures.1.result"]
+    assert not result_cell.protection.locked and result_cell.value is None
+    result_cell.value = "全年组织业务培训4次"
+    wb.save(book)
+    data = load_data(book).data
+    assert data.previous is not None
+    assert data.previous.problems == ["政策解读形式较为单一", "工作人员多为兼职，队伍不够稳定"]
+    assert [(m.measure, m.result) for m in data.previous.measures or []] == [
+        ("丰富图解、视频等解读形式", None),
+        ("加强业务培训", "全年组织业务培训4次"),
+    ]
+    drafted = _cli("draft", str(book), "-o", "out", "--format", "md", cwd=tmp_path)
+    assert drafted.returncode in (0, 1), drafted.stderr
+    text = next((tmp_path / "out").rglob("*.md")).read_text(encoding="utf-8")
+    assert "全年组织业务培训4次" in text
+    assert "“丰富图解、视频等解读形式”这项措施本年的落实情况" in text  # asked for, not invented
 
 
 def test_init_from_a_draft(tmp_path: Path) -> None:

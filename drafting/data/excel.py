@@ -499,18 +499,44 @@ def _protect(ws: Worksheet, *, allow_rows: bool) -> None:
 
 
 def _write_previous(ws: Worksheet, last: ReportData) -> None:
-    """Last year's figures, one per row, locked: read back as ``previous`` for the carry-over checks."""
-    from openpyxl.styles import Font
+    """Last year's figures, one per row, locked: read back as ``previous`` for the carry-over checks.
+    Below them last year's problems and measures (issue 14, as ``init --from`` keeps them in YAML),
+    each measure followed by an open cell for what became of it this year."""
+    from openpyxl.styles import Alignment, Font, PatternFill, Protection
 
     ws.append([f"上年（{last.year}年）数据：由 drafting init --from 复制，用于核对上年结转，请勿修改。"])
     ws["A1"].font = Font(bold=True)
     ws.append(["项目", "键", "数值"])
     for path, value in _flatten(last.as_previous(), "previous"):
         ws.append([official.cell_label(path), path, value])
-    ws.column_dimensions["A"].width = 60
-    ws.column_dimensions["B"].width = 48
-    ws.column_dimensions["C"].width = 12
-    ws.protection.sheet = True  # every cell stays locked
+    problems, measures = last.carried_forward()
+    if problems or measures:
+        ws.append([])
+        ws.append([CARRIED_NOTE])
+        ws.cell(ws.max_row, 1).font = Font(bold=True)
+        ws.append(["项目", "键", "内容"])
+    for i, problem in enumerate(problems, 1):
+        ws.append([f"上年存在的主要问题 {i}", f"previous.problems.{i - 1}", problem])
+    for i, measure in enumerate(measures, 1):
+        ws.append([f"上年提出的改进措施 {i}", f"previous.measures.{i - 1}.measure", measure])
+        ws.append([f"改进措施 {i} 的本年落实情况（请填写）", f"previous.measures.{i - 1}.result", None])
+        result = ws.cell(ws.max_row, 3)
+        result.protection = Protection(locked=False)  # the one thing on this sheet the author writes
+        result.fill = PatternFill("solid", fgColor="FFFFFF")
+        result.number_format = "@"
+    for row in ws.iter_rows(min_row=3, min_col=3, max_col=3):
+        row[0].alignment = Alignment(wrap_text=True, vertical="top")
+    ws.column_dimensions["A"].width = 40
+    ws.column_dimensions["B"].width = 36
+    ws.column_dimensions["C"].width = 60 if problems or measures else 12
+    ws.protection.sheet = True  # every other cell stays locked
+
+
+CARRIED_NOTE = (
+    "上年报告的存在问题和改进措施：本年报告第五部分要说明整改和落实情况。请在每条措施下一行的“内容”栏写明"
+    "本年的落实情况，如“已制定《……》并组织培训3次”；不写的，草稿中会留下【待补充】标记。"
+)
+_CARRIED = ("problems", "measures")  # the lists of ``previous`` the sheet holds one row per item
 
 
 def _flatten(value: Any, prefix: str) -> Iterator[tuple[str, Any]]:
@@ -755,8 +781,20 @@ def _read_previous(ws: Worksheet, raw: dict[str, Any], positions: Positions, pro
         if not isinstance(path, str) or not path.startswith("previous.") or path.count(".") > 5:
             continue
         keys = tuple(path.split("."))
-        kind: Kind = "money" if _is_money(path.removeprefix("previous.")) else "count"
+        kind: Kind = (
+            "fact"
+            if keys[1] in _CARRIED
+            else "money"
+            if _is_money(path.removeprefix("previous."))
+            else "count"
+        )
         if _formula(cell, f"{ws.title}!C{row}", path, kind, problems):
             continue
         _put(raw, keys, _convert(cell.value, kind))
         _note_parents(positions, keys, f"{ws.title}!C{row}")
+    previous = raw.get("previous")
+    for key in _CARRIED if isinstance(previous, dict) else ():
+        # ``previous.problems.0`` was put as a dict keyed "0": the loader wants the list, in order.
+        items = previous.get(key)
+        if isinstance(items, dict) and all(str(k).isdigit() for k in items):
+            previous[key] = [items[k] for k in sorted(items, key=int)]
