@@ -793,7 +793,9 @@ def _read_previous(ws: Worksheet, raw: dict[str, Any], positions: Positions, pro
         _put(raw, keys, _convert(cell.value, kind))
         _note_parents(positions, keys, f"{ws.title}!C{row}")
     previous = raw.get("previous")
-    for key in _CARRIED if isinstance(previous, dict) else ():
+    if not isinstance(previous, dict):
+        return
+    for key in _CARRIED:
         # ``previous.problems.0`` was put as a dict keyed "0": the loader wants the list, in order.
         items = previous.get(key)
         if isinstance(items, dict) and all(str(k).isdigit() for k in items):
