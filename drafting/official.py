@@ -364,6 +364,7 @@ _FIELD_LABELS: Final = {
     "agency.short_name": "机关简称",
     "agency.website": "报告电子版下载网址",
     "agency.kind": "机关类型（部门 / 本级政府）",
+    "agency.leadership": "领导表述（总体情况的开头）",
     "agency.contact": "联系方式",
     "year": "报告年度",
     "published": "发布日期",

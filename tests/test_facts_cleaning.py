@@ -96,6 +96,36 @@ def test_the_excel_template_has_the_kind_and_an_older_workbook_still_reads(tmp_p
     assert load_data(path).data.agency.kind is None
 
 
+def test_excel_has_the_leadership_phrase_and_older_workbooks_still_read(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from drafting import official
+    from drafting.data.excel import SHEET_INFO, workbook_layout
+    from tests.output_support import AGENCY, sample_raw
+    from tests.test_excel import _fill
+
+    path = tmp_path / "t.xlsx"
+    result = CliRunner().invoke(
+        cli, ["init", "--agency", AGENCY, "--year", "2024", "--xlsx", "-o", str(path)]
+    )
+    assert result.exit_code == 0, result.output
+    _fill(path, sample_raw())
+    info = next(spec for spec in workbook_layout() if spec.name == SHEET_INFO)
+    ref = next(c.ref for c in info.cells if c.path == "agency.leadership")
+    wb = load_workbook(path)
+    assert wb[SHEET_INFO]["A" + ref[1:]].value == official.cell_label("agency.leadership")
+    wb[SHEET_INFO][ref] = "在县委、县政府的正确领导下"
+    wb.save(path)
+    assert load_data(path).data.agency.leadership == "在县委、县政府的正确领导下"
+    # Made before the leadership row (and the kind row) existed: both blank, still read.
+    wb = load_workbook(path)
+    for key in ("agency.kind", "agency.leadership"):
+        cell = next(c.ref for c in info.cells if c.path == key)
+        wb[SHEET_INFO]["A" + cell[1:]], wb[SHEET_INFO][cell] = None, None
+    wb.save(path)
+    assert load_data(path).data.agency.leadership is None
+
+
 @pytest.mark.skipif(shutil.which("fc-list") is None, reason="fontconfig (fc-list) is not installed")
 def test_substitute_fonts_are_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from drafting.writers.pdf import font_note, official_fonts, substitute_fonts

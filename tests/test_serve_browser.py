@@ -287,3 +287,51 @@ def test_findings_lead_to_the_fact_to_write_and_the_cell_to_fix(page: Page, serv
     target = _cell(page, "table3.carry_forward.natural")
     expect(target).to_be_focused()
     assert target.evaluate("i => i.closest('td').classList.contains('linked')")
+
+
+def test_an_edit_set_aside_by_a_redraft_comes_back_with_one_button(page: Page, tmp_path: Path) -> None:
+    """Issue 14: an accepted edit whose numbers the redraft cannot restate with certainty is set
+    aside; the draft page says so and 恢复另存的修改 brings it back as a change to review."""
+    from .data_support import set_row
+
+    root = workspace(tmp_path, TOWNSHIP)
+    data = root / TOWNSHIP
+    text = data.read_text(encoding="utf-8")
+    data.write_text(set_row(text, "normative", issued=3, in_force=3), encoding="utf-8")
+    mine = "（一）主动公开。本年度我镇制发行政规范性文件3件，其中3件涉及群众切身利益。"
+    with running(root) as server:
+        page.goto(f"{server.url}/r/{TOWNSHIP}/draft")
+        page.locator(".js-draft").click()
+        page.wait_for_url(re.compile(r"/draft$"))
+        page.locator(".paper").wait_for()
+        assert page.locator(".js-restore").is_hidden()  # nothing set aside yet
+        page.select_option(".js-section", "overview")
+        page.locator(".js-manual").click()
+        lines = page.locator(".js-manual-text").input_value().split("\n")
+        lines[1] = mine
+        page.locator(".js-manual-text").fill("\n".join(lines))
+        page.locator(".js-manual-submit").click()
+        page.locator(".js-proposal").wait_for(state="visible")
+        page.locator(".js-accept").click()
+        expect(page.locator("#sec-overview")).to_contain_text("涉及群众切身利益")
+
+        # The figure changes outside the page; the redraft cannot tell which 3 the edit meant.
+        data.write_text(set_row(text, "normative", issued=5, in_force=5), encoding="utf-8")
+        page.reload()
+        page.locator(".js-draft").click()
+        page.wait_for_url(re.compile(r"/draft$"))
+        expect(page.locator("#sec-overview")).not_to_contain_text("涉及群众切身利益")
+        notice = page.locator(".js-set-aside")
+        expect(notice).to_contain_text("总体情况")
+        page.select_option(".js-section", "overview")
+        restore = page.locator(".js-restore")
+        expect(restore).to_be_visible()
+        restore.click()
+        page.locator(".js-proposal").wait_for(state="visible")
+        assert "涉及群众切身利益" in page.locator(".js-diff").inner_text()
+        page.locator(".js-accept").click()
+        confirm = page.locator(".js-confirm")  # the old 3件 no longer matches: asked, not silent
+        confirm.wait_for(state="visible")
+        page.locator(".js-confirm-yes").click()
+        expect(page.locator("#sec-overview")).to_contain_text("涉及群众切身利益")
+        expect(page.locator(".js-set-aside")).to_have_count(0)

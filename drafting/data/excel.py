@@ -190,6 +190,13 @@ def _info_sheet(agency: str, year: int | None, last: ReportData | None) -> Sheet
             a.kind if a else None,
             "可不填：部门 或 本级政府（核对发布期限用）",
         ),
+        (
+            "agency.leadership",
+            official.cell_label("agency.leadership"),
+            "text",
+            a.leadership if a else None,
+            "可不填；填写后作为总体情况的开头，如 在县委、县政府的正确领导下",
+        ),
     ]
     for i, (path, label, kind, value, note) in enumerate(rows, start=TABLE_TOP):
         sheet.cells += [
@@ -630,7 +637,7 @@ def _open(path: Path) -> Workbook:
 
 # Labels of rows added to a sheet after the first templates were given out: an older workbook has
 # them blank, and is read as if the row were left empty.
-_LATER = frozenset({official.cell_label("agency.kind")})
+_LATER = frozenset({official.cell_label("agency.kind"), official.cell_label("agency.leadership")})
 
 
 def _check_labels(ws: Worksheet, spec: SheetSpec, source: str) -> None:

@@ -191,7 +191,7 @@ async def events(request: Request) -> Response:
 
 
 async def revision_action(request: Request) -> Response:
-    """revise / retry / edit / regenerate / accept / reject / undo / redo / pin / unpin."""
+    """revise / retry / edit / regenerate / restore / accept / reject / undo / redo / pin / unpin."""
     st = state(request)
     desk = st.desk(request.path_params["name"])
     action = request.path_params["action"]
@@ -212,8 +212,10 @@ async def revision_action(request: Request) -> Response:
         text = _text(payload, "text", 50000)
         proposal = await run_in_threadpool(desk.propose, settings, if_match, lambda s: s.edit(section, text))
         return JSONResponse({"proposal": proposal})
-    if action == "regenerate":
-        proposal = await run_in_threadpool(desk.propose, settings, if_match, lambda s: s.regenerate(section))
+    if action in ("regenerate", "restore"):
+        proposal = await run_in_threadpool(
+            desk.propose, settings, if_match, lambda s: getattr(s, action)(section)
+        )
         return JSONResponse({"proposal": proposal})
     if action == "accept":
         result = await run_in_threadpool(desk.accept, settings, if_match, bool(payload.get("confirm")))

@@ -127,6 +127,8 @@ async def draft_page(request: Request) -> Response:
                     "backend": section.backend,
                     "notes": section.notes,
                     "text": "\n".join(section.paragraphs),
+                    # An accepted edit the last redraft could not keep: 恢复另存的修改 brings it back.
+                    "set_aside": bool(session.set_aside(section.id)),
                 }
             )
         undo, redo = session.next_undo(), session.next_redo()

@@ -573,6 +573,12 @@
     });
     $(".js-retry").addEventListener("click", () => startStream("retry", {}));
     $(".js-regenerate").addEventListener("click", () => act("regenerate", { section: section.value }, (d) => showProposal(d.proposal)));
+    // 恢复另存的修改: offered only for a section whose edit the last redraft set aside.
+    const restore = $(".js-restore");
+    const showRestore = () => { restore.hidden = !section.selectedOptions[0]?.dataset.setAside; };
+    section.addEventListener("change", showRestore);
+    showRestore();
+    restore.addEventListener("click", () => act("restore", { section: section.value }, (d) => showProposal(d.proposal)));
     const manualBox = $(".js-manual-box");
     function openManual(text) {
       $(".js-manual-text").value = text;
