@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
+from drafting.data import load_data
 from drafting.server import ServerOptions, create_app
 
 from .serve_support import excel_sheet, workspace
@@ -137,7 +138,6 @@ def test_every_number_cell_of_a_drafted_table_carries_its_data_key(root: Path) -
 
 
 def test_an_excel_sheet_in_the_folder_is_offered_for_conversion(root: Path) -> None:
-    from drafting.data import load_data
 
     sheet = excel_sheet(root / "数据表.xlsx", {}, agency="某县某局").read_bytes()
     excel_sheet(root / "有错.xlsx", {"表三": {"D7": "十二件"}}, agency="某县某局")
@@ -247,7 +247,6 @@ def test_a_data_edit_reads_the_yaml_once(root: Path, monkeypatch: pytest.MonkeyP
 
 def test_last_years_published_pdf_starts_this_years_report(root: Path) -> None:
     """The reader reads PDFs now: a PDF of last year's report is accepted like a .docx."""
-    from drafting.data import load_data
 
     from .conftest import ROOT
 
@@ -422,3 +421,16 @@ def test_a_draft_that_never_reached_its_model_says_so(root: Path, monkeypatch: p
     offline = _client(root)
     _draft(offline, COMPLETE)
     assert "没有用上模型" not in offline.get(f"/r/{COMPLETE}/draft").text
+
+
+def test_the_agency_kind_and_leadership_are_typed_on_the_data_page(root: Path) -> None:
+    """Issue 14: 机关类型 (for the deadline warning) and the leadership phrase have their fields."""
+    client = _client(root)
+    page = client.get(f"/r/{COMPLETE}").text
+    assert 'data-path="agency.kind"' in page and 'data-path="agency.leadership"' in page
+    saved = _save(
+        client, COMPLETE, {"agency.kind": "部门", "agency.leadership": "在县委、县政府的正确领导下"}
+    )
+    assert saved["issues"] == []
+    data = load_data(root / COMPLETE).data
+    assert data.agency.kind == "部门" and data.agency.leadership == "在县委、县政府的正确领导下"
