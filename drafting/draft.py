@@ -273,9 +273,9 @@ def draft_file(
     # Facts no writer used (instructions to a model, figures contradicting the tables), at their line.
     notes = []
     if "pdf" in formats:
-        from .writers.pdf import font_note, substitute_fonts
+        from .writers.pdf import pdf_font_note
 
-        note = font_note(substitute_fonts())
+        note = pdf_font_note()
         notes += [note] if note else []
     return FileOutcome(
         path,

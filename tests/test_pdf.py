@@ -105,3 +105,30 @@ def test_missing_libreoffice_names_the_package(tmp_path: Path, monkeypatch: pyte
     assert "LibreOffice" in result.output and "Traceback" not in result.output
     # Everything is rendered before anything is written: no Markdown left without its PDF.
     assert not list(out.glob(f"{REFERENCE_EXAMPLE.stem}.*")) if out.exists() else True
+
+
+@needs_libreoffice
+def test_substitute_fonts_are_named_by_draft_and_by_revise(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 14: wherever a PDF is made — draft, the documents revise brings up to date — the
+    author is told which official fonts it was set without (the web page shows the same note)."""
+    from .revise_support import revise_cli
+
+    empty = tmp_path / "fonts.conf"  # a fontconfig that knows no font: every official font missing
+    empty.write_text('<?xml version="1.0"?><fontconfig><dir>' + str(tmp_path) + "</dir></fontconfig>")
+    monkeypatch.setenv("FONTCONFIG_FILE", str(empty))
+    out = tmp_path / "out"
+    drafted = CliRunner().invoke(cli, ["draft", str(REFERENCE_EXAMPLE), "-o", str(out), "--format", "md,pdf"])
+    assert drafted.exit_code == 0, drafted.output
+    assert "PDF 使用了替代字体" in drafted.output and "仿宋_GB2312" in drafted.output
+    draft = out / f"{REFERENCE_EXAMPLE.stem}.draft.json"
+    text = tmp_path / "other.txt"
+    from drafting.document import load_draft
+
+    kept = load_draft(draft).section("other").paragraphs
+    text.write_text("\n".join([*kept, "本年度无其他需要报告的事项。"]), encoding="utf-8")
+    revised = revise_cli(draft, "--section", "other", "--text-file", str(text))
+    assert revised.exit_code == 0, revised.output
+    assert f"{REFERENCE_EXAMPLE.stem}.pdf" in revised.output
+    assert "PDF 使用了替代字体" in revised.output and "仿宋_GB2312" in revised.output

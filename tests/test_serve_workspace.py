@@ -434,3 +434,22 @@ def test_the_agency_kind_and_leadership_are_typed_on_the_data_page(root: Path) -
     assert saved["issues"] == []
     data = load_data(root / COMPLETE).data
     assert data.agency.kind == "部门" and data.agency.leadership == "在县委、县政府的正确领导下"
+
+
+def test_the_draft_page_names_the_fonts_a_pdf_lacks(
+    root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from drafting.server import pages
+    from drafting.writers.pdf import find_soffice
+
+    if find_soffice() is None:
+        pytest.skip("LibreOffice (soffice) is not installed: the page offers no PDF and names no font")
+    empty = tmp_path / "fonts.conf"  # a fontconfig that knows no font: every official font missing
+    empty.write_text('<?xml version="1.0"?><fontconfig><dir>' + str(tmp_path) + "</dir></fontconfig>")
+    monkeypatch.setenv("FONTCONFIG_FILE", str(empty))
+    pages._font_note.cache_clear()  # asked once a server run: this run starts here
+    client = _client(root)
+    _draft(client, COMPLETE)
+    page = client.get(f"/r/{COMPLETE}/draft").text
+    pages._font_note.cache_clear()
+    assert "PDF 使用了替代字体" in page and "仿宋_GB2312" in page

@@ -90,6 +90,8 @@ def _finish(session: RevisionSession) -> None:
         click.echo("已更新文档：" + "、".join(str(p) for p in done.written))
     for path, why in done.failed:
         click.secho(f"未能更新 {path}：{why}", fg="yellow", err=True)
+    for note in done.notes:
+        click.secho(f"提示：{note}。", fg="yellow", err=True)
 
 
 def _log(session: RevisionSession) -> None:

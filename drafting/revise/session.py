@@ -93,6 +93,7 @@ class SectionStatus:
 class Finished:
     written: list[Path]
     failed: list[tuple[Path, str]]  # a document that could not be rendered, and why
+    notes: tuple[str, ...] = ()  # what to know about a document written (a PDF in substitute fonts)
 
 
 def section_label(section: Section) -> str:
@@ -621,7 +622,12 @@ class RevisionSession:
                 atomic_write_all(rendered)
             except DraftingError as exc:
                 return Finished([], failed + [(path, exc.message) for path in rendered])
-        return Finished(list(rendered), failed)
+        notes: tuple[str, ...] = ()
+        if any(path.suffix == ".pdf" for path in rendered):
+            from ..writers.pdf import pdf_font_note
+
+            notes = tuple(n for n in (pdf_font_note(),) if n)
+        return Finished(list(rendered), failed, notes)
 
     def close(self) -> None:
         if self.backend is not None:

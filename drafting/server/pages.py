@@ -151,6 +151,8 @@ async def draft_page(request: Request) -> Response:
     context = await run_in_threadpool(build)
     from ..writers.pdf import find_soffice
 
+    has_pdf = find_soffice() is not None
+    font_note = await run_in_threadpool(_font_note) if has_pdf else None
     boot = {"etag": context["etag"], "name": name, "pending": context["pending"]}
     return render(
         request,
@@ -158,7 +160,8 @@ async def draft_page(request: Request) -> Response:
         title=f"{context['draft'].title} · 草稿",
         name=name,
         downloads=DOWNLOADS,
-        has_pdf=find_soffice() is not None,
+        has_pdf=has_pdf,
+        font_note=font_note,
         boot=json.dumps(boot, ensure_ascii=False),
         **context,
     )
@@ -270,3 +273,12 @@ routes = [
     Route("/r/{name}/check.json", check_json),
     Route("/r/{name}/download/{fmt}", download),
 ]
+
+
+@cache
+def _font_note() -> str | None:
+    """The PDF's substitute fonts, asked of fontconfig once a server run (fonts installed while it
+    runs are seen after a restart): the draft page is loaded after every change."""
+    from ..writers.pdf import pdf_font_note
+
+    return pdf_font_note()

@@ -102,6 +102,11 @@ def font_note(missing: list[tuple[str, str]]) -> str | None:
     )
 
 
+def pdf_font_note() -> str | None:
+    """What to tell the author after a PDF was made on this machine: the missing fonts, or None."""
+    return font_note(substitute_fonts())
+
+
 def render(draft: Draft) -> bytes:
     from . import docx
 
