@@ -23,8 +23,9 @@ from ..backends.resolve import ModelChoice
 from ..data.model import ReportData
 from ..prompts import render_alone
 from .asking import Clients, ask, ask_each_once, base_values, draft_text, facts_text, task_prompt
-from .record import DraftRun, ResultRecord, RunRecord
+from .record import DraftRun, RunRecord
 from .rubrics import Rubric
+from .scoring import Result
 from .suite import Judge, JudgeSpec
 from .verdicts import Grade, Judgement, read_score, score_text
 
@@ -123,7 +124,7 @@ def judge_record(
     )
 
 
-def judge_result(j: Judgement) -> ResultRecord | None:
+def judge_result(j: Judgement) -> Result | None:
     """The expectation a judge with ``min_score`` sets: the median reaches it. Without a score
     it is not met (never assumed); a judge not asked sets none."""
     if j.min_score is None or j.skipped:
@@ -133,10 +134,10 @@ def judge_result(j: Judgement) -> ResultRecord | None:
     if median is None:
         why = j.grades[0].unscored if j.grades else "没有评分者"
         reason = f"{j.title}：没有有效评分，无法判断是否达到 {bound} 分（{why}）"
-        return ResultRecord(name=f"{KIND}:{j.name}", kind=KIND, ok=False, reason=reason)
+        return Result(name=f"{KIND}:{j.name}", kind=KIND, ok=False, reason=reason)
     ok = median >= j.min_score
     reason = f"{j.title}：{j.summary()}，{'达到' if ok else '低于'} {bound} 分"
-    return ResultRecord(name=f"{KIND}:{j.name}", kind=KIND, ok=ok, reason=reason)
+    return Result(name=f"{KIND}:{j.name}", kind=KIND, ok=ok, reason=reason)
 
 
 def with_judgements(run: DraftRun, judgements: list[Judgement]) -> DraftRun:

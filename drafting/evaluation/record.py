@@ -55,16 +55,6 @@ class FindingRecord(_Strict, HoldsFinding):
     paragraph: int | None = None
 
 
-class ResultRecord(_Strict):
-    name: str
-    kind: str
-    ok: bool
-    reason: str
-    section: str | None = None
-    rule: str | None = None
-    finding: Finding | None = None  # the finding that decided it, when one did
-
-
 class Answer(_Strict):
     """One raw answer of the model, before cleaning and checking."""
 
@@ -87,7 +77,7 @@ class DraftRun(_Strict):
     fallbacks: list[str] = Field(default_factory=list)
     reasked: list[str] = Field(default_factory=list)
     findings: list[FindingRecord] = Field(default_factory=list)
-    results: list[ResultRecord] = Field(default_factory=list)
+    results: list[Result] = Field(default_factory=list)  # stored as scoring gives them
     passed: bool = False
     usage: SectionUsage = Field(default_factory=SectionUsage)
     latency_s: float = 0.0  # wall time of the draft
@@ -181,7 +171,7 @@ def score_run(run: DraftRun, draft: Draft, data: ReportData, expect: list[Expect
             "fallbacks": sorted(did.fallbacks),
             "reasked": sorted(did.reasked),
             "findings": finding_records(findings, draft),
-            "results": [result_record(r) for r in results],
+            "results": results,
             "passed": all(r.ok for r in results),
         }
     )
@@ -194,12 +184,6 @@ def finding_records(findings: list[Finding], draft: Draft) -> list[FindingRecord
         where = locate(f.location, places)
         out.append(FindingRecord(finding=f, section=where.section, paragraph=where.paragraph))
     return out
-
-
-def result_record(r: Result) -> ResultRecord:
-    return ResultRecord(
-        name=r.name, kind=r.kind, ok=r.ok, reason=r.reason, section=r.section, rule=r.rule, finding=r.finding
-    )
 
 
 def rescore(record: RunRecord, suite: EvalSuite | None = None) -> RunRecord:

@@ -9,6 +9,8 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from pydantic import BaseModel, ConfigDict
+
 from .. import official
 from ..checks import Finding, run_checks
 from ..data.model import ReportData
@@ -38,8 +40,13 @@ class Located:
     paragraph: int | None = None
 
 
-@dataclass(frozen=True)
-class Result:
+class Result(BaseModel):
+    """One expectation's verdict on a draft, with its reason in Chinese. The eval record stores it
+    as it is (``DraftRun.results``), so a damaged record's result is read with the same strictness
+    as any of its parts."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
     name: str  # stable across runs: what a baseline comparison matches on
     kind: str
     ok: bool
@@ -148,6 +155,11 @@ def _found(pattern: str, texts: Iterable[str], regex: bool) -> str | None:
     return None
 
 
+def _no_paragraph(name: str, kind: str, section: str | None, paragraph: str | None) -> Result:
+    """An expectation about one paragraph of a draft that has no paragraph beginning so."""
+    return Result(name=name, kind=kind, ok=False, reason=f"没有以“{paragraph}”开头的段落", section=section)
+
+
 def _phrases(spec: TextSpec, draft: Draft, want: bool) -> list[Result]:
     kind = "contains" if want else "not_contains"
     scope = _scope(spec.section, spec.paragraph)
@@ -156,14 +168,16 @@ def _phrases(spec: TextSpec, draft: Draft, want: bool) -> list[Result]:
     for phrase in spec.texts():
         name = f"{kind}:{scope}:{phrase}"
         if texts is None:
-            out.append(Result(name, kind, False, f"没有以“{spec.paragraph}”开头的段落", spec.section))
+            out.append(_no_paragraph(name, kind, spec.section, spec.paragraph))
             continue
         hit = _found(phrase, texts, spec.regex)
         if want:
             reason = f"{scope}中有“{hit}”" if hit else f"{scope}中没有“{phrase}”"
         else:
             reason = f"{scope}中不应出现却出现了“{hit}”" if hit else f"{scope}中没有“{phrase}”"
-        out.append(Result(name, kind, (hit is not None) == want, reason, spec.section))
+        out.append(
+            Result(name=name, kind=kind, ok=(hit is not None) == want, reason=reason, section=spec.section)
+        )
     return out
 
 
@@ -173,13 +187,15 @@ def _length(item: Length, draft: Draft) -> Result:
     name = f"length:{scope}"
     texts = _texts(draft, spec.section, spec.paragraph)
     if texts is None:
-        return Result(name, "length", False, f"没有以“{spec.paragraph}”开头的段落", spec.section)
+        return _no_paragraph(name, "length", spec.section, spec.paragraph)
     n = sum(len(t) for t in texts)
     low = spec.min if spec.min is not None else 0
     high = spec.max
     ok = n >= low and (high is None or n <= high)
     bound = f"{low}–{high}" if high is not None else f"不少于 {low}"
-    return Result(name, "length", ok, f"{scope}共 {n} 字（应为 {bound} 字）", spec.section)
+    return Result(
+        name=name, kind="length", ok=ok, reason=f"{scope}共 {n} 字（应为 {bound} 字）", section=spec.section
+    )
 
 
 def _fallback(item: Fallback, did: Behaviour) -> Result:
@@ -192,7 +208,9 @@ def _fallback(item: Fallback, did: Behaviour) -> Result:
     else:
         ok = set(fell) == set(want)
         expected = f"应回退的部分：{'、'.join(want) or '无'}"
-    return Result("fallback", "fallback", ok, f"回退为离线文本的部分：{shown}（{expected}）")
+    return Result(
+        name="fallback", kind="fallback", ok=ok, reason=f"回退为离线文本的部分：{shown}（{expected}）"
+    )
 
 
 def _order(section: str) -> int:
@@ -237,14 +255,23 @@ def _flagged(
         elif spec.rule is None or not did.answers:
             caught.append(f"模型的回答未通过起草时的检查，已{path}")
     if caught:
+        reason = f"{label}：已发现——" + "；".join(caught)
         return Result(
-            name, "flagged", True, f"{label}：已发现——" + "；".join(caught), spec.section, spec.rule, decided
+            name=name,
+            kind="flagged",
+            ok=True,
+            reason=reason,
+            section=spec.section,
+            rule=spec.rule,
+            finding=decided,
         )
     if path:
         why = f"被拒绝的回答中没有 {spec.rule} 所指的问题（另有原因{path}）"
     else:
         why = "模型的回答被原样采用，检查也没有报告" + (spec.rule or "错误")
-    return Result(name, "flagged", False, f"{label}：{why}", spec.section, spec.rule)
+    return Result(
+        name=name, kind="flagged", ok=False, reason=f"{label}：{why}", section=spec.section, rule=spec.rule
+    )
 
 
 def _in_rejected(section: str, rule: str | None, data: ReportData, did: Behaviour) -> Finding | None:
@@ -263,15 +290,10 @@ def _in_rejected(section: str, rule: str | None, data: ReportData, did: Behaviou
 def _no_errors(findings: Sequence[Finding]) -> Result:
     errors = [f for f in findings if f.is_error]
     if not errors:
-        return Result("no_errors", "no_errors", True, "检查没有报告错误")
+        return Result(name="no_errors", kind="no_errors", ok=True, reason="检查没有报告错误")
     rules = "、".join(dict.fromkeys(f.rule for f in errors))
-    return Result(
-        "no_errors",
-        "no_errors",
-        False,
-        f"检查报告 {len(errors)} 处错误（{rules}）：{errors[0].message}",
-        finding=errors[0],
-    )
+    reason = f"检查报告 {len(errors)} 处错误（{rules}）：{errors[0].message}"
+    return Result(name="no_errors", kind="no_errors", ok=False, reason=reason, finding=errors[0])
 
 
 def _passes(item: Passes, findings: Sequence[Finding]) -> list[Result]:
@@ -280,7 +302,9 @@ def _passes(item: Passes, findings: Sequence[Finding]) -> list[Result]:
         hits = [f for f in findings if f.rule == rule]
         reason = f"{rule} 没有报告问题" if not hits else f"{rule}：{hits[0].message}（{hits[0].location}）"
         first = hits[0] if hits else None
-        out.append(Result(f"passes:{rule}", "passes", not hits, reason, rule=rule, finding=first))
+        out.append(
+            Result(name=f"passes:{rule}", kind="passes", ok=not hits, reason=reason, rule=rule, finding=first)
+        )
     return out
 
 

@@ -19,97 +19,23 @@ import random
 import re
 from dataclasses import dataclass
 
-DOMAINS = (
-    "义务教育招生",
-    "城乡低保",
-    "保障性住房",
-    "道路交通安全",
-    "生态环境保护",
-    "食品药品安全",
-    "就业创业",
-    "医疗保障",
-    "农村人居环境整治",
-    "安全生产",
-    "文化旅游",
-    "乡村振兴",
-    "优化营商环境",
-    "财政预决算",
-    "重大建设项目",
-    "公共资源配置",
-    "征地补偿",
-    "养老服务",
-    "防汛抗旱",
-    "耕地保护",
-    "住房公积金",
-    "知识产权保护",
-    "残疾人帮扶",
-    "退役军人服务",
-    "燃气管网改造",
-    "老旧小区改造",
-    "校外培训治理",
-    "水资源管理",
-    "林长制",
-    "河湖长制",
-)
-ACTIONS = ("围绕", "聚焦", "紧扣", "结合", "对照", "立足", "针对", "瞄准", "面向", "突出")
-LINKS = ("，依托", "，通过", "，在", "，利用", "，借助", "，经由", "，用好")
-VERBS = (
-    "梳理更新",
-    "集中发布",
-    "分类公开",
-    "动态调整",
-    "及时公布",
-    "专题展示",
-    "逐项核对",
-    "汇编印发",
-    "滚动更新",
-    "定期通报",
-    "挂网公示",
-    "统一归集",
-    "同步推送",
-    "按月晾晒",
-    "分批披露",
-    "全量上线",
-)
-ITEMS = (
-    "办事指南",
-    "政策文件",
-    "统计数据",
-    "资金分配结果",
-    "项目审批信息",
-    "执法检查结果",
-    "考核结果",
-    "服务事项清单",
-    "收费目录清单",
-    "权责清单",
-    "招标采购公告",
-    "人事任免信息",
-    "应急预案",
-    "规划批后公告",
-    "督查通报",
-    "补贴发放名册",
-    "抽检结果",
-    "双随机抽查结果",
-)
-UNITS = ("条", "项", "份", "批次", "期", "篇")
-CHANNELS = (
-    "门户网站专栏",
-    "政务服务大厅查阅点",
-    "微信公众号",
-    "村务公开栏",
-    "社区公告栏",
-    "新闻发布会",
-    "政务服务热线",
-    "融媒体中心",
-    "档案馆查阅室",
-    "政务微博",
-    "短视频账号",
-    "便民服务站",
-    "电子显示屏",
-    "广播电视台",
-)
-MEANS = ("图解", "短视频", "一图读懂", "问答", "现场解读", "专家访谈", "案例说明", "漫画", "H5", "音频")
-RESULTS = ("回应关切", "解答疑问", "化解争议", "收集建议", "澄清误读", "引导预期")
+# The slots of a sentence and the words each is drawn from, one slot a line, in the order
+# ``sentence`` draws them: a pair is the same from its seed only while these stay as they are.
+_POOLS = """
+action  围绕 聚焦 紧扣 结合 对照 立足 针对 瞄准 面向 突出
+domain  义务教育招生 城乡低保 保障性住房 道路交通安全 生态环境保护 食品药品安全 就业创业 医疗保障 农村人居环境整治 安全生产 文化旅游 乡村振兴 优化营商环境 财政预决算 重大建设项目 公共资源配置 征地补偿 养老服务 防汛抗旱 耕地保护 住房公积金 知识产权保护 残疾人帮扶 退役军人服务 燃气管网改造 老旧小区改造 校外培训治理 水资源管理 林长制 河湖长制
+link    ，依托 ，通过 ，在 ，利用 ，借助 ，经由 ，用好
+verb    梳理更新 集中发布 分类公开 动态调整 及时公布 专题展示 逐项核对 汇编印发 滚动更新 定期通报 挂网公示 统一归集 同步推送 按月晾晒 分批披露 全量上线
+item    办事指南 政策文件 统计数据 资金分配结果 项目审批信息 执法检查结果 考核结果 服务事项清单 收费目录清单 权责清单 招标采购公告 人事任免信息 应急预案 规划批后公告 督查通报 补贴发放名册 抽检结果 双随机抽查结果
+unit    条 项 份 批次 期 篇
+channel 门户网站专栏 政务服务大厅查阅点 微信公众号 村务公开栏 社区公告栏 新闻发布会 政务服务热线 融媒体中心 档案馆查阅室 政务微博 短视频账号 便民服务站 电子显示屏 广播电视台
+mean    图解 短视频 一图读懂 问答 现场解读 专家访谈 案例说明 漫画 H5 音频
+result  回应关切 解答疑问 化解争议 收集建议 澄清误读 引导预期
+"""
+POOLS: dict[str, tuple[str, ...]] = {
+    slot: tuple(words) for slot, *words in (line.split() for line in _POOLS.strip().splitlines())
+}
+
 WEAKNESSES = (
     "解读材料的可读性还不够强",
     "基层公开目录更新不够及时",
@@ -161,16 +87,9 @@ class Pair:
 def sentence(rng: random.Random) -> str:
     """One sentence of the genre, its slots drawn from the pools."""
     pattern = rng.choice(_PATTERNS)
+    words = {slot: rng.choice(pool) for slot, pool in POOLS.items()}
     text = pattern.format(
-        action=rng.choice(ACTIONS),
-        domain=rng.choice(DOMAINS),
-        link=rng.choice(LINKS),
-        verb=rng.choice(VERBS),
-        item=rng.choice(ITEMS),
-        unit=rng.choice(UNITS),
-        channel=rng.choice(CHANNELS),
-        mean=rng.choice(MEANS),
-        result=rng.choice(RESULTS),
+        **words,
         n=rng.randint(12, 980),
         m=rng.randint(2, 40),
         k=rng.randint(1, 15),

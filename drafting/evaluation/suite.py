@@ -24,7 +24,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Generic, Literal, Self, TypeVar, cast
 
 from pydantic import (
     AfterValidator,
@@ -84,17 +84,37 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True)
 
 
-class TextSpec(_Strict):
+T = TypeVar("T")
+
+
+def _listed(value: T | list[T]) -> list[T]:
+    """A key that takes one value or a list of them (``passes: N1``, ``passes: [N1, Y2]``), as a list."""
+    return value if isinstance(value, list) else [value]
+
+
+class _Spec(_Strict):
+    """The mapping an expectation may also be written without: its ``SHORT`` key's value alone
+    (``contains: 文字`` is ``contains: {text: 文字}``)."""
+
+    SHORT: ClassVar[str]
+
+    @classmethod
+    def of(cls, value: object) -> Self:
+        return value if isinstance(value, cls) else cls.model_validate({cls.SHORT: value})
+
+
+class TextSpec(_Spec):
     """Where a phrase is looked for: a section, one paragraph of it (the one that begins with
     ``paragraph``, e.g. ``（二）``), or everywhere (preamble and every section)."""
 
+    SHORT = "text"
     text: Texts
     section: SectionId | None = None
     paragraph: str | None = None
     regex: bool = False
 
     def texts(self) -> list[str]:
-        return [self.text] if isinstance(self.text, str) else list(self.text)
+        return _listed(self.text)
 
 
 class LengthSpec(_Strict):
@@ -112,7 +132,8 @@ class LengthSpec(_Strict):
         return self
 
 
-class FlaggedSpec(_Strict):
+class FlaggedSpec(_Spec):
+    SHORT = "section"
     section: SectionId
     rule: RuleId | None = None
 
@@ -137,10 +158,11 @@ RubricRef = Annotated[
 Name = Annotated[str, Field(min_length=1, pattern=r"^[\w.\-]+$")]
 
 
-class JudgeSpec(_Strict):
+class JudgeSpec(_Spec):
     """A rubric scored 1–5 by ``graders`` samples of each judge model (``--judge-model`` replaces
     ``model``); with ``min_score`` the median must reach it for the draft to pass."""
 
+    SHORT = "rubric"
     rubric: RubricRef
     name: Name | None = None  # what results and reports call it; default the rubric's id
     model: Annotated[str, Field(min_length=1)] | list[Annotated[str, Field(min_length=1)]] | None = None
@@ -149,12 +171,10 @@ class JudgeSpec(_Strict):
     section: SectionId | list[SectionId] | None = None  # the parts read; default the rubric's own
 
     def models(self) -> list[str]:
-        m = self.model
-        return [] if m is None else [m] if isinstance(m, str) else list(m)
+        return [] if self.model is None else _listed(self.model)
 
     def sections(self) -> tuple[str, ...] | None:
-        s = self.section
-        return None if s is None else (s,) if isinstance(s, str) else tuple(s)
+        return None if self.section is None else tuple(_listed(self.section))
 
     def resolved(self) -> rubrics.Rubric:
         return rubrics.resolve(self.rubric, self.sections())
@@ -164,12 +184,26 @@ class JudgeSpec(_Strict):
         return self.name or self.resolved().id
 
 
-class Judge(_Strict):
-    judge: RubricRef | JudgeSpec
+SpecT = TypeVar("SpecT", bound=_Spec)
 
-    def spec(self) -> JudgeSpec:
-        j = self.judge
-        return j if isinstance(j, JudgeSpec) else JudgeSpec(rubric=j)
+
+class _WithSpec(_Strict, Generic[SpecT]):
+    """An expectation whose one key holds its spec in full or short: ``Contains(_WithSpec[TextSpec])``
+    has ``contains: 文字`` or ``contains: {text: 文字, …}``, and ``spec()`` is the ``TextSpec`` either way."""
+
+    def spec(self) -> SpecT:
+        (value,) = (getattr(self, key) for key in type(self).model_fields)
+        # The spec's class is the parameter of the ``_WithSpec[…]`` in the expectation's bases.
+        (kind,) = next(
+            k.__pydantic_generic_metadata__["args"]
+            for k in type(self).__mro__
+            if issubclass(k, _WithSpec) and k.__pydantic_generic_metadata__["origin"] is _WithSpec
+        )
+        return cast(SpecT, kind.of(value))
+
+
+class Judge(_WithSpec[JudgeSpec]):
+    judge: RubricRef | JudgeSpec
 
 
 class NoErrors(_Strict):
@@ -180,22 +214,15 @@ class Passes(_Strict):
     passes: RuleId | list[RuleId]
 
     def rules(self) -> list[str]:
-        return [self.passes] if isinstance(self.passes, str) else list(self.passes)
+        return _listed(self.passes)
 
 
-class Contains(_Strict):
+class Contains(_WithSpec[TextSpec]):
     contains: Texts | TextSpec
 
-    def spec(self) -> TextSpec:
-        return self.contains if isinstance(self.contains, TextSpec) else TextSpec(text=self.contains)
 
-
-class NotContains(_Strict):
+class NotContains(_WithSpec[TextSpec]):
     not_contains: Texts | TextSpec
-
-    def spec(self) -> TextSpec:
-        c = self.not_contains
-        return c if isinstance(c, TextSpec) else TextSpec(text=c)
 
 
 class Length(_Strict):
@@ -206,16 +233,11 @@ class Fallback(_Strict):
     fallback: bool | SectionId | list[SectionId]
 
     def sections(self) -> bool | list[str]:
-        f = self.fallback
-        return f if isinstance(f, bool) else [f] if isinstance(f, str) else list(f)
+        return self.fallback if isinstance(self.fallback, bool) else _listed(self.fallback)
 
 
-class Flagged(_Strict):
+class Flagged(_WithSpec[FlaggedSpec]):
     flagged: SectionId | FlaggedSpec
-
-    def spec(self) -> FlaggedSpec:
-        f = self.flagged
-        return f if isinstance(f, FlaggedSpec) else FlaggedSpec(section=f)
 
 
 ITEM_MODELS: dict[str, type[_Strict]] = {
@@ -387,42 +409,28 @@ def load_suite(path: Path | str) -> LoadedSuite:
 def _load_case_data(
     path: Path, case: EvalCase, here: tuple[str, ...], positions: yamlfile.Positions
 ) -> Loaded:
+    def unusable(key: str, what: str, hint: str) -> InputError:
+        """The case's data file named at its key in the suite: ``what`` is wrong with it."""
+        where = yamlfile.problem(str(path), WHAT, (*here, key), positions, f"案例“{case.id}”的数据文件{what}")
+        return InputError(where, hint=hint)
+
     data_path = path.parent / case.data
     previous = path.parent / case.previous if case.previous else None
     for key, file in (("data", data_path), ("previous", previous)):
         if file is not None and not file.is_file():
-            raise InputError(
-                yamlfile.problem(
-                    str(path), WHAT, (*here, key), positions, f"案例“{case.id}”的数据文件 {file} 不存在"
-                ),
-                hint="数据文件的路径相对于评测集文件所在的文件夹；请改正路径或补上该文件。",
+            raise unusable(
+                key, f" {file} 不存在", "数据文件的路径相对于评测集文件所在的文件夹；请改正路径或补上该文件。"
             )
     try:
         return load_data(data_path, previous=previous)
     except DataError as exc:
         first = next((i for i in exc.issues if i.is_error), None)
         detail = first.render() if first else exc.message
-        raise InputError(
-            yamlfile.problem(
-                str(path),
-                WHAT,
-                (*here, "data"),
-                positions,
-                f"案例“{case.id}”的数据文件 {data_path} 有错误：{detail}",
-            ),
-            hint=f"可用 drafting validate {data_path} 查看全部问题。",
+        raise unusable(
+            "data", f" {data_path} 有错误：{detail}", f"可用 drafting validate {data_path} 查看全部问题。"
         ) from None
     except DraftingError as exc:
-        raise InputError(
-            yamlfile.problem(
-                str(path),
-                WHAT,
-                (*here, "data"),
-                positions,
-                f"案例“{case.id}”的数据文件无法读取：{exc.message}",
-            ),
-            hint=exc.hint,
-        ) from None
+        raise unusable("data", f"无法读取：{exc.message}", exc.hint) from None
 
 
 # --- the JSON schema ---------------------------------------------------------------------------

@@ -11,6 +11,7 @@ import datetime as dt
 import html as html_lib
 import io
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
@@ -523,10 +524,8 @@ def render_page(page: Page, layout: str) -> str | bytes:
     """The page in one layout: text for txt/md/pipe/lines/paragraphs/concat/html, bytes for docx."""
     if layout == "docx":
         return _docx(page)
-    if layout == "html":
-        return _html(page)
-    if layout == "portal":
-        return _portal(page)
+    if layout in _WEB_PAGES:
+        return _WEB_PAGES[layout].render(page)
     table_text = _TABLE_RENDERERS[layout]
     markdown = layout in ("md", "apart")
     out = []
@@ -546,25 +545,36 @@ def render_page(page: Page, layout: str) -> str | bytes:
     return "\n\n".join(out) + "\n"
 
 
-def _html(page: Page) -> str:
-    body = []
-    for item in page.items:
-        if item.table is not None:
-            body.append(_table_html(item.table))
-        elif item.kind == "title":
-            body.append(f"<h1>{html_lib.escape(item.text)}</h1>")
-        elif item.kind == "heading":
-            body.append(f"<p><strong>{html_lib.escape(item.text)}</strong></p>")
-        else:
-            body.append(f"<p>{html_lib.escape(item.text)}</p>")
-    title = next((i.text for i in page.items if i.kind == "title"), "")
-    return (
-        '<!DOCTYPE html><html><head><meta charset="utf-8"><title>'
-        + html_lib.escape(title)
-        + '</title></head><body><div class="nav">当前位置：首页 &gt; 政府信息公开 &gt; 年度报告</div>'
-        + "".join(body)
-        + "</body></html>\n"
-    )
+@dataclass(frozen=True)
+class _WebPage:
+    """A web page around the report (``html``: a bare page; ``portal``: as a government portal
+    publishes it): what its ``<head>`` and ``<body>`` hold besides the report, and how each item of
+    the report is written."""
+
+    title_suffix: str  # after the report's title in ``<title>``
+    head: str
+    top: str  # the page before the report
+    bottom: str  # and after it
+    table: Callable[[Table], str]
+    title: Callable[[str], str]
+    heading: Callable[[str], str]
+    text: Callable[[str], str]  # a paragraph, or any item of another kind
+
+    def render(self, page: Page) -> str:
+        body = []
+        for item in page.items:
+            if item.table is not None:
+                body.append(self.table(item.table))
+            else:
+                write = {"title": self.title, "heading": self.heading}.get(item.kind, self.text)
+                body.append(write(item.text))
+        title = next((i.text for i in page.items if i.kind == "title"), "")
+        return (
+            f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>{html_lib.escape(title)}'
+            f"{self.title_suffix}</title>{self.head}</head><body>{self.top}"
+            + "".join(body)
+            + f"{self.bottom}</body></html>\n"
+        )
 
 
 _PORTAL_TOP = (
@@ -579,42 +589,6 @@ _PORTAL_BOTTOM = (
     '<div class="footer"><p>主办单位：示例市人民政府办公室　联系我们　网站地图</p>'
     "<p>网站标识码：0000000000　ICP备00000000号</p></div>"
 )
-
-
-def _portal(page: Page) -> str:
-    """The page as a government portal publishes it: the site's navigation, breadcrumbs and footer
-    around the report, the report inside a layout table, a ``<title>`` with the site's name after it,
-    text in ``<p>``/``<span>`` with ``&nbsp;`` padding, long table labels broken over ``<p>``s and
-    ``<br>``, numbers split over ``<span>``s and padded with empty ``<p>``s (as a word processor's
-    HTML export leaves them), merged cells as rowspan/colspan."""
-    title = next((i.text for i in page.items if i.kind == "title"), "")
-    body = []
-    for item in page.items:
-        if item.table is not None:
-            body.append(_portal_table(item.table))
-        elif item.kind == "title":
-            body.append(f'<div class="article-title"><h2>{html_lib.escape(item.text)}</h2></div>')
-            body.append(
-                '<div class="info">发布时间：2025-01-20　来源：本网　字号：<a>大</a> <a>中</a> <a>小</a></div>'
-            )
-        elif item.kind == "heading":
-            body.append(
-                f'<p style="text-indent:2em"><strong><span>{html_lib.escape(item.text)}</span></strong></p>'
-            )
-        else:
-            body.append(f'<p style="text-indent:2em">&nbsp;{_spans(item.text)}</p>')
-    return (
-        '<!DOCTYPE html><html><head><meta charset="utf-8"><title>'
-        + html_lib.escape(title)
-        + "_年度报告_示例市人民政府</title><script>var site = {nav: 1};</script></head><body>"
-        + _PORTAL_TOP
-        + '<table class="layout" width="100%"><tr><td width="20%"><ul><li>政府信息公开指南</li>'
-        + '<li>政府信息公开制度</li><li>政府信息公开年报</li></ul></td><td><div class="content">'
-        + "".join(body)
-        + "</div>"
-        + _PORTAL_BOTTOM
-        + "</body></html>\n"
-    )
 
 
 def _spans(text: str) -> str:
@@ -648,6 +622,42 @@ def _portal_table(table: Table) -> str:
         '<div align="center"><table border="1" cellspacing="0" cellpadding="0" style="border-collapse:collapse">'
         "<tbody>" + "".join(rows) + "</tbody></table></div>"
     )
+
+
+_WEB_PAGES = {
+    "html": _WebPage(
+        title_suffix="",
+        head="",
+        top='<div class="nav">当前位置：首页 &gt; 政府信息公开 &gt; 年度报告</div>',
+        bottom="",
+        table=_table_html,
+        title=lambda text: f"<h1>{html_lib.escape(text)}</h1>",
+        heading=lambda text: f"<p><strong>{html_lib.escape(text)}</strong></p>",
+        text=lambda text: f"<p>{html_lib.escape(text)}</p>",
+    ),
+    # The site's navigation, breadcrumbs and footer around the report, the report inside a layout
+    # table, a ``<title>`` with the site's name after it, text in ``<p>``/``<span>`` with ``&nbsp;``
+    # padding, long table labels broken over ``<p>``s and ``<br>``, numbers split over ``<span>``s
+    # and padded with empty ``<p>``s (as a word processor's HTML export leaves them), merged cells
+    # as rowspan/colspan.
+    "portal": _WebPage(
+        title_suffix="_年度报告_示例市人民政府",
+        head="<script>var site = {nav: 1};</script>",
+        top=_PORTAL_TOP
+        + '<table class="layout" width="100%"><tr><td width="20%"><ul><li>政府信息公开指南</li>'
+        + '<li>政府信息公开制度</li><li>政府信息公开年报</li></ul></td><td><div class="content">',
+        bottom="</div>" + _PORTAL_BOTTOM,
+        table=_portal_table,
+        title=lambda text: (
+            f'<div class="article-title"><h2>{html_lib.escape(text)}</h2></div>'
+            '<div class="info">发布时间：2025-01-20　来源：本网　字号：<a>大</a> <a>中</a> <a>小</a></div>'
+        ),
+        heading=lambda text: (
+            f'<p style="text-indent:2em"><strong><span>{html_lib.escape(text)}</span></strong></p>'
+        ),
+        text=lambda text: f'<p style="text-indent:2em">&nbsp;{_spans(text)}</p>',
+    ),
+}
 
 
 def _docx(page: Page) -> bytes:

@@ -23,7 +23,7 @@ import json
 import sqlite3
 import zlib
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from ..errors import OutputError, os_reason
 
@@ -95,31 +95,32 @@ class ResultCache:
             if damaged.exists():
                 damaged.replace(Path(f"{self.path}{suffix}.damaged"))
 
-    def get(self, key: str) -> dict[str, Any] | None:
+    def _stored(self, column: Literal["key", "summary", "record"], key: str) -> Any:
+        """One column of the row kept for ``key`` by this version of the checks; None when there is
+        none (every column is NOT NULL)."""
         row = self._db.execute(
-            "SELECT record FROM results WHERE key = ? AND version = ?", (key, self.version)
+            f"SELECT {column} FROM results WHERE key = ? AND version = ?", (key, self.version)
         ).fetchone()
-        if row is None:
+        return None if row is None else row[0]
+
+    def get(self, key: str) -> dict[str, Any] | None:
+        blob = self._stored("record", key)
+        if blob is None:
             return None
         try:
-            return unpack(row[0])
+            return unpack(blob)
         except (zlib.error, ValueError):
             return None
 
     def has(self, key: str) -> bool:
-        found = self._db.execute(
-            "SELECT 1 FROM results WHERE key = ? AND version = ?", (key, self.version)
-        ).fetchone()
-        return found is not None
+        return self._stored("key", key) is not None
 
     def summary(self, key: str) -> dict[str, Any] | None:
         """What a record says of its report (``SUMMARY_FIELDS``), without loading the record."""
-        row = self._db.execute(
-            "SELECT summary FROM results WHERE key = ? AND version = ?", (key, self.version)
-        ).fetchone()
-        if row is None:
+        text = self._stored("summary", key)
+        if text is None:
             return None
-        found: dict[str, Any] = json.loads(row[0])
+        found: dict[str, Any] = json.loads(text)
         return found
 
     def put(self, key: str, record: dict[str, Any]) -> None:

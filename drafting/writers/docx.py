@@ -135,8 +135,8 @@ def official_document() -> DocxDocument:
 
 
 def set_cjk_font(style: BaseStyle, east_asia: str, latin: str = FONT_LATIN) -> None:
-    """Set a style's East-Asian and Latin fonts. The theme attributes are removed because Word
-    lets ``w:asciiTheme`` and friends win over the explicit names."""
+    """Set a style's East-Asian and Latin fonts (``_name_fonts``), and the hint that keeps shared
+    punctuation in the East-Asian one."""
     from docx.oxml.ns import qn
 
     rpr = style.element.get_or_add_rPr()
@@ -144,14 +144,22 @@ def set_cjk_font(style: BaseStyle, east_asia: str, latin: str = FONT_LATIN) -> N
     if rfonts is None:
         rfonts = rpr.makeelement(qn("w:rFonts"), {})
         rpr.insert(0, rfonts)
+    _name_fonts(rfonts, east_asia, latin)
+    # Quotes and dashes are shared by both scripts; the hint keeps them in the Chinese font.
+    rfonts.set(qn("w:hint"), "eastAsia")
+
+
+def _name_fonts(rfonts: BaseOxmlElement, east_asia: str, latin: str) -> None:
+    """Name the fonts of a ``w:rFonts`` outright. The theme attributes are removed because Word
+    lets ``w:asciiTheme`` and friends win over the explicit names."""
+    from docx.oxml.ns import qn
+
     for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
         rfonts.attrib.pop(qn(attr), None)
     rfonts.set(qn("w:ascii"), latin)
     rfonts.set(qn("w:hAnsi"), latin)
     rfonts.set(qn("w:eastAsia"), east_asia)
     rfonts.set(qn("w:cs"), latin)
-    # Quotes and dashes are shared by both scripts; the hint keeps them in the Chinese font.
-    rfonts.set(qn("w:hint"), "eastAsia")
 
 
 def _element(tag: str, **attrs: str) -> BaseOxmlElement:
@@ -274,12 +282,7 @@ def _set_defaults(doc: DocxDocument) -> None:
         lang.set(_qn("w:eastAsia"), "zh-CN")
     rfonts = rpr.find(_qn("w:rFonts"))
     if rfonts is not None:
-        for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
-            rfonts.attrib.pop(_qn(attr), None)
-        rfonts.set(_qn("w:ascii"), FONT_LATIN)
-        rfonts.set(_qn("w:hAnsi"), FONT_LATIN)
-        rfonts.set(_qn("w:eastAsia"), FONT_BODY)
-        rfonts.set(_qn("w:cs"), FONT_LATIN)
+        _name_fonts(rfonts, FONT_BODY, FONT_LATIN)
 
 
 _RPR_AFTER_SPACING = (
