@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .. import official
@@ -34,6 +35,44 @@ def check_rules(data: ReportData) -> list[Issue]:
 
 def _issue(rule_id: str, path: str, message: str, fix: str, severity: Severity = "error") -> Issue:
     return Issue(rule_id, severity, official.cell_label(path), path, message, fix)
+
+
+@dataclass(frozen=True)
+class _Stated:
+    """A figure the file states beside the one the other figures give: its data path, both values,
+    and the words of its place the rule's message names (``label``, ``key``…)."""
+
+    path: str
+    stated: int
+    expected: int
+    words: Mapping[str, object] = field(default_factory=dict)
+
+
+StatedFigures = Callable[[ReportData], Iterable[_Stated]]
+
+
+def _must_equal(
+    rule_id: str, message: str, fix: str, severity: Severity = "error"
+) -> Callable[[StatedFigures], DataCheck]:
+    """A check of the rule that each stated figure ``fn(data)`` gives equals its expected value:
+    an issue for each that does not, its ``message`` and ``fix`` written from templates over
+    ``stated``, ``expected`` and the figure's words. (Registered by ``data_check`` above it.)"""
+
+    def make(fn: StatedFigures) -> DataCheck:
+        def run(data: ReportData) -> list[Issue]:
+            issues = []
+            for f in fn(data):
+                if f.stated != f.expected:
+                    said = {"stated": f.stated, "expected": f.expected, **f.words}
+                    issues.append(
+                        _issue(rule_id, f.path, message.format(**said), fix.format(**said), severity)
+                    )
+            return issues
+
+        run.__name__, run.__qualname__, run.__doc__ = fn.__name__, fn.__qualname__, fn.__doc__
+        return run
+
+    return make
 
 
 def column_value(row: ApplicantRow, key: str) -> int:
@@ -59,40 +98,31 @@ def _row(table3: Table3, path: str) -> ApplicantRow:
 
 
 @data_check
-def h1_row_totals(data: ReportData) -> list[Issue]:
-    issues = []
+@_must_equal(
+    "H1",
+    "总计应等于六类申请人之和 {expected}，实际填写 {stated}",
+    "把总计改为 {expected}，或核对本行各申请人列的数字（总计可以不填，由本工具计算）",
+)
+def h1_row_totals(data: ReportData) -> Iterator[_Stated]:
     for spec in official.TABLE3_ROWS:
         row = data.table3.row(spec.path)
-        if row is not None and row.total is not None and row.total != row.sum:
-            issues.append(
-                _issue(
-                    "H1",
-                    f"table3.{spec.path}.total",
-                    f"总计应等于六类申请人之和 {row.sum}，实际填写 {row.total}",
-                    f"把总计改为 {row.sum}，或核对本行各申请人列的数字（总计可以不填，由本工具计算）",
-                )
-            )
-    return issues
+        if row is not None and row.total is not None:
+            yield _Stated(f"table3.{spec.path}.total", row.total, row.sum)
 
 
 @data_check
-def h3_results_total(data: ReportData) -> list[Issue]:
+@_must_equal(
+    "H3",
+    "（七）总计应等于（一）至（六）各项之和 {expected}，实际填写 {stated}",
+    "核对“{label}”列的各项办理结果；若各项无误，把（七）总计改为 {expected}",
+)
+def h3_results_total(data: ReportData) -> Iterator[_Stated]:
     stated = data.table3.results_total
     if stated is None:
-        return []
-    issues = []
+        return
     for key, label in official.TABLE3_COLUMNS:
-        expected = results_sum(data.table3, key)
-        if column_value(stated, key) != expected:
-            issues.append(
-                _issue(
-                    "H3",
-                    f"table3.results_total.{key}",
-                    f"（七）总计应等于（一）至（六）各项之和 {expected}，实际填写 {column_value(stated, key)}",
-                    f"核对“{label}”列的各项办理结果；若各项无误，把（七）总计改为 {expected}",
-                )
-            )
-    return issues
+        path = f"table3.results_total.{key}"
+        yield _Stated(path, column_value(stated, key), results_sum(data.table3, key), {"label": label})
 
 
 # The six result groups of 三, as the table numbers them: what an H2 message lists row by row.
@@ -167,75 +197,61 @@ def h2_stated_identity(data: ReportData) -> list[Issue]:
 
 
 @data_check
-def h4_table4_totals(data: ReportData) -> list[Issue]:
-    issues = []
+@_must_equal(
+    "H4",
+    "总计应等于结果维持、结果纠正、其他结果、尚未审结之和 {expected}，实际填写 {stated}",
+    "把总计改为 {expected}，或核对本栏各项（总计可以不填，由本工具计算）",
+)
+def h4_table4_totals(data: ReportData) -> Iterator[_Stated]:
     for block, _ in official.TABLE4_BLOCKS:
         outcomes = getattr(data.table4, block)
-        if outcomes.total is not None and outcomes.total != outcomes.sum:
-            issues.append(
-                _issue(
-                    "H4",
-                    f"table4.{block}.total",
-                    f"总计应等于结果维持、结果纠正、其他结果、尚未审结之和 {outcomes.sum}，"
-                    f"实际填写 {outcomes.total}",
-                    f"把总计改为 {outcomes.sum}，或核对本栏各项（总计可以不填，由本工具计算）",
-                )
-            )
-    return issues
+        if outcomes.total is not None:
+            yield _Stated(f"table4.{block}.total", outcomes.total, outcomes.sum)
+
+
+@_must_equal(
+    "C1",
+    "上年结转应等于上年报告“四、结转下年度继续办理”的“{label}” {expected}，实际填写 {stated}",
+    "把本栏改为 {expected}，或核对上年数据（previous.table3.carry_forward.{key}）",
+)
+def _carried_over(data: ReportData) -> Iterator[_Stated]:
+    prev = data.previous
+    if prev is None or prev.table3 is None:
+        return
+    for key, label in official.TABLE3_COLUMNS:
+        last = column_value(prev.table3.carry_forward, key)
+        now = column_value(data.table3.carried_over, key)
+        yield _Stated(f"table3.carried_over.{key}", now, last, {"label": label, "key": key})
 
 
 @data_check
 def c1_carry_over(data: ReportData) -> list[Issue]:
+    """This year's 上年结转 against last year's 结转下年度, column by column, once last year's data
+    is last year's: another year's is one issue, on its year, and nothing else is compared."""
     prev = data.previous
-    issues = []
     if prev is not None and prev.year != data.year - 1:
-        issues.append(
-            _issue(
-                "C1",
-                "previous.year",
-                f"上年数据的年度应为 {data.year - 1}，实际为 {prev.year}",
-                "填入上一年度的数据，或删除 previous 部分",
-            )
-        )
-        return issues
-    if prev is None or prev.table3 is None:
-        return issues
-    for key, label in official.TABLE3_COLUMNS:
-        last = column_value(prev.table3.carry_forward, key)
-        now = column_value(data.table3.carried_over, key)
-        if last != now:
-            issues.append(
-                _issue(
-                    "C1",
-                    f"table3.carried_over.{key}",
-                    f"上年结转应等于上年报告“四、结转下年度继续办理”的“{label}” {last}，实际填写 {now}",
-                    f"把本栏改为 {last}，或核对上年数据（previous.table3.carry_forward.{key}）",
-                )
-            )
-    return issues
+        message = f"上年数据的年度应为 {data.year - 1}，实际为 {prev.year}"
+        return [_issue("C1", "previous.year", message, "填入上一年度的数据，或删除 previous 部分")]
+    return _carried_over(data)
 
 
 @data_check
-def c2_documents_in_force(data: ReportData) -> list[Issue]:
+@_must_equal(
+    "C2",
+    "按上年现行有效 {last} + 本年制发 {issued} − 本年废止 {repealed} 推算应为 {expected}，实际填写 {stated}",
+    "如本年开展过集中清理或口径调整，可保留并在正文中说明；否则请核对",
+    "warning",
+)
+def c2_documents_in_force(data: ReportData) -> Iterator[_Stated]:
     prev = data.previous
     if prev is None or prev.table2 is None or prev.year != data.year - 1:
-        return []
-    issues = []
+        return
     for key in ("rules", "normative"):
         now, last = getattr(data.table2, key), getattr(prev.table2, key)
-        expected = last.in_force + now.issued - now.repealed
-        if now.in_force != expected:
-            issues.append(
-                _issue(
-                    "C2",
-                    f"table2.{key}.in_force",
-                    f"按上年现行有效 {last.in_force} + 本年制发 {now.issued} − 本年废止 {now.repealed}"
-                    f" 推算应为 {expected}，实际填写 {now.in_force}",
-                    "如本年开展过集中清理或口径调整，可保留并在正文中说明；否则请核对",
-                    "warning",
-                )
-            )
-    return issues
+        counts = {"last": last.in_force, "issued": now.issued, "repealed": now.repealed}
+        yield _Stated(
+            f"table2.{key}.in_force", now.in_force, last.in_force + now.issued - now.repealed, counts
+        )
 
 
 @data_check
