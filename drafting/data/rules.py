@@ -1,7 +1,9 @@
 """The cross-sum (勾稽) and plausibility rules of FORMAT.md §5 that can be checked on data.
 
-Each data check is a plain function ``ReportData -> list[Issue]`` reporting one rule id of the
-catalogue (``checks.registry.RULES``). Hard rules (H1–H4, C1, F2, F3, P2) are errors; soft ones (C2,
+Each data check is a function ``ReportData -> list[Issue]`` reporting one rule id of the
+catalogue (``checks.registry.RULES``), written as a generator of its issues (``data_check`` lists
+them) or, for a rule that a stated figure equals a computed one, as the figures it compares
+(``_must_equal`` writes the issues from the rule's one message and fix). Hard rules (H1–H4, C1, F2, F3, P2) are errors; soft ones (C2,
 P1, and a few sanity rules) are warnings. H5 (non-negative whole numbers) is enforced by the model's
 types. Issues carry data paths; the loader adds file positions. The check library runs some of these
 on a document's own tables (``checks.tables``) and reports a data file's issues as D3-<rule>.
@@ -23,9 +25,15 @@ DataCheck = Callable[[ReportData], list[Issue]]
 DATA_CHECKS: list[DataCheck] = []  # every check of a data file, in the order issues are listed
 
 
-def data_check(fn: DataCheck) -> DataCheck:
-    DATA_CHECKS.append(fn)
-    return fn
+def data_check(fn: Callable[[ReportData], Iterable[Issue]]) -> DataCheck:
+    """Register ``fn`` as a check of every data file (a generator of issues is collected into a list)."""
+
+    def run(data: ReportData) -> list[Issue]:
+        return list(fn(data))
+
+    run.__name__, run.__qualname__, run.__doc__ = fn.__name__, fn.__qualname__, fn.__doc__
+    DATA_CHECKS.append(run)
+    return run
 
 
 def check_rules(data: ReportData) -> list[Issue]:
@@ -154,14 +162,13 @@ def _c1_expected(data: ReportData, key: str) -> int | None:
 
 
 @data_check
-def h2_stated_identity(data: ReportData) -> list[Issue]:
+def h2_stated_identity(data: ReportData) -> Iterator[Issue]:
     """一 + 二 = （七）总计 + 四, per column. The message names the identity and every cell in it,
     and sends the author to the result rows first: writing the difference into 结转下年度 (or a
     总计) to make the column balance is the error FORMAT §7 names (the total was forced). When the
     column's 上年结转 also differs from last year's report (C1), the one message says so and what
     is left once that is corrected, so that the two rules never give contradicting advice."""
     t = data.table3
-    issues = []
     # The 总计 column is the sum of the six, so it balances whenever they do: checking it
     # too would only repeat an imbalance already reported for a column.
     for key, label in official.TABLE3_COLUMNS:
@@ -192,8 +199,7 @@ def h2_stated_identity(data: ReportData) -> list[Issue]:
             fix += f"。只有各行核对无误、确有 {gap + forward} 件申请到年底仍在办理时，结转下年度才是 {gap + forward}"
         else:
             fix += f"。办理结果加结转下年度比新收加上年结转多 {-gap} 件：请先核对新收、上年结转或办理结果"
-        issues.append(_issue("H2", f"table3.carry_forward.{key}", message, fix))
-    return issues
+        yield _issue("H2", f"table3.carry_forward.{key}", message, fix)
 
 
 @data_check
@@ -255,142 +261,117 @@ def c2_documents_in_force(data: ReportData) -> Iterator[_Stated]:
 
 
 @data_check
-def f2_fee_notices(data: ReportData) -> list[Issue]:
+def f2_fee_notices(data: ReportData) -> Iterator[Issue]:
     unpaid = data.table3.other_handling.overdue_fee.sum
     if unpaid > data.fees.notices:
-        return [
-            _issue(
-                "F2",
-                "fees.notices",
-                f"表三（六）其他处理 2.申请人逾期未按收费通知要求缴纳费用 共 {unpaid} 件，"
-                f"但发出收费通知只有 {data.fees.notices} 件",
-                f"发出收费通知件数应不少于 {unpaid}：请核对收费通知件数或表三该行",
-            )
-        ]
-    return []
+        yield _issue(
+            "F2",
+            "fees.notices",
+            f"表三（六）其他处理 2.申请人逾期未按收费通知要求缴纳费用 共 {unpaid} 件，"
+            f"但发出收费通知只有 {data.fees.notices} 件",
+            f"发出收费通知件数应不少于 {unpaid}：请核对收费通知件数或表三该行",
+        )
 
 
 @data_check
-def f3_fee_collected(data: ReportData) -> list[Issue]:
+def f3_fee_collected(data: ReportData) -> Iterator[Issue]:
     fees = data.fees
-    issues = []
     if fees.notices == 0:
         for key, label in (("billed", "应收"), ("collected", "实收")):
             amount = getattr(fees, key)
             if amount > 0:
-                issues.append(
-                    _issue(
-                        "F3",
-                        f"fees.{key}",
-                        f"{label}信息处理费 {amount} 元，但发出收费通知为 0 件",
-                        "收取信息处理费须先发出收费通知：请填写发出收费通知件数，或核对金额",
-                    )
+                yield _issue(
+                    "F3",
+                    f"fees.{key}",
+                    f"{label}信息处理费 {amount} 元，但发出收费通知为 0 件",
+                    "收取信息处理费须先发出收费通知：请填写发出收费通知件数，或核对金额",
                 )
     if fees.collected > fees.billed:
-        issues.append(
-            _issue(
-                "F3",
-                "fees.collected",
-                f"实收 {fees.collected} 元多于应收 {fees.billed} 元",
-                "请核对应收和实收金额",
-                "warning",
-            )
+        yield _issue(
+            "F3",
+            "fees.collected",
+            f"实收 {fees.collected} 元多于应收 {fees.billed} 元",
+            "请核对应收和实收金额",
+            "warning",
         )
-    return issues
 
 
 @data_check
-def p1_rules_plausible(data: ReportData) -> list[Issue]:
+def p1_rules_plausible(data: ReportData) -> Iterator[Issue]:
     r = data.table2.rules
     name = data.agency.name
     # Only 国务院部门, provinces and 设区的市 governments make 规章; a township or county body that
     # reports them has almost always filled the wrong row.
     lower_level = re.search(r"[乡镇县]|街道|(?<![地治])区", name) is not None
     if lower_level and (r.issued or r.in_force):
-        return [
-            _issue(
-                "P1",
-                "table2.rules.in_force",
-                f"“{name}”看起来是县级及以下机关，但填写了规章（本年制发 {r.issued}，现行有效 {r.in_force}）",
-                "只有国务院部门、省级和设区的市人民政府可以制定规章；规范性文件请填在“行政规范性文件”行",
-                "warning",
-            )
-        ]
-    return []
+        yield _issue(
+            "P1",
+            "table2.rules.in_force",
+            f"“{name}”看起来是县级及以下机关，但填写了规章（本年制发 {r.issued}，现行有效 {r.in_force}）",
+            "只有国务院部门、省级和设区的市人民政府可以制定规章；规范性文件请填在“行政规范性文件”行",
+            "warning",
+        )
 
 
 @data_check
-def p2_format_year(data: ReportData) -> list[Issue]:
-    issues = []
+def p2_format_year(data: ReportData) -> Iterator[Issue]:
     if data.year < official.FIRST_FORMAT_YEAR:
-        issues.append(
-            _issue(
-                "P2",
-                "year",
-                f"{data.year} 年度的报告应使用 2019 年试行格式，本工具按 {official.FORMAT_NOTICE} 的 2021 年格式编制",
-                "请确认报告年度；本工具只用于 2021 年及以后年度的报告",
-            )
+        yield _issue(
+            "P2",
+            "year",
+            f"{data.year} 年度的报告应使用 2019 年试行格式，本工具按 {official.FORMAT_NOTICE} 的 2021 年格式编制",
+            "请确认报告年度；本工具只用于 2021 年及以后年度的报告",
         )
     if data.year > dt.date.today().year:
-        issues.append(
-            _issue(
-                "P2",
-                "year",
-                f"报告年度 {data.year} 晚于今年",
-                "请确认报告年度",
-                "warning",
-            )
+        yield _issue(
+            "P2",
+            "year",
+            f"报告年度 {data.year} 晚于今年",
+            "请确认报告年度",
+            "warning",
         )
     if data.published is not None and data.published <= dt.date(data.year, 12, 31):
-        issues.append(
-            _issue(
-                "P2",
-                "published",
-                f"发布日期 {data.published} 早于统计期限结束（{data.year}年12月31日）",
-                "请核对发布日期",
-                "warning",
-            )
+        yield _issue(
+            "P2",
+            "published",
+            f"发布日期 {data.published} 早于统计期限结束（{data.year}年12月31日）",
+            "请核对发布日期",
+            "warning",
         )
-    return issues
 
 
 @data_check
-def p3_deadline(data: ReportData) -> list[Issue]:
+def p3_deadline(data: ReportData) -> Iterator[Issue]:
     """A 发布日期 after the agency's deadline (条例第四十九条、第五十条): 1月31日 of the year after
     for a department, 3月31日 for a government's own report. Late publication is the first error
     the format notice names (不按时发布); a warning, since the date may be a plan to change."""
     if data.published is None:
-        return []
+        return
     kind, guessed = official.agency_kind(data.agency.name, data.agency.kind)
     y, m, d = official.deadline(data.year, kind)
     due = dt.date(y, m, d)
     if data.published <= due:
-        return []
+        return
     how = "（按机关名称判断；如不对，请在 agency.kind 填写“部门”或“本级政府”）" if guessed else ""
-    return [
-        _issue(
-            "P3",
-            "published",
-            f"发布日期 {official.signature_date(data.published)} 晚于{kind}年度报告的期限 {y}年{m}月{d}日{how}",
-            f"{kind}的年度报告应在{y}年{m}月{d}日前{'报送并公开' if kind == '部门' else '公布'}：请核对发布日期",
-            "warning",
-        )
-    ]
+    yield _issue(
+        "P3",
+        "published",
+        f"发布日期 {official.signature_date(data.published)} 晚于{kind}年度报告的期限 {y}年{m}月{d}日{how}",
+        f"{kind}的年度报告应在{y}年{m}月{d}日前{'报送并公开' if kind == '部门' else '公布'}：请核对发布日期",
+        "warning",
+    )
 
 
 @data_check
-def w_fees_table2(data: ReportData) -> list[Issue]:
+def w_fees_table2(data: ReportData) -> Iterator[Issue]:
     # F4: the two money figures are different things; an identical non-zero value is a telltale of
     # the 信息处理费 typed into 表二 (or the reverse).
     fee_wan = data.fees.collected / Decimal(10000)
     if data.fees.collected > 0 and data.table2.admin_fees == fee_wan:
-        return [
-            _issue(
-                "F4",
-                "table2.admin_fees",
-                "表二 行政事业性收费 与实收信息处理费数额相同",
-                "表二 行政事业性收费是本机关的行政事业性收费（万元），不是信息处理费：请核对",
-                "warning",
-            )
-        ]
-    return []
+        yield _issue(
+            "F4",
+            "table2.admin_fees",
+            "表二 行政事业性收费 与实收信息处理费数额相同",
+            "表二 行政事业性收费是本机关的行政事业性收费（万元），不是信息处理费：请核对",
+            "warning",
+        )
