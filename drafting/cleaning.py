@@ -35,26 +35,45 @@ _ITEM: Final = re.compile(r"^(?:[一二三四五六七八九十]{1,2}是|第[一
 _EMPHASIS: Final = re.compile(r"\*\*|__|`")
 _LEADING_STAR: Final = re.compile(r"^\*(?=\S)|(?<=\S)\*$")
 
-# Chatter before the text: an opening that talks to the user, or a line announcing the text.
-_OPENING: Final = re.compile(
-    r"^(?:好的|好|当然|没问题|可以|收到|明白|根据您|按照您|依据您|结合您|以下是|以下为|下面是|下面为|这是|为您|"
-    r"现将.{0,24}(?:起草|撰写|拟写|草拟|整理)|我已|我将|我来|已为您)"
+
+def _any(words: str) -> str:
+    """One regex group matching any of ``words``: regex fragments separated by spaces."""
+    return "(?:" + "|".join(words.split()) + ")"
+
+
+def _opens_on(*phrases: str) -> re.Pattern[str]:
+    """A line opening on any of ``phrases`` (regex fragments)."""
+    return re.compile("^" + _any(" ".join(phrases)))
+
+
+# Chatter before the text: a line opening on words that talk to the user, or announcing the text.
+_OPENING: Final = _opens_on(
+    "好的 好 当然 没问题 可以 收到 明白 根据您 按照您 依据您 结合您 以下是 以下为 下面是 下面为 这是 为您",
+    r"现将.{0,24}(?:起草|撰写|拟写|草拟|整理)",
+    "我已 我将 我来 已为您",
 )
-_ANNOUNCES: Final = re.compile(r"(?:以下|如下|下面)")
-_ANNOUNCED: Final = re.compile(r"(?:正文|内容|部分|起草|撰写|草稿|文字|全文|段落|初稿)")
+_ANNOUNCES: Final = re.compile(_any("以下 如下 下面"))
+_ANNOUNCED: Final = re.compile(_any("正文 内容 部分 起草 撰写 草稿 文字 全文 段落 初稿"))
 # Chatter after the text.
-_CLOSING: Final = re.compile(
-    r"^(?:希望.{0,24}(?:帮助|有用|满意|参考)|如(?:需|有需要|您需要|果需要|需要)|若(?:需|有需要)|"
-    r"以上(?:内容|正文|文字|为|是|部分|草稿|初稿).{0,40}(?:参考|调整|完善|修改|补充|起草|修订|核实|核对|使用)|"
-    r"(?:仅)?供(?:您)?参考|请(?:您)?(?:根据|结合)实际|如有(?:疑问|问题|需要|不妥)|欢迎|祝|"
-    r"(?:注意|提示|说明|备注)[:：])"
+_CLOSING: Final = _opens_on(
+    r"希望.{0,24}(?:帮助|有用|满意|参考)",
+    r"如(?:需|有需要|您需要|果需要|需要) 若(?:需|有需要)",
+    r"以上(?:内容|正文|文字|为|是|部分|草稿|初稿).{0,40}(?:参考|调整|完善|修改|补充|起草|修订|核实|核对|使用)",
+    r"(?:仅)?供(?:您)?参考 请(?:您)?(?:根据|结合)实际 如有(?:疑问|问题|需要|不妥) 欢迎 祝",
+    r"(?:注意|提示|说明|备注)[:：]",
 )
-# Notes to the author, as paragraphs or as a bracket ending a paragraph.
-_NOTE_PARAGRAPH: Final = re.compile(r"^[（(【\[]?\s*(?:注|说明|备注|提示|编者按|附注)\s*[:：]|^※")
-_NOTE_TAIL: Final = re.compile(r"[（(【\[]\s*(?:注|说明|备注|提示)\s*[:：][^）)】\]]*[）)】\]]\s*$")
+# Notes to the author, as paragraphs or as a bracket ending a paragraph: brackets of any form.
+_OPEN: Final = r"[（(【\[]"
+_CLOSE: Final = r"[）)】\]]"
+_NOT_CLOSE: Final = r"[^）)】\]]"
+_NO_BRACKET: Final = r"[^（）()【】\[\]]"
+_NOTE_PARAGRAPH: Final = re.compile(rf"^{_OPEN}?\s*{_any('注 说明 备注 提示 编者按 附注')}\s*[:：]|^※")
+_NOTE_TAIL: Final = re.compile(rf"{_OPEN}\s*{_any('注 说明 备注 提示')}\s*[:：]{_NOT_CLOSE}*{_CLOSE}\s*$")
+# A bracket that asks the author to do something (never the 【待补充：……】 marker).
 _AUTHOR_BRACKET: Final = re.compile(
-    r"[（(【\[](?![^）)】\]]*待补充)[^（）()【】\[\]]{0,60}(?:请根据|可根据|根据实际|请核实|请补充|请核对|可自行|可删除|请替换|"
-    r"如有需要|按实际)[^（）()【】\[\]]{0,60}[）)】\]]"
+    rf"{_OPEN}(?!{_NOT_CLOSE}*待补充){_NO_BRACKET}{{0,60}}"
+    + _any("请根据 可根据 根据实际 请核实 请补充 请核对 可自行 可删除 请替换 如有需要 按实际")
+    + rf"{_NO_BRACKET}{{0,60}}{_CLOSE}"
 )
 _MARKER: Final = "【待补充"
 

@@ -174,28 +174,32 @@ FACT_LABELS: Final = dict(FACT_TOPICS)
 # 表二 主动公开政府信息情况 (2021 format)
 
 
+_Pairs = tuple[tuple[str, str], ...]
+
+
 @dataclass(frozen=True)
 class Table2Group:
     heading: str  # 第二十条第（一）项
-    columns: tuple[tuple[str, str], ...]  # (key, label); a single-value row has key ""
-    rows: tuple[tuple[str, str], ...]  # (data key, label)
+    columns: _Pairs  # (key, label); a single-value row has key ""
+    rows: _Pairs  # (data key, label)
 
+
+def _article20(item: str, columns: _Pairs, rows: _Pairs) -> Table2Group:
+    """A group of 表二 by the 条例 第二十条 item it reports (``五``: 第二十条第（五）项)."""
+    return Table2Group(f"第二十条第（{item}）项", columns, rows)
+
+
+_DECISIONS: Final = (("", "本年处理决定数量"),)  # the one column of items (五) and (六)
 
 TABLE2_GROUPS: Final = (
-    Table2Group(
-        "第二十条第（一）项",
+    _article20(
+        "一",
         (("issued", "本年制发件数"), ("repealed", "本年废止件数"), ("in_force", "现行有效件数")),
         (("rules", "规章"), ("normative", "行政规范性文件")),
     ),
-    Table2Group("第二十条第（五）项", (("", "本年处理决定数量"),), (("licensing", "行政许可"),)),
-    Table2Group(
-        "第二十条第（六）项",
-        (("", "本年处理决定数量"),),
-        (("penalty", "行政处罚"), ("coercion", "行政强制")),
-    ),
-    Table2Group(
-        "第二十条第（八）项", (("", "本年收费金额（单位：万元）"),), (("admin_fees", "行政事业性收费"),)
-    ),
+    _article20("五", _DECISIONS, (("licensing", "行政许可"),)),
+    _article20("六", _DECISIONS, (("penalty", "行政处罚"), ("coercion", "行政强制"))),
+    _article20("八", (("", "本年收费金额（单位：万元）"),), (("admin_fees", "行政事业性收费"),)),
 )
 TABLE2_INFO_HEADER: Final = "信息内容"
 
@@ -294,7 +298,7 @@ TABLE3_RESULT_LEAVES: Final = tuple(r for r in TABLE3_ROWS if r.in_results and r
 TABLE4_REVIEW: Final = "行政复议"
 TABLE4_LITIGATION: Final = "行政诉讼"
 TABLE4_BLOCKS: Final = (
-    ("review", "行政复议"),
+    ("review", TABLE4_REVIEW),  # the block is its header: 行政复议 has no sub-blocks
     ("litigation_direct", "未经复议直接起诉"),
     ("litigation_after_review", "复议后起诉"),
 )
@@ -496,31 +500,24 @@ LABEL_TO_KEY: Final = {
 # 国办公开办函〔2019〕60号 年度报告格式（试行）: reports on 2019 and 2020, and reports of later years
 # still printed in it (flagged, FORMAT.md §9).
 FORMAT_NOTICE_2019: Final = "国办公开办函〔2019〕60号"
+# The 2019 columns of items (五), (六) and (八): projects last year and the change this year.
+_PROJECTS_2019: Final = (("last_year", "上一年项目数量"), ("change", "本年增/减"))
+_PROJECTS_DECISIONS_2019: Final = (*_PROJECTS_2019, ("decisions", "处理决定数量"))
 TABLE2_2019_GROUPS: Final = (
-    Table2Group(
-        "第二十条第（一）项",
+    _article20(
+        "一",
         (("made", "本年新制作数量"), ("published", "本年新公开数量"), ("total", "对外公开总数量")),
         (("rules", "规章"), ("normative", "规范性文件")),
     ),
-    Table2Group(
-        "第二十条第（五）项",
-        (("last_year", "上一年项目数量"), ("change", "本年增/减"), ("decisions", "处理决定数量")),
+    _article20(
+        "五",
+        _PROJECTS_DECISIONS_2019,
         (("licensing", "行政许可"), ("other_services", "其他对外管理服务事项")),
     ),
-    Table2Group(
-        "第二十条第（六）项",
-        (("last_year", "上一年项目数量"), ("change", "本年增/减"), ("decisions", "处理决定数量")),
-        (("penalty", "行政处罚"), ("coercion", "行政强制")),
-    ),
-    Table2Group(
-        "第二十条第（八）项",
-        (("last_year", "上一年项目数量"), ("change", "本年增/减")),
-        (("admin_fees", "行政事业性收费"),),
-    ),
-    Table2Group(
-        "第二十条第（九）项",
-        (("projects", "采购项目数量"), ("amount", "采购总金额")),
-        (("procurement", "政府集中采购"),),
+    _article20("六", _PROJECTS_DECISIONS_2019, (("penalty", "行政处罚"), ("coercion", "行政强制"))),
+    _article20("八", _PROJECTS_2019, (("admin_fees", "行政事业性收费"),)),
+    _article20(
+        "九", (("projects", "采购项目数量"), ("amount", "采购总金额")), (("procurement", "政府集中采购"),)
     ),
 )
 

@@ -31,7 +31,7 @@ from ..figures import RESULT_GROUPS, group_total
 from ..numbers import Mention, mentions
 from .consistency import binder, bound, fmt, quote, unbound_severity
 from .finding import Finding
-from .registry import Context, check, paragraph_place
+from .registry import Context, check
 
 UP: Final = ("增加", "增长", "上升", "提高", "增多", "多")
 DOWN: Final = ("减少", "下降", "降低", "减", "少")
@@ -88,18 +88,28 @@ def percent(part: Decimal, whole: Decimal) -> Decimal:
 
 
 @dataclass(frozen=True)
+class _Bound:
+    """One paragraph's figures as its comparisons and shares are judged: the binder, the binding
+    context of the paragraph, its mentions with their bindings (in order), and the author's data."""
+
+    b: Binder
+    ctx: BindContext
+    found: list[tuple[Mention, list[Binding]]]
+    data: ReportData
+
+
+@dataclass(frozen=True)
 class Subject:
     binding: Binding
     now: Decimal
     before: Decimal | None
 
 
-def _subject(
-    b: Binder, ctx: BindContext, found: list[tuple[Mention, list[Binding]]], m: Mention, data: ReportData
-) -> Subject | None:
+def _subject(at: _Bound, m: Mention) -> Subject | None:
     """The figure a comparison compares: the last bound table figure before it in its sentence,
     else the words before the comparison word (``新收申请较上年增加``)."""
-    for other, bindings in _before(found, m):
+    ctx, data = at.ctx, at.data
+    for other, bindings in _before(at.found, m):
         if other.sentence != m.sentence or other.parent is not None:
             continue
         if _bracketed(ctx.text, other, m):
@@ -113,7 +123,7 @@ def _subject(
     cut = COMPARISON.search(words)
     head = words[: cut.start()] if cut else words
     probe = Mention("count", m.start, m.start, "", Decimal(0), "件", label=head[-16:], clause=head[-30:])
-    binding = b.bind_table(probe, ctx, len(ctx.bound))
+    binding = at.b.bind_table(probe, ctx, len(ctx.bound))
     if binding is None or binding.figure.value is None:
         return None
     return Subject(binding, binding.figure.value, last_year(data, binding.figure.key))
@@ -196,54 +206,40 @@ def changes(ctx: Context) -> Iterator[Finding]:
         if p.part is None:
             continue
         found = bound(ctx, p)
-        bctx = BindContext(p.text, [m for m, _ in found], {}, False)
-        n = 0
-        for words, why in _directions(b, bctx, found, data):
-            n += 1
-            yield ctx.found(
-                "N6",
-                severity,
-                f"正文“{words}”{why}",
-                p.where(),
-                evidence=f"正文“{words}”；{why}",
-                place=paragraph_place(p, f"change#{n}"),
-                reask=f"“{words}”：{why}。请按数据改写。",
-            )
-        for m, _ in found:
-            if m.value is None or not (m.is_figure or m.kind in ("percent", "points", "multiple")):
-                continue
-            before = phrase_before(p.text, m.start)
-            if is_comparison(p.text, m):
-                problem = _change(b, bctx, found, m, data, before)
-            elif m.kind == "percent" and m.value not in fact_ratios:
-                problem = _share(b, bctx, found, m, data, before)
-            else:
-                continue
-            if problem is None:
-                continue
-            n += 1
-            said = quote(p.text, m, 30)
-            yield ctx.found(
-                "N6",
-                severity,
-                f"正文“{said}”中的 {m.text} {problem}",
-                p.where(),
-                evidence=f"正文“{said}”：{m.text}；{problem}",
-                place=paragraph_place(p, f"change#{n}"),
-                reask=f"“{said}”：{problem}。"
-                + ("请改为数据算得的数字。" if "应为" in problem else "请删去这个数字。"),
-            )
+        at = _Bound(b, BindContext(p.text, [m for m, _ in found], {}, False), found, data)
+        for n, (message, evidence, reask) in enumerate(_problems(at, fact_ratios), 1):
+            yield ctx.in_paragraph(p, "N6", severity, message, f"change#{n}", evidence=evidence, reask=reask)
 
 
-def _change(
-    b: Binder,
-    bctx: BindContext,
-    found: list[tuple[Mention, list[Binding]]],
-    m: Mention,
-    data: ReportData,
-    before: str,
-) -> str | None:
-    subject = _subject(b, bctx, found, m, data)
+def _problems(at: _Bound, fact_ratios: set[Decimal]) -> Iterator[tuple[str, str, str]]:
+    """What the paragraph's comparisons and shares get wrong, in order: (the message, its evidence,
+    what a model is told)."""
+    text = at.ctx.text
+    for words, why in _directions(at):
+        yield f"正文“{words}”{why}", f"正文“{words}”；{why}", f"“{words}”：{why}。请按数据改写。"
+    for m, _ in at.found:
+        if m.value is None or not (m.is_figure or m.kind in ("percent", "points", "multiple")):
+            continue
+        before = phrase_before(text, m.start)
+        if is_comparison(text, m):
+            problem = _change(at, m, before)
+        elif m.kind == "percent" and m.value not in fact_ratios:
+            problem = _share(at, m, before)
+        else:
+            continue
+        if problem is None:
+            continue
+        said = quote(text, m, 30)
+        yield (
+            f"正文“{said}”中的 {m.text} {problem}",
+            f"正文“{said}”：{m.text}；{problem}",
+            f"“{said}”：{problem}。"
+            + ("请改为数据算得的数字。" if "应为" in problem else "请删去这个数字。"),
+        )
+
+
+def _change(at: _Bound, m: Mention, before: str) -> str | None:
+    subject = _subject(at, m)
     if subject is None:
         return None  # what is compared is not a figure the data names: not judged
     name = subject.binding.figure.label
@@ -292,10 +288,8 @@ _BARE_DIRECTION: Final = re.compile(
 )
 
 
-def _directions(
-    b: Binder, bctx: BindContext, found: list[tuple[Mention, list[Binding]]], data: ReportData
-) -> Iterator[tuple[str, str]]:
-    for hit in _BARE_DIRECTION.finditer(bctx.text):
+def _directions(at: _Bound) -> Iterator[tuple[str, str]]:
+    for hit in _BARE_DIRECTION.finditer(at.ctx.text):
         probe = Mention(
             "count",
             hit.start(),
@@ -303,9 +297,9 @@ def _directions(
             "",
             Decimal(0),
             "件",
-            sentence=_sentence_of(bctx.text, hit.start()),
+            sentence=_sentence_of(at.ctx.text, hit.start()),
         )
-        subject = _subject(b, bctx, found, probe, data)
+        subject = _subject(at, probe)
         if subject is None or subject.before is None:
             continue
         diff = subject.now - subject.before
@@ -325,26 +319,20 @@ def _sentence_of(text: str, pos: int) -> int:
     return sum(text.count(mark, 0, pos) for mark in "。；;！!？?\n")
 
 
-def _share(
-    b: Binder,
-    bctx: BindContext,
-    found: list[tuple[Mention, list[Binding]]],
-    m: Mention,
-    data: ReportData,
-    before: str,
-) -> str | None:
+def _share(at: _Bound, m: Mention, before: str) -> str | None:
     assert m.value is not None
+    b = at.b
     clause_words = m.clause or before
     part_key = None
     cut = re.search(r"占|的?比例|比重|率", clause_words)
     head = clause_words[: cut.start()] if cut else clause_words
     probe = Mention("count", m.start, m.start, "", Decimal(0), "件", label=head[-16:], clause=head[-30:])
-    named = b.table_word(probe, bctx)
+    named = b.table_word(probe, at.ctx)
     if named is not None and "率" not in clause_words[: (cut.start() if cut else 0)]:
         part_key = named[1]
     if part_key is None or part_key in ("accepted", "fee_amount"):
-        for other, bindings in _before(found, m):
-            if other.sentence == m.sentence and bindings and not _bracketed(b_text(bctx), other, m):
+        for other, bindings in _before(at.found, m):
+            if other.sentence == m.sentence and bindings and not _bracketed(at.ctx.text, other, m):
                 part_key = bindings[0].figure.key
                 break
     if "办结率" in clause_words or "办结率" in before:
@@ -376,7 +364,3 @@ def _share(
         return None
     shown = fmt(exact.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
     return f"与数据不符：{part.label}{fmt(part_value)}件占{whole.label}{fmt(whole_value)}件的{shown}%"
-
-
-def b_text(ctx: BindContext) -> str:
-    return ctx.text

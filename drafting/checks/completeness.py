@@ -20,7 +20,7 @@ from ..facts import usable
 from ..figures import compute
 from ..reading.model import Paragraph
 from .finding import Finding
-from .registry import Context, check, paragraph_place
+from .registry import Context, model_check, paragraph_place
 from .sources import NOTHING
 
 _MARKER: Final = "【待补充"
@@ -66,19 +66,15 @@ def _content_sentences(text: str, data_topic: bool) -> list[str]:
     return out
 
 
-@check(
+@model_check(
     "completeness",
     "consistency",
     {
         "M1": "模型写的正文写明不为零的行政复议、行政诉讼和信息处理费",
         "M2": "作者没有提供素材的主题写【待补充】标记，作者说明没有内容的主题不编造内容",
     },
-    scope="narrative",
 )
-def completeness(ctx: Context) -> Iterator[Finding]:
-    data, section = ctx.data, ctx.section
-    if not ctx.strict or data is None or section is None:
-        return
+def completeness(ctx: Context, data: ReportData, section: str) -> Iterator[Finding]:
     paragraphs = [p for p in ctx.paragraphs() if p.part is not None]
     if not paragraphs:
         return

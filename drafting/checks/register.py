@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Final
 
+from ..errors import Severity
 from ..figures import chinese_number
+from ..reading.model import Paragraph
 from .finding import Finding
 from .registry import Context, check
 from .text import snippet
@@ -42,8 +46,26 @@ def placeholders(ctx: Context) -> Iterator[Finding]:
             )
 
 
+@dataclass(frozen=True)
+class _Mark:
+    """A mark a published paragraph must not show, reported where it stands: quoted with ``width``
+    characters either side (the evidence), in a message ``what（quote）：fix``."""
+
+    rule: str
+    severity: Severity
+    kind: str  # the place detail of its fingerprint
+    width: int
+    fix: str
+
+    def at(self, ctx: Context, p: Paragraph, span: tuple[int, int], what: str) -> Finding:
+        quoted = snippet(p.text, *span, self.width)
+        message = f"{what}（{quoted}）：{self.fix}"
+        return ctx.in_paragraph(p, self.rule, self.severity, message, self.kind, evidence=quoted)
+
+
 _MARKDOWN = re.compile(r"\*\*|__|`|^#{1,6}\s|^\s*[-*+]\s+\S|^\s*>\s|\[[^\]]+\]\([^)]*\)|^\s*\|.*\|\s*$")
 _MARKDOWN_IN_MD = re.compile(r"\*\*|__|`")
+_MARKDOWN_MARK: Final = _Mark("R2", "error", "markdown", 8, "请删去这些符号")
 
 
 @check("markdown", "register", {"R2": "正文中没有 Markdown 排版符号"}, scope="narrative")
@@ -52,15 +74,7 @@ def markdown(ctx: Context) -> Iterator[Finding]:
     for p in ctx.paragraphs():
         m = pattern.search(p.text)
         if m:
-            quoted = snippet(p.text, m.start(), m.end(), 8)
-            yield ctx.in_paragraph(
-                p,
-                "R2",
-                "error",
-                f"正文中有 Markdown 排版符号“{m.group().strip()}”（{quoted}）：请删去这些符号",
-                "markdown",
-                evidence=quoted,
-            )
+            yield _MARKDOWN_MARK.at(ctx, p, m.span(), f"正文中有 Markdown 排版符号“{m.group().strip()}”")
 
 
 _CJK = r"[\u4e00-\u9fff]"
@@ -68,6 +82,8 @@ _HALF_PUNCT = re.compile(rf"(?<={_CJK})[,;:?!]|[,;?!](?={_CJK})|(?<={_CJK})\.(?=
 # Both linear in a long paragraph: a parenthesis is tried only when it closes (the lookahead), a
 # mail address only where a run of its characters starts.
 _HALF_PARENS = re.compile(rf"\((?=[^()]*\))[^()]*{_CJK}[^()]*\)")
+_HALF_PUNCT_MARK: Final = _Mark("R3", "error", "punctuation", 8, "应改用全角标点（，；：？！。）")
+_HALF_PARENS_MARK: Final = _Mark("R3", "warning", "parentheses", 6, "宜改用全角括号“（）”")
 _URLISH = re.compile(r"https?://\S+|www\.\S+|(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 
@@ -77,29 +93,14 @@ def half_width(ctx: Context) -> Iterator[Finding]:
         text = _URLISH.sub(lambda m: " " * len(m.group()), p.text)
         m = _HALF_PUNCT.search(text)
         if m:
-            quoted = snippet(p.text, m.start(), m.end(), 8)
-            yield ctx.in_paragraph(
-                p,
-                "R3",
-                "error",
-                f"中文句子中用了半角标点“{m.group()}”（{quoted}）：应改用全角标点（，；：？！。）",
-                "punctuation",
-                evidence=quoted,
-            )
+            yield _HALF_PUNCT_MARK.at(ctx, p, m.span(), f"中文句子中用了半角标点“{m.group()}”")
         head = _LEADING_ORDINAL.match(text)
         body = text[head.end() :] if head else text
         shift = head.end() if head else 0
         m2 = _HALF_PARENS.search(body)
         if m2 and not _NUMERAL_PARENS.match(m2.group()):
-            quoted = snippet(p.text, shift + m2.start(), shift + m2.end(), 6)
-            yield ctx.in_paragraph(
-                p,
-                "R3",
-                "warning",
-                f"中文句子中用了半角括号（{quoted}）：宜改用全角括号“（）”",
-                "parentheses",
-                evidence=quoted,
-            )
+            at = (shift + m2.start(), shift + m2.end())
+            yield _HALF_PARENS_MARK.at(ctx, p, at, "中文句子中用了半角括号")
 
 
 _ENUM = re.compile(r"(?<![统唯同第单逐之万不一二三四五六七八九十])([一二三四五六七八九十]{1,2})是(?![否非])")
@@ -159,6 +160,7 @@ _NUMERAL_PARENS = re.compile(r"^\((?:\d{1,2}|[一二三四五六七八九十]{1,
 _BAD_NUMBERING_AT = re.compile(
     r"(?:^|(?<=[。；：:，\s]))(\(\d{1,2}\)|\d{1,2}\)|[一二三四五六七八九十]{1,2}\)|\d{1,2}）)"
 )
+_NUMBERING_MARK: Final = _Mark("R5", "error", "numbering", 6, "层级序号应写作“一、”“（一）”“1.”“（1）”")
 
 
 @check(
@@ -171,15 +173,7 @@ def numbering(ctx: Context) -> Iterator[Finding]:
     for p in ctx.paragraphs():
         m = _BAD_NUMBERING_AT.search(p.text)
         if m:
-            quoted = snippet(p.text, m.start(1), m.end(1), 6)
-            yield ctx.in_paragraph(
-                p,
-                "R5",
-                "error",
-                f"序号“{m.group(1)}”不规范（{quoted}）：层级序号应写作“一、”“（一）”“1.”“（1）”",
-                "numbering",
-                evidence=quoted,
-            )
+            yield _NUMBERING_MARK.at(ctx, p, m.span(1), f"序号“{m.group(1)}”不规范")
             continue
         head = _LEADING_ORDINAL.match(p.text)
         if head:

@@ -246,6 +246,28 @@ def check(
     return register
 
 
+ModelCheckFn = Callable[[Context, ReportData, str], Iterable[Finding]]
+
+
+def model_check(
+    name: str, category: Category, rules: Mapping[str, str], *, also: Sequence[str] = ()
+) -> Callable[[ModelCheckFn], CheckFn]:
+    """Register a strict, model-only check (``check`` with scope ``narrative``): it judges a model's
+    section against the author's data, so it runs only when the context is strict and has both, and
+    is called with them (``fn(ctx, data, section id)``); anywhere else it reports nothing."""
+
+    def register(fn: ModelCheckFn) -> CheckFn:
+        def run(ctx: Context) -> Iterable[Finding]:
+            if not ctx.strict or ctx.data is None or ctx.section is None:
+                return ()
+            return fn(ctx, ctx.data, ctx.section)
+
+        run.__name__, run.__qualname__, run.__doc__ = fn.__name__, fn.__qualname__, fn.__doc__
+        return check(name, category, rules, also=also, scope="narrative")(run)
+
+    return register
+
+
 def checks_for(rule_ids: Iterable[str]) -> list[CheckSpec]:
     """The checks that may report any of ``rule_ids``, in registration order."""
     wanted = set(rule_ids)

@@ -13,7 +13,7 @@ import typing
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from pydantic import BaseModel, ValidationError
 
@@ -151,7 +151,7 @@ def _shape_issue(err: Any, positions: Mapping[tuple[str, ...], Location], *, wor
     else:
         message, fix = explain(err)
         if is_type_error(err) or not fix:
-            fix = _excel_fix(kind) if workbook else _type_fix(kind)
+            fix = _type_fix(kind, workbook)
     issue = Issue(rule, "error", official.cell_label(path), path, message, fix)
     return _locate(issue, positions)
 
@@ -160,43 +160,40 @@ def _is_cell(loc: tuple[str, ...]) -> bool:
     return bool(loc) and loc[0] in ("table2", "table3", "table4", "fees")
 
 
-def _type_fix(kind: str) -> str:
-    if kind == "value_error":
-        return ""  # our own validators say the fix in their message
-    if kind == "string_too_long":
-        return "请删减到规定的字数以内"
-    if kind == "too_long":
-        return "请合并或删减"
-    if kind.startswith("int"):
-        return "填写不带引号、不带小数的阿拉伯数字，如 0、12；没有就填 0"
-    if kind.startswith("decimal") or kind == "finite_number":
-        return "填写阿拉伯数字，可带小数，如 0 或 12.5；不要带单位"
-    if kind.startswith("date"):
-        return "按 2025-01-20 的格式填写"
-    if kind == "string_type":
-        return '请给这段文字加上英文双引号，如 "165000"（否则数字会被当作数值读取）'
-    if kind == "list_type":
-        return "每条内容单独一行，以“- ”开头"
-    return "请按 drafting init 生成的模板填写"
+def _family(kind: str) -> str:
+    """A pydantic error kind by what the author must write instead: ``int_parsing`` → ``int``,
+    ``decimal_…`` and ``finite_number`` → ``decimal``, ``date_…`` → ``date``; others as they are."""
+    if kind == "finite_number":
+        return "decimal"
+    return next((family for family in ("int", "decimal", "date") if kind.startswith(family)), kind)
 
 
-def _excel_fix(kind: str) -> str:
-    """``_type_fix`` in a workbook's terms: what to type into the cell (no quotes, no keys)."""
-    if kind.startswith("int"):
-        return "在此格填写整数（阿拉伯数字），如 0、12；没有就填 0"
-    if kind.startswith("decimal") or kind == "finite_number":
-        return "在此格填写数字，可带小数，如 0 或 12.5；不要带单位"
-    if kind.startswith("date"):
-        return "在此格填写日期，如 2025-01-20"
-    if kind == "string_type":
-        return "在此格填写文字"
-    if kind in ("list_type", "too_long"):
-        return "每条素材单独占一行：A 列选主题，B 列写内容"
-    return (
-        _type_fix(kind)
-        if kind in ("value_error", "string_too_long")
-        else "请按 drafting init --xlsx 生成的模板填写"
-    )
+_LIST_IN_WORKBOOK: Final = "每条素材单独占一行：A 列选主题，B 列写内容"
+# What to write instead of a value of the wrong kind, by its family: (in a data file, in a
+# workbook's cell: no quotes, no keys); a workbook's None: the data file's words serve.
+_TYPE_FIXES: Final[dict[str, tuple[str, str | None]]] = {
+    "value_error": ("", None),  # our own validators say the fix in their message
+    "string_too_long": ("请删减到规定的字数以内", None),
+    "too_long": ("请合并或删减", _LIST_IN_WORKBOOK),
+    "int": (
+        "填写不带引号、不带小数的阿拉伯数字，如 0、12；没有就填 0",
+        "在此格填写整数（阿拉伯数字），如 0、12；没有就填 0",
+    ),
+    "decimal": (
+        "填写阿拉伯数字，可带小数，如 0 或 12.5；不要带单位",
+        "在此格填写数字，可带小数，如 0 或 12.5；不要带单位",
+    ),
+    "date": ("按 2025-01-20 的格式填写", "在此格填写日期，如 2025-01-20"),
+    "string_type": ('请给这段文字加上英文双引号，如 "165000"（否则数字会被当作数值读取）', "在此格填写文字"),
+    "list_type": ("每条内容单独一行，以“- ”开头", _LIST_IN_WORKBOOK),
+}
+_ANY_TYPE_FIX: Final = ("请按 drafting init 生成的模板填写", "请按 drafting init --xlsx 生成的模板填写")
+
+
+def _type_fix(kind: str, workbook: bool) -> str:
+    """What to write instead of a value of the wrong kind, in a data file's or a workbook's terms."""
+    in_file, in_cell = _TYPE_FIXES.get(_family(kind), _ANY_TYPE_FIX)
+    return in_cell if workbook and in_cell is not None else in_file
 
 
 def _is_value_cell(loc: tuple[str, ...]) -> bool:
