@@ -1,5 +1,6 @@
-"""One HTTP attempt of the OpenAI-compatible backend, run on a pool thread and watched from the
-calling thread (``openai_compat.py`` says why): what arrived, in order, and the means to hang it up.
+"""One HTTP attempt of a call to a provider (a chat answer, a batch call), run on a pool thread
+and watched from the calling thread (``openai_compat.py`` says why): what arrived, in order, and
+the means to hang it up.
 
 Hanging up is shutting the socket down (the ``network_stream`` response extension of httpx/httpcore
 gives the socket): a thread blocked in ``recv`` wakes at once with an error, which closing the
@@ -15,6 +16,9 @@ import threading
 from typing import Any
 
 import httpx2
+
+# How often a calling thread waiting on an attempt looks at Ctrl-C and at the bytes received.
+TICK = 0.2
 
 
 class Attempt:
@@ -37,6 +41,18 @@ class Attempt:
         with self._lock:
             self.finished = True
         self.events.put((kind, value))
+
+    def next(self, wait: float) -> tuple[str, Any] | None:
+        """In the calling thread: the next event, if one arrives within ``wait`` seconds (at most
+        ``TICK``, so that the calling thread looks at Ctrl-C and the clock that often). An error the
+        pool thread ran into is raised here, for the calling thread to word."""
+        try:
+            kind, value = self.events.get(timeout=max(0.0, min(wait, TICK)))
+        except queue.Empty:
+            return None
+        if kind == "error":
+            raise value
+        return kind, value
 
     def opened(self, response: httpx2.Response) -> None:
         """The response headers are in (the client's response hook, on the pool thread)."""

@@ -1,6 +1,6 @@
 """The files and batches calls of an OpenAI-compatible provider, through the openai SDK.
 
-The same rules as the chat backend (``openai_compat``), from the same parts:
+The same rules as the chat backend (``openai_compat``), from the same parts (``provider.py``):
 
 - retries: the SDK's own are off (``max_retries=0``) and one tenacity policy (``retry_policy``)
   retries 429 (honouring Retry-After), 5xx, timeouts and dropped connections. Uploading a file and
@@ -20,8 +20,6 @@ The same rules as the chat backend (``openai_compat``), from the same parts:
 
 from __future__ import annotations
 
-import queue
-import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -32,10 +30,9 @@ import openai
 
 from ... import deadlines
 from ...keys import redact
-from ...threads import submit
 from ..attempt import Attempt
 from ..base import BackendError
-from ..openai_compat import _retry_after, retry_policy, server_text
+from ..provider import ProviderClient, Refusal, Refusals, sdk_failure
 from .dialects import Dialect
 from .lines import LineResult, read_results
 
@@ -48,14 +45,50 @@ TERMINAL = frozenset({"completed", "expired", "cancelled", "failed"})
 # Pages of the remote lists we read when looking for what a lost call made: the newest first, and a
 # crash is reconciled on the next run, so what we look for is near the top.
 _SCAN_PAGES = 10
-# How often the waiting calling thread looks at Ctrl-C and at the bytes received.
-_TICK = 0.2
-# The socket's read timeout runs this much past the timer, so that the timer, with its clearer
-# message, is what ends a silent call.
-_GRACE = 1.0
 
 # One call of the SDK, given the attempt number (1, 2 …) and the socket timeout for this attempt.
 Call = Callable[[int, httpx2.Timeout], T]
+
+# What each HTTP error status means for a batch call; ``{what}`` is the call (查询批量任务 …),
+# ``{label}`` the provider's name, ``{url}`` and ``{key_env}`` the endpoint's. A 409 is a batch in
+# the wrong state (cancelling a finished one): no retry makes it right.
+_BAD_REQUEST = Refusal(
+    "bad_request",
+    "{what}失败：{label}拒绝了请求（HTTP {status}）。{note}",
+    "请检查模型名是否支持批量推理（各服务商支持批量的模型不同）。",
+)
+_FORBIDDEN = Refusal(
+    "forbidden",
+    "{what}失败：接口拒绝访问（HTTP {status}），账户可能未开通批量推理或余额不足。{note}",
+    "请在{label}控制台确认已开通批量（Batch）服务。",
+)
+_REFUSALS = Refusals(
+    {
+        401: Refusal(
+            "auth",
+            "{what}失败：接口拒绝了密钥（HTTP 401）。{note}",
+            "请检查环境变量 {key_env} 中的密钥是否为 {url} 的有效密钥。",
+        ),
+        402: _FORBIDDEN,
+        403: _FORBIDDEN,
+        404: Refusal(
+            "not_found",
+            "{what}失败：{url} 上没有该批量接口或该任务（HTTP 404）。{note}",
+            "请确认接口地址（--base-url）是{label}的兼容接口地址，且该服务提供批量（Batch）接口。",
+        ),
+        400: _BAD_REQUEST,
+        409: _BAD_REQUEST,
+        422: _BAD_REQUEST,
+        429: Refusal(
+            "rate_limit",
+            "{what}失败：请求过于频繁或批量任务数已达上限（HTTP 429）。{note}",
+            "可稍后重试；各服务商对同时进行的批量任务数有上限。",
+            wait=True,
+        ),
+    },
+    server=Refusal("server", "{what}失败：服务出错（HTTP {status}）。{note}"),
+    other=Refusal("bad_request", "{what}失败（HTTP {status}）。{note}"),
+)
 
 
 @dataclass(frozen=True)
@@ -114,35 +147,12 @@ def remote_batch(raw: dict[str, Any], secrets: tuple[str, ...] = ()) -> RemoteBa
     )
 
 
-class BatchClient:
+class BatchClient(ProviderClient):
     """Files and batches at one endpoint, in one dialect. Thread-safe, as the SDK client is."""
 
     def __init__(self, endpoint: Endpoint, dialect: Dialect) -> None:
-        self.endpoint = endpoint
+        super().__init__(endpoint)
         self.dialect = dialect
-        key = endpoint.read_key()
-        self._secrets = (key,) if key else ()
-        self._cancelled = threading.Event()
-        self._local = threading.local()  # the attempt a pool thread is running, for the hook
-        timeout = httpx2.Timeout(endpoint.timeout, connect=endpoint.connect_timeout)
-        self._client = openai.OpenAI(
-            base_url=endpoint.base_url,
-            api_key=key or "not-needed",
-            max_retries=0,
-            timeout=timeout,
-            http_client=openai.DefaultHttpxClient(
-                timeout=timeout, event_hooks={"response": [self._on_response]}
-            ),
-        )
-
-    def _on_response(self, response: httpx2.Response) -> None:
-        attempt = getattr(self._local, "attempt", None)
-        if attempt is not None:
-            attempt.opened(response)
-
-    def close(self) -> None:
-        self._cancelled.set()
-        self._client.close()
 
     # --- the calls -------------------------------------------------------------------------------
 
@@ -234,93 +244,56 @@ class BatchClient:
     # --- one call: retries, time and errors ------------------------------------------------------
 
     def _call(self, what: str, fn: Call[T]) -> T:
-        """``fn`` under the retry policy of ``openai_compat``, each attempt watched by the timer;
-        SDK errors become ours."""
+        """``fn`` under the one retry policy, each attempt watched by the timer; SDK errors become
+        ours."""
         started = time.monotonic()
-        retrying = retry_policy(self.endpoint, self._cancelled, f"{self.dialect.label}批量接口")
-        failure: BackendError | None = None
-        try:
-            for attempt in retrying:
-                with attempt:
-                    if self._cancelled.is_set():
-                        raise BackendError("已取消。", kind="cancelled")
-                    result = self._once(what, fn, attempt.retry_state.attempt_number, started)
-        except BackendError as exc:
-            failure = exc
-        if failure is not None:
-            if self._cancelled.is_set():
-                failure = BackendError("已取消。", kind="cancelled")
-            raise failure  # outside the except: no chained SDK error
+        result, _ = self._retried(
+            f"{self.dialect.label}批量接口", lambda number: self._once(what, fn, number, started)
+        )
         return result
 
     def _once(self, what: str, fn: Call[T], number: int, started: float) -> T:
-        until, limit = self._until(started)
-        remaining = until - time.monotonic()
-        if remaining <= 0:
-            raise self._out_of_time(what, limit)
-        # The socket's own timeouts only back the timer up.
-        timeout = httpx2.Timeout(
-            min(self.endpoint.timeout, remaining + _GRACE),
-            connect=min(self.endpoint.connect_timeout, remaining + _GRACE),
+        result = self._attempt(
+            started,
+            send=lambda attempt, timeout: attempt.finish("result", fn(number, timeout)),
+            watch=lambda attempt, until, limit: self._watch(what, attempt, until, limit),
+            failed=lambda exc, attempt, timeout: self._failed(what, exc, timeout),
+            out_of_time=lambda limit: self._out_of_time(what, limit),
         )
-        attempt = Attempt()
-        submit(self._run, attempt, fn, number, timeout)
-        try:
-            try:
-                kind, value = self._watch(what, attempt, until, limit)
-            except BaseException:
-                attempt.abandon()  # given up: the pool thread stops reading at once
-                raise
-            if kind == "error":
-                raise value
-            return cast(T, value)
-        except openai.APIStatusError as exc:
-            error = self._status_error(what, exc)
-        except openai.APITimeoutError:
-            error = BackendError(
-                f"{what}时，{self.endpoint.display_url} 在 {timeout.read:.0f} 秒内没有回应（超时）。",
-                kind="timeout",
-                hint="可稍后重试，或用 DRAFTING_TIMEOUT 调大等待时间。",
-            )
-        except (openai.APIConnectionError, httpx2.TransportError):
-            error = BackendError(
-                f"{what}时无法连接 {self.endpoint.display_url}，或连接中断。",
+        return cast(T, result)
+
+    def _failed(self, what: str, exc: BaseException, timeout: httpx2.Timeout) -> BackendError | None:
+        url = self.endpoint.display_url
+        return sdk_failure(
+            exc,
+            subject=f"{what}时，{url}",
+            timeout=timeout,
+            status=lambda e: self._status_error(what, e),
+            connection=lambda: BackendError(
+                f"{what}时无法连接 {url}，或连接中断。",
                 kind="cancelled" if self._cancelled.is_set() else "connection",
                 hint="请检查网络和接口地址；接口地址已变时，可用 --base-url 指定新地址。",
-            )
-        except ValueError:
-            error = BackendError(
-                f"{what}时，{self.endpoint.display_url} 返回的内容不是有效的 JSON。", kind="invalid_response"
-            )
-        raise error
+            ),
+        )
 
-    def _run(self, attempt: Attempt, fn: Call[T], number: int, timeout: httpx2.Timeout) -> None:
-        """On a pool thread: the SDK call, its result or error handed to the calling thread."""
-        self._local.attempt = attempt
-        try:
-            attempt.finish("result", fn(number, timeout))
-        except BaseException as exc:  # handed to the calling thread, which maps it
-            attempt.finish("error", exc)
-        finally:
-            self._local.attempt = None
+    def _status_error(self, what: str, exc: openai.APIStatusError) -> BackendError:
+        return _REFUSALS.error(
+            exc,
+            self._server_text(exc),
+            what=what,
+            url=self.endpoint.display_url,
+            label=self.dialect.label,
+            key_env=self.endpoint.api_key_env,
+        )
 
-    def _until(self, started: float) -> tuple[float, deadlines.Deadline | None]:
-        """The call's own deadline (every retry included) or the enclosing work's, whichever is first."""
-        return deadlines.earliest(started + self.endpoint.retry.deadline)
-
-    def _watch(
-        self, what: str, attempt: Attempt, until: float, limit: deadlines.Deadline | None
-    ) -> tuple[str, Any]:
-        """In the calling thread: wait for the attempt's one event until time or progress runs out."""
+    def _watch(self, what: str, attempt: Attempt, until: float, limit: deadlines.Deadline | None) -> Any:
+        """In the calling thread: wait for the attempt's one event (its result, or the error it
+        raised) until time or progress runs out."""
         stall = self.endpoint.stall_timeout
         seen: tuple[int, int] | None = None  # (which response, bytes received) at the last progress
         progress = time.monotonic()
         while True:
-            now = time.monotonic()
-            if self._cancelled.is_set():
-                raise BackendError("已取消。", kind="cancelled")
-            if now >= until:
-                raise self._out_of_time(what, limit)
+            now = self._tick(until, lambda: self._out_of_time(what, limit))
             response = attempt.response
             if response is not None:
                 mark = (id(response), attempt.received)
@@ -328,26 +301,17 @@ class BatchClient:
                     seen, progress = mark, now
                 elif now - progress >= stall:
                     raise self._stalled(what, stall)
-            try:
-                return attempt.events.get(timeout=max(0.0, min(until - now, _TICK)))
-            except queue.Empty:
-                continue
+            event = attempt.next(until - now)
+            if event is not None:
+                return event[1]  # the one event of a call that is not a stream: its result
 
     def _out_of_time(self, what: str, limit: deadlines.Deadline | None) -> BackendError:
         url = self.endpoint.display_url
-        if limit is not None:
-            return BackendError(
-                f"{limit.what}（{limit.seconds:.0f} 秒）已到，{what}（{url}）尚未完成。",
-                kind="timeout",
-                retryable=False,
-                hint=f"可稍后重试，或用 {limit.setting} 调大该时限。",
-            )
-        deadline = self.endpoint.retry.deadline
-        return BackendError(
-            f"{what}未能在每个请求 {deadline:.0f} 秒的总时限内完成（{url}）。",
-            kind="timeout",
-            retryable=False,
-            hint="可稍后重试，或用 DRAFTING_DEADLINE 调大每个请求的总时限（上传或下载大文件时）。",
+        return self._late(
+            limit,
+            unfinished=f"{what}（{url}）尚未完成",
+            own=f"{what}未能在每个请求 {self.endpoint.retry.deadline:.0f} 秒的总时限内完成（{url}）。",
+            own_hint="可稍后重试，或用 DRAFTING_DEADLINE 调大每个请求的总时限（上传或下载大文件时）。",
         )
 
     def _stalled(self, what: str, stall: float) -> BackendError:
@@ -356,46 +320,3 @@ class BatchClient:
             kind="stalled",
             hint="服务可能已卡住：可稍后重试，或用 DRAFTING_STALL_TIMEOUT 调大等待时间。",
         )
-
-    def _status_error(self, what: str, exc: openai.APIStatusError) -> BackendError:
-        status = exc.status_code
-        said = self._server_text(exc)
-        note = f"（服务器说明：{said}）" if said else ""
-        url, label = self.endpoint.display_url, self.dialect.label
-        if status == 401:
-            return BackendError(
-                f"{what}失败：接口拒绝了密钥（HTTP 401）。{note}",
-                kind="auth",
-                hint=f"请检查环境变量 {self.endpoint.api_key_env} 中的密钥是否为 {url} 的有效密钥。",
-            )
-        if status in (402, 403):
-            return BackendError(
-                f"{what}失败：接口拒绝访问（HTTP {status}），账户可能未开通批量推理或余额不足。{note}",
-                kind="forbidden",
-                hint=f"请在{label}控制台确认已开通批量（Batch）服务。",
-            )
-        if status == 404:
-            return BackendError(
-                f"{what}失败：{url} 上没有该批量接口或该任务（HTTP 404）。{note}",
-                kind="not_found",
-                hint=f"请确认接口地址（--base-url）是{label}的兼容接口地址，且该服务提供批量（Batch）接口。",
-            )
-        if status in (400, 409, 422):
-            return BackendError(
-                f"{what}失败：{label}拒绝了请求（HTTP {status}）。{note}",
-                kind="bad_request",
-                hint="请检查模型名是否支持批量推理（各服务商支持批量的模型不同）。",
-            )
-        if status == 429:
-            return BackendError(
-                f"{what}失败：请求过于频繁或批量任务数已达上限（HTTP 429）。{note}",
-                kind="rate_limit",
-                retry_after=_retry_after(exc.response.headers),
-                hint="可稍后重试；各服务商对同时进行的批量任务数有上限。",
-            )
-        if status >= 500:
-            return BackendError(f"{what}失败：服务出错（HTTP {status}）。{note}", kind="server")
-        return BackendError(f"{what}失败（HTTP {status}）。{note}", kind="bad_request")
-
-    def _server_text(self, exc: openai.APIStatusError) -> str:
-        return server_text(exc, self._secrets)

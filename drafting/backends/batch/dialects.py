@@ -27,12 +27,12 @@ MB = 1024 * 1024
 
 @dataclass(frozen=True)
 class Dialect:
-    """One provider's batch API. ``line_url`` goes in every JSONL line; ``endpoint`` in the create call."""
+    """One provider's batch API. ``line_url`` goes in every JSONL line and, as ``endpoint``, in the
+    create call."""
 
-    provider: str  # the preset it belongs to (``qwen``, ``glm`` …)
+    provider: str  # the preset it belongs to (``qwen``, ``glm`` …), and its key in ``DIALECTS``
     label: str  # the provider's name, for messages
-    line_url: str
-    endpoint: str
+    line_url: str = "/v1/chat/completions"
     purpose: str = "batch"  # of the uploaded file
     max_requests: int = 50_000  # lines per file
     max_bytes: int = 100 * MB  # per file
@@ -47,6 +47,11 @@ class Dialect:
     test_max_requests: int = 0
     test_max_bytes: int = 0
 
+    @property
+    def endpoint(self) -> str:
+        """The create call's ``endpoint``: every provider so far names there the URL its lines address."""
+        return self.line_url
+
     def for_model(self, model: str) -> Dialect:
         """The dialect for this model: a provider's free test model has its own URL and limits."""
         if model not in self.test_models:
@@ -54,54 +59,49 @@ class Dialect:
         return dataclasses.replace(
             self,
             line_url=self.test_line_url,
-            endpoint=self.test_line_url,
             max_requests=self.test_max_requests,
             max_bytes=self.test_max_bytes,
         )
 
 
 DIALECTS: dict[str, Dialect] = {
-    "openai": Dialect(
-        provider="openai",
-        label="OpenAI",
-        line_url="/v1/chat/completions",
-        endpoint="/v1/chat/completions",
-        max_bytes=200 * MB,
-        hosts=("api.openai.com",),
-        source="platform.openai.com/docs/api-reference/batch (openai-python batches.create: 50,000 requests, 200 MB)",
-    ),
-    "qwen": Dialect(
-        provider="qwen",
-        label="阿里云百炼（DashScope）",
-        line_url="/v1/chat/completions",
-        endpoint="/v1/chat/completions",
-        max_bytes=500 * MB,  # was 100 MB until 2025; the current page says 500 MB
-        max_line_bytes=6 * MB,
-        hosts=("dashscope.aliyuncs.com", "dashscope-intl.aliyuncs.com", "maas.aliyuncs.com"),
-        source="help.aliyun.com/zh/model-studio/batch-interfaces-compatible-with-openai",
-        test_models=("batch-test-model",),
-        test_line_url="/v1/chat/ds-test",
-        test_max_requests=100,
-        test_max_bytes=1 * MB,
-    ),
-    "glm": Dialect(
-        provider="glm",
-        label="智谱（BigModel）",
-        line_url="/v4/chat/completions",
-        endpoint="/v4/chat/completions",
-        hosts=("open.bigmodel.cn",),
-        source="docs.bigmodel.cn/cn/guide/tools/batch; docs.bigmodel.cn/api-reference 批处理 API、文件 API",
-    ),
-    "kimi": Dialect(
-        provider="kimi",
-        label="月之暗面（Kimi）",
-        line_url="/v1/chat/completions",
-        endpoint="/v1/chat/completions",
-        # No request count is stated, only 100 MB per file; the common 50,000 is kept as a bound.
-        fixed_sampling=True,  # "temperature, top_p … cannot be modified — do not include them"
-        hosts=("api.moonshot.cn", "api.moonshot.ai"),
-        source="platform.kimi.ai/docs/guide/use-batch-api; platform.kimi.ai/docs/api/batch-create",
-    ),
+    d.provider: d
+    for d in (
+        Dialect(
+            provider="openai",
+            label="OpenAI",
+            max_bytes=200 * MB,
+            hosts=("api.openai.com",),
+            source="platform.openai.com/docs/api-reference/batch (openai-python batches.create: 50,000 requests, 200 MB)",
+        ),
+        Dialect(
+            provider="qwen",
+            label="阿里云百炼（DashScope）",
+            max_bytes=500 * MB,  # was 100 MB until 2025; the current page says 500 MB
+            max_line_bytes=6 * MB,
+            hosts=("dashscope.aliyuncs.com", "dashscope-intl.aliyuncs.com", "maas.aliyuncs.com"),
+            source="help.aliyun.com/zh/model-studio/batch-interfaces-compatible-with-openai",
+            test_models=("batch-test-model",),
+            test_line_url="/v1/chat/ds-test",
+            test_max_requests=100,
+            test_max_bytes=1 * MB,
+        ),
+        Dialect(
+            provider="glm",
+            label="智谱（BigModel）",
+            line_url="/v4/chat/completions",
+            hosts=("open.bigmodel.cn",),
+            source="docs.bigmodel.cn/cn/guide/tools/batch; docs.bigmodel.cn/api-reference 批处理 API、文件 API",
+        ),
+        Dialect(
+            provider="kimi",
+            label="月之暗面（Kimi）",
+            # No request count is stated, only 100 MB per file; the common 50,000 is kept as a bound.
+            fixed_sampling=True,  # "temperature, top_p … cannot be modified — do not include them"
+            hosts=("api.moonshot.cn", "api.moonshot.ai"),
+            source="platform.kimi.ai/docs/guide/use-batch-api; platform.kimi.ai/docs/api/batch-create",
+        ),
+    )
 }
 
 # Providers with no batch API, and what to do instead.
