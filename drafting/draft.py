@@ -22,9 +22,10 @@ from .backends.base import ENDPOINT_CAUSES, BackendError
 from .config import OFFLINE
 from .data.load import Loaded
 from .data.model import ReportData
-from .document import Draft, Provenance, Section, SectionUsage, load_draft, part_heading
+from .document import Draft, Provenance, SectionUsage, load_draft, part_heading
 from .errors import DraftingError, Issue, OutputError, os_reason
 from .files import atomic_write_all
+from .history import TextState
 from .locks import file_lock
 from .narrative import OfflineWriter, SectionOutcome, SectionWriter
 from .tables import build_tables
@@ -83,17 +84,7 @@ def draft_report(
     writer = writer or OfflineWriter()
     outcomes = _write_sections(writer, data, concurrency, deadline)
     sections = [
-        Section(
-            id=spec.id,
-            heading=part_heading(spec.part),
-            title=spec.title,
-            paragraphs=outcome.paragraphs,
-            backend=outcome.backend,
-            notes=outcome.notes,
-            prompt_version=outcome.prompt_version,
-            usage=outcome.usage,
-            fallback=outcome.fallback,
-        )
+        TextState.of(outcome).section(spec.id, part_heading(spec.part), spec.title)
         for spec, outcome in zip(official.NARRATIVE_SECTIONS, outcomes, strict=True)
     ]
     return Draft(
