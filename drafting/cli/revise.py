@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ._options import model_options
+from ._options import ModelFlags, model_options
 from .output import print_error
 
 if TYPE_CHECKING:
@@ -174,9 +174,7 @@ def command(
     undo: bool,
     redo: bool,
     show_log: bool,
-    model: str | None,
-    base_url: str | None,
-    api_key_env: str | None,
+    model_flags: ModelFlags,
 ) -> None:
     """修订草稿：逐节按要求修改、看差异、接受或撤销（表格数据锁定）。
 
@@ -211,7 +209,7 @@ def command(
     interactive = request.interactive and not show_log
     backend = None
     if interactive or request.needs_model:
-        settings = load_settings(model=model, base_url=base_url, api_key_env=api_key_env)
+        settings = load_settings(**model_flags)
         backend = backend_for(settings)
     session = RevisionSession(draft, backend)
     try:
