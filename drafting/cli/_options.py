@@ -6,9 +6,9 @@ signature and every call it makes with them."""
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypedDict, TypeVar, cast
 
@@ -21,11 +21,43 @@ def packed(into: str, pack: Callable[..., object], *names: str) -> Callable[[F],
     """A decorator for a command: its parameters ``names`` (options declared for it) are given to
     ``pack``, and what that returns is given to the command as the one parameter ``into``. Applied
     before the options are declared (below them), so that click's list of them is kept."""
+    return _packing(into, pack, lambda given: names)
 
+
+def packed_fields(into: str, load: Callable[[], type[Any]]) -> Callable[[F], F]:
+    """As ``packed``, for the parameters named as a field of the dataclass ``load`` returns (loaded
+    when the command runs, not when the CLI starts): a command whose options are the fields of one
+    options object (``drafting eval`` → ``EvalOptions``, ``drafting revise`` → ``RevisionRequest``)
+    names them once, in its declarations."""
+
+    def construct(**given: Any) -> object:
+        return load()(**given)
+
+    def which(given: dict[str, Any]) -> tuple[str, ...]:
+        names = {f.name for f in dataclasses.fields(load())}
+        return tuple(name for name in given if name in names)
+
+    return _packing(into, construct, which)
+
+
+def flag_options(*rows: tuple[str, str]) -> Callable[[F], F]:
+    """On/off options (``is_flag``), one row ``(name, help)`` each, in the order ``--help`` lists them."""
+
+    def decorate(f: F) -> F:
+        for name, text in reversed(rows):
+            f = click.option(name, is_flag=True, help=text)(f)
+        return f
+
+    return decorate
+
+
+def _packing(
+    into: str, pack: Callable[..., object], which: Callable[[dict[str, Any]], tuple[str, ...]]
+) -> Callable[[F], F]:
     def decorate(f: F) -> F:
         @functools.wraps(f)
         def command(*args: Any, **kwargs: Any) -> object:
-            kwargs[into] = pack(**{name: kwargs.pop(name) for name in names})
+            kwargs[into] = pack(**{name: kwargs.pop(name) for name in which(kwargs)})
             return f(*args, **kwargs)
 
         return cast(F, command)
@@ -66,7 +98,7 @@ def model_option(*names: str, lead: str = "起草方式：", **kwargs: Any) -> C
     return click.option(*(names or ("--model",)), cls=ModelOption, lead=lead, **kwargs)
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class Output:
     """Where drafts go (``-o/--output-dir``), in which formats (``--format``, checked), and last
     year's data (``--previous``)."""
