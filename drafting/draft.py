@@ -15,16 +15,17 @@ import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict, Unpack
 
 from . import __version__, deadlines, official, offline
 from .backends.base import ENDPOINT_CAUSES, BackendError
 from .config import OFFLINE
 from .data.load import Loaded
 from .data.model import ReportData
-from .document import Draft, Provenance, Section, SectionUsage, load_draft, part_heading
+from .document import Draft, Provenance, SectionUsage, load_draft, part_heading
 from .errors import DraftingError, Issue, OutputError, os_reason
 from .files import atomic_write_all
+from .history import TextState
 from .locks import file_lock
 from .narrative import OfflineWriter, SectionOutcome, SectionWriter
 from .tables import build_tables
@@ -83,17 +84,7 @@ def draft_report(
     writer = writer or OfflineWriter()
     outcomes = _write_sections(writer, data, concurrency, deadline)
     sections = [
-        Section(
-            id=spec.id,
-            heading=part_heading(spec.part),
-            title=spec.title,
-            paragraphs=outcome.paragraphs,
-            backend=outcome.backend,
-            notes=outcome.notes,
-            prompt_version=outcome.prompt_version,
-            usage=outcome.usage,
-            fallback=outcome.fallback,
-        )
+        TextState.of(outcome).section(spec.id, part_heading(spec.part), spec.title)
         for spec, outcome in zip(official.NARRATIVE_SECTIONS, outcomes, strict=True)
     ]
     return Draft(
@@ -342,22 +333,29 @@ def _prefetch(paths: Sequence[Path], previous: Path | None) -> list[Future[Loade
     return futures
 
 
+class EachFile(TypedDict, total=False):
+    """The keywords of ``draft_file`` that ``draft_files`` drafts every file with."""
+
+    previous: Path | None
+    writer: SectionWriter | None
+    concurrency: int
+    deadline: float | None
+    previous_report: Report | None
+
+
 def draft_files(
     paths: Sequence[Path],
     out_dir: Path,
     formats: Sequence[str] = DEFAULT_FORMATS,
     *,
-    previous: Path | None = None,
-    writer: SectionWriter | None = None,
     jobs: int = 1,
-    concurrency: int = 4,
     on_done: Callable[[FileOutcome], None] | None = None,
-    deadline: float | None = None,
-    previous_report: Report | None = None,
+    **each: Unpack[EachFile],
 ) -> list[FileOutcome]:
-    """Draft every file, ``jobs`` at a time; ``on_done`` runs in the calling thread as each one
-    finishes. Each draft is written atomically when it is complete, so an interrupted batch
-    leaves every finished draft intact and no half file. A setting error stops the batch."""
+    """Draft every file, ``jobs`` at a time, each as ``draft_file`` with the keywords ``each``;
+    ``on_done`` runs in the calling thread as each one finishes. Each draft is written atomically
+    when it is complete, so an interrupted batch leaves every finished draft intact and no half
+    file. A setting error stops the batch."""
     outcomes: list[FileOutcome] = []
 
     def finish(outcome: FileOutcome) -> bool:
@@ -367,24 +365,14 @@ def draft_files(
         return outcome.stops_batch
 
     def draft_one(path: Path, load: Load | None = None) -> FileOutcome:
-        return draft_file(
-            path,
-            out_dir,
-            formats,
-            previous=previous,
-            writer=writer,
-            concurrency=concurrency,
-            load=load,
-            deadline=deadline,
-            previous_report=previous_report,
-        )
+        return draft_file(path, out_dir, formats, load=load, **each)
 
     if jobs <= 1 or len(paths) <= 1:
         for path in paths:
             if finish(draft_one(path)):
                 break
         return outcomes
-    loads = _prefetch(paths, previous)
+    loads = _prefetch(paths, each.get("previous"))
 
     def one(index: int) -> FileOutcome:
         return draft_one(paths[index], loads[index].result)

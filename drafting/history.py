@@ -52,30 +52,26 @@ class TextState(BaseModel):
     usage: SectionUsage | None = None
 
     @classmethod
-    def of(cls, section: Section) -> TextState:
-        return cls(
-            paragraphs=list(section.paragraphs),
-            backend=section.backend,
-            edited=section.edited,
-            prompt_version=section.prompt_version,
-            notes=list(section.notes),
-            fallback=section.fallback,
-            usage=section.usage,
+    def of(cls, source: object) -> TextState:
+        """The text of ``source``: a draft's ``Section``, or a writer's ``SectionOutcome`` (what it
+        has no attribute for, such as ``edited``, takes the default). The fields are this class's:
+        a new one is copied everywhere a section's text is (issue 9: the list stood four times)."""
+        return cls.model_validate(
+            {name: getattr(source, name) for name in cls.model_fields if hasattr(source, name)}
         )
+
+    def _fields(self) -> dict[str, Any]:
+        """This text's fields, copied: a section given them shares no list with this state (which
+        an entry of the history may keep)."""
+        return dict(self.model_copy(deep=True))
 
     def apply(self, section: Section) -> Section:
         """``section`` with this text; its pins and heading stay."""
-        return section.model_copy(
-            update={
-                "paragraphs": list(self.paragraphs),
-                "backend": self.backend,
-                "edited": self.edited,
-                "prompt_version": self.prompt_version,
-                "notes": list(self.notes),
-                "fallback": self.fallback,
-                "usage": self.usage,
-            }
-        )
+        return section.model_copy(update=self._fields())
+
+    def section(self, section_id: str, heading: str, title: str = "") -> Section:
+        """A new section of a draft with this text."""
+        return Section(id=section_id, heading=heading, title=title, **self._fields())
 
 
 class Dropped(BaseModel):

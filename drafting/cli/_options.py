@@ -1,14 +1,68 @@
-"""Options that several commands share, declared once (``drafting draft``, ``revise``, ``eval``)."""
+"""Options that several commands share, declared once (``drafting draft``, ``revise``, ``eval``).
+
+A group of options reaches its commands as one value (``Output``, ``ModelFlags``), not as a
+parameter each: the names of a group are then written here only, not again in every command's
+signature and every call it makes with them."""
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypedDict, TypeVar, cast
 
 import click
 
 F = TypeVar("F", bound=Callable[..., object])
+
+
+def packed(into: str, pack: Callable[..., object], *names: str) -> Callable[[F], F]:
+    """A decorator for a command: its parameters ``names`` (options declared for it) are given to
+    ``pack``, and what that returns is given to the command as the one parameter ``into``. Applied
+    before the options are declared (below them), so that click's list of them is kept."""
+    return _packing(into, pack, lambda given: names)
+
+
+def packed_fields(into: str, load: Callable[[], type[Any]]) -> Callable[[F], F]:
+    """As ``packed``, for the parameters named as a field of the dataclass ``load`` returns (loaded
+    when the command runs, not when the CLI starts): a command whose options are the fields of one
+    options object (``drafting eval`` → ``EvalOptions``, ``drafting revise`` → ``RevisionRequest``)
+    names them once, in its declarations."""
+
+    def construct(**given: Any) -> object:
+        return load()(**given)
+
+    def which(given: dict[str, Any]) -> tuple[str, ...]:
+        names = {f.name for f in dataclasses.fields(load())}
+        return tuple(name for name in given if name in names)
+
+    return _packing(into, construct, which)
+
+
+def flag_options(*rows: tuple[str, str]) -> Callable[[F], F]:
+    """On/off options (``is_flag``), one row ``(name, help)`` each, in the order ``--help`` lists them."""
+
+    def decorate(f: F) -> F:
+        for name, text in reversed(rows):
+            f = click.option(name, is_flag=True, help=text)(f)
+        return f
+
+    return decorate
+
+
+def _packing(
+    into: str, pack: Callable[..., object], which: Callable[[dict[str, Any]], tuple[str, ...]]
+) -> Callable[[F], F]:
+    def decorate(f: F) -> F:
+        @functools.wraps(f)
+        def command(*args: Any, **kwargs: Any) -> object:
+            kwargs[into] = pack(**{name: kwargs.pop(name) for name in which(kwargs)})
+            return f(*args, **kwargs)
+
+        return cast(F, command)
+
+    return decorate
 
 
 class ModelOption(click.Option):
@@ -44,11 +98,27 @@ def model_option(*names: str, lead: str = "起草方式：", **kwargs: Any) -> C
     return click.option(*(names or ("--model",)), cls=ModelOption, lead=lead, **kwargs)
 
 
+@dataclasses.dataclass(frozen=True)
+class Output:
+    """Where drafts go (``-o/--output-dir``), in which formats (``--format``, checked), and last
+    year's data (``--previous``)."""
+
+    dir: Path
+    formats: tuple[str, ...]
+    previous: Path | None = None
+
+
+def _output(output_dir: Path, formats: str, previous: Path | None) -> Output:
+    return Output(output_dir, parse_formats(formats), previous)
+
+
 def output_options(f: F) -> F:
-    """``-o/--output-dir``, ``--format`` and ``--previous``: where drafts go, in which formats, and
-    last year's data (``drafting draft``, ``drafting batch submit``)."""
+    """``-o/--output-dir``, ``--format`` and ``--previous``, given to the command as ``output``
+    (``Output``; an unknown format is refused before the command runs): ``drafting draft``,
+    ``drafting batch submit``."""
     from ..writers import DEFAULT_FORMATS
 
+    f = packed("output", _output, "output_dir", "formats", "previous")(f)
     f = click.option(
         "--previous", type=click.Path(path_type=Path), help="上年数据文件，用于结转核对和同比表述。"
     )(f)
@@ -83,8 +153,23 @@ def parse_formats(value: str) -> tuple[str, ...]:
     return formats
 
 
+class ModelFlags(TypedDict):
+    """``--model``, ``--base-url`` and ``--api-key-env`` as given (None: not given), named as
+    ``load_settings`` and ``ServerOptions`` take them: ``load_settings(**flags)``."""
+
+    model: str | None
+    base_url: str | None
+    api_key_env: str | None
+
+
+def _model_flags(model: str | None, base_url: str | None, api_key_env: str | None) -> ModelFlags:
+    return ModelFlags(model=model, base_url=base_url, api_key_env=api_key_env)
+
+
 def model_options(f: F) -> F:
-    """``--model``, ``--base-url`` and ``--api-key-env``: which model endpoint, and which variable holds its key."""
+    """``--model``, ``--base-url`` and ``--api-key-env``: which model endpoint, and which variable
+    holds its key; given to the command as ``model_flags`` (``ModelFlags``)."""
+    f = packed("model_flags", _model_flags, "model", "base_url", "api_key_env")(f)
     f = click.option(
         "--api-key-env",
         default=None,

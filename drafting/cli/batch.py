@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ._options import F, model_options, output_options, parse_formats, path_argument
+from ._options import F, ModelFlags, Output, model_options, output_options, path_argument
 from .output import print_error
 
 if TYPE_CHECKING:
@@ -65,12 +65,8 @@ def command() -> None:
 def submit_command(
     ctx: click.Context,
     data: tuple[Path, ...],
-    output_dir: Path,
-    formats: str,
-    previous: Path | None,
-    model: str | None,
-    base_url: str | None,
-    api_key_env: str | None,
+    output: Output,
+    model_flags: ModelFlags,
 ) -> None:
     """提交数据文件的起草请求（每个机关四个部分），已提交过的不会重复提交。"""
     from ..backends.endpoints import resolve_endpoint
@@ -79,15 +75,14 @@ def submit_command(
     from ..config import load_settings
     from ..errors import InputError
 
-    fmts = parse_formats(formats)
-    settings = load_settings(model=model, base_url=base_url, api_key_env=api_key_env)
+    settings = load_settings(**model_flags)
     if model_kind(settings.model) != "chat":
         raise InputError(
             "批量起草需要模型：请用 --model 指定服务商的模型，如 --model qwen:qwen-plus。",
             hint="离线起草和回放文件不需要批量接口，直接用 drafting draft 即可。",
         )
     endpoint = resolve_endpoint(settings=settings)
-    done = submit(list(data), endpoint, output_dir, fmts, previous=previous, say=_say)
+    done = submit(list(data), endpoint, output.dir, output.formats, previous=output.previous, say=_say)
     for path, error in done.problems:
         print_error(error)
         click.secho(f"{path}：未提交。", fg="red", err=True)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ._options import model_options, output_options, parse_formats, path_option
+from ._options import ModelFlags, Output, model_options, output_options, path_option
 from .output import print_error, print_issues
 
 if TYPE_CHECKING:
@@ -137,12 +137,8 @@ EPILOG = """\b
 def command(
     ctx: click.Context,
     data: tuple[Path, ...],
-    output_dir: Path,
-    formats: str,
-    previous: Path | None,
-    model: str | None,
-    base_url: str | None,
-    api_key_env: str | None,
+    output: Output,
+    model_flags: ModelFlags,
     concurrency: int | None,
     jobs: int | None,
     rpm: int | None,
@@ -158,11 +154,8 @@ def command(
     from ..draft import draft_files, progress, usage_total
     from ..narrative import ModelWriter, writer_for
 
-    fmts = parse_formats(formats)
     settings = load_settings(
-        model=model,
-        base_url=base_url,
-        api_key_env=api_key_env,
+        **model_flags,
         concurrency=concurrency,
         jobs=jobs,
         rpm=rpm,
@@ -191,9 +184,9 @@ def command(
 
             draft_files(
                 list(data),
-                output_dir,
-                fmts,
-                previous=previous,
+                output.dir,
+                output.formats,
+                previous=output.previous,
                 writer=writer,
                 jobs=settings.jobs,
                 concurrency=settings.concurrency,

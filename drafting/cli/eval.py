@@ -11,14 +11,38 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ._options import model_option
+from ._options import F, model_option, packed_fields
 
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.progress import Progress, TaskID
 
     from ..evaluation.compare import Regression
+    from ..evaluation.harness import EvalOptions
     from ..evaluation.record import DraftRun, RunRecord
+
+
+def _eval_options() -> type[EvalOptions]:
+    """Imported on use: the harness is not loaded for the other commands."""
+    from ..evaluation.harness import EvalOptions
+
+    return EvalOptions
+
+
+# The thresholds that fail a run, in the order ``--help`` lists them: each a rate from 0 to 1
+# (``check_options`` refuses any other), none by default.
+GATES = (
+    ("--min-pass-rate", "最低通过率（0 到 1，如 0.9）：低于它时退出码为 1。"),
+    ("--min-faithful", "带 label 的回答：忠实回答的最低采用率（0 到 1）：低于它时退出码为 1。"),
+    ("--min-recall", "带 label 的回答：错误的最低发现率（0 到 1），且每一类至少发现一次：否则退出码为 1。"),
+)
+
+
+def _gate_options(f: F) -> F:
+    """``GATES`` as options, each a float or None."""
+    for name, text in reversed(GATES):
+        f = click.option(name, type=float, default=None, help=text)(f)
+    return f
 
 
 @click.command("eval")
@@ -41,21 +65,7 @@ if TYPE_CHECKING:
     type=click.Path(path_type=Path),
     help="基线评测记录（--json 生成）：只列出回归，有回归时退出码为 1。",
 )
-@click.option(
-    "--min-pass-rate", type=float, default=None, help="最低通过率（0 到 1，如 0.9）：低于它时退出码为 1。"
-)
-@click.option(
-    "--min-faithful",
-    type=float,
-    default=None,
-    help="带 label 的回答：忠实回答的最低采用率（0 到 1）：低于它时退出码为 1。",
-)
-@click.option(
-    "--min-recall",
-    type=float,
-    default=None,
-    help="带 label 的回答：错误的最低发现率（0 到 1），且每一类至少发现一次：否则退出码为 1。",
-)
+@_gate_options
 @click.option(
     "--rescore", type=click.Path(path_type=Path), help="不调用模型，用当前的检查重新评分一份评测记录。"
 )
@@ -78,32 +88,14 @@ if TYPE_CHECKING:
 )
 @click.option("--case", "case_ids", multiple=True, help="只运行这些案例（案例 id，可重复）。")
 @click.option("--concurrency", type=int, default=4, show_default=True, help="同时起草的草稿数。")
-@click.option("--no-cache", is_flag=True, default=False, help="不使用也不写入响应缓存。")
+@click.option(
+    "--no-cache", "cache", is_flag=True, flag_value=False, default=True, help="不使用也不写入响应缓存。"
+)
 @click.option("--base-url", default=None, help="模型接口地址，如 http://127.0.0.1:8000/v1。")
 @click.option("--api-key-env", default=None, help="保存密钥的环境变量名（默认取预设）。")
 @click.pass_context
-def command(
-    ctx: click.Context,
-    suite: Path | None,
-    prompt_dirs: tuple[Path, ...],
-    models: tuple[str, ...],
-    repeat: int | None,
-    json_out: Path | None,
-    html_out: Path | None,
-    baseline: Path | None,
-    min_pass_rate: float | None,
-    min_faithful: float | None,
-    min_recall: float | None,
-    rescore: Path | None,
-    judge_models: tuple[str, ...],
-    pairwise: bool,
-    labels: Path | None,
-    case_ids: tuple[str, ...],
-    concurrency: int,
-    no_cache: bool,
-    base_url: str | None,
-    api_key_env: str | None,
-) -> None:
+@packed_fields("options", _eval_options)
+def command(ctx: click.Context, options: EvalOptions) -> None:
     """评测起草质量：评测集中的每个案例，按提示词版本 × 模型 × 重复次数起草，
     用检查库和案例的期望评分，输出通过率矩阵，并可写出 JSON 记录和 HTML 报告。
 
@@ -112,30 +104,9 @@ def command(
     回放中带 label 的回答（忠实或某类错误）另计忠实回答采用率和各类错误发现率。
     退出码：0 通过（或未设门槛）；1 有回归，或通过率、采用率、发现率低于门槛；2 输入无法使用。
     """
-    from ..evaluation.harness import EvalOptions, run_eval
+    from ..evaluation.harness import run_eval
     from .eval_summary import print_summary
 
-    options = EvalOptions(
-        suite=suite,
-        prompt_dirs=prompt_dirs,
-        models=models,
-        repeat=repeat,
-        case_ids=case_ids,
-        concurrency=concurrency,
-        cache=not no_cache,
-        base_url=base_url,
-        api_key_env=api_key_env,
-        rescore=rescore,
-        baseline=baseline,
-        min_pass_rate=min_pass_rate,
-        min_faithful=min_faithful,
-        min_recall=min_recall,
-        json_out=json_out,
-        html_out=html_out,
-        judge_models=judge_models,
-        pairwise=pairwise,
-        labels=labels,
-    )
     with _progress() as progress:
         result = run_eval(options, on_start=progress.start, on_done=progress.advance)
 
@@ -151,7 +122,7 @@ def command(
     for c in result.below:
         console.print(
             f"[red]通过率低于门槛[/red]：{c.prompt} · {c.model} 为 {c.rate * 100:.1f}%（{c.passed}/{c.drafts}），"
-            f"门槛 {(min_pass_rate or 0) * 100:g}%。",
+            f"门槛 {(options.min_pass_rate or 0) * 100:g}%。",
             highlight=False,
         )
     for line in result.label_gates:

@@ -4,12 +4,13 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
-from ._options import model_options
+from ._options import ModelFlags, flag_options, model_options, packed_fields
 from .output import print_error
 
 if TYPE_CHECKING:
@@ -45,6 +46,13 @@ EPILOG = """\b
 节名可写编号（overview、problems、improvements、other）、序号（1-4）或中文名（总体情况、
 存在的主要问题、改进措施、其他需要报告的事项；主动公开等“一、总体情况”的小节指总体情况）。
 """
+
+
+def _revision_request() -> type[RevisionRequest]:
+    """The options named as its fields make the command's ``request`` (imported on use)."""
+    from ..revise.request import RevisionRequest
+
+    return RevisionRequest
 
 
 def _console(err: bool = False) -> Console:
@@ -115,20 +123,13 @@ def _log(session: RevisionSession) -> None:
     "--instruction",
     help="请模型按这条中文要求修订该节，如“压缩到200字以内”（需要 --model）。不加 --yes 时只显示差异和检查结果，不保存。",
 )
-@click.option(
-    "--yes",
-    is_flag=True,
-    help="保存 --instruction 的修订（不加时只预览）。--text-file、--regenerate 不加也直接保存，加了亦可。",
-)
-@click.option(
-    "--force",
-    is_flag=True,
-    help="修订、--text-file 或 --regenerate 带来新的错误时仍然保存（不加时不保存，退出码 1）。",
-)
-@click.option(
-    "--regenerate",
-    is_flag=True,
-    help="按数据重新生成该节（离线）并保存，固定的句子保留；带来新的错误时须加 --force。",
+@flag_options(
+    (
+        "--yes",
+        "保存 --instruction 的修订（不加时只预览）。--text-file、--regenerate 不加也直接保存，加了亦可。",
+    ),
+    ("--force", "修订、--text-file 或 --regenerate 带来新的错误时仍然保存（不加时不保存，退出码 1）。"),
+    ("--regenerate", "按数据重新生成该节（离线）并保存，固定的句子保留；带来新的错误时须加 --force。"),
 )
 @click.option(
     "--text-file",
@@ -137,48 +138,36 @@ def _log(session: RevisionSession) -> None:
 )
 @click.option(
     "--pin",
-    "pin_text",
     metavar="句子或编号",
     help="固定该节中的一句并保存：写原文（一字不差）或句子编号“段.句”（如 1.2）。修订和重新起草都原样保留它。",
 )
-@click.option(
-    "--unpin", "unpin_text", metavar="句子或编号", help="取消固定该节中的一句（原文或编号）并保存。"
-)
+@click.option("--unpin", metavar="句子或编号", help="取消固定该节中的一句（原文或编号）并保存。")
 @click.option(
     "--show",
     "show_section",
     metavar="节",
     help="只显示该节现在的正文（每行一段，可存为文件改后用 --text-file 交回），不作改动。",
 )
-@click.option(
-    "--restore",
-    is_flag=True,
-    help="恢复最近一次重新起草（drafting draft）时未能保留而另存的修改并保存（加 --section 只恢复一节）。",
+@flag_options(
+    (
+        "--restore",
+        "恢复最近一次重新起草（drafting draft）时未能保留而另存的修改并保存（加 --section 只恢复一节）。",
+    ),
+    ("--undo", "撤销最近一次修改或固定（任一节）并保存。"),
+    ("--redo", "重做最近一次撤销的修改并保存。"),
 )
-@click.option("--undo", is_flag=True, help="撤销最近一次修改或固定（任一节）并保存。")
-@click.option("--redo", is_flag=True, help="重做最近一次撤销的修改并保存。")
 @click.option("--log", "show_log", is_flag=True, help="列出修改历史（编号、时间、做了什么）。")
 @model_options
 @click.pass_context
+@packed_fields("request", _revision_request)
 def command(
     ctx: click.Context,
     draft: Path,
-    section: str | None,
-    instruction: str | None,
-    yes: bool,
-    force: bool,
-    regenerate: bool,
+    request: RevisionRequest,
     text_file: Path | None,
-    pin_text: str | None,
-    unpin_text: str | None,
     show_section: str | None,
-    restore: bool,
-    undo: bool,
-    redo: bool,
     show_log: bool,
-    model: str | None,
-    base_url: str | None,
-    api_key_env: str | None,
+    model_flags: ModelFlags,
 ) -> None:
     """修订草稿：逐节按要求修改、看差异、接受或撤销（表格数据锁定）。
 
@@ -190,34 +179,23 @@ def command(
     设置的优先顺序：命令行选项 > 环境变量 DRAFTING_* > 配置文件 config.toml > 默认值。
     """
     from ..config import load_settings
-    from ..revise.request import RevisionRequest
     from ..revise.session import RevisionSession, backend_for
 
     if show_section is not None:
         _show(draft, show_section)
         return
-    request = RevisionRequest(
-        section=section,
-        instruction=instruction,
-        regenerate=regenerate,
-        text=_read_text(text_file) if text_file is not None else None,
-        pin=pin_text,
-        unpin=unpin_text,
-        restore=restore,
-        yes=yes,
-        force=force,
-        undo=undo,
-        redo=redo,
-    )
+    if text_file is not None:  # read only now: --show does not read it
+        request = replace(request, text=_read_text(text_file))
     request.check()
     interactive = request.interactive and not show_log
     backend = None
     if interactive or request.needs_model:
-        settings = load_settings(model=model, base_url=base_url, api_key_env=api_key_env)
+        settings = load_settings(**model_flags)
         backend = backend_for(settings)
     session = RevisionSession(draft, backend)
     try:
         if interactive:
+            section = request.section
             if section is not None:
                 section = session.section(section).id  # an unknown name is named before the loop starts
             _interactive(session, section)

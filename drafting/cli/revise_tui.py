@@ -40,6 +40,8 @@ if TYPE_CHECKING:
     from prompt_toolkit.input import Input
     from prompt_toolkit.output import Output
 
+    from ..history import Entry
+
 Editor = Callable[[str], str | None]
 
 COMMENT = "#"
@@ -304,16 +306,10 @@ class Loop:
                 self.show_section()
             return None
         if command in ("u", "undo"):
-            entry = self.session.undo()
-            self.current = entry.section
-            self.say(f"已撤销：{describe(entry, self.labels())}（已保存）", "green")
-            self.show_findings(self.session.findings(entry.section or ""))
+            self.step(self.session.undo(), "撤销")
             return None
         if command in ("U", "redo"):
-            entry = self.session.redo()
-            self.current = entry.section
-            self.say(f"已重做：{describe(entry, self.labels())}（已保存）", "green")
-            self.show_findings(self.session.findings(entry.section or ""))
+            self.step(self.session.redo(), "重做")
             return None
         if command in ("log", "history"):
             self.show_log()
@@ -357,6 +353,12 @@ class Loop:
         else:
             self.say(f"不认识的命令“{word}”：输入 ? 查看全部命令。", "yellow")
         return None
+
+    def step(self, entry: Entry, done: str) -> None:
+        """After an undo or a redo (``done`` says which): go to its section and show what stands."""
+        self.current = entry.section
+        self.say(f"已{done}：{describe(entry, self.labels())}（已保存）", "green")
+        self.show_findings(self.session.findings(entry.section or ""))
 
     def edit_text(self, header: str, text: str) -> str | None:
         """``text`` edited by the author: in the editor the screen names, in ``$VISUAL``/``$EDITOR``

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ._options import model_options, path_argument
+from ._options import ModelFlags, model_options, path_argument
 
 
 @click.command("serve")
@@ -36,9 +36,7 @@ def command(
     open_browser: bool,
     host: str,
     token: str | None,
-    model: str | None,
-    base_url: str | None,
-    api_key_env: str | None,
+    model_flags: ModelFlags,
 ) -> None:
     """在浏览器中完成全部工作：填写数据、起草、逐节修订、检查、下载。
 
@@ -72,15 +70,13 @@ def command(
         )
     if token is not None and len(token) < 12:
         raise InputError("访问令牌太短：请用至少 12 个字符。")
-    load_settings(model=model, base_url=base_url, api_key_env=api_key_env)  # a bad setting stops here
+    load_settings(**model_flags)  # a bad setting stops here
     port = _free_port(host) if port == 0 else _check_port(host, port)
     import uvicorn
 
     from ..server import ServerOptions, create_app
 
-    options = ServerOptions(
-        host=host, port=port, token=token, model=model, base_url=base_url, api_key_env=api_key_env
-    )
+    options = ServerOptions(host=host, port=port, token=token, **model_flags)
     app = create_app(folder, options)
     shown = f"[{host}]" if ":" in host else host
     url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else shown}:{port}/"

@@ -32,7 +32,7 @@ from ..config import OFFLINE
 from ..document import Draft, Section, SectionUsage, load_draft, parse_draft
 from ..errors import DraftingError, InputError, OutputError
 from ..files import decode_utf8, read_bytes
-from ..history import ChangeKind, Dropped, Entry, Stacks, TextState, entries, next_number, replay
+from ..history import ChangeKind, Dropped, Entry, EntryKind, Stacks, TextState, entries, next_number, replay
 from ..keys import looks_like_key
 from ..narrative import clean
 from .checking import RevisionFinding, change_findings, section_findings
@@ -44,6 +44,8 @@ if TYPE_CHECKING:
 
 DRAFT_SUFFIX = ".draft.json"
 MANUAL = "manual"
+# A proposal's fields its history entry keeps as they are (``Proposal.recorded``).
+RECORDED = ("instruction", "before", "model", "prompt_version")
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,12 @@ class Proposal:
     @property
     def new_errors(self) -> list[RevisionFinding]:
         return [f for f in self.findings if f.new and f.is_error]
+
+    def recorded(self) -> dict[str, Any]:
+        """What the history entry of this proposal, once accepted, keeps besides its kind, section
+        and text after (``Entry``'s fields of the same names), and the new findings as the author saw them."""
+        kept = {name: getattr(self, name) for name in RECORDED}
+        return {**kept, "findings": [f.render() for f in self.new_findings]}
 
 
 @dataclass(frozen=True)
@@ -350,20 +358,7 @@ class RevisionSession:
         if section.paragraphs != proposal.before.paragraphs:
             self.pending = None
             raise DraftingError("本节在这份修订提出之后已有改动，修订已作废，请重新提出。")
-        entry = Entry(
-            n=next_number(self.history),
-            time=_now(),
-            kind=proposal.kind,
-            section=proposal.section,
-            instruction=proposal.instruction,
-            before=proposal.before,
-            after=proposal.after,
-            model=proposal.model,
-            prompt_version=proposal.prompt_version,
-            findings=[f.render() for f in proposal.new_findings],
-        )
-        self._commit(entry, proposal.section, proposal.after)
-        return entry
+        return self._record(proposal.kind, proposal.section, proposal.after, **proposal.recorded())
 
     def undo(self) -> Entry:
         """Revert the last accepted change still standing (any section), and save."""
@@ -386,18 +381,14 @@ class RevisionSession:
         assert target.before is not None and target.after is not None
         start, end = (target.after, target.before) if kind == "undo" else (target.before, target.after)
         self._check_current(target, start, what)
-        entry = Entry(
-            n=next_number(self.history),
-            time=_now(),
-            kind=kind,
-            section=target.section,
+        return self._record(
+            kind,
+            target.section,
+            end,
             instruction=f"{what}第 {target.n} 条（{target.instruction}）",
             before=start,
-            after=end,
             of=target.n,
         )
-        self._commit(entry, target.section, end)
-        return entry
 
     def _nothing_to(self, what: str) -> DraftingError:
         aside = self.set_aside()
@@ -424,17 +415,14 @@ class RevisionSession:
             )
         pinned = [*section.pinned, sentence] if pin else [p for p in section.pinned if p != sentence]
         label = "固定" if target.kind == "pin" else "取消固定"
-        entry = Entry(
-            n=next_number(self.history),
-            time=_now(),
-            kind=kind,
-            section=section.id,
+        return self._record(
+            kind,
+            section.id,
+            pinned=pinned,
             instruction=f"{what}第 {target.n} 条（{label}：{sentence}）",
             sentence=sentence,
             of=target.n,
         )
-        self._commit(entry, section.id, pinned=pinned)
-        return entry
 
     def _check_current(self, target: Entry, expected: TextState, what: str) -> None:
         assert target.section is not None
@@ -473,22 +461,15 @@ class RevisionSession:
                 f"“{sentence}”不在本节正文中：固定的句子须与正文一字不差。",
                 hint="可先列出本节的句子编号（交互修订中输入 pin），再用编号固定，如 pin 1.2 或 --pin 1.2。",
             )
-        entry = Entry(
-            n=next_number(self.history), time=_now(), kind="pin", section=section.id, sentence=sentence
-        )
-        self._commit(entry, section.id, pinned=[*section.pinned, sentence])
-        return entry
+        return self._record("pin", section.id, pinned=[*section.pinned, sentence], sentence=sentence)
 
     def unpin(self, section_id: str, sentence: str) -> Entry:
         section = self.section(section_id)
         sentence = self.sentence(section.id, sentence)
         if sentence not in section.pinned:
             raise InputError(f"“{sentence}”不是本节固定的句子。")
-        entry = Entry(
-            n=next_number(self.history), time=_now(), kind="unpin", section=section.id, sentence=sentence
-        )
-        self._commit(entry, section.id, pinned=[p for p in section.pinned if p != sentence])
-        return entry
+        pinned = [p for p in section.pinned if p != sentence]
+        return self._record("unpin", section.id, pinned=pinned, sentence=sentence)
 
     # --- edits a redraft set aside ----------------------------------------------------------------
 
@@ -530,11 +511,22 @@ class RevisionSession:
 
     # --- saving ---------------------------------------------------------------------------------
 
-    def _commit(
-        self, entry: Entry, section_id: str, state: TextState | None = None, pinned: list[str] | None = None
-    ) -> None:
-        """Save the draft with the change and its entry; only then is the change the session's.
-        A failed save leaves the session, and the file, as they were."""
+    def _record(
+        self,
+        kind: EntryKind,
+        section_id: str,
+        state: TextState | None = None,
+        *,
+        pinned: list[str] | None = None,
+        **fields: Any,
+    ) -> Entry:
+        """Make ``section_id``'s text ``state`` (or its pins ``pinned``) and save the draft with the
+        history entry that says so: numbered next, stamped now, ``after`` the new text, ``fields``
+        its other fields (``Entry``). Only once saved is the change the session's: a failed save
+        leaves the session, and the file, as they were."""
+        entry = Entry(
+            n=next_number(self.history), time=_now(), kind=kind, section=section_id, after=state, **fields
+        )
         sections = []
         for section in self.draft.sections:
             if section.id == section_id:
@@ -552,6 +544,7 @@ class RevisionSession:
         self.stacks = replay(self.history)
         self.pending = None
         self.changed = True
+        return entry
 
     def _disk_digest(self) -> str:
         try:
