@@ -49,10 +49,10 @@ class Status:
 
 @dataclass(frozen=True)
 class Workbook:
-    """An Excel data sheet in the folder, and the data file made from it ("" while there is none)."""
+    """An Excel data sheet in the folder, and the data file made from it (None while there is none)."""
 
     name: str
-    converted: str
+    converted: str | None = None
 
 
 @dataclass(frozen=True)
@@ -95,7 +95,7 @@ class Workspace:
         out = []
         for path in sorted(found, key=lambda p: p.name):
             converted = next(
-                (c.name for c in (path.with_suffix(s) for s in DATA_SUFFIXES) if c.is_file()), ""
+                (c.name for c in (path.with_suffix(s) for s in DATA_SUFFIXES) if c.is_file()), None
             )
             out.append(Workbook(path.name, converted))
         return out
