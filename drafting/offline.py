@@ -146,7 +146,7 @@ def _received(data: ReportData, f: Figures, c: Chooser) -> str:
     """新收 with its applicant breakdown kept together; the year-on-year change attached to the
     total (in brackets) or said after the breakdown, never between its two halves."""
     text = _when(c, "request.when", data.self_reference)
-    text += c.pick("received", ("新收政府信息公开申请", "共新收政府信息公开申请", "新接收政府信息公开申请"))
+    text += c.pick("received", ("新收政府信息公开申请", "共新收政府信息公开申请", "累计新收政府信息公开申请"))
     yoy = _year_on_year(f)
     split = bool(f.new_natural and f.new_legal_persons)
     first = c.index("yoy", 2) == 0 or not split
