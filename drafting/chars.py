@@ -58,18 +58,18 @@ def fullwidth_punctuation(text: str) -> str:
 # XML (and so Word, and our HTML) cannot hold the C0 control characters but tab and line breaks,
 # nor U+FFFE/U+FFFF or a lone surrogate; the C1 controls it can hold are invisible garbage in a
 # report. They reach us from pasted text, a PDF's copy or an unusual editor.
-
-
-def _unwritable_code(code: int) -> bool:
-    return (
-        (code < 0x20 and code not in (0x09, 0x0A, 0x0D))
-        or 0x7F <= code <= 0x9F
-        or 0xD800 <= code <= 0xDFFF
-        or code in (0xFFFE, 0xFFFF)
-    )
-
-
-_UNWRITABLE: Final = frozenset(chr(c) for c in range(0x10000) if _unwritable_code(c))
+# As ranges (first, last): C0 controls but tab, LF and CR; DEL and the C1
+# controls; the surrogates; U+FFFE and U+FFFF. Built from the ranges, not by testing all 65,536
+# code points, which cost every command ~8 ms at start-up.
+_UNWRITABLE_RANGES: Final = (
+    (0x00, 0x08),
+    (0x0B, 0x0C),
+    (0x0E, 0x1F),
+    (0x7F, 0x9F),
+    (0xD800, 0xDFFF),
+    (0xFFFE, 0xFFFF),
+)
+_UNWRITABLE: Final = frozenset(chr(c) for first, last in _UNWRITABLE_RANGES for c in range(first, last + 1))
 _DROP: Final = dict.fromkeys(map(ord, _UNWRITABLE))
 
 
