@@ -86,6 +86,9 @@ def test_the_excel_template_has_the_kind_and_an_older_workbook_still_reads(tmp_p
     label = "A" + ref[1:]
     wb = load_workbook(path)
     assert wb[SHEET_INFO][label].value == official.cell_label("agency.kind")
+    # Chosen from a list in Excel, as 主题 is: typing “县政府” is refused there already.
+    offered = [v for v in wb[SHEET_INFO].data_validations.dataValidation if ref in v.sqref]
+    assert len(offered) == 1 and offered[0].type == "list" and offered[0].formula1 == '"部门,本级政府"'
     wb[SHEET_INFO][ref] = "部门"
     wb.save(path)
     assert load_data(path).data.agency.kind == "部门"

@@ -428,6 +428,7 @@ def test_the_agency_kind_and_leadership_are_typed_on_the_data_page(root: Path) -
     client = _client(root)
     page = client.get(f"/r/{COMPLETE}").text
     assert 'data-path="agency.kind"' in page and 'data-path="agency.leadership"' in page
+    assert 'list="agency-kinds"' in page and '<option value="本级政府">' in page  # offered, not guessed
     saved = _save(
         client, COMPLETE, {"agency.kind": "部门", "agency.leadership": "在县委、县政府的正确领导下"}
     )

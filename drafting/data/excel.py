@@ -28,7 +28,7 @@ from pydantic import BaseModel
 
 from .. import layout, official
 from ..errors import DataError, InputError, Issue
-from .model import ReportData
+from .model import AGENCY_KINDS, ReportData
 
 if TYPE_CHECKING:
     from openpyxl.workbook.workbook import Workbook
@@ -50,7 +50,7 @@ FACT_ROWS = 120  # blank rows offered on 正文素材 beyond one per topic
 TABLE_TOP = 4  # the first row of a table on its sheet, under the title and the note
 
 Role = Literal["title", "note", "label", "header", "input", "derived"]
-Kind = Literal["count", "money", "text", "year", "date", "topic", "fact", ""]
+Kind = Literal["count", "money", "text", "year", "date", "topic", "fact", "agency_kind", ""]
 
 
 @dataclass(frozen=True)
@@ -186,7 +186,7 @@ def _info_sheet(agency: str, year: int | None, last: ReportData | None) -> Sheet
         (
             "agency.kind",
             official.cell_label("agency.kind"),
-            "text",
+            "agency_kind",
             a.kind if a else None,
             "可不填：部门 或 本级政府（核对发布期限用）",
         ),
@@ -398,7 +398,7 @@ def _write_sheet(ws: Worksheet, spec: SheetSpec) -> None:
                 validations[cell.kind].add(cell.ref)
             if cell.kind == "date":
                 target.number_format = "yyyy-mm-dd"
-            elif cell.kind in ("text", "fact", "topic"):
+            elif cell.kind in ("text", "fact", "topic", "agency_kind"):
                 target.number_format = "@"  # typed digits (a postcode) stay text
         else:
             target.value = cell.text
@@ -468,6 +468,9 @@ def _validations() -> dict[str, DataValidation]:
         "money": _rule("decimal", "greaterThanOrEqual", "0", "请填写不小于 0 的数字，可带小数。"),
         "year": _rule("whole", "between", "2000", "请填写四位年份，如 2025。", formula2="2100"),
         "topic": _rule("list", None, f'"{topics}"', "请从下拉列表中选择主题。"),
+        "agency_kind": _rule(
+            "list", None, f'"{",".join(AGENCY_KINDS)}"', "请从下拉列表中选择：部门 或 本级政府。"
+        ),
     }
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Final, Literal, get_args
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
@@ -84,6 +84,7 @@ class Contact(Strict):
 # What the agency is, for its deadline (条例第四十九条、第五十条): a government's department sends its
 # report by 31 January; a government publishes its own by 31 March (``official.deadline``).
 AgencyKind = Literal["部门", "本级政府"]
+AGENCY_KINDS: Final = get_args(AgencyKind)  # offered as a list where the kind is typed
 
 
 class Agency(Strict):

@@ -13,6 +13,7 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
 from .. import official
+from ..data.model import AGENCY_KINDS
 from ..errors import InputError
 from .grids import layout, shown, value_at
 from .reports import issue_json, read_state
@@ -87,6 +88,7 @@ async def data_page(request: Request) -> Response:
         layout=lay,
         values=values,
         facts=facts,
+        agency_kinds=AGENCY_KINDS,
         boot=json.dumps(boot, ensure_ascii=False),
         has_draft=st.ws.draft_path(st.ws.data_path(name)).is_file(),
     )
