@@ -388,6 +388,13 @@ def cell_label(path: str) -> str:
     parts = path.split(".")
     if parts[0] == "previous" and len(parts) > 1 and parts[1].startswith("table"):
         return "上年 " + cell_label(".".join(parts[1:]))
+    if parts[0] == "previous" and len(parts) > 2 and parts[2].isdigit():
+        # ``previous.measures.0.result``: last year's problems and measures, one per item.
+        n = int(parts[2]) + 1
+        if parts[1] == "problems":
+            return f"上年存在的主要问题 第{n}条"
+        if parts[1] == "measures":
+            return f"上年改进措施 第{n}条" + ("的本年落实情况" if parts[3:] == ["result"] else "")
     if path in _FIELD_LABELS:
         return _FIELD_LABELS[path]
     head, rest = parts[0], parts[1:]

@@ -525,11 +525,14 @@ def _write_previous(ws: Worksheet, last: ReportData) -> None:
         ws.append([CARRIED_NOTE])
         ws.cell(ws.max_row, 1).font = Font(bold=True)
         ws.append(["项目", "键", "内容"])
-    for i, problem in enumerate(problems, 1):
-        ws.append([f"上年存在的主要问题 {i}", f"previous.problems.{i - 1}", problem])
-    for i, measure in enumerate(measures, 1):
-        ws.append([f"上年提出的改进措施 {i}", f"previous.measures.{i - 1}.measure", measure])
-        ws.append([f"改进措施 {i} 的本年落实情况（请填写）", f"previous.measures.{i - 1}.result", None])
+    for i, problem in enumerate(problems):
+        ws.append([official.cell_label(f"previous.problems.{i}"), f"previous.problems.{i}", problem])
+    for i, measure in enumerate(measures):
+        for key, value in (
+            (f"previous.measures.{i}.measure", measure),
+            (f"previous.measures.{i}.result", None),
+        ):
+            ws.append([official.cell_label(key) + ("（请填写）" if value is None else ""), key, value])
         result = ws.cell(ws.max_row, 3)
         result.protection = Protection(locked=False)  # the one thing on this sheet the author writes
         result.fill = PatternFill("solid", fgColor="FFFFFF")
