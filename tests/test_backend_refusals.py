@@ -41,6 +41,18 @@ def _fails(call: Any) -> BackendError:
     return info.value
 
 
+def _assert_says(error: BackendError, expected: tuple[str, str, str], url: str, status: int) -> None:
+    """The error's kind, message and hint are the table's row word for word, with the endpoint's
+    ``{url}``, the ``{status}`` and the server's ``{note}`` filled in."""
+    kind, message, hint = expected
+    words = {"url": url, "status": status, "note": NOTE}
+    assert (error.kind, error.message, error.hint) == (
+        kind,
+        message.format(**words),
+        hint.format(**words),
+    )
+
+
 CHAT_KEY_HINT = (
     "请检查环境变量 OPENAI_API_KEY 中的密钥是否为 {url} 的有效密钥（可用 --api-key-env 指定其他变量）。"
 )
@@ -115,13 +127,7 @@ def test_the_chat_backend_names_every_status(
     server.state.refused = (status, said, "some_code", {})  # type: ignore[attr-defined]
     backend = make_backend(server, monkeypatch, max_attempts=1)
     error = _fails(lambda: backend.complete(REQUEST))
-    kind, message, hint = expected
-    words = {"url": server.base_url, "status": status, "note": NOTE}
-    assert (error.kind, error.message, error.hint) == (
-        kind,
-        message.format(**words),
-        hint.format(**words),
-    )
+    _assert_says(error, expected, server.base_url, status)
 
 
 @pytest.mark.parametrize("status", [429, 408, 409, 500, 503])
@@ -215,12 +221,6 @@ def test_the_batch_client_names_every_status(
         error = _fails(lambda: client.retrieve("batch_1"))
     finally:
         client.close()
-    kind, message, hint = expected
-    words = {"url": server.base_url, "status": status, "note": NOTE}
-    assert (error.kind, error.message, error.hint) == (
-        kind,
-        message.format(**words),
-        hint.format(**words),
-    )
-    assert error.retry_after == (7.0 if kind == "rate_limit" else None)
+    _assert_says(error, expected, server.base_url, status)
+    assert error.retry_after == (7.0 if expected[0] == "rate_limit" else None)
     assert error.__cause__ is None and error.__context__ is None  # the SDK's error is not chained

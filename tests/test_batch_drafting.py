@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -237,11 +238,18 @@ def test_a_line_the_provider_refuses_falls_back_with_its_reason(tmp_path: Path) 
         assert draft.section("overview").backend == "openai:test-model"
 
 
-def test_status_reports_each_batch_and_agency(tmp_path: Path) -> None:
+@contextmanager
+def _three_submitted(tmp_path: Path, answered: int) -> Iterator[tuple[StubServer, BatchService]]:
+    """Three agencies (12 requests) submitted in one batch, ``answered`` of its lines processed."""
     paths, datas = make_agencies(tmp_path / "data", 3)
     with batch_server(reply_for(datas)) as (server, service):
         invoke(*submit_args(paths, base_url(server, "openai"), tmp_path / "out"))
-        service.advance(5)
+        service.advance(answered)
+        yield server, service
+
+
+def test_status_reports_each_batch_and_agency(tmp_path: Path) -> None:
+    with _three_submitted(tmp_path, 5) as (_, service):
         shown = invoke("batch", "status")
         assert shown.exit_code == 0
         assert "处理中，已完成 5/12" in shown.output
@@ -253,10 +261,7 @@ def test_status_reports_each_batch_and_agency(tmp_path: Path) -> None:
 
 
 def test_cancel_then_collect_asks_the_rest_in_real_time(tmp_path: Path) -> None:
-    paths, datas = make_agencies(tmp_path / "data", 3)
-    with batch_server(reply_for(datas)) as (server, service):
-        invoke(*submit_args(paths, base_url(server, "openai"), tmp_path / "out"))
-        service.advance(4)
+    with _three_submitted(tmp_path, 4) as (server, service):
         cancelled = invoke("batch", "cancel")
         assert cancelled.exit_code == 0 and "已取消 1 个批量任务" in cancelled.output
         assert next(iter(service.batches.values())).status == "cancelled"

@@ -21,18 +21,23 @@ def _applied(path: Path) -> list[str]:
         return [r[0] for r in db.execute("SELECT name FROM _drafting_migrations ORDER BY name")]
 
 
+def _add_job(ledger: Ledger) -> int:
+    """A job (OpenAI, Markdown drafts): the tests below need its row, not its values."""
+    return ledger.add_job(
+        provider="openai",
+        model="m",
+        base_url="http://x/v1",
+        api_key_env="OPENAI_API_KEY",
+        out_dir="/o",
+        formats=["md"],
+        previous=None,
+    )
+
+
 def test_migrations_are_applied_once_each_and_recorded(tmp_path: Path) -> None:
     path = tmp_path / "l.sqlite3"
     with Ledger(path) as ledger:
-        job = ledger.add_job(
-            provider="openai",
-            model="m",
-            base_url="http://x/v1",
-            api_key_env="OPENAI_API_KEY",
-            out_dir="/o",
-            formats=["md"],
-            previous=None,
-        )
+        job = _add_job(ledger)
     assert _applied(path) == [m.__name__ for m in MIGRATIONS] == ["m001_initial", "m002_file_digest"]
     with Ledger(path) as ledger:  # reopening applies nothing again and keeps the rows
         assert [j.id for j in ledger.jobs()] == [job]
@@ -72,15 +77,7 @@ def test_a_failed_migration_leaves_no_half_schema(tmp_path: Path, monkeypatch: p
 
 def test_requests_record_agency_section_attempt_and_tokens(tmp_path: Path) -> None:
     with Ledger(tmp_path / "l.sqlite3") as ledger:
-        job = ledger.add_job(
-            provider="openai",
-            model="m",
-            base_url="u",
-            api_key_env="OPENAI_API_KEY",
-            out_dir="/o",
-            formats=["md"],
-            previous=None,
-        )
+        job = _add_job(ledger)
         agencies = [NewAgency("/a.yaml", "a", "某局", "sha256:1", {"system": "v"})]
         requests = [
             NewRequest(f"id-{s}-1", 0, s, 1, 1, {"model": "m", "messages": []}) for s in ("overview", "other")

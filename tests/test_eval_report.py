@@ -9,10 +9,9 @@ import re
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from drafting.data import load_data
 
+from . import eval_support
 from .eval_support import (
     DISTRICT,
     copy_prompts,
@@ -25,18 +24,13 @@ from .eval_support import (
     suite_text,
     write,
 )
-from .llm_support import FAST, KEY, SERVER_SENTENCE, good_text, section_of
+from .llm_support import SERVER_SENTENCE, good_text, section_of
 from .openai_stub import stub_server
 
 MARK = "本段由回放写成。"
 VERSION_B = "本报告内容已经复核。"
 
-
-@pytest.fixture(autouse=True)
-def fast_and_keyed(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name, value in FAST.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.setenv("OPENAI_API_KEY", KEY)
+_keyed = eval_support.keyed_fixture  # fast retries and a key for every test
 
 
 def _by_prompt_version(body: dict[str, Any]) -> str:

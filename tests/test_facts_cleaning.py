@@ -71,7 +71,8 @@ def test_init_writes_the_kind_and_it_loads(tmp_path: Path) -> None:
     assert wrong.exit_code == 1 and "机关类型" in wrong.output
 
 
-def test_the_excel_template_has_the_kind_and_an_older_workbook_still_reads(tmp_path: Path) -> None:
+def _filled_template(tmp_path: Path) -> Path:
+    """The Excel template as ``init --xlsx`` writes it, filled with the sample data."""
     from tests.output_support import AGENCY, sample_raw
     from tests.test_excel import _fill
 
@@ -81,8 +82,18 @@ def test_the_excel_template_has_the_kind_and_an_older_workbook_still_reads(tmp_p
     )
     assert result.exit_code == 0, result.output
     _fill(path, sample_raw())
+    return path
+
+
+def _info_ref(key: str) -> str:
+    """The cell of the 基本信息 sheet that holds ``key`` (its label sits in column A of its row)."""
     info = next(spec for spec in workbook_layout() if spec.name == SHEET_INFO)
-    ref = next(c.ref for c in info.cells if c.path == "agency.kind")
+    return next(c.ref for c in info.cells if c.path == key)
+
+
+def test_the_excel_template_has_the_kind_and_an_older_workbook_still_reads(tmp_path: Path) -> None:
+    path = _filled_template(tmp_path)
+    ref = _info_ref("agency.kind")
     label = "A" + ref[1:]
     wb = load_workbook(path)
     assert wb[SHEET_INFO][label].value == official.cell_label("agency.kind")
@@ -100,21 +111,8 @@ def test_the_excel_template_has_the_kind_and_an_older_workbook_still_reads(tmp_p
 
 
 def test_excel_has_the_leadership_phrase_and_older_workbooks_still_read(tmp_path: Path) -> None:
-    from openpyxl import load_workbook
-
-    from drafting import official
-    from drafting.data.excel import SHEET_INFO, workbook_layout
-    from tests.output_support import AGENCY, sample_raw
-    from tests.test_excel import _fill
-
-    path = tmp_path / "t.xlsx"
-    result = CliRunner().invoke(
-        cli, ["init", "--agency", AGENCY, "--year", "2024", "--xlsx", "-o", str(path)]
-    )
-    assert result.exit_code == 0, result.output
-    _fill(path, sample_raw())
-    info = next(spec for spec in workbook_layout() if spec.name == SHEET_INFO)
-    ref = next(c.ref for c in info.cells if c.path == "agency.leadership")
+    path = _filled_template(tmp_path)
+    ref = _info_ref("agency.leadership")
     wb = load_workbook(path)
     assert wb[SHEET_INFO]["A" + ref[1:]].value == official.cell_label("agency.leadership")
     wb[SHEET_INFO][ref] = "在县委、县政府的正确领导下"
@@ -123,7 +121,7 @@ def test_excel_has_the_leadership_phrase_and_older_workbooks_still_read(tmp_path
     # Made before the leadership row (and the kind row) existed: both blank, still read.
     wb = load_workbook(path)
     for key in ("agency.kind", "agency.leadership"):
-        cell = next(c.ref for c in info.cells if c.path == key)
+        cell = _info_ref(key)
         wb[SHEET_INFO]["A" + cell[1:]], wb[SHEET_INFO][cell] = None, None
     wb.save(path)
     assert load_data(path).data.agency.leadership is None

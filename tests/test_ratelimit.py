@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -23,7 +24,7 @@ from drafting.draft import progress
 from .backend_support import REQUEST, make_backend
 from .batch_support import by_server, drafts, make_agencies, reply_for, run_child
 from .llm_support import KEY, fast_settings
-from .openai_stub import stub_server
+from .openai_stub import Recorded, StubServer, stub_server
 
 
 class FakeTime:
@@ -182,28 +183,39 @@ def test_the_stub_enforces_its_quota(monkeypatch: pytest.MonkeyPatch) -> None:
     assert caught.value.kind == "rate_limit" and server.state.rejected == 1
 
 
-@pytest.mark.usefixtures("keyed")
-def test_draft_jobs_within_60_requests_per_window_never_get_a_429(tmp_path: Path) -> None:
-    """The drafting runs in a process of its own, as against a real provider: in the server's
-    process its threads would delay the server's own clock on arrivals."""
-    paths, datas = make_agencies(tmp_path / "data", 20)  # 80 requests: more than one window's quota
-    window = 6.0
+def _draft_within_quota(
+    folder: Path, agencies: int, window: float, jobs: int, quota: Callable[[StubServer], None], *limits: str
+) -> tuple[list[Recorded], float]:
+    """Drafts ``agencies`` data files in a process of its own (in the server's process its threads
+    would delay the server's own clock on arrivals) against the stub enforcing ``quota``, with our
+    limiter set by ``limits`` (``--rpm 60``, ``--tpm …``). Checks that the server never refused a
+    request and every draft came from it; returns the requests it saw and the run's duration."""
+    paths, datas = make_agencies(folder / "data", agencies)
     with stub_server(reply=reply_for(datas), latency=0.05) as server:
-        server.limit_rate(60, window)
+        quota(server)
         started = time.monotonic()
         result = run_child(
             [
-                "draft", *map(str, paths), "-o", str(tmp_path / "out"), "--format", "md", "--no-cache",
+                "draft", *map(str, paths), "-o", str(folder / "out"), "--format", "md", "--no-cache",
                 "--model", "openai:test-model", "--base-url", server.base_url,
-                "--jobs", "8", "--concurrency", "4", "--rpm", "60",
+                "--jobs", str(jobs), "--concurrency", "4", *limits,
             ]
         )  # fmt: skip
         elapsed = time.monotonic() - started
     assert result.returncode == 0, result.stdout + result.stderr
     assert server.state.rejected == 0 and not [r for r in server.requests if r.fault == "quota"]
-    assert len(server.requests) == 80
-    written = drafts(tmp_path / "out")
-    assert len(written) == 20 and all(by_server(d) for d in written.values())
+    written = drafts(folder / "out")
+    assert len(written) == agencies and all(by_server(d) for d in written.values())
+    return server.requests, elapsed
+
+
+@pytest.mark.usefixtures("keyed")
+def test_draft_jobs_within_60_requests_per_window_never_get_a_429(tmp_path: Path) -> None:
+    window = 6.0  # as ``short_window`` tells the limiter
+    requests, elapsed = _draft_within_quota(
+        tmp_path, 20, window, 8, lambda server: server.limit_rate(60, window), "--rpm", "60"
+    )  # 80 requests: more than one window's quota
+    assert len(requests) == 80
     assert elapsed >= window  # the quota bound: the last 20 waited for the window to move on
 
 
@@ -229,27 +241,14 @@ def test_draft_jobs_within_a_token_quota_never_get_a_429(
     ``max_tokens``) and use ~18,000 against a quota of 12,000 per 2-second window. The limiter
     reserves what each request may use and settles it with what the answer reports, as the server
     counts, so the server never refuses one; and the quota binds (the run outlasts a window)."""
-    paths, datas = make_agencies(tmp_path / "data", 3)
     window = 2.0
     monkeypatch.setenv("DRAFTING_RATE_WINDOW", str(window))
-    with stub_server(reply=reply_for(datas), latency=0.05) as server:
-        server.limit_tokens(12_000, window)
-        started = time.monotonic()
-        result = run_child(
-            [
-                "draft", *map(str, paths), "-o", str(tmp_path / "out"), "--format", "md", "--no-cache",
-                "--model", "openai:test-model", "--base-url", server.base_url,
-                "--jobs", "3", "--concurrency", "4", "--tpm", "12000",
-            ]
-        )  # fmt: skip
-        elapsed = time.monotonic() - started
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert server.state.rejected == 0 and not [r for r in server.requests if r.fault == "quota"]
-    assert len(server.requests) == 12
-    used = sum(len(str(m["content"])) for r in server.requests for m in r.body["messages"])
+    requests, elapsed = _draft_within_quota(
+        tmp_path, 3, window, 3, lambda server: server.limit_tokens(12_000, window), "--tpm", "12000"
+    )
+    assert len(requests) == 12
+    used = sum(len(str(m["content"])) for r in requests for m in r.body["messages"])
     assert used > 12_000  # the prompts alone exceed one window's quota
-    written = drafts(tmp_path / "out")
-    assert len(written) == 3 and all(by_server(d) for d in written.values())
     assert elapsed >= window
 
 

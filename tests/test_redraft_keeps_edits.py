@@ -44,16 +44,19 @@ def _edited(tmp_path: Path, paragraph: str) -> tuple[Path, Path, list[str]]:
     return data, draft, paragraphs
 
 
-def _change_figure(data: Path, n: int) -> None:
+def _redrafted(tmp_path: Path, paragraph: str, n: int) -> tuple[Path, Path, list[str], Result]:
+    """``_edited``, then the author changes the count of normative documents to ``n`` in the data
+    file and drafts again. The data file, the draft, the paragraphs as accepted, the redraft's result."""
+    data, draft, accepted = _edited(tmp_path, paragraph)
     data.write_text(set_row(example_text(), "normative", issued=n, in_force=n), encoding="utf-8")
+    result = _draft(data, draft.parent)
+    assert result.exit_code == 0, result.output
+    return data, draft, accepted, result
 
 
 def test_an_edited_section_survives_a_figure_change_with_the_new_number(tmp_path: Path) -> None:
     mine = "（一）主动公开。2023年，我局制发行政规范性文件{n}件，现行有效行政规范性文件{n}件。" + ADDED
-    data, draft, accepted = _edited(tmp_path, mine)
-    _change_figure(data, 5)
-    result = _draft(data, draft.parent)
-    assert result.exit_code == 0, result.output
+    data, draft, accepted, result = _redrafted(tmp_path, mine, 5)
     # Said which numbers, with the cells they are bound to.
     assert "您之前对本节的修改已保留，并按新数据更新了其中的数字" in result.output
     assert "表二 行政规范性文件 本年制发件数 3件→5件" in result.output
@@ -79,10 +82,7 @@ def test_an_edited_section_survives_a_figure_change_with_the_new_number(tmp_path
 def test_an_ambiguous_number_sets_the_edit_aside_and_restore_brings_it_back(tmp_path: Path) -> None:
     # "其中3件" names no figure: it may be the changed count or another one. Not guessed.
     mine = "（一）主动公开。2023年，我局制发行政规范性文件{n}件，其中{n}件涉及群众切身利益。" + ADDED
-    data, draft, accepted = _edited(tmp_path, mine)
-    _change_figure(data, 5)
-    result = _draft(data, draft.parent)
-    assert result.exit_code == 0, result.output
+    data, draft, accepted, result = _redrafted(tmp_path, mine, 5)
     assert "您之前对本节的修改未能保留" in result.output and "“3件”" in result.output
     assert "--restore --section overview" in result.output
     overview = load_draft(draft).section("overview")
@@ -154,18 +154,14 @@ def test_numbers_are_restated_only_where_their_words_bind_them() -> None:
 
 def test_the_data_file_the_author_edits_is_what_the_draft_follows(tmp_path: Path) -> None:
     """The same through ``load_data``: the redraft reads the data file as the author left it."""
-    data, draft, _ = _edited(tmp_path, "（一）主动公开。2023年，我局制发行政规范性文件{n}件。")
-    _change_figure(data, 4)
+    data, draft, _, _ = _redrafted(tmp_path, "（一）主动公开。2023年，我局制发行政规范性文件{n}件。", 4)
     assert load_data(data).data.table2.normative.issued == 4
-    assert _draft(data, draft.parent).exit_code == 0
     assert "制发行政规范性文件4件。" in load_draft(draft).section("overview").paragraphs[1]
 
 
 def test_restore_in_the_terminal_loop_asks_before_bringing_back_stale_numbers(tmp_path: Path) -> None:
     mine = "（一）主动公开。2023年，我局制发行政规范性文件{n}件，其中{n}件涉及群众切身利益。"
-    data, draft, accepted = _edited(tmp_path, mine)
-    _change_figure(data, 5)
-    assert _draft(data, draft.parent).exit_code == 0
+    _, draft, accepted, _ = _redrafted(tmp_path, mine, 5)
     entries = len(load_draft(draft).history)
     # The restored 3件 contradicts the data: a is asked about once more; n leaves it unsaved.
     screen = Terminal(RevisionSession(draft)).play("总体情况\r", "restore\r", "a", "n", "x", "q\r")

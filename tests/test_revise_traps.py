@@ -66,6 +66,13 @@ def _edit_by_hand(term: Pty, text: str, shown: str = "工作延续性不强。")
     term.send("\x04")
 
 
+def _keys(term: Pty, *steps: tuple[str, str]) -> None:
+    """Each step: type its keys, then wait until the loop shows its words."""
+    for keys, words in steps:
+        term.send(keys)
+        term.expect(words)
+
+
 def _accept_by_hand(term: Pty, text: str) -> None:
     """存在的主要问题 edited by hand in the built-in editor, and the change accepted."""
     term.send("2\r")
@@ -97,17 +104,9 @@ def test_a_change_that_brings_an_error_is_accepted_only_when_confirmed(draft: Pa
         term.expect("problems>")
         _edit_by_hand(term, wrong)
         term.expect("[a]接受")
-        term.send("a")
-        term.expect("仍要接受吗")
-        term.send("n")
-        term.expect("未接受")
+        _keys(term, ("a", "仍要接受吗"), ("n", "未接受"))
         assert load_draft(draft).history == []  # nothing saved on the first a
-        term.send("a")
-        term.expect("仍要接受吗")
-        term.send("y")
-        term.expect("已接受并保存")
-        term.send("q\r")
-        term.expect("已更新文档")
+        _keys(term, ("a", "仍要接受吗"), ("y", "已接受并保存"), ("q\r", "已更新文档"))
     finally:
         term.close()
     saved = load_draft(draft)
@@ -120,27 +119,24 @@ def test_a_pin_survives_regeneration_once_and_undo_takes_it_back(draft: Path, tm
     try:
         _accept_by_hand(term, PROBLEMS_EDITED + "\n" + SECOND)
         assert [e["kind"] for e in load_draft(draft).history] == ["manual"]
-        term.send("pin 1.1\r")
-        term.expect("已固定")
-        term.send("g\r")
-        term.expect("[a]接受")
-        term.send("a")
-        term.expect("已接受并保存（修改历史第 3 条）")
+        _keys(term, ("pin 1.1\r", "已固定"), ("g\r", "[a]接受"), ("a", "已接受并保存（修改历史第 3 条）"))
         regenerated = load_draft(draft).section("problems")
         # The pinned sentence took the place of the sentence it rewords: said once, not twice.
         assert regenerated.paragraphs == [PROBLEMS_EDITED]
         assert regenerated.pinned == [PROBLEMS_EDITED]
 
-        term.send("u\r")  # the regeneration
-        term.expect("已撤销：#4")
-        term.send("u\r")  # the pin, not the manual edit before it
-        term.expect("已撤销：#5")
+        _keys(
+            term,
+            ("u\r", "已撤销：#4"),  # the regeneration
+            ("u\r", "已撤销：#5"),  # the pin, not the manual edit before it
+        )
         undone = load_draft(draft).section("problems")
         assert undone.pinned == [] and undone.paragraphs == [PROBLEMS_EDITED, SECOND]
-        term.send("U\r")  # and redo pins it again
-        term.expect("已重做：#6")
-        term.send("q\r")
-        term.expect("已更新文档")
+        _keys(
+            term,
+            ("U\r", "已重做：#6"),  # and redo pins it again
+            ("q\r", "已更新文档"),
+        )
     finally:
         term.close()
     assert load_draft(draft).section("problems").pinned == [PROBLEMS_EDITED]
@@ -168,10 +164,7 @@ def test_wrapped_lines_never_start_with_closing_punctuation(draft: Path, tmp_pat
     term = _open(draft, tmp_path)
     try:
         _accept_by_hand(term, paragraph)
-        term.send("s\r")
-        term.expect("检查")
-        term.send("q\r")
-        term.expect("已更新文档")
+        _keys(term, ("s\r", "检查"), ("q\r", "已更新文档"))
     finally:
         term.close()
     assert "五" * 10 in term.text.replace("\n", "")
@@ -185,12 +178,7 @@ def test_a_streamed_revision_breaks_lines_by_the_same_rules(draft: Path, tmp_pat
         term = Pty(["revise", str(draft), "--model", MODEL, "--base-url", server.base_url], env)
         try:
             term.expect("revise>")
-            term.send("2\r")
-            term.expect("problems>")
-            term.send("改写\r")
-            term.expect("[a]接受")
-            term.send("x")
-            term.expect("已放弃")
+            _keys(term, ("2\r", "problems>"), ("改写\r", "[a]接受"), ("x", "已放弃"))
             term.send("q\r")
         finally:
             term.close()
@@ -214,10 +202,7 @@ def test_quitting_says_the_documents_are_being_made_before_they_are(draft: Path,
 def test_sections_by_their_chinese_names_in_the_loop(draft: Path, tmp_path: Path) -> None:
     term = _open(draft, tmp_path, "--section", "主动公开", prompt="overview>")
     try:
-        term.send("存在的主要问题\r")
-        term.expect("problems>")
-        term.send("（二）改进措施\r")
-        term.expect("improvements>")
+        _keys(term, ("存在的主要问题\r", "problems>"), ("（二）改进措施\r", "improvements>"))
         term.send("q\r")
     finally:
         term.close()
