@@ -5,13 +5,7 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import re
-import select
-import struct
-import subprocess
-import sys
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -32,9 +26,9 @@ from drafting.revise.session import RevisionSession
 from .conftest import REFERENCE_EXAMPLE
 from .llm_support import FAST, KEY
 from .openai_stub import StubServer, stub_server
+from .pty_support import ANSI
 
 MODEL = "openai:revise-model"
-ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 STEM = "daxinganling-2023"
 DATA = load_data(REFERENCE_EXAMPLE).data
 # A sentence only the server writes, with no number in it: a revision that passes the checks.
@@ -151,53 +145,3 @@ class Terminal:
                 screen.editor = self.editor
             run(self.session, screen)
         return self.text
-
-
-class Pty:
-    """``drafting revise`` in a pseudo-terminal of 80 columns, read and typed into like a person."""
-
-    def __init__(self, args: list[str], env: dict[str, str]) -> None:
-        import fcntl
-        import termios
-
-        master, slave = os.openpty()
-        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 80, 0, 0))
-        self.proc = subprocess.Popen(
-            [sys.executable, "-c", "from drafting.cli import main; main()", *args],
-            stdin=slave,
-            stdout=slave,
-            stderr=slave,
-            env=env,
-            start_new_session=True,
-        )
-        os.close(slave)
-        self.fd = master
-        self.seen = b""
-
-    @property
-    def text(self) -> str:
-        return ANSI.sub("", self.seen.decode("utf-8", "replace"))
-
-    def expect(self, words: str, timeout: float = 20, after: int = 0) -> None:
-        """Wait until ``words`` show on the screen (from offset ``after`` of its text)."""
-        deadline = time.monotonic() + timeout
-        while words not in self.text[after:]:
-            left = deadline - time.monotonic()
-            assert left > 0, f"never saw {words!r}; screen:\n{self.text[-2000:]}"
-            ready, _, _ = select.select([self.fd], [], [], min(left, 0.2))
-            if ready:
-                try:
-                    self.seen += os.read(self.fd, 65536)
-                except OSError:  # the child closed the terminal
-                    assert words in self.text, f"never saw {words!r}; screen:\n{self.text[-2000:]}"
-
-    def send(self, keys: str) -> None:
-        time.sleep(0.15)  # let the prompt take the keys, as a person types after seeing it
-        os.write(self.fd, keys.encode("utf-8"))
-
-    def close(self) -> int:
-        try:
-            code = self.proc.wait(timeout=20)
-        finally:
-            os.close(self.fd)
-        return code
