@@ -18,6 +18,7 @@ import pytest
 from drafting.backends.batch.ledger import default_path
 from drafting.data import load_data
 
+from . import batch_support
 from .batch_stub import BatchService, base_url, batch_server
 from .batch_support import (
     agency_of,
@@ -29,13 +30,10 @@ from .batch_support import (
     reply_for,
     submit_args,
 )
-from .llm_support import KEY, fast_settings, section_of
+from .llm_support import KEY, section_of
 from .openai_stub import StubServer
 
-
-@pytest.fixture(autouse=True)
-def keyed(monkeypatch: pytest.MonkeyPatch) -> None:
-    fast_settings(monkeypatch, OPENAI_API_KEY=KEY)
+_keyed = batch_support.keyed_fixture  # the key and fast retries for every test
 
 
 def _posts(service: BatchService, what: str) -> int:

@@ -16,6 +16,7 @@ import pytest
 
 from drafting.backends.batch.ledger import Ledger
 
+from . import batch_support
 from .batch_stub import BatchService, base_url, batch_server
 from .batch_support import (
     agency_of,
@@ -28,16 +29,14 @@ from .batch_support import (
     make_agencies,
     submit_args,
 )
-from .llm_support import KEY, fast_settings, section_of
+from .llm_support import section_of
 from .openai_stub import StubServer
 
 N = 6
 SLOW_ONE = "某市第004局"  # its overview fails the check the first time: collect re-asks in real time
 
 
-@pytest.fixture(autouse=True)
-def keyed(monkeypatch: pytest.MonkeyPatch) -> None:
-    fast_settings(monkeypatch, OPENAI_API_KEY=KEY)
+_keyed = batch_support.keyed_fixture  # the key and fast retries for every test
 
 
 @pytest.fixture
