@@ -15,7 +15,6 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-import pytest
 from click.testing import CliRunner, Result
 
 from drafting import offline
@@ -25,7 +24,7 @@ from drafting.data.model import ReportData
 from drafting.data.template import template_yaml
 from drafting.document import Draft, load_draft
 
-from .llm_support import KEY, SERVER_SENTENCE, fast_settings, section_of
+from .llm_support import KEY, SERVER_SENTENCE, section_of
 
 AGENCY = re.compile(r"某市第\d{3}局")
 
@@ -132,13 +131,3 @@ def run_child(args: Sequence[str]) -> subprocess.CompletedProcess[str]:
 def kill(proc: subprocess.Popen[str]) -> None:
     os.kill(proc.pid, signal.SIGKILL)
     assert proc.wait(timeout=10) == -signal.SIGKILL
-
-
-# Fixtures defined here are not seen by pytest until a test module binds them: each batch test module
-# binds this one as ``_keyed = batch_support.keyed_fixture``.
-
-
-@pytest.fixture(autouse=True)
-def keyed_fixture(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The provider's key, and retries and waits short enough for a test."""
-    fast_settings(monkeypatch, OPENAI_API_KEY=KEY)

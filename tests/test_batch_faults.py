@@ -14,12 +14,12 @@ import pytest
 
 from drafting.backends.batch.ledger import default_path
 
-from . import batch_support
+from . import llm_support
 from .batch_stub import base_url, batch_server
 from .batch_support import by_server, drafts, invoke, make_agencies, reply_for, submit_args
 from .llm_support import KEY, section_of
 
-_keyed = batch_support.keyed_fixture  # the key and fast retries for every test
+_keyed = llm_support.keyed_fixture  # the key and fast retries for every test
 
 
 def test_a_hung_batch_call_ends_at_its_deadline_by_the_timer(

@@ -16,7 +16,7 @@ import pytest
 
 from drafting.backends.batch.ledger import Ledger
 
-from . import batch_support
+from . import llm_support
 from .batch_stub import BatchService, base_url, batch_server
 from .batch_support import (
     agency_of,
@@ -36,7 +36,7 @@ N = 6
 SLOW_ONE = "某市第004局"  # its overview fails the check the first time: collect re-asks in real time
 
 
-_keyed = batch_support.keyed_fixture  # the key and fast retries for every test
+_keyed = llm_support.keyed_fixture  # the key and fast retries for every test
 
 
 @pytest.fixture

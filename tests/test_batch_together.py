@@ -14,7 +14,7 @@ import pytest
 
 from drafting.backends.batch.ledger import Ledger
 
-from . import batch_support
+from . import llm_support
 from .batch_stub import BatchService, base_url, batch_server
 from .batch_support import (
     agency_of,
@@ -30,7 +30,7 @@ from .batch_support import (
 from .llm_support import section_of
 from .openai_stub import StubServer
 
-_keyed = batch_support.keyed_fixture  # the key and fast retries for every test
+_keyed = llm_support.keyed_fixture  # the key and fast retries for every test
 
 
 def _chat(server: StubServer) -> list[Any]:

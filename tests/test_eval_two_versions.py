@@ -13,10 +13,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from drafting.evaluation.panels import judge_usage
 
+from . import llm_support
 from .eval_support import SUITE, copy_prompts, record_of, run_eval, write
 from .judge_support import (
     SLOGANS,
@@ -33,7 +32,6 @@ from .judge_support import (
     rubric_of,
     score,
 )
-from .llm_support import FAST, KEY
 from .openai_stub import stub_server
 
 # Three graders per rubric (the suite's graders: 3): their scores, by what the judged draft holds.
@@ -53,11 +51,7 @@ def _pairwise(body: dict[str, Any]) -> str:
     return prefer("B" if SLOGANS in draft_a else "A", "另一份多了空话")
 
 
-@pytest.fixture(autouse=True)
-def fast_and_keyed(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name, value in FAST.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.setenv("OPENAI_API_KEY", KEY)
+_keyed = llm_support.keyed_fixture  # the key and fast retries for every test
 
 
 def test_two_prompt_versions_over_the_project_suite(tmp_path: Path) -> None:
