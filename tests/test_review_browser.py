@@ -13,12 +13,13 @@ from playwright.sync_api import expect
 
 from drafting.evaluation.folders import BuiltFolder
 
+from . import review_support
 from .browser_support import (  # noqa: F401 - the two fixtures are found by name
     BROWSER_TESTS,
     browser_context_args,
     browser_type_launch_args,
 )
-from .review_support import build, built_copy, review
+from .review_support import built_copy, review
 
 pytestmark = BROWSER_TESTS
 Page = Any  # playwright.sync_api.Page
@@ -27,9 +28,7 @@ MOST_ERRORS = "临川县卫生健康局"
 COPIED = "江州市/江州市交通运输局2024年报告.txt"
 
 
-@pytest.fixture(scope="module")
-def folder(tmp_path_factory: pytest.TempPathFactory) -> BuiltFolder:
-    return build(tmp_path_factory.mktemp("browser") / "报告")
+folder = review_support.folder_fixture  # the sample folder of reports, built once here
 
 
 @pytest.fixture(scope="module")

@@ -18,8 +18,9 @@ import pytest
 
 from drafting.evaluation.folders import AGENCIES, BuiltFolder, page, report_data, write_page
 
+from . import review_support
 from .conftest import DRAFTING
-from .review_support import Run, build, built_copy, csv_rows, report_of, review
+from .review_support import Run, built_copy, csv_rows, report_of, review
 
 COPIED = "江州市/江州市交通运输局2024年报告.txt"
 COPIED_LAST = "江州市/江州市交通运输局2023年报告.txt"
@@ -29,9 +30,7 @@ SCAN = "扫描件/无文字.pdf"
 MOST_ERRORS = "临川县/临川县卫生健康局2024年报告.html"
 
 
-@pytest.fixture(scope="module")
-def folder(tmp_path_factory: pytest.TempPathFactory) -> BuiltFolder:
-    return build(tmp_path_factory.mktemp("review") / "报告")
+folder = review_support.folder_fixture  # the sample folder of reports, built once here
 
 
 @pytest.fixture(scope="module")
