@@ -28,6 +28,7 @@ from .batch_support import (
     invoke,
     make_agencies,
     reply_for,
+    submit,
     submit_args,
 )
 from .llm_support import KEY, section_of
@@ -92,7 +93,7 @@ def test_the_jsonl_holds_what_draft_would_send(tmp_path: Path) -> None:
     """The lines are the rendered prompts of ``draft``, with ids naming agency, section, data and prompt."""
     paths, datas = make_agencies(tmp_path / "data", 2)
     with batch_server(reply_for(datas)) as (server, service):
-        invoke(*submit_args(paths, base_url(server, "openai"), tmp_path / "out"))
+        submit(paths, server, tmp_path / "out")
         content = next(iter(service.uploads)).content
     lines = [json.loads(line) for line in content.decode().splitlines()]
     assert len(lines) == 8 and {line["url"] for line in lines} == {"/v1/chat/completions"}
@@ -178,7 +179,7 @@ def test_expired_half_done_batch_and_error_lines_are_reasked_in_real_time(
     flaky: tuple[StubServer, BatchService, list[Path], Path],
 ) -> None:
     server, service, paths, out = flaky
-    invoke(*submit_args(paths, base_url(server, "openai"), out))
+    submit(paths, server, out)
     service.expire(after=20)  # 20 of 32 lines answered, then the window ends
     done = invoke("batch", "collect")
     assert done.exit_code == 0, done.output
@@ -200,7 +201,7 @@ def test_expired_and_error_lines_go_in_a_follow_up_batch(
     flaky: tuple[StubServer, BatchService, list[Path], Path],
 ) -> None:
     server, service, paths, out = flaky
-    invoke(*submit_args(paths, base_url(server, "openai"), out))
+    submit(paths, server, out)
     service.expire(after=20)
     first = invoke("batch", "collect", "--reask", "batch")
     assert first.exit_code == 0, first.output
@@ -225,7 +226,7 @@ def test_a_line_the_provider_refuses_falls_back_with_its_reason(tmp_path: Path) 
     paths, datas = make_agencies(tmp_path / "data", 2)
     with batch_server(reply_for(datas)) as (server, service):
         service.line_fault = lambda cid, body: "bad_request" if section_of(body) == "other" else None
-        invoke(*submit_args(paths, base_url(server, "openai"), tmp_path / "out"))
+        submit(paths, server, tmp_path / "out")
         service.complete_all()
         done = invoke("batch", "collect", "--reask", "batch")
     assert "本次生成草稿 2 份" in done.output, done.output
@@ -238,7 +239,7 @@ def test_a_line_the_provider_refuses_falls_back_with_its_reason(tmp_path: Path) 
 def test_status_reports_each_batch_and_agency(tmp_path: Path) -> None:
     paths, datas = make_agencies(tmp_path / "data", 3)
     with batch_server(reply_for(datas)) as (server, service):
-        invoke(*submit_args(paths, base_url(server, "openai"), tmp_path / "out"))
+        submit(paths, server, tmp_path / "out")
         service.advance(5)
         shown = invoke("batch", "status")
         assert shown.exit_code == 0
@@ -253,7 +254,7 @@ def test_status_reports_each_batch_and_agency(tmp_path: Path) -> None:
 def test_cancel_then_collect_asks_the_rest_in_real_time(tmp_path: Path) -> None:
     paths, datas = make_agencies(tmp_path / "data", 3)
     with batch_server(reply_for(datas)) as (server, service):
-        invoke(*submit_args(paths, base_url(server, "openai"), tmp_path / "out"))
+        submit(paths, server, tmp_path / "out")
         service.advance(4)
         cancelled = invoke("batch", "cancel")
         assert cancelled.exit_code == 0 and "已取消 1 个批量任务" in cancelled.output

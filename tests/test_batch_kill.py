@@ -27,6 +27,7 @@ from .batch_support import (
     invoke,
     kill,
     make_agencies,
+    submit,
     submit_args,
 )
 from .llm_support import section_of
@@ -106,7 +107,7 @@ def test_killed_while_collecting_resumes_and_writes_each_draft_once(
     world: tuple[StubServer, BatchService, list[Path], Path], point: str
 ) -> None:
     server, service, paths, out = world
-    assert invoke(*submit_args(paths, base_url(server, "openai"), out)).exit_code == 0
+    assert submit(paths, server, out).exit_code == 0
     service.complete_all()
     _kill_at(service, point, ["batch", "collect", "-j", "1"], drop=False)
     before = {p.name: p.stat().st_mtime_ns for p in out.glob("*")} if out.exists() else {}
