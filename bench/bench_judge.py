@@ -50,18 +50,15 @@ from drafting.cli import cli  # noqa: E402
 from drafting.evaluation.human_labels import Agreement, Label, LabelsFile, agreement, fingerprint  # noqa: E402
 from drafting.evaluation.panels import judge_usage, rate_text, wilson, win_rates  # noqa: E402
 from drafting.evaluation.record import RunRecord, load_record  # noqa: E402
-from tests.eval_support import SUITE, copy_prompts  # noqa: E402
+from tests.eval_support import SUITE  # noqa: E402
 from tests.judge_support import (  # noqa: E402
     SLOGANS,
-    VERSION_B,
-    Drafter,
-    is_judge,
-    is_pairwise,
+    Billing,
     judged_text,
     pair_texts,
     prefer,
-    routed,
     score,
+    two_versions,
 )
 from tests.llm_support import FAST  # noqa: E402
 from tests.openai_stub import stub_server  # noqa: E402
@@ -163,26 +160,12 @@ def main() -> None:
         tmp_path = Path(tmp)
         os.environ.update(FAST)
         os.environ["OPENAI_API_KEY"] = "sk-bench-not-a-real-key"
-        a = copy_prompts(tmp_path / "version-a")
-        b = copy_prompts(
-            tmp_path / "version-b", system_extra=f"{VERSION_B}请在总体情况第一段末尾表明工作态度。"
-        )
+        a, b = two_versions(tmp_path)
         judge = Judge(args.follow, args.seed)
-        routes = routed(draft=Drafter(SUITE), judge=judge.grade, pairwise=judge.compare)
-        billed = {"draft": 0, "judge": 0, "pairwise": 0}
-        asked = {"draft": 0, "judge": 0, "pairwise": 0}
-        lock = threading.Lock()
-
-        def reply(body: dict[str, Any]) -> str:
-            text = routes(body)
-            use = "judge" if is_judge(body) else "pairwise" if is_pairwise(body) else "draft"
-            with lock:
-                asked[use] += 1
-                billed[use] += sum(len(str(m["content"])) for m in body["messages"]) + len(text)
-            return text
+        billing = Billing(judge=judge.grade, pairwise=judge.compare)
 
         records: list[RunRecord] = []
-        with stub_server(reply=reply) as server:
+        with stub_server(reply=billing) as server:
             common = [str(SUITE), "--prompts", str(a), "--prompts", str(b), "--model", "openai:writer"]
             common += ["--judge-model", "openai:judge", "--pairwise"]
             common += ["--base-url", server.base_url, "--concurrency", "4"]
@@ -194,8 +177,8 @@ def main() -> None:
                 seconds, output = run([*common, "--json", str(out)])
                 records.append(load_record(out))
                 if n == 1:
-                    first_s, requests, first_bill = seconds, len(server.requests), dict(billed)
-                    first_asked = dict(asked)
+                    first_s, requests, first_bill = seconds, len(server.requests), dict(billing.billed)
+                    first_asked = dict(billing.asked)
                     rerun_s, _ = run([*common, "--json", str(tmp_path / "rerun.json")])
                     rerun_requests = len(server.requests) - requests
                     if "评分模型用量" not in output:

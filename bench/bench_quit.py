@@ -14,11 +14,8 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
-import select
 import shutil
 import statistics
-import struct
 import subprocess
 import sys
 import tempfile
@@ -27,75 +24,31 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "daxinganling-2023.yaml"
-ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 PROGRESS = "正在按修订重新生成文档"
+sys.path.insert(0, str(ROOT))  # tests/ holds the pseudo-terminal the revision tests type into
 
-
-class Screen:
-    def __init__(self, args: list[str]) -> None:
-        import fcntl
-        import termios
-
-        master, slave = os.openpty()
-        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 80, 0, 0))
-        env = {k: v for k, v in os.environ.items() if k not in ("EDITOR", "VISUAL")}
-        env.update(TERM="xterm-256color", PROMPT_TOOLKIT_NO_CPR="1")
-        self.proc = subprocess.Popen(
-            [sys.executable, "-c", "from drafting.cli import main; main()", *args],
-            stdin=slave,
-            stdout=slave,
-            stderr=slave,
-            env=env,
-            start_new_session=True,
-        )
-        os.close(slave)
-        self.fd = master
-        self.seen = b""
-
-    @property
-    def text(self) -> str:
-        return ANSI.sub("", self.seen.decode("utf-8", "replace"))
-
-    def wait_for(self, words: str, timeout: float = 120) -> float:
-        """Seconds until ``words`` show (or the process ends)."""
-        started = time.monotonic()
-        while words not in self.text:
-            if time.monotonic() - started > timeout:
-                raise SystemExit(f"never saw {words!r}:\n{self.text[-1500:]}")
-            ready, _, _ = select.select([self.fd], [], [], 0.02)
-            if ready:
-                try:
-                    self.seen += os.read(self.fd, 65536)
-                except OSError:
-                    break
-        return time.monotonic() - started
-
-    def send(self, keys: str) -> None:
-        time.sleep(0.15)
-        os.write(self.fd, keys.encode("utf-8"))
-
-    def close(self) -> None:
-        self.proc.wait(timeout=120)
-        os.close(self.fd)
+from tests.pty_support import Pty  # noqa: E402
 
 
 def one_session(draft: Path) -> tuple[float, float]:
-    screen = Screen(["revise", str(draft), "--model", "offline"])
+    env = {k: v for k, v in os.environ.items() if k not in ("EDITOR", "VISUAL")}
+    env.update(TERM="xterm-256color", PROMPT_TOOLKIT_NO_CPR="1")
+    screen = Pty(["revise", str(draft), "--model", "offline"], env)
     try:
-        screen.wait_for("revise>")
+        screen.expect("revise>", timeout=120)
         screen.send("1\r")
-        screen.wait_for("overview>")
+        screen.expect("overview>", timeout=120)
         screen.send("pin 1.1\r")
-        screen.wait_for("已固定")
+        screen.expect("已固定", timeout=120)
         time.sleep(0.15)
         os.write(screen.fd, b"q\r")
         quit_at = time.monotonic()
-        first = screen.wait_for(PROGRESS)
-        screen.wait_for("已更新文档")
+        first = screen.expect(PROGRESS, timeout=120)
+        screen.expect("已更新文档", timeout=120)
         screen.proc.wait(timeout=120)
         done = time.monotonic() - quit_at
     finally:
-        screen.close()
+        screen.close(timeout=120)
     return first, done
 
 

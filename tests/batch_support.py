@@ -24,7 +24,9 @@ from drafting.data.model import ReportData
 from drafting.data.template import template_yaml
 from drafting.document import Draft, load_draft
 
+from .batch_stub import base_url
 from .llm_support import KEY, SERVER_SENTENCE, section_of
+from .openai_stub import StubServer
 
 AGENCY = re.compile(r"某市第\d{3}局")
 
@@ -99,6 +101,11 @@ def submit_args(
         "--format",
         "md",
     ]
+
+
+def submit(paths: Sequence[Path], server: StubServer, out: Path) -> Result:
+    """``drafting batch submit`` of the data files to the loopback batch API, in-process."""
+    return invoke(*submit_args(paths, base_url(server, "openai"), out))
 
 
 def drafts(out: Path) -> dict[str, Draft]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -17,3 +18,17 @@ def run_bench(script: str, *args: str) -> subprocess.CompletedProcess[str]:
         timeout=300,
         check=False,
     )
+
+
+def bench_output(script: str, *args: str) -> str:
+    """``python bench/SCRIPT ARGS`` must end well and without a traceback; what it printed."""
+    done = run_bench(script, *args)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Traceback" not in done.stderr, done.stderr
+    return done.stdout
+
+
+def assert_shows(out: str, *patterns: str) -> None:
+    """Every figure is printed: each pattern is found in ``out`` (``^`` and ``$`` match at lines)."""
+    for pattern in patterns:
+        assert re.search(pattern, out, re.M), f"{pattern!r} not in:\n{out}"

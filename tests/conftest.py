@@ -3,6 +3,7 @@ so nothing a test does can reach a real endpoint or a user's files."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,8 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 SHARED = ROOT.parent / "shared"
 REFERENCE_EXAMPLE = EXAMPLES / "daxinganling-2023.yaml"
+# ``drafting`` as a user runs it, in a child process of its own: ``[*DRAFTING, "review", ...]``.
+DRAFTING = (sys.executable, "-c", "from drafting.cli import main; main()")
 
 
 @pytest.fixture(autouse=True)

@@ -8,27 +8,18 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-import pytest
 from click.testing import CliRunner, Result
 
 from drafting.cli import cli
 from drafting.evaluation.record import RunRecord, load_record
 
 from .conftest import EXAMPLES, ROOT
-from .llm_support import KEY, fast_settings
 
 EVALS = ROOT / "evals"
 SUITE = EVALS / "suite.yaml"
 REPLAY_SUITE = EVALS / "replay.yaml"
 DISTRICT = EXAMPLES / "district-dept-2024.yaml"
 PROMPTS = ROOT / "drafting" / "prompt_files"
-
-
-@pytest.fixture(autouse=True)
-def keyed_fixture(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Fast retries and a key for every test of a module that binds it: pytest finds a fixture by its
-    name in the test module, so the module writes ``_keyed = eval_support.keyed_fixture``."""
-    fast_settings(monkeypatch, OPENAI_API_KEY=KEY)
 
 
 def run_eval(*args: str | Path) -> Result:

@@ -14,6 +14,7 @@ from typing import Any
 from drafting.data.model import ReportData
 from drafting.evaluation.suite import load_suite
 
+from .eval_support import SUITE, copy_prompts
 from .llm_support import good_text, section_of
 
 VERSION_B = "【版本B】"
@@ -126,6 +127,33 @@ def routed(*, draft: Reply, judge: Reply | None = None, pairwise: Reply | None =
         return draft(body)
 
     return reply
+
+
+def two_versions(folder: Path) -> tuple[Path, Path]:
+    """The project's prompts as version A, and as version B with an instruction that makes the
+    scripted writer (``Drafter``) add a sentence of slogans to each overview."""
+    a = copy_prompts(folder / "version-a")
+    b = copy_prompts(folder / "version-b", system_extra=f"{VERSION_B}请在总体情况第一段末尾表明工作态度。")
+    return a, b
+
+
+class Billing:
+    """The loopback model of a two-version run over the project's suite: ``Drafter`` writes, the
+    given scripts judge and compare; what each use was asked and billed (characters in and out)."""
+
+    def __init__(self, *, judge: Reply, pairwise: Reply) -> None:
+        self.routes = routed(draft=Drafter(SUITE), judge=judge, pairwise=pairwise)
+        self.asked = {"draft": 0, "judge": 0, "pairwise": 0}
+        self.billed = {"draft": 0, "judge": 0, "pairwise": 0}
+        self.lock = threading.Lock()
+
+    def __call__(self, body: dict[str, Any]) -> str:
+        text = self.routes(body)
+        use = "judge" if is_judge(body) else "pairwise" if is_pairwise(body) else "draft"
+        with self.lock:
+            self.asked[use] += 1
+            self.billed[use] += sum(len(str(m["content"])) for m in body["messages"]) + len(text)
+        return text
 
 
 def exported(

@@ -93,6 +93,20 @@ def fast_settings(monkeypatch: pytest.MonkeyPatch, **extra: str) -> None:
         monkeypatch.setenv(name, value)
 
 
+# pytest sees a fixture defined here only once a test module binds it:
+# ``_keyed = llm_support.keyed_fixture``.
+
+
+def keyed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The OpenAI key of the loopback server, and retries and waits short enough for a test."""
+    fast_settings(monkeypatch, OPENAI_API_KEY=KEY)
+
+
+@pytest.fixture(autouse=True)
+def keyed_fixture(monkeypatch: pytest.MonkeyPatch) -> None:
+    keyed(monkeypatch)
+
+
 def section_of(body: dict[str, Any]) -> str:
     """The narrative section a chat request asks for, from its ``要写的部分：`` line."""
     user = "\n".join(str(m.get("content", "")) for m in body.get("messages", []) if m.get("role") == "user")

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from drafting.evaluation.folders import BuiltFolder, build_test_folder
 
 
@@ -88,3 +90,10 @@ def add_partial(root: Path) -> str:
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text("\n".join(lines), encoding="utf-8")
     return PARTIAL
+
+
+@pytest.fixture(scope="module")
+def folder_fixture(tmp_path_factory: pytest.TempPathFactory) -> BuiltFolder:
+    """The sample folder of reports, built once per test module. pytest sees a fixture defined here
+    once a module binds it: ``folder = review_support.folder_fixture``."""
+    return build(tmp_path_factory.mktemp("reports") / "报告")

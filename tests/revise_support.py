@@ -5,13 +5,7 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import re
-import select
-import struct
-import subprocess
-import sys
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -30,23 +24,18 @@ from drafting.data import load_data
 from drafting.revise.session import RevisionSession
 
 from .conftest import REFERENCE_EXAMPLE
-from .llm_support import FAST, KEY
+from .llm_support import keyed as keyed  # revise tests import it from here
+from .llm_support import keyed_fixture as keyed_fixture  # bound: _keyed = revise_support.keyed_fixture
 from .openai_stub import StubServer, stub_server
+from .pty_support import ANSI
 
 MODEL = "openai:revise-model"
-ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 STEM = "daxinganling-2023"
 DATA = load_data(REFERENCE_EXAMPLE).data
 # A sentence only the server writes, with no number in it: a revision that passes the checks.
 REVISED = "此外，政策解读的形式还比较单一，图表解读运用不多。"
 # What the author asks for in most revision tests.
 INSTRUCTION = "补充：政策解读形式比较单一"
-
-
-def keyed(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name, value in FAST.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.setenv("OPENAI_API_KEY", KEY)
 
 
 def draft_dir(tmp_path: Path, formats: str = "md,txt") -> Path:
@@ -59,11 +48,6 @@ def draft_dir(tmp_path: Path, formats: str = "md,txt") -> Path:
 
 # Fixtures of the command and terminal tests. pytest finds a fixture by its name in the test module,
 # so a module binds them: ``_keyed = revise_support.keyed_fixture``, ``draft = revise_support.draft_fixture``.
-
-
-@pytest.fixture(autouse=True)
-def keyed_fixture(monkeypatch: pytest.MonkeyPatch) -> None:
-    keyed(monkeypatch)
 
 
 @pytest.fixture
@@ -151,53 +135,3 @@ class Terminal:
                 screen.editor = self.editor
             run(self.session, screen)
         return self.text
-
-
-class Pty:
-    """``drafting revise`` in a pseudo-terminal of 80 columns, read and typed into like a person."""
-
-    def __init__(self, args: list[str], env: dict[str, str]) -> None:
-        import fcntl
-        import termios
-
-        master, slave = os.openpty()
-        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 80, 0, 0))
-        self.proc = subprocess.Popen(
-            [sys.executable, "-c", "from drafting.cli import main; main()", *args],
-            stdin=slave,
-            stdout=slave,
-            stderr=slave,
-            env=env,
-            start_new_session=True,
-        )
-        os.close(slave)
-        self.fd = master
-        self.seen = b""
-
-    @property
-    def text(self) -> str:
-        return ANSI.sub("", self.seen.decode("utf-8", "replace"))
-
-    def expect(self, words: str, timeout: float = 20, after: int = 0) -> None:
-        """Wait until ``words`` show on the screen (from offset ``after`` of its text)."""
-        deadline = time.monotonic() + timeout
-        while words not in self.text[after:]:
-            left = deadline - time.monotonic()
-            assert left > 0, f"never saw {words!r}; screen:\n{self.text[-2000:]}"
-            ready, _, _ = select.select([self.fd], [], [], min(left, 0.2))
-            if ready:
-                try:
-                    self.seen += os.read(self.fd, 65536)
-                except OSError:  # the child closed the terminal
-                    assert words in self.text, f"never saw {words!r}; screen:\n{self.text[-2000:]}"
-
-    def send(self, keys: str) -> None:
-        time.sleep(0.15)  # let the prompt take the keys, as a person types after seeing it
-        os.write(self.fd, keys.encode("utf-8"))
-
-    def close(self) -> int:
-        try:
-            code = self.proc.wait(timeout=20)
-        finally:
-            os.close(self.fd)
-        return code

@@ -18,7 +18,7 @@ from drafting.server import ServerOptions, create_app
 from .browser_support import CHROMIUM_ARGS, chromium
 from .conftest import EXAMPLES
 
-__all__ = ["CHROMIUM_ARGS", "chromium"]  # the web workspace's browser tests take them from here
+__all__ = ["CHROMIUM_ARGS", "chromium"]  # bench_serve takes them from here
 
 
 def free_port() -> int:

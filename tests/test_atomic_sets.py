@@ -21,7 +21,7 @@ import pytest
 from drafting.document import load_draft
 from drafting.files import recover
 
-from .conftest import REFERENCE_EXAMPLE
+from .conftest import DRAFTING, REFERENCE_EXAMPLE
 from .hostile_support import example_text, with_agency_name
 
 FORMATS = "md,docx,html"
@@ -44,11 +44,15 @@ cli(sys.argv[3:], prog_name="drafting")
 """
 
 
+def _interrupted(point: str, nth: int, *args: str, instead: str | None = None) -> list[str]:
+    """The command line of ``drafting ARGS`` whose ``nth`` call of ``os.<point>`` is replaced by
+    ``instead`` (by default a SIGKILL, as a power cut)."""
+    script = KILL if instead is None else KILL.replace("os.kill(os.getpid(), signal.SIGKILL)", instead)
+    return [sys.executable, "-c", script, point, str(nth), *args]
+
+
 def _drafting(*args: str, kill: tuple[str, int] | None = None) -> subprocess.CompletedProcess[str]:
-    if kill is None:
-        command = [sys.executable, "-c", "from drafting.cli import main; main()", *args]
-    else:
-        command = [sys.executable, "-c", KILL, kill[0], str(kill[1]), *args]
+    command = [*DRAFTING, *args] if kill is None else _interrupted(*kill, *args)
     return subprocess.run(command, capture_output=True, text=True, encoding="utf-8", timeout=120)
 
 
@@ -144,21 +148,9 @@ def test_a_failed_rename_takes_the_set_back(old_set: tuple[Path, Path]) -> None:
     """An error (not a kill) on the third rename: the two files already replaced get their old
     content back at once, and the command says so."""
     out, new = old_set
-    failing = KILL.replace("os.kill(os.getpid(), signal.SIGKILL)", "raise PermissionError(13, 'denied')")
+    failing = "raise PermissionError(13, 'denied')"
     done = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            failing,
-            "replace",
-            "3",
-            "draft",
-            str(new),
-            "-o",
-            str(out),
-            "--format",
-            FORMATS,
-        ],
+        _interrupted("replace", 3, "draft", str(new), "-o", str(out), "--format", FORMATS, instead=failing),
         capture_output=True,
         text=True,
         encoding="utf-8",
@@ -183,22 +175,17 @@ def test_leftovers_of_a_killed_run_are_removed_but_a_living_writers_files_are_no
 
     # A living writer: held before its first rename, its journal and temporary files locked.
     holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            KILL.replace(
-                "os.kill(os.getpid(), signal.SIGKILL)",
-                "sys.stderr.write('HELD\\n'); sys.stderr.flush(); __import__('time').sleep(60)",
-            ),
+        _interrupted(
             "replace",
-            "1",
+            1,
             "draft",
             str(_data(tmp_path, NEW)),
             "-o",
             str(out),
             "--format",
             "md",
-        ],
+            instead="sys.stderr.write('HELD\\n'); sys.stderr.flush(); __import__('time').sleep(60)",
+        ),
         stderr=subprocess.PIPE,
         stdout=subprocess.DEVNULL,
         text=True,

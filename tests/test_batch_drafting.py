@@ -19,6 +19,7 @@ import pytest
 from drafting.backends.batch.ledger import default_path
 from drafting.data import load_data
 
+from . import llm_support
 from .batch_stub import BatchService, base_url, batch_server
 from .batch_support import (
     agency_of,
@@ -28,15 +29,13 @@ from .batch_support import (
     invoke,
     make_agencies,
     reply_for,
+    submit,
     submit_args,
 )
-from .llm_support import KEY, fast_settings, section_of
+from .llm_support import KEY, section_of
 from .openai_stub import StubServer
 
-
-@pytest.fixture(autouse=True)
-def keyed(monkeypatch: pytest.MonkeyPatch) -> None:
-    fast_settings(monkeypatch, OPENAI_API_KEY=KEY)
+_keyed = llm_support.keyed_fixture  # the key and fast retries for every test
 
 
 def _posts(service: BatchService, what: str) -> int:
@@ -95,7 +94,7 @@ def test_the_jsonl_holds_what_draft_would_send(tmp_path: Path) -> None:
     """The lines are the rendered prompts of ``draft``, with ids naming agency, section, data and prompt."""
     paths, datas = make_agencies(tmp_path / "data", 2)
     with batch_server(reply_for(datas)) as (server, service):
-        invoke(*submit_args(paths, base_url(server, "openai"), tmp_path / "out"))
+        submit(paths, server, tmp_path / "out")
         content = next(iter(service.uploads)).content
     lines = [json.loads(line) for line in content.decode().splitlines()]
     assert len(lines) == 8 and {line["url"] for line in lines} == {"/v1/chat/completions"}
@@ -181,7 +180,7 @@ def test_expired_half_done_batch_and_error_lines_are_reasked_in_real_time(
     flaky: tuple[StubServer, BatchService, list[Path], Path],
 ) -> None:
     server, service, paths, out = flaky
-    invoke(*submit_args(paths, base_url(server, "openai"), out))
+    submit(paths, server, out)
     service.expire(after=20)  # 20 of 32 lines answered, then the window ends
     done = invoke("batch", "collect")
     assert done.exit_code == 0, done.output
@@ -203,7 +202,7 @@ def test_expired_and_error_lines_go_in_a_follow_up_batch(
     flaky: tuple[StubServer, BatchService, list[Path], Path],
 ) -> None:
     server, service, paths, out = flaky
-    invoke(*submit_args(paths, base_url(server, "openai"), out))
+    submit(paths, server, out)
     service.expire(after=20)
     first = invoke("batch", "collect", "--reask", "batch")
     assert first.exit_code == 0, first.output
@@ -228,7 +227,7 @@ def test_a_line_the_provider_refuses_falls_back_with_its_reason(tmp_path: Path) 
     paths, datas = make_agencies(tmp_path / "data", 2)
     with batch_server(reply_for(datas)) as (server, service):
         service.line_fault = lambda cid, body: "bad_request" if section_of(body) == "other" else None
-        invoke(*submit_args(paths, base_url(server, "openai"), tmp_path / "out"))
+        submit(paths, server, tmp_path / "out")
         service.complete_all()
         done = invoke("batch", "collect", "--reask", "batch")
     assert "本次生成草稿 2 份" in done.output, done.output
@@ -243,7 +242,7 @@ def _three_submitted(tmp_path: Path, answered: int) -> Iterator[tuple[StubServer
     """Three agencies (12 requests) submitted in one batch, ``answered`` of its lines processed."""
     paths, datas = make_agencies(tmp_path / "data", 3)
     with batch_server(reply_for(datas)) as (server, service):
-        invoke(*submit_args(paths, base_url(server, "openai"), tmp_path / "out"))
+        submit(paths, server, tmp_path / "out")
         service.advance(answered)
         yield server, service
 

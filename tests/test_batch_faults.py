@@ -14,14 +14,12 @@ import pytest
 
 from drafting.backends.batch.ledger import default_path
 
-from .batch_stub import base_url, batch_server
-from .batch_support import by_server, drafts, invoke, make_agencies, reply_for, submit_args
-from .llm_support import KEY, fast_settings, section_of
+from . import llm_support
+from .batch_stub import batch_server
+from .batch_support import by_server, drafts, invoke, make_agencies, reply_for, submit
+from .llm_support import KEY, section_of
 
-
-@pytest.fixture(autouse=True)
-def keyed(monkeypatch: pytest.MonkeyPatch) -> None:
-    fast_settings(monkeypatch, OPENAI_API_KEY=KEY)
+_keyed = llm_support.keyed_fixture  # the key and fast retries for every test
 
 
 def test_a_hung_batch_call_ends_at_its_deadline_by_the_timer(
@@ -31,7 +29,7 @@ def test_a_hung_batch_call_ends_at_its_deadline_by_the_timer(
     call's deadline (2 s, every retry included) ends it, and the message says which call."""
     paths, datas = make_agencies(tmp_path / "data", 1)
     with batch_server(reply_for(datas)) as (server, service):
-        assert invoke(*submit_args(paths, base_url(server, "openai"), tmp_path / "out")).exit_code == 0
+        assert submit(paths, server, tmp_path / "out").exit_code == 0
         monkeypatch.setenv("DRAFTING_TIMEOUT", "30")
         monkeypatch.setenv("DRAFTING_DEADLINE", "2")
         service.fail_call("retrieve", "hang", "hang", "hang")
@@ -50,7 +48,7 @@ def test_a_download_that_stops_half_way_is_a_stall_and_collect_resumes(
     paths, datas = make_agencies(tmp_path / "data", 2)
     out = tmp_path / "out"
     with batch_server(reply_for(datas)) as (server, service):
-        assert invoke(*submit_args(paths, base_url(server, "openai"), out)).exit_code == 0
+        assert submit(paths, server, out).exit_code == 0
         service.complete_all()
         monkeypatch.setenv("DRAFTING_STALL_TIMEOUT", "1")
         service.fail_call("content", "stall_body", "stall_body")
@@ -77,7 +75,7 @@ def test_a_key_the_provider_echoes_in_an_error_is_never_shown(tmp_path: Path) ->
     paths, datas = make_agencies(tmp_path / "data", 1)
     with batch_server(reply_for(datas)) as (server, service):
         service.fail_call("upload", "unauthorized_echo")
-        refused = invoke(*submit_args(paths, base_url(server, "openai"), tmp_path / "out"))
+        refused = submit(paths, server, tmp_path / "out")
     assert refused.exit_code == 1 and "HTTP 401" in refused.output and "***" in refused.output
     assert KEY not in refused.output
     _no_key_under(default_path().parent)
@@ -103,7 +101,7 @@ def test_the_ledger_never_holds_the_key(tmp_path: Path) -> None:
 
     with batch_server(reply_for(datas)) as (server, service):
         service.line_fault = fault
-        assert invoke(*submit_args(paths, base_url(server, "openai"), out)).exit_code == 0
+        assert submit(paths, server, out).exit_code == 0
         service.complete_all()
         done = invoke("batch", "collect")
         results = [f.content for f in service.files.values() if f.purpose == "batch_output"]

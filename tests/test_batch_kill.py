@@ -16,6 +16,7 @@ import pytest
 
 from drafting.backends.batch.ledger import Ledger
 
+from . import llm_support
 from .batch_stub import BatchService, base_url, batch_server
 from .batch_support import (
     agency_of,
@@ -26,18 +27,17 @@ from .batch_support import (
     invoke,
     kill,
     make_agencies,
+    submit,
     submit_args,
 )
-from .llm_support import KEY, fast_settings, section_of
+from .llm_support import section_of
 from .openai_stub import StubServer
 
 N = 6
 SLOW_ONE = "某市第004局"  # its overview fails the check the first time: collect re-asks in real time
 
 
-@pytest.fixture(autouse=True)
-def keyed(monkeypatch: pytest.MonkeyPatch) -> None:
-    fast_settings(monkeypatch, OPENAI_API_KEY=KEY)
+_keyed = llm_support.keyed_fixture  # the key and fast retries for every test
 
 
 @pytest.fixture
@@ -107,7 +107,7 @@ def test_killed_while_collecting_resumes_and_writes_each_draft_once(
     world: tuple[StubServer, BatchService, list[Path], Path], point: str
 ) -> None:
     server, service, paths, out = world
-    assert invoke(*submit_args(paths, base_url(server, "openai"), out)).exit_code == 0
+    assert submit(paths, server, out).exit_code == 0
     service.complete_all()
     _kill_at(service, point, ["batch", "collect", "-j", "1"], drop=False)
     before = {p.name: p.stat().st_mtime_ns for p in out.glob("*")} if out.exists() else {}

@@ -14,6 +14,7 @@ import pytest
 
 from drafting.backends.batch.ledger import Ledger
 
+from . import llm_support
 from .batch_stub import BatchService, base_url, batch_server
 from .batch_support import (
     agency_of,
@@ -24,15 +25,13 @@ from .batch_support import (
     invoke,
     make_agencies,
     reply_for,
+    submit,
     submit_args,
 )
-from .llm_support import KEY, fast_settings, section_of
+from .llm_support import section_of
 from .openai_stub import StubServer
 
-
-@pytest.fixture(autouse=True)
-def keyed(monkeypatch: pytest.MonkeyPatch) -> None:
-    fast_settings(monkeypatch, OPENAI_API_KEY=KEY)
+_keyed = llm_support.keyed_fixture  # the key and fast retries for every test
 
 
 def _chat(server: StubServer) -> list[Any]:
@@ -52,7 +51,7 @@ def expired(tmp_path: Path) -> Iterator[tuple[StubServer, BatchService, Path]]:
     paths, datas = make_agencies(tmp_path / "data", N)
     with batch_server(reply_for(datas), latency=0.2) as (server, service):
         out = tmp_path / "out"
-        assert invoke(*submit_args(paths, base_url(server, "openai"), out)).exit_code == 0
+        assert submit(paths, server, out).exit_code == 0
         service.expire(after=0)
         yield server, service, out
 
@@ -99,7 +98,7 @@ def test_base_url_when_the_endpoint_moved(tmp_path: Path) -> None:
     paths, datas = make_agencies(tmp_path / "data", 2)
     out = tmp_path / "out"
     with batch_server(reply_for(datas)) as (server, service):
-        assert invoke(*submit_args(paths, base_url(server, "openai"), out)).exit_code == 0
+        assert submit(paths, server, out).exit_code == 0
         service.complete_all()
         # The same account behind another address; the old one answers no more.
         second = StubServer(server.state).start()

@@ -11,17 +11,13 @@ from typing import Any
 
 import pytest
 
+from . import llm_support
 from .eval_support import district_case, record_of, run_eval, suite_text, write
 from .judge_support import Counted, first_user, is_reask, rubric_of, score
-from .llm_support import FAST, KEY
+from .llm_support import KEY
 from .openai_stub import stub_server
 
-
-@pytest.fixture(autouse=True)
-def fast_and_keyed(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name, value in FAST.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.setenv("OPENAI_API_KEY", KEY)
+_keyed = llm_support.keyed_fixture  # the key and fast retries for every test
 
 
 def _suite(tmp_path: Path, expect: str, *ids: str) -> Path:

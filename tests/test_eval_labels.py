@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from . import eval_support
+from . import llm_support
 from .conftest import EXAMPLES
 from .eval_support import DISTRICT, run_eval, suite_text, write
 from .judge_support import exported, first_user, score
@@ -26,7 +26,7 @@ CASES = {
 SCORES = {"示例市东湖区住房和建设局": 5, "示例县青山镇人民政府": 2, "平潭综合实验区管理委员会": 5}
 LABELS = {"first": "good", "second": "good", "third": "bad"}
 
-_keyed = eval_support.keyed_fixture  # fast retries and a key for every test
+_keyed = llm_support.keyed_fixture  # fast retries and a key for every test
 
 
 def _judge(body: dict[str, Any]) -> str:

@@ -8,10 +8,15 @@ import json
 from pathlib import Path
 from typing import Any
 
+# The same browser, launch arguments and skip rule as every browser test.
+from .browser_support import (  # noqa: F401 - the two fixtures are found by name
+    BROWSER_TESTS,
+    browser_context_args,
+    browser_type_launch_args,
+)
 from .eval_support import DISTRICT, record_of, run_eval, suite_text, write
 
-# The same browser, launch arguments and skip rule as the web workspace's browser tests.
-from .test_serve_browser import browser_context_args, browser_type_launch_args, pytestmark  # noqa: F401
+pytestmark = BROWSER_TESTS
 
 Page = Any  # playwright.sync_api.Page
 

@@ -8,18 +8,15 @@ from pathlib import Path
 
 import pytest
 
+from . import llm_support
 from .eval_support import DISTRICT, district_case, record_of, run_eval, suite_text, write
-from .llm_support import FAST, KEY, SERVER_SENTENCE, good_reply
+from .llm_support import KEY, SERVER_SENTENCE, good_reply
 from .openai_stub import Recorded, stub_server
 
 MODEL = "openai:test-model"
 
 
-@pytest.fixture(autouse=True)
-def fast_and_keyed(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name, value in FAST.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.setenv("OPENAI_API_KEY", KEY)
+_keyed = llm_support.keyed_fixture  # the key and fast retries for every test
 
 
 def _suite(tmp_path: Path, *ids: str) -> Path:

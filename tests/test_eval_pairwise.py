@@ -13,18 +13,13 @@ import pytest
 from drafting.evaluation.panels import wilson
 from drafting.evaluation.verdicts import PairOrder, combine
 
+from . import llm_support
 from .conftest import EXAMPLES
 from .eval_support import DISTRICT, copy_prompts, district_case, record_of, run_eval, suite_text, write
 from .judge_support import SLOGANS, VERSION_B, Drafter, pair_texts, prefer, routed
-from .llm_support import FAST, KEY
 from .openai_stub import stub_server
 
-
-@pytest.fixture(autouse=True)
-def fast_and_keyed(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name, value in FAST.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.setenv("OPENAI_API_KEY", KEY)
+_keyed = llm_support.keyed_fixture  # the key and fast retries for every test
 
 
 def _order(first: str, second: str, choice: str | None) -> PairOrder:

@@ -11,7 +11,7 @@ from typing import Any
 
 from drafting.data import load_data
 
-from . import eval_support
+from . import llm_support
 from .eval_support import (
     DISTRICT,
     copy_prompts,
@@ -30,7 +30,7 @@ from .openai_stub import stub_server
 MARK = "本段由回放写成。"
 VERSION_B = "本报告内容已经复核。"
 
-_keyed = eval_support.keyed_fixture  # fast retries and a key for every test
+_keyed = llm_support.keyed_fixture  # fast retries and a key for every test
 
 
 def _by_prompt_version(body: dict[str, Any]) -> str:

@@ -13,27 +13,22 @@ import json
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from drafting.evaluation.panels import judge_usage
 
-from .eval_support import SUITE, copy_prompts, record_of, run_eval, write
+from . import llm_support
+from .eval_support import SUITE, record_of, run_eval, write
 from .judge_support import (
     SLOGANS,
-    VERSION_B,
+    Billing,
     Counted,
-    Drafter,
     exported,
-    is_judge,
-    is_pairwise,
     judged_text,
     pair_texts,
     prefer,
-    routed,
     rubric_of,
     score,
+    two_versions,
 )
-from .llm_support import FAST, KEY
 from .openai_stub import stub_server
 
 # Three graders per rubric (the suite's graders: 3): their scores, by what the judged draft holds.
@@ -53,34 +48,22 @@ def _pairwise(body: dict[str, Any]) -> str:
     return prefer("B" if SLOGANS in draft_a else "A", "另一份多了空话")
 
 
-@pytest.fixture(autouse=True)
-def fast_and_keyed(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name, value in FAST.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.setenv("OPENAI_API_KEY", KEY)
+_keyed = llm_support.keyed_fixture  # the key and fast retries for every test
 
 
 def test_two_prompt_versions_over_the_project_suite(tmp_path: Path) -> None:
-    a = copy_prompts(tmp_path / "version-a")
-    b = copy_prompts(tmp_path / "version-b", system_extra=f"{VERSION_B}请在总体情况第一段末尾表明工作态度。")
+    a, b = two_versions(tmp_path)
     out, html = tmp_path / "run.json", tmp_path / "run.html"
-    routes = routed(draft=Drafter(SUITE), judge=_judge, pairwise=_pairwise)
-    billed: dict[str, int] = {"judge": 0, "pairwise": 0, "draft": 0}  # what the server bills, by use
+    billing = Billing(judge=_judge, pairwise=_pairwise)  # what the server bills, by use
 
-    def reply(body: dict[str, Any]) -> str:
-        text = routes(body)
-        use = "judge" if is_judge(body) else "pairwise" if is_pairwise(body) else "draft"
-        billed[use] += sum(len(str(m["content"])) for m in body["messages"]) + len(text)
-        return text
-
-    with stub_server(reply=reply) as server:
+    with stub_server(reply=billing) as server:
         args = [
             SUITE, "--prompts", a, "--prompts", b, "--model", "openai:writer", "--judge-model", "openai:judge",
             "--pairwise", "--base-url", server.base_url,
         ]  # fmt: skip
         res = run_eval(*args, "--json", out, "--html", html)
         sent = len(server.requests)
-        first_bill = dict(billed)
+        first_bill = dict(billing.billed)
         rerun = run_eval(*args, "--json", tmp_path / "rerun.json")
         after_rerun = len(server.requests)
     assert res.exit_code == 0, res.output

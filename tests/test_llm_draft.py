@@ -26,9 +26,9 @@ from drafting.cli import cli
 from drafting.data import load_data
 from drafting.document import Draft, load_draft
 
+from . import llm_support
 from .conftest import REFERENCE_EXAMPLE, ROOT
 from .llm_support import (
-    FAST,
     KEY,
     MODEL,
     SERVER_SENTENCE,
@@ -46,11 +46,7 @@ from .openai_stub import Recorded, Sink, StubServer, stub_server
 DATA = load_data(REFERENCE_EXAMPLE).data
 
 
-@pytest.fixture(autouse=True)
-def fast_and_keyed(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name, value in FAST.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.setenv("OPENAI_API_KEY", KEY)
+_keyed = llm_support.keyed_fixture  # the key and fast retries for every test
 
 
 @pytest.fixture

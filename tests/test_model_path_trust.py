@@ -21,8 +21,9 @@ from drafting.document import load_draft
 from drafting.evaluation.harness import EvalOptions, run_eval
 from drafting.evaluation.labels import KEPT_OUT, label_cells
 
+from . import llm_support
 from .conftest import EXAMPLES, ROOT
-from .llm_support import FAST, KEY, MODEL, run_draft, section_of
+from .llm_support import MODEL, run_draft, section_of
 from .openai_stub import StubServer, stub_server
 
 DISTRICT = EXAMPLES / "district-dept-2024.yaml"
@@ -31,11 +32,7 @@ INJECTED = ROOT / "evals" / "answers" / "data" / "injected-2024.yaml"
 ANSWERS = ROOT / "evals" / "answers"
 
 
-@pytest.fixture(autouse=True)
-def fast_and_keyed(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name, value in FAST.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.setenv("OPENAI_API_KEY", KEY)
+_keyed = llm_support.keyed_fixture  # the key and fast retries for every test
 
 
 def offline_answer(data_file: Path) -> Any:

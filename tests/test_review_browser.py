@@ -5,7 +5,6 @@ and applied by the next run, and nothing fetched from anywhere."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -14,41 +13,22 @@ from playwright.sync_api import expect
 
 from drafting.evaluation.folders import BuiltFolder
 
-from .browser_support import CHROMIUM_ARGS, NO_CHROMIUM, REQUIRED, chromium
-from .review_support import build, built_copy, review
+from . import review_support
+from .browser_support import (  # noqa: F401 - the two fixtures are found by name
+    BROWSER_TESTS,
+    browser_context_args,
+    browser_type_launch_args,
+)
+from .review_support import built_copy, review
 
-pytestmark = [
-    pytest.mark.skipif(chromium() is None and not REQUIRED, reason=NO_CHROMIUM),
-    pytest.mark.skipif(sys.platform != "linux", reason="浏览器测试只在 Linux 上运行"),
-]
+pytestmark = BROWSER_TESTS
 Page = Any  # playwright.sync_api.Page
 
 MOST_ERRORS = "临川县卫生健康局"
 COPIED = "江州市/江州市交通运输局2024年报告.txt"
 
 
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
-    if chromium() is None:  # CI asked for the browser tests (DRAFTING_REQUIRE_BROWSER=1): never skip
-        pytest.fail(
-            "DRAFTING_REQUIRE_BROWSER=1 但没有找到 chromium：请先 apt-get install chromium fonts-noto-cjk。"
-        )
-    return {
-        **browser_type_launch_args,
-        "executable_path": chromium(),
-        "args": CHROMIUM_ARGS,
-        "headless": True,
-    }
-
-
-@pytest.fixture(scope="session")
-def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
-    return {**browser_context_args, "viewport": {"width": 1280, "height": 800}, "locale": "zh-CN"}
-
-
-@pytest.fixture(scope="module")
-def folder(tmp_path_factory: pytest.TempPathFactory) -> BuiltFolder:
-    return build(tmp_path_factory.mktemp("browser") / "报告")
+folder = review_support.folder_fixture  # the sample folder of reports, built once here
 
 
 @pytest.fixture(scope="module")

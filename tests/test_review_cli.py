@@ -18,7 +18,9 @@ import pytest
 
 from drafting.evaluation.folders import AGENCIES, BuiltFolder, page, report_data, write_page
 
-from .review_support import Run, build, built_copy, csv_rows, report_of, review
+from . import review_support
+from .conftest import DRAFTING
+from .review_support import Run, built_copy, csv_rows, report_of, review
 
 COPIED = "江州市/江州市交通运输局2024年报告.txt"
 COPIED_LAST = "江州市/江州市交通运输局2023年报告.txt"
@@ -28,9 +30,7 @@ SCAN = "扫描件/无文字.pdf"
 MOST_ERRORS = "临川县/临川县卫生健康局2024年报告.html"
 
 
-@pytest.fixture(scope="module")
-def folder(tmp_path_factory: pytest.TempPathFactory) -> BuiltFolder:
-    return build(tmp_path_factory.mktemp("review") / "报告")
+folder = review_support.folder_fixture  # the sample folder of reports, built once here
 
 
 @pytest.fixture(scope="module")
@@ -340,17 +340,7 @@ def many(tmp_path: Path) -> Iterator[Path]:
 def test_ctrl_c_stops_cleanly_and_the_next_run_goes_on(many: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "from drafting.cli import main; main()",
-            "review",
-            str(many),
-            "-o",
-            str(out),
-            "-j",
-            "2",
-        ],
+        [*DRAFTING, "review", str(many), "-o", str(out), "-j", "2"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -435,7 +425,7 @@ def _on_a_terminal(args: list[str]) -> tuple[int, str]:
     main, child = pty.openpty()
     env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "120"}
     process = subprocess.Popen(
-        [sys.executable, "-c", "from drafting.cli import main; main()", *args],
+        [*DRAFTING, *args],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=child,

@@ -16,7 +16,8 @@ from drafting.cli.wrapping import CLOSING, OPENING
 from drafting.document import load_draft
 
 from . import revise_support
-from .revise_support import MODEL, Pty, offline_text, revise_cli, revision_server
+from .pty_support import Pty
+from .revise_support import MODEL, offline_text, revise_cli, revision_server
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX")
 

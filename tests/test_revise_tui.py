@@ -22,11 +22,11 @@ from drafting.revise.prompt import RETRY
 from drafting.revise.session import RevisionSession
 
 from . import revise_support
+from .pty_support import Pty
 from .revise_support import (
     INSTRUCTION,
     MODEL,
     REVISED,
-    Pty,
     Terminal,
     append_reply,
     current_text,

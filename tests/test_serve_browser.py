@@ -18,48 +18,20 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
+from .browser_support import (  # noqa: F401 - the two fixtures are found by name
+    BROWSER_TESTS,
+    browser_context_args,
+    browser_type_launch_args,
+)
 from .llm_support import FAST, KEY, SERVER_SENTENCE, good_reply
 from .openai_stub import StubServer, stub_server
 from .revise_support import REVISED, append_reply
-from .serve_support import CHROMIUM_ARGS, Running, chromium, excel_sheet, running, workspace
+from .serve_support import Running, excel_sheet, running, workspace
 
-# CI (.ci/run) installs chromium and sets this: there a missing browser fails the run instead of
-# skipping the tests, so CI never passes without having driven the pages.
-REQUIRED = os.environ.get("DRAFTING_REQUIRE_BROWSER") == "1"
-pytestmark = pytest.mark.skipif(
-    chromium() is None and not REQUIRED,
-    reason="没有找到 chromium：浏览器测试使用 Debian 的 chromium（.ci/run 会用 apt-get 安装 chromium 和 fonts-noto-cjk）",
-)
-
-if sys.platform != "linux":  # pragma: no cover - the CI machine is Debian
-    pytestmark = pytest.mark.skip(reason="浏览器测试只在 Linux 上运行")
+pytestmark = BROWSER_TESTS
 
 TOWNSHIP = "township-2024.yaml"
 Page = Any  # playwright.sync_api.Page
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
-    if chromium() is None:
-        pytest.fail(
-            "DRAFTING_REQUIRE_BROWSER=1 但没有找到 chromium：请先 apt-get install chromium fonts-noto-cjk。"
-        )
-    return {
-        **browser_type_launch_args,
-        "executable_path": chromium(),
-        "args": CHROMIUM_ARGS,
-        "headless": True,
-    }
-
-
-@pytest.fixture(scope="session")
-def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
-    return {
-        **browser_context_args,
-        "viewport": {"width": 1280, "height": 800},
-        "locale": "zh-CN",
-        "accept_downloads": True,
-    }
 
 
 @pytest.fixture
